@@ -1,0 +1,173 @@
+"""Fashion-MNIST as whole tensors on one device.
+
+torchvision reads (or downloads) the IDX files; each split is then converted
+once to a float32 (N, 784) tensor in [0, 1] and an int64 label tensor.
+Minibatches are index slices of a seeded permutation: no per-sample ToTensor,
+no DataLoader workers.
+
+    from lib.data import load_data
+    data = load_data()            # root from FASHION_MNIST_ROOT, default ./data
+    data.X_train.shape            # torch.Size([60000, 784])
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import torch
+
+ROOT_ENV = "FASHION_MNIST_ROOT"
+DEFAULT_ROOT = "./data"
+RAW_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+SPLIT_SIZES = {"train": 60_000, "test": 10_000}
+NUM_INPUTS = 28 * 28  # each image is flattened to a vector of 784 pixels
+NUM_OUTPUTS = 10      # ten clothing classes
+
+CLASS_NAMES_EN = (
+    "t-shirt", "trouser", "pullover", "dress", "coat",
+    "sandal", "shirt", "sneaker", "bag", "ankle boot",
+)
+CLASS_NAMES_ZH = (
+    "T恤", "裤子", "套衫", "连衣裙", "外套",
+    "凉鞋", "衬衫", "运动鞋", "包", "短靴",
+)
+
+
+class DataError(RuntimeError):
+    """The data set is missing or unreadable; the message says how to fix it."""
+
+
+def class_names(lang: str = "en") -> tuple[str, ...]:
+    return CLASS_NAMES_ZH if lang == "zh" else CLASS_NAMES_EN
+
+
+def data_root(root: str | os.PathLike | None = None) -> Path:
+    """The folder that holds FashionMNIST/raw/: argument, then env, then ./data."""
+    return Path(root or os.environ.get(ROOT_ENV) or DEFAULT_ROOT)
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """'auto' picks CUDA, then Apple's MPS, then the CPU."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was asked for, but no CUDA GPU is available")
+    if name == "mps" and not torch.backends.mps.is_available():
+        raise ValueError("device 'mps' was asked for, but Apple's MPS is not available")
+    if name not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"unknown device {name!r}: use auto, cpu, cuda or mps")
+    return torch.device(name)
+
+
+def device_label(device: torch.device) -> str:
+    """A short human name: 'cuda (NVIDIA H200)', 'mps', 'cpu (2 threads)'."""
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    if device.type == "cpu":
+        return f"cpu ({torch.get_num_threads()} threads)"
+    return device.type
+
+
+@dataclass(frozen=True)
+class FashionMNIST:
+    """Both splits as tensors: X (N, 784) float32 in [0, 1], y (N,) int64."""
+
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_test: torch.Tensor
+    y_test: torch.Tensor
+
+    @property
+    def device(self) -> torch.device:
+        return self.X_train.device
+
+    def to(self, device: torch.device | str) -> "FashionMNIST":
+        device = torch.device(device)
+        if device == self.device:
+            return self
+        return FashionMNIST(*(t.to(device) for t in
+                              (self.X_train, self.y_train, self.X_test, self.y_test)))
+
+
+def missing_message(root: Path, reason: str) -> str:
+    files = ", ".join(RAW_FILES)
+    return (
+        f"Fashion-MNIST could not be loaded from {root.resolve()}/FashionMNIST/raw/ "
+        f"({reason}). Put the four files there: {files}, or set {ROOT_ENV} to the "
+        f"folder that holds FashionMNIST/raw/ (e.g. {ROOT_ENV}=../shared/data)."
+    )
+
+
+def _missing_files(root: Path) -> list[str]:
+    raw = root / "FashionMNIST" / "raw"
+    return [name for name in RAW_FILES if not (raw / name).is_file()]
+
+
+def _read_split(root: Path, train: bool, download: bool):
+    from torchvision.datasets import FashionMNIST as TorchvisionFashionMNIST
+
+    missing = _missing_files(root)
+    try:
+        ds = TorchvisionFashionMNIST(str(root), train=train, download=download)
+    except Exception as exc:  # no files and no network, or unreadable files
+        if missing:
+            reason = f"missing {', '.join(missing)}" + (
+                " and the download failed" if download else ", download is off")
+        else:
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            reason = f"a file is truncated or corrupt: {type(exc).__name__} {detail}".strip()
+        raise DataError(missing_message(root, reason)) from exc
+    return ds.data, ds.targets
+
+
+def _to_tensors(images: torch.Tensor, labels: torch.Tensor, split: str, root: Path,
+                sizes: dict):
+    n = sizes[split]
+    if tuple(images.shape) != (n, 28, 28) or tuple(labels.shape) != (n,):
+        raise DataError(missing_message(
+            root, f"the {split} split has images {tuple(images.shape)} and labels "
+                  f"{tuple(labels.shape)}, expected ({n}, 28, 28) and ({n},)"))
+    if int(labels.min()) < 0 or int(labels.max()) >= NUM_OUTPUTS:
+        raise DataError(missing_message(root, f"the {split} labels are not all in 0-9"))
+    X = images.reshape(n, NUM_INPUTS).to(torch.float32) / 255  # (n, 784) in [0, 1]
+    return X, labels.to(torch.int64)
+
+
+def load_data(root=None, device: str | torch.device = "cpu", download: bool = True,
+              sizes: dict = SPLIT_SIZES) -> FashionMNIST:
+    """Read both splits once and put them on `device`.
+
+    Raises DataError with a message naming the folder, the four files and
+    FASHION_MNIST_ROOT when the files are missing, truncated or corrupt.
+    `sizes` is the number of images expected per split (tests pass tiny ones).
+    """
+    root = data_root(root)
+    tensors = []
+    for split, train in (("train", True), ("test", False)):
+        images, labels = _read_split(root, train, download)
+        tensors.extend(_to_tensors(images, labels, split, root, sizes))
+    device = pick_device(device) if isinstance(device, str) else device
+    return FashionMNIST(*tensors).to(device)
+
+
+def minibatch_indices(n: int, batch_size: int, generator: torch.Generator,
+                      device: torch.device | str = "cpu") -> Iterator[torch.Tensor]:
+    """Index slices of one seeded random permutation of range(n).
+
+    The permutation is drawn on the CPU (same seed, same order on any device),
+    then moved to the data's device once per epoch.
+    """
+    perm = torch.randperm(n, generator=generator).to(device)
+    for start in range(0, n, batch_size):
+        yield perm[start:start + batch_size]

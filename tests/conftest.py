@@ -1,0 +1,22 @@
+"""Shared fixtures: the real Fashion-MNIST when FASHION_MNIST_ROOT holds it."""
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lib.data import DataError, load_data  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def real_data():
+    """Both splits on the CPU; the test is skipped when the files are not there."""
+    if not os.environ.get("FASHION_MNIST_ROOT"):
+        pytest.skip("FASHION_MNIST_ROOT is not set")
+    try:
+        return load_data(download=False)
+    except DataError as exc:
+        pytest.skip(str(exc))

@@ -1,0 +1,144 @@
+"""The trainer: determinism, divergence, stopping, and the book's accuracy."""
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from lib.data import FashionMNIST
+from lib.train import TrainConfig, train
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _synthetic(n_train=512, n_test=128, seed=0):
+    """Ten separable blobs in 784 dimensions: learnable in a few epochs."""
+    g = torch.Generator().manual_seed(seed)
+    centres = torch.rand(10, 784, generator=g)
+
+    def split(n):
+        y = torch.arange(n) % 10
+        X = (centres[y] + 0.1 * torch.randn(n, 784, generator=g)).clamp(0, 1)
+        return X, y
+    return FashionMNIST(*split(n_train), *split(n_test))
+
+
+def test_same_seed_gives_the_same_curve():
+    cfg = TrainConfig(num_epochs=3, batch_size=64, device="cpu")
+    first = [r.metrics() for r in train(cfg, _synthetic())]
+    again = [r.metrics() for r in train(cfg, _synthetic())]
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "seconds"} for r in rows]
+    assert strip(first) == strip(again)
+    other = [r.metrics() for r in train(dataclasses.replace(cfg, seed=1), _synthetic())]
+    assert strip(other) != strip(first)
+
+
+def test_records_hold_a_snapshot_of_the_weights():
+    records = list(train(TrainConfig(num_epochs=2, batch_size=64, device="cpu"), _synthetic()))
+    assert [r.epoch for r in records] == [1, 2]
+    assert records[0].W.shape == (784, 10) and records[0].b.shape == (10,)
+    assert not records[0].W.requires_grad
+    assert not torch.equal(records[0].W, records[1].W)  # not the same live tensor
+
+
+def test_learns_the_synthetic_blobs():
+    last = list(train(TrainConfig(num_epochs=5, batch_size=32, device="cpu"), _synthetic()))[-1]
+    assert last.test_acc > 0.9 and not last.diverged
+
+
+def test_stopping_early_keeps_what_was_trained():
+    run = train(TrainConfig(num_epochs=50, batch_size=64, device="cpu"), _synthetic())
+    first = next(run)
+    run.close()  # the caller walks away: no exception, no more epochs
+    assert first.epoch == 1 and first.W is not None
+
+
+def test_divergence_is_flagged_not_raised():
+    cfg = TrainConfig(lr=1e3, num_epochs=5, batch_size=64, softmax="naive", device="cpu")
+    records = list(train(cfg, _synthetic()))
+    assert records[-1].diverged
+    assert len(records) < 5  # the run ended at the first non-finite epoch
+    assert all(not r.diverged for r in records[:-1])
+
+
+@pytest.mark.parametrize("bad", [dict(lr=0), dict(lr=-1), dict(lr=float("nan")),
+                                 dict(num_epochs=0), dict(batch_size=0),
+                                 dict(softmax="fast"), dict(device="tpu")])
+def test_config_rejects_bad_settings(bad):
+    with pytest.raises(ValueError):
+        TrainConfig(**bad)
+
+
+def test_config_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        TrainConfig().lr = 1.0
+
+
+def test_the_books_defaults_reach_0_82(real_data):
+    last = list(train(TrainConfig(device="cpu"), real_data))[-1]
+    assert last.epoch == 10 and not last.diverged
+    assert last.test_acc >= 0.82
+
+
+def test_naive_at_lr_1_diverges_on_real_data(real_data):
+    records = list(train(TrainConfig(lr=1, num_epochs=3, device="cpu"), real_data))
+    assert records[-1].diverged and records[-1].test_acc < 0.2
+
+
+def test_stable_at_lr_1_trains_on_real_data(real_data):
+    cfg = TrainConfig(lr=1, num_epochs=3, softmax="stable", device="cpu")
+    records = list(train(cfg, real_data))
+    assert not any(r.diverged for r in records)
+    assert max(r.test_acc for r in records) >= 0.75
+
+
+def _cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "lib.train", *args], cwd=ROOT,
+                          capture_output=True, text=True, env=env or os.environ.copy(),
+                          timeout=300)
+
+
+@pytest.mark.parametrize("args", [["--lr", "0"], ["--epochs", "0"], ["--device", "tpu"],
+                                  ["--softmax", "fast"], ["--lr", "abc"]])
+def test_cli_bad_arguments_exit_2_with_one_line(args):
+    result = _cli(*args)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_missing_data_exits_2_with_the_fix(tmp_path):
+    env = dict(os.environ, FASHION_MNIST_ROOT=str(tmp_path))
+    result = _cli("--epochs", "1", env=env)
+    assert result.returncode == 2
+    assert "FASHION_MNIST_ROOT" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_json_lines(real_data):
+    result = _cli("--epochs", "2", "--json", "--device", "cpu")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["epoch"] for r in rows[:2]] == [1, 2]
+    assert {"train_loss", "train_acc", "test_acc", "seconds"} <= set(rows[0])
+    assert {"test_acc", "diverged", "device", "total_seconds"} <= set(rows[-1])
+
+
+def test_cli_diverged_run_exits_0_and_says_so(real_data):
+    result = _cli("--epochs", "2", "--lr", "1", "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout.splitlines()[-1])["diverged"] is True
+
+
+def test_lib_imports_no_streamlit():
+    code = ("import sys, pkgutil, importlib, lib\n"
+            "for m in pkgutil.walk_packages(lib.__path__, 'lib.'):\n"
+            "    importlib.import_module(m.name)\n"
+            "print('streamlit' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
