@@ -26,7 +26,7 @@ def softmax_stable(X):
 
 def cross_entropy_naive(y_hat, y):
     """-log of the probability given to the true class (y_hat are probabilities)."""
-    picked = y_hat[range(len(y_hat)), y]          # (n,), the true class's probability
+    picked = y_hat[torch.arange(len(y_hat)), y]   # (n,), the true class's probability
     return -torch.log(picked)                     # (n,), inf where picked == 0
 
 
@@ -34,7 +34,7 @@ def cross_entropy_stable(O, y):
     """The same loss from the logits O: log-sum-exp(O) - O[true class]."""
     O_max = O.max(dim=1, keepdim=True).values                             # (n, 1)
     log_partition = O_max[:, 0] + torch.log(torch.exp(O - O_max).sum(dim=1))  # (n,)
-    return log_partition - O[range(len(O)), y]                            # (n,)
+    return log_partition - O[torch.arange(len(O)), y]                     # (n,)
 
 
 def logits(X, W, b):

@@ -1,0 +1,1 @@
+"""Functions that return Altair charts (they never draw): one module per topic."""

@@ -1,0 +1,44 @@
+"""The book's three curves (train loss, train acc, test acc) per epoch."""
+import altair as alt
+import pandas as pd
+
+from lib.i18n import t
+
+METRIC_KEYS = {"train_loss": "chart.train_loss", "train_acc": "chart.train_acc",
+               "test_acc": "chart.test_acc"}
+
+
+def _labelled(long_df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    df = long_df.copy()
+    df["curve"] = df["metric"].map(lambda m: t(METRIC_KEYS[m], lang))
+    return df
+
+
+def training_chart(long_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> alt.Chart:
+    """One run: three lines with a point per epoch, x fixed from 1 to num_epochs."""
+    df = _labelled(long_df, lang)
+    order = [t(k, lang) for k in METRIC_KEYS.values()]
+    return alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X("epoch:Q", title=t("chart.epoch", lang),
+                scale=alt.Scale(domain=[1, max(num_epochs, 2)]),
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("value:Q", title=t("chart.value", lang)),
+        color=alt.Color("curve:N", sort=order, title=None,
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("epoch:Q"), alt.Tooltip("curve:N"),
+                 alt.Tooltip("value:Q", format=".4f")],
+    ).properties(height=320)
+
+
+def compare_chart(long_df: pd.DataFrame, lang: str = "en") -> alt.Chart:
+    """Several runs overlaid: one panel per curve, one colour per run."""
+    df = _labelled(long_df, lang)
+    order = [t(k, lang) for k in METRIC_KEYS.values()]
+    return alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X("epoch:Q", title=t("chart.epoch", lang), axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+        color=alt.Color("run:N", title=t("chart.run", lang), legend=alt.Legend(orient="bottom")),
+        tooltip=["run:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
+    ).properties(width=220, height=220).facet(
+        column=alt.Column("curve:N", sort=order, title=None)
+    ).resolve_scale(y="independent")

@@ -1,0 +1,42 @@
+"""Every visible string of the app, in English and Chinese, as plain data.
+
+Each module in this package holds the strings of one page (or of the shared
+frame) as STRINGS = {key: {"en": ..., "zh": ...}}. They are merged here; a key
+defined twice, or missing a language, is an error at import time.
+
+    from lib.i18n import t
+    t("train.title", "zh")                 # -> "训练"
+    t("train.epoch_done", "en", epoch=3)   # str.format fields
+"""
+import importlib
+import pkgutil
+
+LANGS = ("en", "zh")
+DEFAULT_LANG = "en"
+
+
+def _collect() -> dict:
+    strings = {}
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+        for key, texts in importlib.import_module(f"{__name__}.{module}").STRINGS.items():
+            if key in strings:
+                raise KeyError(f"string {key!r} is defined twice (again in {module})")
+            if set(texts) != set(LANGS):
+                raise KeyError(f"string {key!r} must have exactly {LANGS}, has {sorted(texts)}")
+            strings[key] = texts
+    return strings
+
+
+STRINGS = _collect()
+
+
+def normalize_lang(lang) -> str:
+    """'zh', 'zh-CN', 'ZH' -> 'zh'; anything unknown -> English."""
+    lang = str(lang or "").strip().lower()[:2]
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
+    """The text of `key` in `lang`, with str.format fields filled in."""
+    text = STRINGS[key][normalize_lang(lang)]
+    return text.format(**fields) if fields else text
