@@ -71,11 +71,12 @@ def pick_device(name: str = "auto") -> torch.device:
 
 
 def device_label(device: torch.device) -> str:
-    """A short human name: 'cuda (NVIDIA H200)', 'mps', 'cpu (2 threads)'."""
+    """A short human name: 'cuda · NVIDIA H200', 'mps', 'cpu · 2 threads'."""
     if device.type == "cuda":
-        return f"cuda ({torch.cuda.get_device_name(device)})"
+        return f"cuda · {torch.cuda.get_device_name(device)}"
     if device.type == "cpu":
-        return f"cpu ({torch.get_num_threads()} threads)"
+        threads = torch.get_num_threads()
+        return f"cpu · {threads} thread{'s' if threads > 1 else ''}"
     return device.type
 
 
@@ -140,7 +141,8 @@ def _to_tensors(images: torch.Tensor, labels: torch.Tensor, split: str, root: Pa
                   f"{tuple(labels.shape)}, expected ({n}, 28, 28) and ({n},)"))
     if int(labels.min()) < 0 or int(labels.max()) >= NUM_OUTPUTS:
         raise DataError(missing_message(root, f"the {split} labels are not all in 0-9"))
-    X = images.reshape(n, NUM_INPUTS).to(torch.float32) / 255  # (n, 784) in [0, 1]
+    X = images.reshape(n, NUM_INPUTS).to(torch.float32)  # (n, 28, 28) -> (n, 784)
+    X /= 255                                              # in place: [0, 255] -> [0, 1]
     return X, labels.to(torch.int64)
 
 

@@ -91,12 +91,13 @@ def train_epoch(W, b, X, y, cfg: TrainConfig, generator: torch.Generator):
     loss_sum = torch.zeros((), device=X.device)
     correct = torch.zeros((), device=X.device, dtype=torch.int64)
     for idx in minibatch_indices(len(y), cfg.batch_size, generator, X.device):
-        O = logits(X[idx], W, b)              # (batch_size, 784) @ (784, 10) -> (batch_size, 10)
-        l = loss_fn(O, y[idx])                # (batch_size,)
+        X_batch, y_batch = X[idx], y[idx]     # (batch_size, 784), (batch_size,)
+        O = logits(X_batch, W, b)             # (batch_size, 784) @ (784, 10) -> (batch_size, 10)
+        l = loss_fn(O, y_batch)               # (batch_size,)
         l.sum().backward()
         sgd([W, b], cfg.lr, len(idx))
         loss_sum += l.detach().sum()
-        correct += accuracy(O.detach(), y[idx])
+        correct += accuracy(O.detach(), y_batch)
     return float(loss_sum), int(correct)
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks: `python bench/speed.py` (see its docstring)."""
