@@ -16,7 +16,7 @@ from lib.train import EpochRecord, TrainConfig
 METRICS = ("train_loss", "train_acc", "test_acc")
 
 
-@dataclass
+@dataclass(eq=False)  # a Run is compared by identity: its tensors have no single truth value
 class Run:
     number: int                      # 1, 2, 3 … in the student's session
     cfg: TrainConfig

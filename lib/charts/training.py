@@ -37,7 +37,8 @@ def compare_chart(long_df: pd.DataFrame, lang: str = "en") -> alt.Chart:
     return alt.Chart(df).mark_line(point=True).encode(
         x=alt.X("epoch:Q", title=t("chart.epoch", lang), axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        color=alt.Color("run:N", title=t("chart.run", lang), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("run:N", title=t("chart.run", lang),
+                        legend=alt.Legend(orient="bottom", labelLimit=400, columns=2)),
         tooltip=["run:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
     ).properties(width=220, height=220).facet(
         column=alt.Column("curve:N", sort=order, title=None)

@@ -1,0 +1,118 @@
+"""Strings of the Softmax & overflow page (exercises 1 and 3)."""
+STRINGS = {
+    "overflow.title": {"en": "Softmax & overflow", "zh": "softmax 与上溢"},
+    "overflow.intro": {
+        "en": "The chapter's `softmax` follows the definition: take `exp` of every logit, then divide by "
+              "the row sum (the partition function). Exercise 1 asks what can go wrong, with a hint: "
+              "how big is exp(50)? A float has a largest number; past it `exp` returns **inf**, and "
+              "inf / inf is **NaN**. Exercise 3 asks for a fix.",
+        "zh": "本章的 `softmax` 直接按定义实现：对每个 logit 求 `exp`，再除以行和（配分函数）。"
+              "练习 1 问这样做可能有什么问题，提示是：exp(50) 有多大？浮点数有最大值，超过它 `exp` 就返回 "
+              "**inf**（上溢），而 inf / inf 是 **NaN**。练习 3 要求给出解决办法。"},
+    # 1. exp(x)
+    "overflow.exp.header": {"en": "1. How big is exp(x)?", "zh": "1. exp(x) 有多大？"},
+    "overflow.exp.x": {"en": "x", "zh": "x"},
+    "overflow.exp.x_help": {"en": "Try 50, 88, 89, 709, 710, or a negative number such as −110.",
+                            "zh": "试试 50、88、89、709、710，或负数，比如 −110。"},
+    "overflow.exp.explain": {
+        "en": "Each dtype overflows at its own limit: exp(x) = inf once x is above about **11.09** in "
+              "float16, **88.72** in float32 (the dtype training uses) and **709.78** in float64 — that "
+              "is log of the largest number the dtype holds. At the other end exp(x) underflows to 0 "
+              "below about −16.6, −103.3 and −744.4. exp(50) ≈ 5.2 × 10²¹ still fits in float32, but a "
+              "logit of 89 does not.",
+        "zh": "每种数据类型都有自己的上限：x 大约超过 **11.09**（float16）、**88.72**（float32，训练时用的类型）"
+              "或 **709.78**（float64）时，exp(x) 就上溢为 inf——这正是该类型能表示的最大数的对数。"
+              "在另一端，x 低于约 −16.6、−103.3、−744.4 时，exp(x) 会下溢为 0。exp(50) ≈ 5.2 × 10²¹ "
+              "在 float32 中还放得下，但 logit 为 89 时就放不下了。"},
+    "overflow.col.dtype": {"en": "dtype", "zh": "数据类型"},
+    "overflow.col.x": {"en": "x", "zh": "x"},
+    "overflow.col.exp_x": {"en": "exp(x) in this dtype", "zh": "该类型中的 exp(x)"},
+    "overflow.col.status": {"en": "status", "zh": "状态"},
+    "overflow.col.max_x": {"en": "overflows above x ≈", "zh": "上溢：x 大于约"},
+    "overflow.col.min_x": {"en": "underflows below x ≈", "zh": "下溢：x 小于约"},
+    "overflow.exp_status.ok": {"en": "fits", "zh": "正常"},
+    "overflow.exp_status.overflow": {"en": "overflow: inf", "zh": "上溢：inf"},
+    "overflow.exp_status.underflow": {"en": "underflow: 0", "zh": "下溢：0"},
+    "overflow.chart.x": {"en": "x (log scale)", "zh": "x（对数刻度）"},
+    "overflow.chart.log10": {"en": "log10 exp(x) (log scale)", "zh": "log10 exp(x)（对数刻度）"},
+    "overflow.chart.legend": {"en": "{dtype}: exp(x) = inf above x ≈ {limit:.2f}",
+                              "zh": "{dtype}：x 超过约 {limit:.2f} 时 exp(x) = inf"},
+    "overflow.chart.dtype": {"en": "dtype", "zh": "数据类型"},
+    "overflow.chart.caption": {
+        "en": "Both axes are logarithmic. The three curves lie on top of each other until each one "
+              "stops where exp overflows in its dtype (dotted lines). The black line is your x.",
+        "zh": "两个坐标轴都是对数刻度。三条曲线彼此重合，直到各自在该数据类型的 exp 上溢处中断（虚线）。"
+              "黑线是你选的 x。"},
+    # 2. naive vs stable on the student's logits
+    "overflow.sm.header": {"en": "2. Naive vs stable softmax on your logits",
+                           "zh": "2. 在你的 logit 上比较朴素版与稳定版 softmax"},
+    "overflow.sm.logits": {"en": "Logits o (separated by commas)", "zh": "logit o（用逗号分隔）"},
+    "overflow.sm.logits_help": {
+        "en": "Try 1, 2, 100 (exp overflows) · 88, 88.5 (each exp fits, their sum does not) · "
+              "−200, −200 (everything underflows: 0/0) · 1, 2, 50 in float16.",
+        "zh": "试试 1, 2, 100（exp 上溢）· 88, 88.5（每个 exp 都放得下，但和放不下）· "
+              "−200, −200（全部下溢：0/0）· 在 float16 中试 1, 2, 50。"},
+    "overflow.sm.dtype": {"en": "dtype", "zh": "数据类型"},
+    "overflow.err.empty": {"en": "Type at least one logit, e.g. `1, 2, 50`.",
+                           "zh": "请至少输入一个 logit，例如 `1, 2, 50`。"},
+    "overflow.err.not_number": {"en": "`{token}` is not a number. Type numbers separated by commas, e.g. `1, 2, 50`.",
+                                "zh": "`{token}` 不是数字。请输入用逗号分隔的数字，例如 `1, 2, 50`。"},
+    "overflow.err.not_finite": {"en": "`{token}` is not a finite number; logits are finite scores.",
+                                "zh": "`{token}` 不是有限的数；logit 是有限的分数。"},
+    "overflow.err.too_many": {"en": "That is {token} logits; at most {max} fit in the table.",
+                              "zh": "一共 {token} 个 logit；表格最多显示 {max} 个。"},
+    "overflow.sm.broken": {
+        "en": "**The naive softmax breaks on {bad} of {total} entries in {dtype}** (highlighted). "
+              "Where exp(o_j) = inf, the entry is inf / inf = NaN. Where every exp fits but their sum "
+              "does not, each entry is divided by inf and comes out 0. Where every exp underflows to 0, "
+              "the sum is 0 and 0 / 0 = NaN. The stable one gives proper probabilities that sum to "
+              "{total_stable:.6g}.",
+        "zh": "**在 {dtype} 中，朴素版 softmax 在 {total} 个元素中有 {bad} 个出错**（已高亮）。"
+              "exp(o_j) = inf 的元素得到 inf / inf = NaN；每个 exp 都放得下但它们的和上溢时，每个元素都除以 inf，"
+              "结果为 0；所有 exp 都下溢为 0 时，分母为 0，0 / 0 = NaN。稳定版给出正常的概率，总和为 "
+              "{total_stable:.6g}。"},
+    "overflow.sm.fine": {
+        "en": "Both agree in {dtype}: the largest difference between them is {diff:.2g}. "
+              "Make one logit bigger, or pick float16, to break the naive one.",
+        "zh": "在 {dtype} 中两者一致：最大差值为 {diff:.2g}。把某个 logit 调大，或选择 float16，"
+              "就能让朴素版出错。"},
+    "overflow.sm_status.ok": {"en": "ok", "zh": "正常"},
+    "overflow.sm_status.overflow": {"en": "exp = inf → NaN", "zh": "exp 上溢 → NaN"},
+    "overflow.sm_status.sum_overflow": {"en": "Σ exp = inf → 0", "zh": "Σ exp 上溢 → 0"},
+    "overflow.sm_status.underflow": {"en": "Σ exp = 0 → NaN", "zh": "Σ exp 下溢为 0 → NaN"},
+    "overflow.col.j": {"en": "j", "zh": "j"},
+    "overflow.col.o": {"en": "o_j", "zh": "o_j"},
+    "overflow.col.exp_o": {"en": "exp(o_j)", "zh": "exp(o_j)"},
+    "overflow.col.naive": {"en": "naive softmax", "zh": "朴素版 softmax"},
+    "overflow.col.o_shifted": {"en": "o_j − max(o)", "zh": "o_j − max(o)"},
+    "overflow.col.exp_shifted": {"en": "exp(o_j − max(o))", "zh": "exp(o_j − max(o))"},
+    "overflow.col.stable": {"en": "stable softmax", "zh": "稳定版 softmax"},
+    "overflow.method.naive": {"en": "naive (the book's)", "zh": "朴素版（书中的）"},
+    "overflow.method.stable": {"en": "stable (max subtracted)", "zh": "稳定版（减去最大值）"},
+    "overflow.chart.entry": {"en": "entry j (logit o_j)", "zh": "元素 j（logit o_j）"},
+    "overflow.chart.prob": {"en": "probability", "zh": "概率"},
+    "overflow.chart.method": {"en": "softmax", "zh": "softmax"},
+    "overflow.chart.nan": {"en": "NaN", "zh": "NaN"},
+    # 3. the fix
+    "overflow.fix.header": {"en": "3. The fix: subtract the maximum", "zh": "3. 解决办法：减去最大值"},
+    "overflow.fix.explain": {
+        "en": "Multiplying the numerator and the denominator by the same exp(−c) changes nothing, so "
+              "softmax is unchanged when the same constant c is subtracted from every logit. With "
+              "c = max(o), every exponent is ≤ 0: each exp is in (0, 1] and the largest is exactly 1, "
+              "so nothing overflows and the sum is at least 1 (never 0). The column "
+              "o_j − max(o) above is what the stable version feeds to `exp`.",
+        "zh": "分子和分母同乘 exp(−c) 不改变结果，所以所有 logit 同时减去同一个常数 c 后，softmax 不变。"
+              "取 c = max(o)，所有指数都 ≤ 0：每个 exp 都在 (0, 1] 内，最大的恰好是 1，"
+              "因此不会上溢，分母至少为 1（不会是 0）。上表中 o_j − max(o) 这一列就是稳定版交给 `exp` 的数。"},
+    "overflow.fix.latex": {
+        "en": r"\mathrm{softmax}(\mathbf{o})_j = \frac{\exp(o_j)}{\sum_k \exp(o_k)}"
+              r" = \frac{\exp(o_j - c)}{\sum_k \exp(o_k - c)},\qquad c = \max_k o_k",
+        "zh": r"\mathrm{softmax}(\mathbf{o})_j = \frac{\exp(o_j)}{\sum_k \exp(o_k)}"
+              r" = \frac{\exp(o_j - c)}{\sum_k \exp(o_k - c)},\qquad c = \max_k o_k"},
+    "overflow.fix.log0": {
+        "en": "Subtracting the maximum fixes overflow, but a tiny probability can still round to 0, "
+              "and the loss takes its log. That is exercise 2, on the next page.",
+        "zh": "减去最大值解决了上溢，但很小的概率仍可能被舍入为 0，而损失要对它取对数。"
+              "这就是练习 2，见下一页。"},
+    "overflow.next": {"en": "Next: cross-entropy & log(0)", "zh": "下一页：交叉熵与 log(0)"},
+}

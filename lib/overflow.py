@@ -1,0 +1,146 @@
+"""Exercises 1-3 in numbers: where exp overflows, where -log(0) appears, and the fixes.
+
+Every number on the "Softmax & overflow" and "Cross-entropy & log(0)" pages
+comes from here, computed with the functions of lib.softmax in a chosen dtype:
+
+    from lib.overflow import softmax_table
+    softmax_table([1, 2, 100], "float32")   # naive: NaN and 0; stable: fine
+
+No strings for people here: statuses are short codes that the pages translate.
+"""
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import torch
+
+from lib.softmax import cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable
+
+DTYPES = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64}
+MAX_LOGITS = 20  # a row of logits a student can still read in a table
+
+
+class LogitsError(ValueError):
+    """Input that is not a list of logits; `reason` is a code the page translates."""
+
+    def __init__(self, reason: str, token: str = ""):
+        super().__init__(f"{reason}: {token!r}")
+        self.reason, self.token = reason, token
+
+
+def parse_logits(text: str) -> list[float]:
+    """'1, 2, 50' (commas, spaces or Chinese commas) -> [1.0, 2.0, 50.0]."""
+    tokens = [tok for tok in re.split(r"[\s,，;；]+", text or "") if tok]
+    if not tokens:
+        raise LogitsError("empty")
+    if len(tokens) > MAX_LOGITS:
+        raise LogitsError("too_many", str(len(tokens)))
+    values = []
+    for tok in tokens:
+        try:
+            value = float(tok)
+        except ValueError:
+            raise LogitsError("not_number", tok) from None
+        if not math.isfinite(value):
+            raise LogitsError("not_finite", tok)
+        values.append(value)
+    return values
+
+
+def exp_limits(dtype: str) -> tuple[float, float]:
+    """(lowest x with exp(x) > 0, highest x with exp(x) < inf), about, for a dtype."""
+    info = torch.finfo(DTYPES[dtype])
+    smallest = info.tiny * info.eps               # the smallest subnormal number above 0
+    return math.log(smallest), math.log(info.max)  # float32: (-103.3, 88.7)
+
+
+def exp_table(x: float) -> pd.DataFrame:
+    """exp(x) in every dtype: its value there and whether it overflowed or underflowed."""
+    rows = []
+    for name, dtype in DTYPES.items():
+        value = torch.exp(torch.tensor(x, dtype=dtype)).item()   # computed in that dtype
+        status = "overflow" if math.isinf(value) else "underflow" if value == 0 else "ok"
+        low, high = exp_limits(name)
+        rows.append({"dtype": name, "x": x, "exp_x": value, "status": status,
+                     "max_x": high, "min_x": low})
+    return pd.DataFrame(rows)
+
+
+def exp_curve(lo: float = 0.5, hi: float = 1000.0, n: int = 240) -> pd.DataFrame:
+    """log10 exp(x) on a log-spaced grid, exp computed in each dtype; None where exp(x) is inf."""
+    xs = sorted(np.geomspace(lo, hi, n).tolist() + [exp_limits(d)[1] - 1e-3 for d in DTYPES])
+    rows = []
+    for name, dtype in DTYPES.items():
+        values = torch.exp(torch.tensor(xs, dtype=dtype)).double()   # inf past the limit
+        for x, v in zip(xs, values.tolist()):
+            rows.append({"dtype": name, "x": x,
+                         "log10_exp": math.log10(v) if 0 < v < math.inf else None})
+    return pd.DataFrame(rows)
+
+
+def summary(table: pd.DataFrame) -> dict:
+    """How many naive entries broke, the stable row's sum, the largest naive-stable gap."""
+    diff = (table["naive"] - table["stable"]).abs()
+    return {"bad": int((table["status"] != "ok").sum()), "total": len(table),
+            "total_stable": float(table["stable"].sum()), "diff": float(diff.max())}
+
+
+def softmax_table(logits: list[float], dtype: str = "float32") -> pd.DataFrame:
+    """Naive and stable softmax side by side on one row of logits, entry by entry."""
+    O = torch.tensor([logits], dtype=DTYPES[dtype])       # (1, q)
+    O_exp = torch.exp(O)                                  # (1, q), what the naive one divides
+    partition = O_exp.sum()                               # inf or 0 here breaks the naive one
+    shifted = O - O.max()                                 # (1, q), every entry <= 0
+    status = ["overflow" if torch.isinf(e) else "sum_overflow" if torch.isinf(partition)
+              else "underflow" if partition == 0 else "ok" for e in O_exp[0]]
+    return pd.DataFrame({
+        "o": O[0].tolist(), "exp_o": O_exp[0].tolist(),
+        "naive": softmax_naive(O)[0].tolist(),
+        "o_shifted": shifted[0].tolist(), "exp_shifted": torch.exp(shifted)[0].tolist(),
+        "stable": softmax_stable(O)[0].tolist(), "status": status})
+
+
+def loss_vs_gap(gaps: list[float], dtype: str = "float32") -> pd.DataFrame:
+    """Two classes; the true one (y = 0) has logit 0, the wrong one logit `gap`.
+
+    The loss should be log(1 + exp(gap)), about gap. Three ways to compute it,
+    each with d loss / d o_y from autograd.
+    """
+    ways = {"naive": lambda O, y: cross_entropy_naive(softmax_naive(O), y),   # the book's
+            "log0": lambda O, y: cross_entropy_naive(softmax_stable(O), y),   # -log(0) only
+            "stable": cross_entropy_stable}                                   # log-sum-exp
+    gap = torch.as_tensor(gaps, dtype=DTYPES[dtype])
+    y = torch.zeros(len(gaps), dtype=torch.long)
+    out = {"gap": gap.tolist(),
+           "p_true": softmax_naive(torch.stack([torch.zeros_like(gap), gap], 1))[:, 0].tolist()}
+    for name, loss in ways.items():
+        O = torch.stack([torch.zeros_like(gap), gap], dim=1).requires_grad_(True)  # (n, 2)
+        loss_values = loss(O, y)                          # (n,), one loss per gap
+        loss_values.sum().backward()                      # rows do not mix: per-row gradients
+        out[f"loss_{name}"] = loss_values.tolist()
+        out[f"grad_{name}"] = O.grad[:, 0].tolist()       # d loss / d o_y, should be about -1
+    return pd.DataFrame(out)
+
+
+def first_bad_gap(table: pd.DataFrame, column: str) -> float | None:
+    """The smallest gap whose value in `column` is inf or NaN (None if all are finite)."""
+    bad = table.loc[~np.isfinite(table[column]), "gap"]
+    return float(bad.min()) if len(bad) else None
+
+
+def breaking_gaps(dtype: str, gap_max: float = 1000.0, step: float = 0.02) -> dict:
+    """Where each loss and gradient first turns inf or NaN, to within `step`.
+
+    float32: {"loss_naive": 88.74, "loss_log0": 103.98, "grad_log0": 88.74, "loss_stable": None, ...}
+    """
+    table = loss_vs_gap(torch.arange(0, gap_max + step, step, dtype=torch.float64), dtype)
+    return {c: first_bad_gap(table, c) for c in table.columns if c.startswith(("loss_", "grad_"))}
+
+
+def table_gaps(dtype: str, gap_max: float) -> list[float]:
+    """A few gaps worth a row: round numbers, and both sides of where naive breaks."""
+    low, high = exp_limits(dtype)
+    edges = [math.floor(high), math.ceil(high), math.floor(-low), math.ceil(-low) + 1]
+    picks = {0, 1, 5, 10, 20, 50, 100, 200, 500, 1000, *edges}
+    return sorted(g for g in picks if g <= gap_max)

@@ -1,0 +1,69 @@
+"""Cross-entropy & log(0) (exercises 2 and 3): -log of a probability that underflowed to 0."""
+import numpy as np
+import streamlit as st
+import torch
+
+import ui
+from lib.charts.overflow import grad_chart, loss_chart
+from lib.overflow import DTYPES, breaking_gaps, loss_vs_gap, table_gaps
+from lib.softmax import cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable
+
+COLUMNS = ["gap", "p_true", "loss_naive", "grad_naive", "loss_log0", "grad_log0",
+           "loss_stable", "grad_stable"]
+
+
+@st.cache_data(show_spinner=False)
+def breaks_for(dtype: str) -> dict:
+    return breaking_gaps(dtype)  # a fine grid, the same for everyone: once per dtype
+
+
+def where(gap) -> str:
+    return f"{gap:.1f}" if gap is not None else ui.tr("cross_entropy.never")
+
+
+def values_table(dtype: str, gap_max: float):
+    """The values at a few gaps; inf and NaN in bold red."""
+    table = loss_vs_gap(table_gaps(dtype, gap_max), dtype)[COLUMNS]
+    red = np.where(np.isfinite(table), "", "color: #e45756; font-weight: bold")
+    shown = table.map(lambda v: "NaN" if v != v else f"{v:.6g}")   # inf stays "inf"
+    shown.columns = [ui.tr(f"cross_entropy.col.{c}") for c in COLUMNS]
+    return shown.style.apply(lambda _: red, axis=None)
+
+
+st.title(ui.tr("cross_entropy.title"))
+st.markdown(ui.tr("cross_entropy.intro"))
+st.markdown(ui.tr("cross_entropy.setup"))
+
+left, right = st.columns([3, 2])
+gap_max = left.slider(ui.tr("cross_entropy.gap_max"), 10, 1000, 200, step=10,
+                      key="cross_entropy.gap_max", help=ui.tr("cross_entropy.gap_help"))
+dtype = right.radio(ui.tr("cross_entropy.dtype"), list(DTYPES), index=1, horizontal=True,
+                    key="cross_entropy.dtype")
+
+breaks = breaks_for(dtype)
+st.warning(ui.tr("cross_entropy.verdict", dtype=dtype, naive=where(breaks["loss_naive"]),
+                 log0=where(breaks["loss_log0"]), log0_grad=where(breaks["grad_log0"])))
+
+curve = loss_vs_gap(torch.linspace(0, gap_max, 401, dtype=torch.float64), dtype)
+shown = {k: (v if v is not None and v <= gap_max else None) for k, v in breaks.items()}
+left, right = st.columns(2)
+left.altair_chart(loss_chart(curve, {"naive": shown["loss_naive"], "log0": shown["loss_log0"]},
+                             ui.lang()))
+right.altair_chart(grad_chart(curve, {"naive": shown["grad_naive"], "log0": shown["grad_log0"]},
+                              ui.lang()))
+st.caption(ui.tr("cross_entropy.chart.caption"))
+
+st.subheader(ui.tr("cross_entropy.table"))
+st.dataframe(values_table(dtype, gap_max), hide_index=True, height="content")
+st.caption(ui.tr("cross_entropy.table_note"))
+
+st.subheader(ui.tr("cross_entropy.lse.header"))
+st.latex(ui.tr("cross_entropy.lse.latex"))
+st.markdown(ui.tr("cross_entropy.lse.explain"))
+c1, c2 = st.columns(2)
+c1.page_link("pages/overflow.py", label=ui.tr("cross_entropy.back"),
+             icon=":material/local_fire_department:")
+c2.page_link("pages/train.py", label=ui.tr("cross_entropy.train"), icon=":material/show_chart:")
+
+ui.show_code(cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable,
+             loss_vs_gap, breaking_gaps)

@@ -1,0 +1,114 @@
+"""Decisions (exercise 4): argmax vs the minimum expected cost, and the reject option."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import ui
+from lib.charts.decisions import recall_chart, reject_chart
+from lib.data import class_names
+from lib.decisions import (COSTLY_PAIR, DANGEROUS, PRESETS, compare, expected_costs,
+                           min_cost_decisions, preset_costs, read_costs, recall_per_class,
+                           reject_curve, reject_option, total_cost)
+from lib.metrics import predict
+
+THRESHOLDS = np.round(np.arange(0.10, 1.0001, 0.01), 2)   # the curve's sweep
+
+
+def cost_matrix(names):
+    """The preset, edited by the student; the last valid matrix while a cell is wrong."""
+    # Translated option labels: one widget per language, the choice kept across the switch.
+    kept = st.session_state.setdefault("decisions.kept", {"preset": "equal",
+                                                          "dangerous": list(DANGEROUS)})
+    labels = {p: ui.tr(f"decisions.preset.{p}") for p in PRESETS}
+    preset = kept["preset"] = st.radio(
+        ui.tr("decisions.preset"), PRESETS, index=PRESETS.index(kept["preset"]), horizontal=True,
+        key=f"decisions.preset.{ui.lang()}", format_func=labels.get)
+    dangerous = DANGEROUS
+    if preset == "medical":
+        kept["dangerous"] = st.multiselect(
+            ui.tr("decisions.dangerous"), range(len(names)), default=kept["dangerous"],
+            key=f"decisions.dangerous.{ui.lang()}", format_func=names.__getitem__)
+        dangerous = tuple(kept["dangerous"])
+    st.markdown(ui.tr(f"decisions.explain.{preset}", truth=names[COSTLY_PAIR[0]],
+                      answer=names[COSTLY_PAIR[1]]))
+    start = pd.DataFrame(preset_costs(preset, len(names), dangerous).numpy(),
+                         index=list(names), columns=list(names))
+    # A new preset (or language) gets a fresh editor: its edits belonged to the old table.
+    key = f"decisions.editor.{preset}.{'-'.join(map(str, dangerous))}.{ui.lang()}"
+    columns = {name: st.column_config.NumberColumn(name, min_value=0.0, format="%g", width=74)
+               for name in names}
+    edited = st.data_editor(start, key=key, column_config={
+        "_index": st.column_config.Column(ui.tr("decisions.corner"), width=120), **columns})
+    st.caption(ui.tr("decisions.editor_help"))
+    C, bad = read_costs(edited, len(names))
+    if C is None:
+        cells = ", ".join(f"({names[i]}, {names[j]})" for i, j in bad[:8])
+        st.error(ui.tr("decisions.bad", cells=cells + (" …" if len(bad) > 8 else "")))
+        last = st.session_state.get("decisions.last_valid")
+        return last if last is not None else read_costs(start, len(names))[0]
+    st.session_state["decisions.last_valid"] = C
+    return C
+
+
+def comparison(pred, C, names):
+    result = compare(pred.probs, pred.y, C)
+    acc_a, acc_m = result.accuracy(result.y_argmax), result.accuracy(result.y_min_cost)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(ui.tr("decisions.metric.cost_argmax"), f"{result.cost_argmax:,.0f}")
+    m2.metric(ui.tr("decisions.metric.cost_min"), f"{result.cost_min_cost:,.0f}",
+              delta=f"{result.cost_min_cost - result.cost_argmax:+,.0f}", delta_color="inverse")
+    m3.metric(ui.tr("decisions.metric.acc_min"), f"{acc_m:.4f}", delta=f"{acc_m - acc_a:+.4f}")
+    m4.metric(ui.tr("decisions.metric.changed"), f"{result.changed:,}")
+    st.caption(ui.tr("decisions.summary", mean_a=result.cost_argmax / result.n,
+                     mean_m=result.cost_min_cost / result.n, acc_a=acc_a, acc_m=acc_m))
+    if bool((C > 1).any()):
+        st.caption(ui.tr("decisions.costly", a=result.costly_argmax, m=result.costly_min_cost))
+    if result.changed == 0:
+        st.info(ui.tr("decisions.verdict.same"))
+    elif result.cost_min_cost < result.cost_argmax:
+        st.success(ui.tr("decisions.verdict.better", changed=result.changed, n=result.n,
+                         saved=result.cost_argmax - result.cost_min_cost))
+    else:
+        st.warning(ui.tr("decisions.verdict.worse", changed=result.changed, n=result.n))
+    st.markdown(f"**{ui.tr('decisions.recall.header')}**")
+    st.altair_chart(recall_chart(result.recall_argmax, result.recall_min_cost, names, ui.lang()))
+    table = pd.DataFrame({ui.tr("decisions.col.class"): names,
+                          ui.tr("decisions.col.recall_argmax"): result.recall_argmax.numpy(),
+                          ui.tr("decisions.col.recall_min"): result.recall_min_cost.numpy()})
+    table[ui.tr("decisions.col.change")] = table.iloc[:, 2] - table.iloc[:, 1]
+    st.dataframe(table, hide_index=True, column_config={
+        c: st.column_config.NumberColumn(format="%.3f") for c in table.columns[1:]})
+
+
+def reject(pred):
+    st.subheader(ui.tr("decisions.reject.header"))
+    st.markdown(ui.tr("decisions.reject.intro"))
+    threshold = st.slider(ui.tr("decisions.reject.threshold"), 0.10, 1.00, 0.50, 0.01,
+                          key="decisions.threshold")
+    coverage, accuracy = reject_option(pred.probs, pred.y, threshold)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(ui.tr("decisions.reject.coverage"), f"{coverage:.1%}")
+    c2.metric(ui.tr("decisions.reject.accuracy"), "—" if accuracy != accuracy else f"{accuracy:.4f}")
+    c3.metric(ui.tr("decisions.reject.referred"), f"{round((1 - coverage) * len(pred.y)):,}")
+    if accuracy != accuracy:
+        st.warning(ui.tr("decisions.reject.nothing"))
+    curve = reject_curve(pred.probs, pred.y, THRESHOLDS)
+    st.altair_chart(reject_chart(curve, threshold, coverage, accuracy, ui.lang()))
+    st.caption(ui.tr("decisions.reject.curve"))
+
+
+st.title(ui.tr("decisions.title"))
+st.markdown(ui.tr("decisions.intro"))
+data = ui.get_data()
+run = ui.require_run("decisions") if data is not None else None
+if run is not None:
+    pred = predict(run.W, run.b, data.X_test, data.y_test)
+    names = class_names(ui.lang())
+    st.caption(ui.tr("decisions.model", run=run.name, n=len(pred.y)))
+    st.subheader(ui.tr("decisions.costs.header"))
+    C = cost_matrix(names)
+    st.subheader(ui.tr("decisions.result.header"))
+    comparison(pred, C, names)
+    reject(pred)
+    ui.show_code(expected_costs, min_cost_decisions, total_cost, recall_per_class,
+                 reject_option, reject_curve)

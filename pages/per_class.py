@@ -1,0 +1,56 @@
+"""Per-class accuracy: which classes the model gets right, and what it confuses."""
+import streamlit as st
+
+import ui
+from lib.charts.classes import accuracy_chart, confusion_chart
+from lib.metrics import confusion_matrix, most_confused_with, per_class_accuracy, predict
+from lib.results import class_table, predict_test_set
+
+st.title(ui.tr("per_class.title"))
+st.markdown(ui.tr("per_class.intro"))
+
+data = ui.get_data()
+run = ui.require_run("per_class") if data is not None else None
+if run is None:
+    st.stop()
+
+pred = predict_test_set(run.W, run.b, data)          # the 10,000 test images
+C = confusion_matrix(pred.y, pred.y_pred)            # (10, 10), rows = true labels
+table = class_table(C, ui.lang())                    # hardest class first
+overall = float(C.diagonal().sum() / C.sum())
+
+st.markdown(ui.tr("per_class.overall", acc=overall, n=int(C.sum())))
+hard, easy = table.iloc[0], table.iloc[-1]
+name = "name_zh" if ui.lang() == "zh" else "name_en"
+st.markdown(ui.tr("per_class.hardest", name=hard[name], acc=hard["accuracy"],
+                  other=hard["confused_with"], count=hard["confused_count"],
+                  easy=easy[name], easy_acc=easy["accuracy"]))
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(ui.tr("per_class.table"))
+    st.caption(ui.tr("per_class.table_help"))
+    st.dataframe(table.drop(columns="class"), hide_index=True, key="per_class.table",
+                 column_config={
+                     "name_en": ui.tr("per_class.col.name_en"),
+                     "name_zh": ui.tr("per_class.col.name_zh"),
+                     "accuracy": st.column_config.ProgressColumn(
+                         ui.tr("per_class.col.accuracy"), help=ui.tr("per_class.col.accuracy_help"),
+                         min_value=0.0, max_value=1.0, format="percent"),
+                     "count": st.column_config.NumberColumn(ui.tr("per_class.col.count")),
+                     "confused_with": st.column_config.TextColumn(
+                         ui.tr("per_class.col.confused_with"),
+                         help=ui.tr("per_class.col.confused_help")),
+                     "confused_count": st.column_config.NumberColumn(
+                         ui.tr("per_class.col.confused_count"))})
+with right:
+    st.subheader(ui.tr("per_class.bars"))
+    st.caption(ui.tr("per_class.bars_help"))
+    st.altair_chart(accuracy_chart(table, overall, ui.lang()))
+
+st.subheader(ui.tr("per_class.matrix"))
+st.caption(ui.tr("per_class.matrix_help"))
+st.altair_chart(confusion_chart(C, ui.lang()), width="content")
+
+ui.show_code(predict_test_set, predict, confusion_matrix, per_class_accuracy,
+             most_confused_with, class_table)

@@ -1,0 +1,59 @@
+"""Your own image: a photo made to look like Fashion-MNIST, classified by the chosen run."""
+import streamlit as st
+
+import ui
+from lib.charts.gallery import probability_chart
+from lib.data import class_names
+from lib.image import (MAX_BYTES, ImageError, center_on_canvas, crop_to_object,
+                       dark_background, open_image, preprocess, to_gray)
+from lib.results import classify, pixels
+
+
+def picture_bytes() -> bytes | None:
+    """The uploaded file or the camera shot (the camera only behind the toggle)."""
+    if st.toggle(ui.tr("your_image.camera_toggle"), key="your_image.use_camera"):
+        shot = st.camera_input(ui.tr("your_image.camera"), key="your_image.camera", width=480)
+    else:
+        shot = st.file_uploader(ui.tr("your_image.upload"), type=["png", "jpg", "jpeg"],
+                                help=ui.tr("your_image.upload_help"), key="your_image.upload",
+                                max_upload_size=MAX_BYTES // 2**20)
+    return None if shot is None else shot.getvalue()
+
+
+def show_result(data: bytes, run) -> None:
+    """Preprocess the bytes and show picture, model input and probabilities."""
+    try:
+        prepared = preprocess(data)
+    except ImageError as exc:
+        st.error(ui.tr(exc.key, **exc.fields))
+        return
+    c1, c2, c3 = st.columns([2, 1, 3])
+    c1.image(prepared.original, caption=ui.tr("your_image.original"))
+    c2.image(pixels(prepared.x, 6), caption=ui.tr("your_image.input"))
+    if prepared.inverted:
+        c2.caption(ui.tr("your_image.inverted"))
+    if run is None:
+        c3.info(ui.tr("your_image.no_model"))
+        return
+    probs = classify(prepared.x, run.W, run.b)          # (10,), sums to 1
+    best = int(probs.argmax())
+    c3.subheader(ui.tr("your_image.probs"))
+    c3.markdown(ui.tr("your_image.verdict", pred=class_names(ui.lang())[best],
+                      p=float(probs[best])))
+    c3.altair_chart(probability_chart(probs, ui.lang()))
+
+
+st.title(ui.tr("your_image.title"))
+st.markdown(ui.tr("your_image.intro"))
+run = ui.require_run("your_image")
+
+data = picture_bytes()
+if data is None:
+    st.info(ui.tr("your_image.waiting"))
+else:
+    show_result(data, run)
+
+with st.expander(ui.tr("your_image.why_title"), expanded=data is not None):
+    st.markdown(ui.tr("your_image.why"))
+ui.show_code(preprocess, open_image, to_gray, dark_background, crop_to_object,
+             center_on_canvas, classify)

@@ -1,0 +1,38 @@
+"""Helpers for AppTest: open the app on a page, in a language, with a data folder."""
+import os
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TIMEOUT = 120  # training on real data and the first data load take seconds, not 3
+
+
+def open_app(page: str | None = None, lang: str | None = None, query: dict | None = None,
+             data_root: str | None = None) -> AppTest:
+    """Run app.py once (optionally switched to pages/<page>.py) and return the AppTest."""
+    if data_root is not None:
+        os.environ["FASHION_MNIST_ROOT"] = data_root
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if lang:
+        at.query_params["lang"] = lang
+    if page:
+        at.switch_page(f"pages/{page}.py")  # before the first run: the page alone runs
+    at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """All the visible text of markdown, titles, captions, alerts in one string."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success"):
+        parts.extend(str(e.value) for e in getattr(at, kind))
+    return "\n".join(parts)
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)

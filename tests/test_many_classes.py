@@ -1,0 +1,172 @@
+"""Many classes: the three losses against PyTorch and brute force, and the measuring limits."""
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from lib.charts.many_classes import cost_chart
+from lib.many_classes import (MeasureConfig, Vocabulary, bytes_needed, clusters, full_loss,
+                              hierarchical_log_probs, hierarchical_loss, measure,
+                              output_layer_memory, sample_classes, sampled_loss, work)
+
+
+def problem(n=6, d=5, K=13, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, d, generator=g)
+    W = torch.randn(d, K, generator=g).requires_grad_(True)
+    b = torch.randn(K, generator=g).requires_grad_(True)
+    y = torch.randint(0, K, (n,), generator=g)
+    return X, W, b, y
+
+
+def test_full_loss_and_gradients_match_torch_cross_entropy():
+    X, W, b, y = problem()
+    mine = full_loss(X, W, b, y)
+    gW, gb = torch.autograd.grad(mine, [W, b])
+    ref = F.cross_entropy(X @ W + b, y)
+    rW, rb = torch.autograd.grad(ref, [W, b])
+    torch.testing.assert_close(mine, ref)
+    torch.testing.assert_close(gW, rW)
+    torch.testing.assert_close(gb, rb)
+
+
+@pytest.mark.parametrize("log_q", [True, False])
+def test_sampled_loss_equals_the_full_loss_when_every_class_is_sampled(log_q):
+    X, W, b, y = problem()
+    every = torch.arange(W.shape[1])
+    mine = sampled_loss(X, W, b, y, every, log_q)
+    torch.testing.assert_close(mine, full_loss(X, W, b, y))
+    g1 = torch.autograd.grad(mine, [W, b])
+    g2 = torch.autograd.grad(full_loss(X, W, b, y), [W, b])
+    for a, c in zip(g1, g2):
+        torch.testing.assert_close(a, c)
+
+
+def test_sampled_loss_ignores_a_sample_that_is_the_true_class():
+    X, W, b, y = problem(n=1)
+    assert sampled_loss(X, W, b, y, y.clone(), log_q=False).item() == 0.0
+
+
+def test_sampled_loss_by_hand_with_the_log_q_correction():
+    X, W, b, y = problem(n=3, K=50)
+    sampled = torch.tensor([1, 7, 7, 30])
+    O = (X @ W + b).detach()
+    for log_q in (False, True):
+        loss = sampled_loss(X, W, b, y, sampled, log_q).item()
+        shift = math.log(4 / 50) if log_q else 0.0
+        brute = 0.0
+        for i in range(3):
+            terms = [O[i, y[i]].item()] + [O[i, j].item() - shift for j in sampled if j != y[i]]
+            brute += math.log(sum(math.exp(t) for t in terms)) - O[i, y[i]].item()
+        assert loss == pytest.approx(brute / 3, rel=1e-5)
+
+
+def test_sample_classes_stays_in_range():
+    s = sample_classes(10, 500, torch.Generator().manual_seed(0))
+    assert s.shape == (500,) and s.min() >= 0 and s.max() <= 9 and len(s.unique()) == 10
+
+
+@pytest.mark.parametrize("K", [2, 10, 13, 37, 100])
+def test_clusters_hold_every_class_once(K):
+    C, M = clusters(K)
+    assert C * M >= K and C == math.ceil(math.sqrt(K)) and (C - 1) * M < K
+    places = {(k // M, k % M) for k in range(K)}
+    assert len(places) == K and all(c < C for c, _ in places)
+
+
+def hierarchical_problem(K, n=4, d=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    C, M = clusters(K)
+    X = torch.randn(n, d, generator=g)
+    params = [torch.randn(*s, generator=g).requires_grad_(True)
+              for s in ((d, C), (C,), (C, d, M), (C, M))]
+    return X, params, torch.randint(0, K, (n,), generator=g)
+
+
+@pytest.mark.parametrize("K", [10, 13, 37])
+def test_hierarchical_probabilities_sum_to_one_and_match_brute_force(K):
+    X, (Wc, bc, Wk, bk), y = hierarchical_problem(K)
+    C, M = clusters(K)
+    log_p = hierarchical_log_probs(X, Wc, bc, Wk, bk, K)
+    assert log_p.shape == (len(X), K)
+    torch.testing.assert_close(log_p.exp().sum(dim=1), torch.ones(len(X)))
+    for i in range(len(X)):
+        p_cluster = torch.softmax(X[i] @ Wc + bc, dim=0)
+        for k in range(K):
+            c, m = divmod(k, M)
+            members = [j for j in range(M) if c * M + j < K]      # the real classes of cluster c
+            p_in = torch.softmax((X[i] @ Wk[c] + bk[c])[members], dim=0)
+            assert log_p[i, k].exp().item() == pytest.approx((p_cluster[c] * p_in[m]).item(),
+                                                             rel=1e-5, abs=1e-7)
+
+
+def test_hierarchical_loss_is_minus_log_probability_with_the_same_gradients():
+    K = 37
+    X, params, y = hierarchical_problem(K, n=8)
+    loss = hierarchical_loss(X, y, *params, K)
+    ref = -hierarchical_log_probs(X, *params, K)[torch.arange(len(y)), y].mean()
+    torch.testing.assert_close(loss, ref)
+    for a, c in zip(torch.autograd.grad(loss, params), torch.autograd.grad(ref, params)):
+        torch.testing.assert_close(a, c)
+
+
+def test_costs_grow_linearly_for_full_and_slowly_for_the_others():
+    n, d = 128, 256
+    full = [bytes_needed("full", n, d, K) for K in (10**4, 10**5)]
+    assert 9 < full[1] / full[0] < 10.1
+    assert work("full", n, d, 10**5) / work("full", n, d, 10**4) == 10
+    assert work("hierarchical", n, d, 10**5) < work("full", n, d, 10**5) / 20
+    assert work("sampled", n, d, 10**5, 256) < work("full", n, d, 10**5) / 20
+    # the full loss at K = 100k, d = 256: W and its gradient alone are 2 * 256 * 1e5 * 4 bytes
+    assert bytes_needed("full", n, d, 10**5) > 2 * 256 * 10**5 * 4
+    with pytest.raises(ValueError):
+        bytes_needed("nope", 1, 1, 10)
+
+
+def test_measure_small_sizes_on_cpu():
+    cfg = MeasureConfig(n=8, d=16, ks=(10, 100), num_sampled=16, repeats=2, budget_s=30)
+    rows = list(measure(cfg, "cpu"))
+    assert [(r["method"], r["K"]) for r in rows] == [
+        (m, K) for K in (10, 100) for m in ("sampled", "hierarchical", "full")]
+    assert all(r["status"] == "ok" and r["ms"] > 0 and r["peak_mb"] is None for r in rows)
+    full = [r for r in rows if r["method"] == "full"]
+    assert all(abs(r["loss"] - math.log(r["K"])) < 0.2 for r in full)   # a fresh model: ~log K
+
+
+def test_measure_refuses_sizes_over_the_memory_cap_without_allocating():
+    # 10^9 classes x 4096 inputs would be terabytes: allocating it would crash the test
+    cfg = MeasureConfig(n=4, d=4096, ks=(10, 10**9), repeats=1, max_bytes=64 * 2**20)
+    rows = list(measure(cfg, "cpu"))
+    assert {r["status"] for r in rows if r["K"] == 10} == {"ok"}
+    assert {r["status"] for r in rows if r["K"] == 10**9} == {"too_big"}
+    assert all(r["ms"] is None for r in rows if r["K"] == 10**9)
+
+
+def test_measure_stops_when_the_time_budget_is_spent():
+    ticks = iter(range(1000))
+    cfg = MeasureConfig(n=4, d=4, ks=(10, 100, 1000), repeats=1, budget_s=2.5)
+    rows = list(measure(cfg, "cpu", clock=lambda: float(next(ticks))))
+    statuses = [r["status"] for r in rows]
+    assert statuses[0] == "ok" and statuses[-1] == "over_time"
+    assert all(s == "over_time" for s in statuses[statuses.index("over_time"):])
+
+
+def test_config_refuses_bad_sizes():
+    for bad in (dict(n=0), dict(d=10**6), dict(ks=(1,)), dict(ks=()), dict(max_bytes=0)):
+        with pytest.raises(ValueError):
+            MeasureConfig(**bad)
+
+
+def test_output_layer_memory_of_a_language_model():
+    row = output_layer_memory(Vocabulary("Llama 3 8B", 128_256, 4096, 8192))
+    assert row["W_mb"] == 2004.0 == 4096 * 128_256 * 4 / 2**20             # about 2 GB
+    assert row["logits_mb"] == 4008.0 == 8192 * 128_256 * 4 / 2**20
+
+
+def test_cost_chart_uses_log_axes_and_translated_titles():
+    rows = list(measure(MeasureConfig(n=4, d=4, ks=(10, 100), repeats=1), "cpu"))
+    spec = cost_chart(rows, "ms", "zh").to_dict()
+    text = str(spec)
+    assert "'type': 'log'" in text and "类别数 K" in text and "完整 softmax" in text
+    assert "上限 512 MB" in str(cost_chart(rows, "mb", "zh", cap_mb=512).to_dict())

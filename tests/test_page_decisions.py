@@ -1,0 +1,114 @@
+"""The Decisions page through AppTest: missing data, no run yet, presets, reject option, zh."""
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from apptest_helpers import APP, has_chinese, texts
+from lib.runs import Run
+from lib.train import TrainConfig
+
+PAGE = "decisions"
+
+
+@pytest.fixture(scope="module")
+def run(real_data):
+    """A usable linear model in no time: nearest class mean, written as X @ W + b."""
+    X, y = real_data.X_train, real_data.y_train
+    mu = torch.stack([X[y == c].mean(dim=0) for c in range(10)])     # (10, 784)
+    W, b = mu.T * 0.3, -0.15 * (mu * mu).sum(dim=1)  # -0.15 |x - mu|^2 up to a per-image constant
+    history = [{"epoch": 1, "train_loss": 0.0, "train_acc": 0.0, "test_acc": 0.0,
+                "seconds": 0.0, "diverged": False}]
+    return Run(number=1, cfg=TrainConfig(num_epochs=1, softmax="stable"), history=history,
+               W=W, b=b, status="done")
+
+
+def open_page(lang="en", runs=None) -> AppTest:
+    """Open the page directly on the first run (open_app(lang="zh", page=...) trips over
+    AppTest's handling of the Train page's translated radio when it switches pages)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    if runs is not None:
+        at.session_state["runs"] = runs
+    at.switch_page(f"pages/{PAGE}.py")
+    return at.run()
+
+
+def metric(at, label_part):
+    return next(m.value for m in at.metric if label_part in m.label)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_missing_data_shows_the_fix_not_a_traceback(monkeypatch, lang):
+    monkeypatch.setenv("FASHION_MNIST_ROOT", "/nonexistent")
+    at = open_page(lang=lang)
+    assert not at.exception
+    assert at.error and "FASHION_MNIST_ROOT" in texts(at)
+    assert not at.metric
+    assert has_chinese(at.title[0].value) == (lang == "zh")
+
+
+def test_without_a_run_it_offers_to_train_here(real_data):
+    at = open_page()
+    assert not at.exception
+    assert at.button(key="decisions.train")
+    assert not at.metric
+
+
+def test_equal_costs_change_nothing_then_the_medical_preset_does(run):
+    at = open_page(runs=[run])
+    assert not at.exception
+    assert at.radio(key="decisions.preset.en").value == "equal"
+    assert metric(at, "Answers changed") == "0"
+    assert metric(at, "Total cost, argmax") == metric(at, "Total cost, min. expected cost")
+    assert "no answer changes" in texts(at)
+
+    at.radio(key="decisions.preset.en").set_value("medical").run()
+    assert not at.exception
+    assert at.multiselect(key="decisions.dangerous.en").value == [6]
+    assert int(metric(at, "Answers changed").replace(",", "")) > 0
+    assert "Mistakes that cost more than 1" in texts(at)
+    assert "dangerous" in texts(at)
+
+    at.radio(key="decisions.preset.en").set_value("one_costly").run()
+    assert not at.exception and "**ankle boot**" in texts(at) and "**sandal**" in texts(at)
+
+
+def test_reject_option_threshold(run):
+    at = open_page(runs=[run])
+    assert metric(at, "Coverage") != "100.0%"          # 0.5 refers some images to a doctor
+    at.slider(key="decisions.threshold").set_value(0.1).run()
+    assert metric(at, "Coverage") == "100.0%" and metric(at, "Referred") == "0"
+    at.slider(key="decisions.threshold").set_value(1.0).run()   # no probability reaches 1 here
+    assert not at.exception
+    assert metric(at, "Coverage") == "0.0%" and metric(at, "Accuracy on the answered") == "—"
+    assert "everything goes to the doctor" in texts(at)
+
+
+def test_a_diverged_run_is_explained(run):
+    broken = Run(number=2, cfg=run.cfg, history=run.history, W=run.W * float("nan"), b=run.b,
+                 status="diverged")
+    at = open_page(runs=[broken])
+    assert not at.exception and at.warning and not at.metric
+
+
+def test_chinese(run):
+    at = open_page(lang="zh", runs=[run])
+    assert not at.exception
+    assert has_chinese(at.title[0].value)
+    assert all(has_chinese(m.label) for m in at.metric)
+    assert "代价矩阵" in texts(at) and "拒绝选项" in texts(at)
+    at.radio(key="decisions.preset.zh").set_value("one_costly").run()
+    assert "**短靴**" in texts(at) and "**凉鞋**" in texts(at)
+
+
+def test_the_chosen_preset_survives_a_language_switch(run):
+    at = open_page(runs=[run])
+    at.radio(key="decisions.preset.en").set_value("medical").run()
+    at.multiselect(key="decisions.dangerous.en").set_value([4, 6]).run()
+    changed_en = metric(at, "Answers changed")
+    at.session_state["lang"] = "zh"            # what the sidebar switch does
+    at.run()
+    assert not at.exception
+    assert at.radio(key="decisions.preset.zh").value == "medical"
+    assert at.multiselect(key="decisions.dangerous.zh").value == [4, 6]
+    assert metric(at, "改变的回答") == changed_en

@@ -1,0 +1,104 @@
+"""The Train page through AppTest: controls, a real run, links, divergence."""
+import os
+
+import pytest
+
+from apptest_helpers import has_chinese, open_app, texts
+
+needs_data = pytest.mark.skipif(not os.environ.get("FASHION_MNIST_ROOT"),
+                                reason="FASHION_MNIST_ROOT is not set")
+
+
+def test_renders_with_the_books_defaults():
+    at = open_app()
+    assert not at.exception
+    assert at.title[0].value == "Train softmax regression"
+    assert at.select_slider(key="train.w.lr").value == 0.1
+    assert at.slider(key="train.w.epochs").value == 10
+    assert at.select_slider(key="train.w.batch").value == 256
+    assert at.radio(key="train.w.softmax.en").value == "naive"
+    assert "No runs yet" in texts(at)
+
+
+def test_chinese():
+    at = open_app(lang="zh")
+    assert not at.exception
+    assert has_chinese(at.title[0].value) and "训练" in at.button(key="train.start").label
+
+
+def test_query_parameters_set_the_controls():
+    at = open_app(query={"lr": "1", "epochs": "4", "batch": "128", "seed": "7",
+                         "softmax": "stable"})
+    assert not at.exception and not at.warning
+    assert at.select_slider(key="train.w.lr").value == 1.0
+    assert at.slider(key="train.w.epochs").value == 4
+    assert at.select_slider(key="train.w.batch").value == 128
+    assert at.number_input(key="train.w.seed").value == 7
+    assert at.radio(key="train.w.softmax.en").value == "stable"
+
+
+def test_bad_query_parameters_are_corrected_with_a_warning():
+    at = open_app(query={"lr": "0.2", "epochs": "999", "batch": "abc", "softmax": "fast"})
+    assert not at.exception
+    assert at.select_slider(key="train.w.lr").value == 0.3
+    assert at.slider(key="train.w.epochs").value == 50
+    assert at.select_slider(key="train.w.batch").value == 256
+    assert at.radio(key="train.w.softmax.en").value == "naive"
+    warnings = " ".join(w.value for w in at.warning)
+    for given in ("0.2", "999", "abc", "fast"):
+        assert f"`{given}`" in warnings
+    assert at.query_params["epochs"] == "50"  # the URL now holds the valid value
+
+
+def test_controls_write_the_url():
+    at = open_app()
+    at.slider(key="train.w.epochs").set_value(7).run()
+    assert at.query_params["epochs"] == "7"
+    assert at.query_params["lang"] == "en"
+
+
+@needs_data
+def test_two_epochs_record_a_run_and_draw_the_chart():
+    at = open_app(query={"epochs": "2"})
+    at.button(key="train.start").click().run()
+    assert not at.exception
+    runs = at.session_state["runs"]
+    assert len(runs) == 1 and runs[0].status == "done" and len(runs[0].history) == 2
+    assert "after 2 epochs" in at.success[0].value
+    assert len(at.get("vega_lite_chart")) >= 2  # the live chart and the overlay
+    assert at.get("download_button")
+    at.button(key="train.start").click().run()  # a second run is kept beside the first
+    assert [r.number for r in at.session_state["runs"]] == [1, 2]
+
+
+@needs_data
+def test_naive_at_lr_1_shows_the_divergence_banner():
+    at = open_app(query={"lr": "1", "epochs": "3", "softmax": "naive"})
+    at.button(key="train.start").click().run()
+    assert not at.exception
+    assert "diverged" in at.error[0].value and "NaN" in at.error[0].value
+    assert at.session_state["runs"][0].status == "diverged"
+
+
+@needs_data
+def test_stable_at_lr_1_does_not_diverge():
+    at = open_app(query={"lr": "1", "epochs": "2", "softmax": "stable"})
+    at.button(key="train.start").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["runs"][0].status == "done"
+
+
+def test_missing_data_shows_the_message_not_an_exception(tmp_path):
+    old = os.environ.get("FASHION_MNIST_ROOT")
+    try:
+        at = open_app(query={"epochs": "1"}, data_root=str(tmp_path))
+        at.button(key="train.start").click().run()
+        assert not at.exception
+        assert "not available" in at.error[0].value
+        assert "FASHION_MNIST_ROOT" in texts(at)
+        assert at.session_state["runs"] == []
+    finally:
+        if old is None:
+            os.environ.pop("FASHION_MNIST_ROOT", None)
+        else:
+            os.environ["FASHION_MNIST_ROOT"] = old
