@@ -1,5 +1,4 @@
-"""Helpers for AppTest: open the app on a page, in a language, with a data folder."""
-import os
+"""Helpers for AppTest: open the app on a page, in a language, with some runs."""
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -10,15 +9,18 @@ TIMEOUT = 120  # training on real data and the first data load take seconds, not
 
 
 def open_app(page: str | None = None, lang: str | None = None, query: dict | None = None,
-             data_root: str | None = None) -> AppTest:
-    """Run app.py once (optionally switched to pages/<page>.py) and return the AppTest."""
-    if data_root is not None:
-        os.environ["FASHION_MNIST_ROOT"] = data_root
+             runs: list | None = None) -> AppTest:
+    """Run app.py once, on pages/<page>.py, with `runs` as if trained before.
+
+    The data folder is FASHION_MNIST_ROOT: tests change it with monkeypatch.
+    """
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     if lang:
         at.query_params["lang"] = lang
+    if runs is not None:
+        at.session_state["runs"] = runs
     if page:
         at.switch_page(f"pages/{page}.py")  # before the first run: the page alone runs
     at.run()

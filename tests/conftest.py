@@ -20,3 +20,16 @@ def real_data():
         return load_data(download=False)
     except DataError as exc:
         pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def trained_run(real_data):
+    """One epoch on the real data: a usable run, as the Train page would keep it."""
+    from lib.runs import Run
+    from lib.train import TrainConfig, train
+
+    cfg = TrainConfig(num_epochs=1, softmax="stable", device="cpu")
+    run = Run(number=1, cfg=cfg)
+    for record in train(cfg, real_data):
+        run.add(record)
+    return run

@@ -3,7 +3,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import APP, has_chinese, texts
+from apptest_helpers import has_chinese, open_app, texts
 from lib.runs import Run
 from lib.train import TrainConfig
 
@@ -23,14 +23,7 @@ def run(real_data):
 
 
 def open_page(lang="en", runs=None) -> AppTest:
-    """Open the page directly on the first run (open_app(lang="zh", page=...) trips over
-    AppTest's handling of the Train page's translated radio when it switches pages)."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = lang
-    if runs is not None:
-        at.session_state["runs"] = runs
-    at.switch_page(f"pages/{PAGE}.py")
-    return at.run()
+    return open_app(page=PAGE, lang=lang, runs=runs)
 
 
 def metric(at, label_part):

@@ -3,18 +3,13 @@ import pytest
 
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import APP, has_chinese, texts
+from apptest_helpers import has_chinese, open_app, texts
 
 PAGE = "many_classes"
 
 
 def open_page(lang="en") -> AppTest:
-    """Open the page directly on the first run (open_app(lang="zh", page=...) trips over
-    AppTest's handling of the Train page's translated radio when it switches pages)."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = lang
-    at.switch_page(f"pages/{PAGE}.py")
-    return at.run()
+    return open_app(page=PAGE, lang=lang)
 
 
 @pytest.fixture

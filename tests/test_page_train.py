@@ -88,17 +88,11 @@ def test_stable_at_lr_1_does_not_diverge():
     assert at.session_state["runs"][0].status == "done"
 
 
-def test_missing_data_shows_the_message_not_an_exception(tmp_path):
-    old = os.environ.get("FASHION_MNIST_ROOT")
-    try:
-        at = open_app(query={"epochs": "1"}, data_root=str(tmp_path))
-        at.button(key="train.start").click().run()
-        assert not at.exception
-        assert "not available" in at.error[0].value
-        assert "FASHION_MNIST_ROOT" in texts(at)
-        assert at.session_state["runs"] == []
-    finally:
-        if old is None:
-            os.environ.pop("FASHION_MNIST_ROOT", None)
-        else:
-            os.environ["FASHION_MNIST_ROOT"] = old
+def test_missing_data_shows_the_message_not_an_exception(tmp_path, monkeypatch):
+    monkeypatch.setenv("FASHION_MNIST_ROOT", str(tmp_path))
+    at = open_app(query={"epochs": "1"})
+    at.button(key="train.start").click().run()
+    assert not at.exception
+    assert "not available" in at.error[0].value
+    assert "FASHION_MNIST_ROOT" in texts(at)
+    assert at.session_state["runs"] == []

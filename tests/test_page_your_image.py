@@ -18,21 +18,7 @@ PAGE = "your_image"
 
 
 def open_page(lang="en", runs=None) -> AppTest:
-    """The page through the shared helper; with `runs`, as if they were trained before."""
-    at = open_app(page=PAGE, lang=lang)
-    if runs is not None:
-        at.session_state["runs"] = runs
-        at.run()
-    return at
-
-
-@pytest.fixture(scope="module")
-def trained_run(real_data):
-    cfg = TrainConfig(num_epochs=1, softmax="stable", device="cpu")
-    run = Run(number=1, cfg=cfg)
-    for record in train(cfg, real_data):
-        run.add(record)
-    return run
+    return open_app(page=PAGE, lang=lang, runs=runs)
 
 
 def trouser_photo(fmt="PNG") -> bytes:
