@@ -2,8 +2,11 @@
 
     streamlit run app.py
 
-Every page lives in pages/; this file sets up the page, the sidebar
+Every page lives in lessons/; this file sets up the page, the sidebar
 (language, device, server load) and the navigation, then runs the chosen page.
+The folder is not called pages/: Streamlit treats a pages/ folder as its
+older automatic navigation, and a fresh server's first deep link (a teacher's
+shared /overflow?lang=zh) then ran the page without this router.
 """
 import os
 
@@ -22,7 +25,7 @@ ui.settle_interrupted_runs()
 
 
 def page(name, key, icon):
-    return st.Page(f"pages/{name}.py", title=ui.tr(key), icon=f":material/{icon}:",
+    return st.Page(f"lessons/{name}.py", title=ui.tr(key), icon=f":material/{icon}:",
                    url_path=name, default=name == "train")
 
 

@@ -91,7 +91,8 @@ def train_epoch(W, b, X, y, cfg: TrainConfig, generator: torch.Generator):
     loss_sum = torch.zeros((), device=X.device)
     correct = torch.zeros((), device=X.device, dtype=torch.int64)
     for idx in minibatch_indices(len(y), cfg.batch_size, generator, X.device):
-        X_batch, y_batch = X[idx], y[idx]     # (batch_size, 784), (batch_size,)
+        X_batch = X.index_select(0, idx)      # X[idx]: (batch_size, 784), 3x faster here
+        y_batch = y.index_select(0, idx)      # y[idx]: (batch_size,)
         O = logits(X_batch, W, b)             # (batch_size, 784) @ (784, 10) -> (batch_size, 10)
         l = loss_fn(O, y_batch)               # (batch_size,)
         l.sum().backward()

@@ -10,7 +10,7 @@ TIMEOUT = 120  # training on real data and the first data load take seconds, not
 
 def open_app(page: str | None = None, lang: str | None = None, query: dict | None = None,
              runs: list | None = None) -> AppTest:
-    """Run app.py once, on pages/<page>.py, with `runs` as if trained before.
+    """Run app.py once, on lessons/<page>.py, with `runs` as if trained before.
 
     The data folder is FASHION_MNIST_ROOT: tests change it with monkeypatch.
     """
@@ -22,7 +22,7 @@ def open_app(page: str | None = None, lang: str | None = None, query: dict | Non
     if runs is not None:
         at.session_state["runs"] = runs
     if page:
-        at.switch_page(f"pages/{page}.py")  # before the first run: the page alone runs
+        at.switch_page(f"lessons/{page}.py")  # before the first run: the page alone runs
     at.run()
     return at
 

@@ -23,7 +23,7 @@ def accuracy_chart(table: pd.DataFrame, overall: float, lang: str = "en") -> alt
         color="#1f2430", strokeDash=[4, 3], strokeWidth=2).encode(
         x="overall:Q", tooltip=[alt.Tooltip("overall:Q", format=".1%",
                                             title=t("per_class.chart.overall", lang))])
-    return (bars + labels + rule).properties(height=alt.Step(28))
+    return (bars + rule + labels).properties(height=alt.Step(28))  # labels over the rule
 
 
 def confusion_frame(C, lang: str = "en") -> pd.DataFrame:

@@ -61,9 +61,9 @@ st.subheader(ui.tr("cross_entropy.lse.header"))
 st.latex(ui.tr("cross_entropy.lse.latex"))
 st.markdown(ui.tr("cross_entropy.lse.explain"))
 c1, c2 = st.columns(2)
-c1.page_link("pages/overflow.py", label=ui.tr("cross_entropy.back"),
+c1.page_link("lessons/overflow.py", label=ui.tr("cross_entropy.back"),
              icon=":material/local_fire_department:")
-c2.page_link("pages/train.py", label=ui.tr("cross_entropy.train"), icon=":material/show_chart:")
+c2.page_link("lessons/train.py", label=ui.tr("cross_entropy.train"), icon=":material/show_chart:")
 
 ui.show_code(cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable,
              loss_vs_gap, breaking_gaps)

@@ -57,7 +57,7 @@ def verdict(run):
     last = run.history[-1]
     if run.status == "diverged":
         st.error(ui.tr("train.diverged", number=run.number, epoch=last["epoch"]))
-        st.page_link("pages/overflow.py", label=ui.tr("train.diverged_link"), icon=":material/local_fire_department:")
+        st.page_link("lessons/overflow.py", label=ui.tr("train.diverged_link"), icon=":material/local_fire_department:")
     elif run.status == "stopped":
         st.warning(ui.tr("train.stopped", number=run.number, epochs=len(run.history)))
     else:
@@ -91,9 +91,9 @@ sync_settings_with_url()
 for name, given, used in st.session_state.get("train.notes", []):
     st.warning(ui.tr("train.fixed", name=name, given=given, used=used))
 chosen = controls()
-b1, b2, _ = st.columns([1, 1, 6])
-start = b1.button(ui.tr("train.button"), type="primary", key="train.start")
-b2.button(ui.tr("train.stop"), key="train.stop")  # any click ends the running loop
+with st.container(horizontal=True):
+    start = st.button(ui.tr("train.button"), type="primary", key="train.start")
+    st.button(ui.tr("train.stop"), key="train.stop")  # any click ends the running loop
 st.caption(ui.tr("train.share"))
 
 wait_box, bar, chart_box = st.empty(), st.empty(), st.empty()

@@ -79,6 +79,6 @@ st.subheader(ui.tr("overflow.fix.header"))
 st.latex(ui.tr("overflow.fix.latex"))
 st.markdown(ui.tr("overflow.fix.explain"))
 st.info(ui.tr("overflow.fix.log0"))
-st.page_link("pages/cross_entropy.py", label=ui.tr("overflow.next"), icon=":material/functions:")
+st.page_link("lessons/cross_entropy.py", label=ui.tr("overflow.next"), icon=":material/functions:")
 
 ui.show_code(softmax_naive, softmax_stable, softmax_table, exp_table, parse_logits)

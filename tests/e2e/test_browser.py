@@ -1,0 +1,302 @@
+"""The app in a real browser: navigation, training, Stop, language, shared links.
+
+Run with:
+    FASHION_MNIST_ROOT=../shared/data REQUIRE_BROWSER=1 .venv/bin/python -m pytest -q tests/e2e
+
+How the checks read the page (Streamlit 1.67):
+- a script run is over when the app root says data-test-script-state="notRunning";
+- an exception is an element with data-testid="stException" (it is still drawn,
+  redacted, with client.showErrorDetails = "none");
+- charts are Vega-Lite drawn as SVG: every point of a line is a
+  path in a g.mark-symbol whose aria-label reads "epoch: 3; ... curve: test acc",
+  so the points per curve can be counted exactly;
+- st.dataframe draws on a canvas but keeps an accessible table[role=grid] with
+  the same cells, which is where the runs table is read.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections import Counter
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from lib.i18n import STRINGS, t
+
+from .conftest import REPORT, SHOTS
+
+PAGES = ("train", "overflow", "cross_entropy", "per_class", "gallery", "your_image",
+         "decisions", "many_classes")
+MATH_PAGES = ("overflow", "cross_entropy")
+SETTLE_S = 90          # the slowest script run we wait for (a page that measures live)
+# ≤ 3 s on the 2-core dev box when it is quiet; twice that leaves room for a busy CI runner
+TRAIN_DEFAULT_MAX_S = float(os.environ.get("E2E_TRAIN_MAX_SECONDS", 6.0))
+
+
+# ---- reading and driving the page --------------------------------------------
+
+def settle(page, timeout: float = SETTLE_S) -> None:
+    """Wait until the script run is over: 'notRunning' on three checks in a row."""
+    deadline, calm = time.monotonic() + timeout, 0
+    while calm < 3:
+        assert time.monotonic() < deadline, f"the app was still running after {timeout} s"
+        state = page.evaluate("""() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app ? app.dataset.testScriptState + '/' + app.dataset.testConnectionState : '';
+        }""")
+        calm = calm + 1 if state == "notRunning/CONNECTED" else 0
+        page.wait_for_timeout(200)
+
+
+H1_TEXT = """() => document.querySelector('[data-testid="stMain"] h1')?.textContent ?? null"""
+
+
+def open_url(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]')
+    settle(page)
+
+
+def click_nav(page, title: str) -> None:
+    """Follow a sidebar link and wait for the new page (its own title) to be drawn."""
+    link = page.locator('[data-testid="stSidebarNavLink"]').filter(
+        has=page.get_by_text(title, exact=True))
+    assert link.count() == 1, f"no sidebar link titled {title!r}"
+    here, before = link.get_attribute("aria-current") == "page", page.evaluate(H1_TEXT)
+    link.click()
+    if not here:  # every page has its own title: wait until the old one is gone
+        page.wait_for_function(f"() => ({H1_TEXT})() !== {json.dumps(before)}",
+                               timeout=SETTLE_S * 1000)
+    settle(page)
+
+
+def assert_healthy(page, where: str) -> None:
+    """No exception box, and a visible page title (h1)."""
+    boxes = page.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, f"{where}: exception shown: {boxes.first.inner_text()[:500]}"
+    h1 = page.locator('[data-testid="stMain"] h1').first
+    assert h1.count() == 1 and h1.is_visible(), f"{where}: no visible page title (h1)"
+
+
+def h1_text(page) -> str:
+    return page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+
+
+def shoot(page, name: str) -> None:
+    """A screenshot of the whole page (the main area scrolls, so grow the viewport)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate("""() => Math.max(document.body.scrollHeight,
+        ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stMain"] *')]
+            .filter(e => e.scrollHeight > e.clientHeight + 1).map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 9000)})
+    page.wait_for_timeout(600)  # charts re-fit to the new size
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.set_viewport_size(size)
+
+
+def click_train(page) -> float:
+    page.locator(".st-key-train-start button").click()
+    return time.perf_counter()
+
+
+def wait_text(page, text: str, timeout: float = 60) -> None:
+    page.get_by_text(text).first.wait_for(timeout=timeout * 1000)
+
+
+def chart_points(page, index: int = 0) -> Counter:
+    """Points per curve in the index-th Vega-Lite chart on the page."""
+    points = page.locator('[data-testid="stVegaLiteChart"]').nth(index).locator(
+        'g.mark-symbol path[role="graphics-symbol"]')
+    labels = points.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    return Counter(m.group(1).strip() for m in
+                   (re.search(r"curve: ([^;]+)", label or "") for label in labels) if m)
+
+
+def runs_table(page, lang: str = "en") -> list[dict]:
+    """The rows of the runs table, keyed by the summary's field names (lr, epochs_run …)."""
+    grid = page.locator('[data-testid="stDataFrame"] table[role="grid"]').first
+    rows = grid.evaluate("""g => {
+        const heads = [...g.querySelectorAll('thead th')].map(th => th.textContent.trim());
+        return [...g.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
+            [...tr.querySelectorAll('td')].map((td, i) => [heads[i], td.textContent.trim()])));
+    }""")
+    fields = {t(key, lang): key.removeprefix("train.col.") for key in STRINGS
+              if key.startswith("train.col.")}
+    return [{fields.get(k, k): v for k, v in row.items()} for row in rows]
+
+
+def slider_value(page, key: str) -> str:
+    return page.locator(f'.st-key-{key} [data-testid="stSliderThumbValue"]').inner_text().strip()
+
+
+# ---- every page, both languages -----------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_page_through_the_sidebar(live_server, new_page, lang):
+    page = new_page()
+    open_url(page, f"{live_server.url}/?lang={lang}&epochs=2&softmax=stable")
+    click_train(page)  # a trained run, so the result pages show results, not the prompt
+    page.locator('[data-testid="stAlertContentSuccess"]').wait_for()
+    settle(page)
+    problems = []  # every page is visited and photographed; all problems reported at once
+    for name in PAGES:
+        title = t(f"nav.{name}", lang)
+        click_nav(page, title)
+        shoot(page, f"{lang}-{name}")
+        expected_path = "/" if name == "train" else f"/{name}"
+        try:
+            assert urlparse(page.url).path == expected_path, f"{title!r} opened {page.url}"
+            assert_healthy(page, f"{lang}/{name}")
+            if lang == "zh":
+                assert re.search(r"[\u4e00-\u9fff]", h1_text(page)), \
+                    f"zh/{name}: title {h1_text(page)!r} has no Chinese"
+        except AssertionError as exc:
+            problems.append(str(exc).splitlines()[0])
+    assert not problems, "\n".join(problems)
+
+
+# ---- training -------------------------------------------------------------------
+
+def test_three_epochs_draw_three_points_per_curve(live_server, new_page):
+    page = new_page()
+    open_url(page, f"{live_server.url}/?epochs=3")
+    click_train(page)
+    wait_text(page, "after 3 epochs")
+    settle(page)
+    assert_healthy(page, "train")
+    assert page.get_by_text("Epoch 3 of 3").count() == 1  # the progress bar's text
+    page.wait_for_function("""() => document.querySelector('[data-testid="stVegaLiteChart"]')
+        ?.querySelectorAll('g.mark-symbol path[role="graphics-symbol"]').length === 9""")
+    curves = [t(k, "en") for k in ("chart.train_loss", "chart.train_acc", "chart.test_acc")]
+    assert chart_points(page, 0) == Counter({c: 3 for c in curves})
+
+
+def test_stop_keeps_the_partial_run(live_server, new_page):
+    page = new_page()
+    open_url(page, f"{live_server.url}/?epochs=50&softmax=stable")
+    click_train(page)
+    wait_text(page, "of 50")  # the first epoch is drawn
+    page.wait_for_timeout(1000)
+    page.locator(".st-key-train-stop button").click()
+    warning = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="was stopped after")
+    warning.wait_for()
+    settle(page)
+    assert_healthy(page, "train after Stop")
+    done = int(re.search(r"stopped after (\d+) epochs", warning.inner_text()).group(1))
+    assert 1 <= done < 50
+    rows = runs_table(page)
+    assert len(rows) == 1, rows
+    assert rows[0]["epochs_run"] == str(done) and rows[0]["epochs"] == "50"
+    assert rows[0]["status"] == t("status.stopped", "en")
+    assert sum(chart_points(page, 0).values()) == 3 * done  # the chart keeps every epoch
+
+
+def test_switching_to_chinese(live_server, new_page):
+    page = new_page()
+    open_url(page, live_server.url)
+    assert h1_text(page) == t("train.title", "en")
+    page.locator('[data-testid="stSidebar"] [data-testid="stRadioOption"]').filter(
+        has_text="中文").click()
+    page.wait_for_function("""() => /[\u4e00-\u9fff]/.test(
+        document.querySelector('[data-testid="stMain"] h1')?.textContent || '')""")
+    settle(page)
+    assert h1_text(page) == t("train.title", "zh")
+    nav = page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
+    assert any(t("nav.gallery", "zh") in item for item in nav)
+    assert parse_qs(urlparse(page.url).query).get("lang") == ["zh"]
+    assert_healthy(page, "zh train")
+
+
+def test_a_shared_link_reproduces_the_settings_and_the_run(live_server, new_page):
+    page = new_page()
+    open_url(page, f"{live_server.url}/?lr=1&epochs=4&batch=128&seed=7&softmax=stable")
+    assert_healthy(page, "shared link")
+    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+    assert slider_value(page, "train-w-lr") == "1"
+    assert slider_value(page, "train-w-epochs") == "4"
+    assert slider_value(page, "train-w-batch") == "128"
+    assert page.locator(".st-key-train-w-seed input").input_value() == "7"
+    chosen = page.locator('[class*="st-key-train-w-softmax"] [data-testid="stRadioOption"]'
+                          '[data-selected="true"]')
+    assert chosen.inner_text().strip() == t("softmax.stable", "en")
+    click_train(page)
+    wait_text(page, "after 4 epochs")
+    settle(page)
+    row = runs_table(page)[0]
+    assert (row["lr"], row["epochs"], row["batch_size"], row["seed"], row["softmax"]) == \
+        ("1", "4", "128", "7", "stable")
+
+
+def test_training_at_the_defaults_is_quick(live_server, new_page):
+    warm = new_page()  # the first training of a server process loads the data set
+    open_url(warm, f"{live_server.url}/?epochs=1")
+    click_train(warm)
+    wait_text(warm, "after 1 epochs")
+    page = new_page()
+    open_url(page, live_server.url)
+    assert slider_value(page, "train-w-epochs") == "10"
+    start = click_train(page)
+    wait_text(page, "after 10 epochs")
+    seconds = time.perf_counter() - start
+    REPORT.append(f"click Train at the defaults (10 epochs) -> final message: {seconds:.2f} s")
+    print(f"\nclick Train (10 epochs, defaults) -> final success message: {seconds:.2f} s")
+    settle(page)
+    assert_healthy(page, "train at the defaults")
+    assert sum(chart_points(page, 0).values()) == 30
+    shoot(page, "en-train-after-10-epochs")
+    assert seconds <= TRAIN_DEFAULT_MAX_S
+
+
+# ---- a fresh server, a server without the data set --------------------------------
+
+def test_a_deep_link_as_the_first_visit_of_a_fresh_server(fresh_server, new_page):
+    """After a (re)start the first visitor may well arrive on a shared link to a page;
+    they must get the app (its navigation, language switch), not the bare page file."""
+    page = new_page()
+    open_url(page, f"{fresh_server.url}/overflow?lang=zh")
+    assert_healthy(page, "deep link on a fresh server")
+    nav = page.locator('[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]'
+                       ).all_inner_texts()
+    assert [item.strip() for item in nav] == [t(f"nav.{name}", "zh") for name in PAGES], nav
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stRadioOption"]').filter(
+        has_text="English").count() == 1  # the language switch of app.py's sidebar
+
+
+
+def test_without_data_the_train_page_says_so(empty_server, new_page):
+    page = new_page()
+    open_url(page, empty_server.url)
+    assert_healthy(page, "train without data")
+    click_train(page)
+    wait_text(page, t("data.missing.title", "en"))
+    settle(page)
+    assert_healthy(page, "train without data, after Train")
+    assert "FASHION_MNIST_ROOT" in page.locator('[data-testid="stMain"]').inner_text()
+    shoot(page, "nodata-en-train")
+
+
+def test_without_data_the_gallery_says_so(empty_server, new_page):
+    page = new_page()
+    open_url(page, f"{empty_server.url}/gallery")
+    assert_healthy(page, "gallery without data")
+    message = page.get_by_text(t("data.missing.title", "en"))
+    if message.count() == 0:  # the page asks for a run first: ask it to train one
+        prompt = t("run.train_here", "en", epochs=0).split("(")[0].strip()
+        page.locator('[data-testid="stMain"] button').filter(has_text=prompt).first.click()
+    message.first.wait_for()
+    settle(page)
+    assert_healthy(page, "gallery without data, after asking for a run")
+    shoot(page, "nodata-en-gallery")
+
+
+@pytest.mark.parametrize("name", MATH_PAGES)
+def test_without_data_the_math_pages_work(empty_server, new_page, name):
+    page = new_page()
+    open_url(page, f"{empty_server.url}/{name}?lang=zh")
+    assert_healthy(page, f"{name} without data")
+    assert page.get_by_text(t("data.missing.title", "zh")).count() == 0
+    shoot(page, f"nodata-zh-{name}")

@@ -1,0 +1,232 @@
+"""Bad input never reaches the trainer and never shows a traceback.
+
+The Train page's settings arrive in the URL, so anyone can send anything:
+lib.settings.from_query checks every value on the server (the sliders alone
+would not), replaces a bad one by the nearest allowed one and says so.
+Then the extremes the sliders do allow, impatient clicking, page switches and
+two students at once.
+"""
+import os
+import random
+import string
+
+import pytest
+
+from apptest_helpers import open_app, texts
+from lib import settings as S
+from lib.i18n import t
+
+needs_data = pytest.mark.skipif(not os.environ.get("FASHION_MNIST_ROOT"),
+                                reason="FASHION_MNIST_ROOT is not set")
+
+WIDGETS = {"lr": ("select_slider", "train.w.lr"), "epochs": ("slider", "train.w.epochs"),
+           "batch": ("select_slider", "train.w.batch"), "seed": ("number_input", "train.w.seed")}
+
+
+def controls(at) -> dict:
+    """The Train page's control values, by query name."""
+    values = {name: getattr(at, kind)(key=key).value for name, (kind, key) in WIDGETS.items()}
+    # the softmax radio's key ends in the language (train.w.softmax.en): find it by prefix
+    (radio,) = [r for r in at.radio if (r.key or "").startswith("train.w.softmax")]
+    return {**values, "softmax": radio.value}
+
+
+def url_value(at, name: str) -> str:
+    """The URL's value of a query parameter (the last one when repeated)."""
+    value = at.query_params[name]
+    return str(value[-1] if isinstance(value, list) else value)
+
+
+def assert_allowed(values: dict) -> None:
+    assert values["lr"] in S.LR_CHOICES
+    assert S.EPOCHS_RANGE[0] <= values["epochs"] <= S.EPOCHS_RANGE[1]
+    assert isinstance(values["epochs"], int)
+    assert values["batch"] in S.BATCH_CHOICES
+    assert S.SEED_RANGE[0] <= values["seed"] <= S.SEED_RANGE[1]
+    assert values["softmax"] in S.SOFTMAX_CHOICES
+
+
+# ---- the URL, checked on the server ------------------------------------------
+
+BAD_QUERIES = [  # (query, the values the page must use instead)
+    ({"lr": "-1", "epochs": "0", "batch": "0", "seed": "-5"},
+     {"lr": 0.001, "epochs": 1, "batch": 32, "seed": 0}),
+    ({"lr": "1e9", "epochs": "1000000", "batch": "99999", "seed": "1e12"},
+     {"lr": 100.0, "epochs": 50, "batch": 1024, "seed": 9999}),
+    ({"lr": "nan", "epochs": "inf", "batch": "-inf", "seed": "NaN"},
+     {"lr": 0.1, "epochs": 10, "batch": 256, "seed": 0}),
+    ({"lr": "1e309", "epochs": "3.7", "batch": "300", "softmax": "STABLE "},
+     {"lr": 0.1, "epochs": 4, "batch": 256, "softmax": "stable"}),
+    ({"lr": "", "epochs": " ", "batch": "0x100", "seed": "7.0.1", "softmax": ""},
+     {"lr": 0.1, "epochs": 10, "batch": 256, "seed": 0, "softmax": "naive"}),
+    ({"lr": "<script>alert(1)</script>", "epochs": "ten", "softmax": "'; DROP TABLE runs;--"},
+     {"lr": 0.1, "epochs": 10, "softmax": "naive"}),
+    ({"lr": "`**x**`", "epochs": "五", "batch": "１２８", "seed": "\u202e9"},
+     {"lr": 0.1, "epochs": 10, "seed": 0}),
+]
+
+
+@pytest.mark.parametrize("query, expected", BAD_QUERIES)
+def test_bad_url_values_are_replaced_with_a_warning(query, expected):
+    at = open_app(query=query)
+    assert not at.exception
+    values = controls(at)
+    assert_allowed(values)
+    for name, value in expected.items():
+        assert values[name] == value, name
+    assert at.warning, "a corrected link must say so"
+    for name, value in expected.items():  # the URL now holds what is really used
+        assert url_value(at, name) == S.Settings(**{name: value}).query()[name]
+
+
+def test_every_bad_value_gets_its_own_note():
+    query = {"lr": "0", "epochs": "-1", "batch": "7", "seed": "x", "softmax": "fast"}
+    at = open_app(query=query)
+    assert not at.exception
+    shown = " ".join(w.value for w in at.warning)
+    for name, given in query.items():
+        assert f"{name} = `{given}`" in shown
+    assert len(at.warning) == len(query)
+
+
+def test_a_very_long_value_does_not_break_the_page():
+    at = open_app(query={"lr": "9" * 5000, "epochs": "1" * 300, "softmax": "x" * 5000})
+    assert not at.exception and len(at.warning) == 3
+    assert_allowed(controls(at))
+    assert controls(at)["epochs"] == 50 and controls(at)["softmax"] == "naive"
+
+
+def test_valid_links_give_no_warning_and_unknown_parameters_are_ignored():
+    at = open_app(query={"lr": "0.10", "epochs": "10.0", "batch": "256", "foo": "bar",
+                         "lang": "klingon"})
+    assert not at.exception and not at.warning
+    assert controls(at)["lr"] == 0.1 and controls(at)["epochs"] == 10
+    assert at.session_state["lang"] == "en"
+
+
+@pytest.mark.parametrize("lang_param, lang", [("zh-CN", "zh"), ("ZH", "zh"), ("", "en"),
+                                              ("<b>zh</b>", "en")])
+def test_the_language_parameter_is_normalised(lang_param, lang):
+    at = open_app(query={"lang": lang_param})
+    assert not at.exception
+    assert at.session_state["lang"] == lang
+    assert at.title[0].value == t("train.title", lang)
+
+
+def test_random_garbage_never_escapes_the_allowed_values():
+    rng = random.Random(0)
+    alphabet = string.printable + "∞−１２³½中文\u00a0\u202e"
+    pieces = ["", "0", "-0", "1e-400", "1e400", "nan", "inf", "-inf", "1_000", "0b1", "1j",
+              "+5", " 7 ", "3.", ".5", "1e2", "naive", "stable"]
+    for _ in range(2000):
+        query = {name: rng.choice(pieces) if rng.random() < 0.5 else
+                 "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+                 for name in ("lr", "epochs", "batch", "seed", "softmax") if rng.random() < 0.8}
+        settings, notes = S.from_query(query)
+        assert_allowed(vars(settings))
+        assert {n for n, _, _ in notes} <= set(query)
+
+
+# ---- the extremes the sliders allow -------------------------------------------
+
+@needs_data
+@pytest.mark.parametrize("lr", [S.LR_CHOICES[0], S.LR_CHOICES[-1]])
+@pytest.mark.parametrize("softmax", S.SOFTMAX_CHOICES)
+def test_one_epoch_at_either_end_of_the_learning_rate_slider(lr, softmax):
+    at = open_app(query={"lr": f"{lr:g}", "epochs": "1", "softmax": softmax})
+    at.button(key="train.start").click().run()
+    assert not at.exception
+    (run,) = at.session_state["runs"]
+    assert run.cfg.lr == lr and len(run.history) == 1
+    banner = [e.value for e in at.error if "NaN" in e.value]
+    if run.status == "diverged":
+        assert banner and t("train.diverged", "en", number=1, epoch=1) in banner[0]
+        assert not run.usable
+    else:
+        assert run.status == "done" and run.usable and not banner
+    if softmax == "naive" and lr == S.LR_CHOICES[-1]:
+        assert run.status == "diverged"  # lr = 100 with the book's softmax: inf / inf
+    if lr == S.LR_CHOICES[0]:
+        assert run.status == "done"
+
+
+# ---- impatient clicking, page switches, two students ---------------------------
+
+@needs_data
+def test_train_and_stop_clicked_in_quick_succession():
+    at = open_app(query={"epochs": "1", "softmax": "stable"})
+    for _ in range(3):
+        at.button(key="train.start").click().run()
+        at.button(key="train.stop").click().run()
+    at.button(key="train.start").click()
+    at.button(key="train.stop").click()  # both in the same rerun
+    at.run()
+    at.button(key="train.stop").click().run()
+    at.button(key="train.stop").click().run()  # Stop with nothing running
+    assert not at.exception
+    runs = at.session_state["runs"]
+    assert [r.number for r in runs] == [1, 2, 3, 4]
+    assert all(r.status == "done" and len(r.history) == 1 for r in runs)
+    assert len(at.success) == 1 and "#4" in at.success[0].value
+
+
+@needs_data
+def test_runs_survive_page_switches_and_an_interrupted_run_is_kept_as_stopped():
+    at = open_app(query={"epochs": "2", "softmax": "stable"})
+    at.button(key="train.start").click().run()
+    (run,) = at.session_state["runs"]
+    assert run.status == "done"
+    for page in ("per_class", "overflow", "gallery", "train"):
+        at.switch_page(f"lessons/{page}.py").run()
+        assert not at.exception, page
+        assert len(at.session_state["runs"]) == 1 and at.session_state["runs"][0] is run
+    # A page switch in the middle of training ends the script run with the Run
+    # still marked 'running'; the next script run must keep it as 'stopped'.
+    run.status = "running"
+    at.switch_page("lessons/per_class.py").run()
+    assert not at.exception
+    assert len(at.session_state["runs"]) == 1 and at.session_state["runs"][0] is run
+    assert run.status == "stopped"
+    assert len(run.history) == 2 and run.usable
+    at.switch_page("lessons/train.py").run()
+    assert t("train.stopped", "en", number=1, epochs=2) in texts(at)
+
+
+@needs_data
+def test_two_sessions_are_independent():
+    first = open_app(query={"epochs": "1", "lr": "0.3", "softmax": "stable"})
+    second = open_app()
+    first.button(key="train.start").click().run()
+    second.run()
+    assert not first.exception and not second.exception
+    assert len(first.session_state["runs"]) == 1
+    assert "runs" not in second.session_state or second.session_state["runs"] == []
+    assert controls(second)["lr"] == 0.1 and controls(second)["epochs"] == 10
+    third = open_app(lang="zh")  # another student's language is theirs alone
+    first.run()
+    assert third.session_state["lang"] == "zh" and first.session_state["lang"] == "en"
+    assert first.title[0].value == t("train.title", "en")
+    second.slider(key="train.w.epochs").set_value(2).run()
+    second.button(key="train.start").click().run()
+    first.run()
+    (mine,) = first.session_state["runs"]
+    (theirs,) = second.session_state["runs"]
+    assert mine is not theirs and mine.number == theirs.number == 1
+    assert (mine.cfg.lr, mine.cfg.num_epochs) == (0.3, 1)
+    assert (theirs.cfg.lr, theirs.cfg.num_epochs) == (0.1, 2)
+
+
+# ---- no data on the server ------------------------------------------------------
+
+def test_train_without_data_explains_instead_of_failing(tmp_path, monkeypatch):
+    dead = "http://127.0.0.1:9"  # no download either, even where the internet is reachable
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, dead)
+    monkeypatch.setenv("FASHION_MNIST_ROOT", str(tmp_path))
+    at = open_app(query={"epochs": "1"})
+    at.button(key="train.start").click().run()
+    assert not at.exception
+    assert any(e.value == t("data.missing.title", "en") for e in at.error)
+    assert not at.session_state["runs"]  # nothing trained, nothing kept
+    at.switch_page("lessons/overflow.py").run()
+    assert not at.exception and at.title
