@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 
@@ -40,8 +41,21 @@ def _print_table_row(m: dict) -> None:
           f"{m['test_acc']:>8.4f}  {m['seconds']:>7.3f}", flush=True)
 
 
+def to_json(row: dict) -> str:
+    """Strict JSON: a NaN or inf figure (a diverged run) is written as null."""
+    return json.dumps({k: None if isinstance(v, float) and not math.isfinite(v) else v
+                       for k, v in row.items()})
+
+
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        return run(build_parser().parse_args(argv))
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        sys.stderr.close()
+        return 0
+
+
+def run(args) -> int:
     try:
         cfg = TrainConfig(lr=args.lr, num_epochs=args.epochs, batch_size=args.batch_size,
                           seed=args.seed, softmax=args.softmax, device=args.device)
@@ -56,13 +70,13 @@ def main(argv=None) -> int:
     start, last = time.perf_counter(), None
     for record in train(cfg, data):
         last = record.metrics()
-        print(json.dumps(last), flush=True) if args.json else _print_table_row(last)
+        print(to_json(last), flush=True) if args.json else _print_table_row(last)
     summary = {"test_acc": last["test_acc"], "train_acc": last["train_acc"],
                "train_loss": last["train_loss"], "epochs_run": last["epoch"],
                "diverged": last["diverged"], "device": device_label(device),
                "total_seconds": time.perf_counter() - start}
     if args.json:
-        print(json.dumps(summary))
+        print(to_json(summary))
     else:
         verdict = (f"DIVERGED at epoch {last['epoch']}: the loss became NaN/inf "
                    "(try --softmax stable or a smaller --lr)") if last["diverged"] else "done"

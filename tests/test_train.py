@@ -130,7 +130,10 @@ def test_cli_json_lines(real_data):
 def test_cli_diverged_run_exits_0_and_says_so(real_data):
     result = _cli("--epochs", "2", "--lr", "1", "--json")
     assert result.returncode == 0
-    assert json.loads(result.stdout.splitlines()[-1])["diverged"] is True
+    strict = lambda token: pytest.fail(f"not strict JSON: {token}")
+    rows = [json.loads(line, parse_constant=strict) for line in result.stdout.splitlines()]
+    assert rows[-1]["diverged"] is True
+    assert rows[0]["train_loss"] is None  # NaN is written as null
 
 
 def test_lib_imports_no_streamlit():
