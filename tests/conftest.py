@@ -33,3 +33,15 @@ def trained_run(real_data):
     for record in train(cfg, real_data):
         run.add(record)
     return run
+
+
+@pytest.fixture
+def no_data(monkeypatch, tmp_path):
+    """A server without Fashion-MNIST: an empty data folder and no way to download."""
+    folder = tmp_path / "no-data"
+    monkeypatch.setenv("FASHION_MNIST_ROOT", str(folder))
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # a closed port, even with internet
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    return folder

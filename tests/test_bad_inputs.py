@@ -218,11 +218,7 @@ def test_two_sessions_are_independent():
 
 # ---- no data on the server ------------------------------------------------------
 
-def test_train_without_data_explains_instead_of_failing(tmp_path, monkeypatch):
-    dead = "http://127.0.0.1:9"  # no download either, even where the internet is reachable
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.setenv(name, dead)
-    monkeypatch.setenv("FASHION_MNIST_ROOT", str(tmp_path))
+def test_train_without_data_explains_instead_of_failing(no_data):
     at = open_app(query={"epochs": "1"})
     at.button(key="train.start").click().run()
     assert not at.exception

@@ -31,8 +31,7 @@ def metric(at, label_part):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_missing_data_shows_the_fix_not_a_traceback(monkeypatch, lang):
-    monkeypatch.setenv("FASHION_MNIST_ROOT", "/nonexistent")
+def test_missing_data_shows_the_fix_not_a_traceback(no_data, lang):
     at = open_page(lang=lang)
     assert not at.exception
     assert at.error and "FASHION_MNIST_ROOT" in texts(at)

@@ -12,12 +12,6 @@ def open_page(lang="en") -> AppTest:
     return open_app(page=PAGE, lang=lang)
 
 
-@pytest.fixture
-def no_data(monkeypatch):
-    monkeypatch.setenv("FASHION_MNIST_ROOT", "/nonexistent")   # restored after the test
-    return "/nonexistent"
-
-
 def small(at):
     at.select_slider(key="many_classes.n").set_value(16)
     at.select_slider(key="many_classes.d").set_value(16)

@@ -5,9 +5,8 @@ from apptest_helpers import has_chinese, open_app, texts
 
 
 @pytest.fixture
-def open_page(monkeypatch):
-    """The page with no data set on disk, in a language (the env variable is restored after)."""
-    monkeypatch.setenv("FASHION_MNIST_ROOT", "/nonexistent")
+def open_page(no_data):
+    """The page on a server without the data set, in a language."""
 
     def _open(lang="en"):
         return open_app(page="overflow", lang=lang)

@@ -8,7 +8,6 @@ from lib.charts.classes import accuracy_chart, confusion_chart, confusion_frame
 from lib.metrics import confusion_matrix, predict
 from lib.results import class_table, predict_test_set
 from lib.runs import Run
-from lib.train import TrainConfig, train
 
 PAGE = "per_class"
 
@@ -66,12 +65,7 @@ def test_confusion_chart_has_every_cell_and_translated_axes():
 
 # ---- the page -----------------------------------------------------------------
 
-def test_missing_data_shows_the_fix_not_a_traceback(monkeypatch, tmp_path):
-    monkeypatch.setenv("FASHION_MNIST_ROOT", str(tmp_path / "nonexistent"))
-    for proxy in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.setenv(proxy, "http://127.0.0.1:9")    # no download, even with internet
-    for skip in ("no_proxy", "NO_PROXY"):
-        monkeypatch.delenv(skip, raising=False)
+def test_missing_data_shows_the_fix_not_a_traceback(no_data):
     at = open_page("en")
     assert not at.exception
     assert "not available" in texts(at) and "FASHION_MNIST_ROOT" in texts(at)

@@ -88,8 +88,7 @@ def test_stable_at_lr_1_does_not_diverge():
     assert at.session_state["runs"][0].status == "done"
 
 
-def test_missing_data_shows_the_message_not_an_exception(tmp_path, monkeypatch):
-    monkeypatch.setenv("FASHION_MNIST_ROOT", str(tmp_path))
+def test_missing_data_shows_the_message_not_an_exception(no_data):
     at = open_app(query={"epochs": "1"})
     at.button(key="train.start").click().run()
     assert not at.exception

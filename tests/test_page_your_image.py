@@ -11,8 +11,6 @@ from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import has_chinese, open_app, texts
 from lib.results import classify
-from lib.runs import Run
-from lib.train import TrainConfig, train
 
 PAGE = "your_image"
 
