@@ -6,7 +6,7 @@ defined twice, or missing a language, is an error at import time.
 
     from lib.i18n import t
     t("train.title", "zh")                 # -> "训练"
-    t("train.epoch_done", "en", epoch=3)   # str.format fields
+    t("train.progress", "en", epoch=3, total=10, acc=0.8)  # str.format fields
 """
 import importlib
 import pkgutil

@@ -1,0 +1,54 @@
+"""Every visible string in both languages, and every page in both languages."""
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from apptest_helpers import has_chinese, open_app
+from lib.i18n import STRINGS, normalize_lang, t
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ("train", "overflow", "cross_entropy", "per_class", "gallery", "your_image",
+         "decisions", "many_classes")
+SOURCES = [ROOT / "app.py", ROOT / "ui.py", *ROOT.glob("lessons/*.py"), *ROOT.glob("lib/**/*.py")]
+
+
+def _fields(text):
+    return sorted(name for _, name, _, _ in string.Formatter().parse(text) if name)
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_both_languages_fill_the_same_fields(key):
+    assert _fields(STRINGS[key]["en"]) == _fields(STRINGS[key]["zh"]), key
+
+
+def test_chinese_strings_are_translated():
+    untranslated = [k for k, v in STRINGS.items()
+                    if v["zh"] == v["en"] and re.search(r"[a-z]{4,} [a-z]{4,}", v["en"])]
+    assert not untranslated
+    assert sum(has_chinese(v["zh"]) for v in STRINGS.values()) > 0.9 * len(STRINGS)
+
+
+def test_every_key_the_code_asks_for_exists():
+    used = set()
+    for path in SOURCES:
+        used |= set(re.findall(r"""\btr?\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text()))
+    assert used, "the pattern found no keys at all"
+    assert sorted(used - set(STRINGS)) == []
+
+
+def test_language_codes():
+    assert normalize_lang("zh-CN") == "zh" and normalize_lang("ZH") == "zh"
+    assert normalize_lang("fr") == "en" and normalize_lang(None) == "en"
+    assert t("nav.train", "zh") == "训练"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_in_both_languages(page, lang, real_data, trained_run):
+    at = open_app(page=page, lang=lang, runs=[trained_run])
+    assert not at.exception
+    title = at.title[0].value
+    assert has_chinese(title) == (lang == "zh"), title
+    assert at.query_params["lang"] == lang  # kept in the URL on every page
