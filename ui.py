@@ -14,6 +14,7 @@ import torch
 
 from lib.data import DataError, data_root, device_label, load_data, pick_device
 from lib.i18n import LANGS, normalize_lang, t
+from lib.results import predict_test_set
 from lib.runs import Run
 from lib.slots import TrainingSlots
 from lib.train import TrainConfig, train
@@ -177,3 +178,16 @@ def require_run(key: str, epochs: int = 5) -> Run | None:
         st.warning(tr("run.diverged_unusable"))
         return None
     return run
+
+
+def run_on_test_set(key: str):
+    """(data, run, predictions on the 10,000 test images) for the chosen run.
+
+    None after showing why not: no data set, no trained run yet, or a run
+    that diverged. The weights are moved to the data's device first.
+    """
+    data = get_data()
+    run = require_run(key) if data is not None else None
+    if run is None:
+        return None
+    return data, run, predict_test_set(run.W, run.b, data)

@@ -10,6 +10,7 @@ from lib.decisions import (COSTLY_PAIR, DANGEROUS, PRESETS, compare, expected_co
                            min_cost_decisions, preset_costs, read_costs, recall_per_class,
                            reject_curve, reject_option, total_cost)
 from lib.metrics import predict
+from lib.results import predict_test_set
 
 THRESHOLDS = np.round(np.arange(0.10, 1.0001, 0.01), 2)   # the curve's sweep
 
@@ -99,10 +100,9 @@ def reject(pred):
 
 st.title(ui.tr("decisions.title"))
 st.markdown(ui.tr("decisions.intro"))
-data = ui.get_data()
-run = ui.require_run("decisions") if data is not None else None
-if run is not None:
-    pred = predict(run.W, run.b, data.X_test, data.y_test)
+chosen = ui.run_on_test_set("decisions")
+if chosen is not None:
+    data, run, pred = chosen
     names = class_names(ui.lang())
     st.caption(ui.tr("decisions.model", run=run.name, n=len(pred.y)))
     st.subheader(ui.tr("decisions.costs.header"))
@@ -110,5 +110,5 @@ if run is not None:
     st.subheader(ui.tr("decisions.result.header"))
     comparison(pred, C, names)
     reject(pred)
-    ui.show_code(expected_costs, min_cost_decisions, total_cost, recall_per_class,
-                 reject_option, reject_curve)
+    ui.show_code(predict_test_set, predict, expected_costs, min_cost_decisions, total_cost,
+                 recall_per_class, reject_option, reject_curve)

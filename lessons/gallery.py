@@ -76,12 +76,11 @@ def closer_look(shown, images, pred, names):
 st.title(ui.tr("gallery.title"))
 st.markdown(ui.tr("gallery.intro"))
 
-data = ui.get_data()
-run = ui.require_run("gallery") if data is not None else None
-if run is None:
+chosen = ui.run_on_test_set("gallery")
+if chosen is None:
     st.stop()
 
-pred = predict_test_set(run.W, run.b, data)          # probs (10000, 10), y_pred, y
+data, run, pred = chosen                             # pred: probs (10000, 10), y_pred, y
 names = class_names(ui.lang())
 wrong_only, true_class, pred_class = filters(names)
 indices = pick_images(pred, wrong_only, true_class, pred_class,

@@ -9,12 +9,11 @@ from lib.results import class_table, predict_test_set
 st.title(ui.tr("per_class.title"))
 st.markdown(ui.tr("per_class.intro"))
 
-data = ui.get_data()
-run = ui.require_run("per_class") if data is not None else None
-if run is None:
+chosen = ui.run_on_test_set("per_class")
+if chosen is None:
     st.stop()
 
-pred = predict_test_set(run.W, run.b, data)          # the 10,000 test images
+data, run, pred = chosen                             # pred: the 10,000 test images
 C = confusion_matrix(pred.y, pred.y_pred)            # (10, 10), rows = true labels
 table = class_table(C, ui.lang())                    # hardest class first
 overall = float(C.diagonal().sum() / C.sum())

@@ -43,7 +43,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -52,44 +51,17 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts.local_server import (CHROMIUM_ARGS, free_port, start_streamlit,  # noqa: E402
+                                  wait_healthy)
+
 ROOT = Path(__file__).resolve().parents[1]
 NGINX_SITE = ROOT / "deploy" / "nginx.conf"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
 TICK = os.sysconf("SC_CLK_TCK")
 QUEUE_RE = re.compile(r"number (\d+) in the queue")
 
 
 # ---- processes ----------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen | None, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"{url}: the process exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"{url}/_stcore/health did not answer 'ok' within {timeout} s")
-
-
-def start_streamlit(port: int, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=dict(os.environ), stdout=open(log, "w"), stderr=subprocess.STDOUT)
-
 
 def nginx_config(tmp: Path, listen: int, replicas: list[int]) -> Path:
     """deploy/nginx.conf with our ports, wrapped in a main config that lives in tmp."""
@@ -363,7 +335,7 @@ class BrowserClients:
 
         self._pw = await async_playwright().start()
         self.browser = await self._pw.chromium.launch(executable_path=self.chromium,
-                                                      args=CHROMIUM_ARGS)
+                                                      args=[*CHROMIUM_ARGS, "--disable-dev-shm-usage"])
         return self
 
     async def __aexit__(self, *exc):
@@ -549,7 +521,7 @@ def main(argv=None) -> int:
     try:
         if not args.external:
             ports = [free_port() for _ in range(args.replicas)]
-            servers = [start_streamlit(port, tmp / f"server-{port}.log") for port in ports]
+            servers = [start_streamlit(port, open(tmp / f"server-{port}.log", "w")) for port in ports]
             procs += servers
             for port, proc in zip(ports, servers):
                 wait_healthy(f"http://127.0.0.1:{port}", proc)

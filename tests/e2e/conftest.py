@@ -15,28 +15,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from scripts.local_server import CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 SHOTS = ARTIFACTS / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 HEALTH_TIMEOUT = 60  # seconds for a fresh server to answer /_stcore/health
 REPORT: list[str] = []  # lines printed at the end of the run (timings, folders)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def chromium_path() -> str | None:
@@ -53,32 +43,19 @@ class StreamlitServer:
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"e2e-server-{name}.log"
         self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = start_streamlit(self.port, self._log, env)
 
     def log_tail(self, chars: int = 3000) -> str:
         self._log.flush()
         return self.log_path.read_text(errors="replace")[-chars:]
 
     def wait_healthy(self, timeout: float = HEALTH_TIMEOUT) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the {self.name} server exited with code "
-                                   f"{self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        return
-            except OSError:
-                pass
-            time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"the {self.name} server did not answer /_stcore/health within "
-                           f"{timeout} s:\n{self.log_tail()}")
+        try:
+            wait_healthy(self.url, self.proc, timeout)
+        except RuntimeError as exc:
+            tail = self.log_tail()
+            self.stop()
+            raise RuntimeError(f"the {self.name} server: {exc}:\n{tail}") from None
 
     def stop(self) -> None:
         if self.proc.poll() is None:
