@@ -131,6 +131,8 @@ def run_training(cfg: TrainConfig, on_epoch, wait_box) -> Run | None:
     ticket = slots.enter()
     try:
         while not slots.try_start(ticket):
+            # Redrawn on every pass on purpose: each st call is where a Stop click or a
+            # closed tab interrupts this loop (and the finally below frees the place).
             wait_box.info(tr("train.queue", ahead=slots.ahead(ticket) + 1))
             time.sleep(0.2)
         wait_box.empty()
