@@ -4,11 +4,18 @@ When mistakes have different prices, the best answer for an image x is the
 class j with the lowest expected cost  sum_i p(i | x) * C[i, j],  where C[i, j]
 is the cost of answering j when the truth is i. With every mistake costing 1
 (the 0-1 cost matrix) that is exactly the argmax of the probabilities.
-A second way out: abstain when the model is unsure (the reject option).
+A second way out: abstain when the model is unsure (the reject option), either
+with a threshold on the top probability or as one more answer, "refer to a
+doctor", that costs c_reject whatever the truth. With the 0-1 matrix the second
+is the first at threshold 1 - c_reject (Chow's rule). Both trust the
+probabilities: `reliability` and `expected_calibration_error` say how far they
+can be trusted.
 
-    from lib.decisions import preset_costs, compare
+    from lib.decisions import preset_costs, compare, min_cost_with_reject
     C = preset_costs("medical", dangerous=(6,))    # missing a shirt costs 10
     result = compare(probs, y, C)                  # argmax vs minimum expected cost
+    answers = min_cost_with_reject(probs, C, 0.3)  # 0..q-1 a class, q = refer
+    expected_calibration_error(probs, y, bins=15)  # 0 for a perfectly calibrated model
 """
 from __future__ import annotations
 
@@ -24,6 +31,8 @@ PRESETS = ("equal", "one_costly", "medical")
 COSTLY_PAIR = (9, 5)     # truth "ankle boot", answer "sandal": the costly mistake
 DANGEROUS = (6,)         # the medical preset's default class that must not be missed
 HIGH_COST = 10.0         # how much worse the costly mistakes are
+C_REJECT = 0.3           # default cost of referring an image to a doctor (a mistake costs 1)
+BINS = 15                # equal-width confidence bins of the reliability diagram
 
 
 def preset_costs(name: str, q: int = 10, dangerous=DANGEROUS) -> torch.Tensor:
@@ -138,3 +147,74 @@ def reject_curve(probs, y, thresholds) -> pd.DataFrame:
     """Coverage and accuracy on the answered images for every threshold."""
     rows = [(float(t), *reject_option(probs, y, float(t))) for t in thresholds]
     return pd.DataFrame(rows, columns=["threshold", "coverage", "accuracy"])
+
+
+# ---- refer to a doctor as one more answer, with a price ------------------------
+
+def with_refer(C, c_reject: float):
+    """(q, q + 1): C plus a last column, "refer to a doctor", that costs c_reject for every truth."""
+    if not (math.isfinite(c_reject) and c_reject >= 0):
+        raise ValueError("c_reject must be a finite number >= 0")
+    refer = torch.full((C.shape[0], 1), float(c_reject), dtype=torch.float64)
+    return torch.cat([C.double(), refer], dim=1)   # (q, q) | (q, 1) -> (q, q + 1)
+
+
+def min_cost_with_reject(probs, C, c_reject: float):
+    """The cheapest answer on average among the q classes and "refer" (answer q).
+
+    argmin takes the first of equal costs: on a tie the model answers, it
+    refers only when referring is strictly cheaper.
+    """
+    return min_cost_decisions(probs, with_refer(C, c_reject))   # (n,) in 0..q
+
+
+def threshold_answers(probs, threshold: float):
+    """The threshold rule as answers: the argmax when the top probability reaches it, else q."""
+    top, y_hat = probs.max(dim=1)                  # (n,), (n,)
+    return torch.where(top >= threshold, y_hat, probs.shape[1])
+
+
+def refer_summary(probs, y, C, c_reject: float) -> dict:
+    """What "refer" as a costed answer does: referrals, accuracy when answering, total costs."""
+    q = C.shape[0]
+    answers = min_cost_with_reject(probs, C, c_reject)          # (n,)
+    answered = answers < q
+    n_answered = int(answered.sum())
+    right = int((answers[answered] == y[answered]).sum())
+    return {"answers": answers, "referred": len(y) - n_answered,
+            "coverage": n_answered / len(y) if len(y) else math.nan,
+            "accuracy": right / n_answered if n_answered else math.nan,
+            "cost": total_cost(y, answers, with_refer(C, c_reject)),
+            "cost_without": total_cost(y, min_cost_decisions(probs, C), C)}
+
+
+# ---- how far the probabilities can be trusted: calibration -----------------------
+
+def reliability(probs, y, bins: int = BINS) -> pd.DataFrame:
+    """One row per equal-width bin of the confidence (the top probability).
+
+    Bin b holds the confidences in (b/bins, (b+1)/bins]; its accuracy is the
+    share of those images answered right. Empty bins have NaN means.
+    """
+    conf, y_hat = probs.double().max(dim=1)        # (n,), (n,)
+    right = (y_hat == y).double()                  # (n,) 1 = the argmax is the truth
+    edges = torch.linspace(0, 1, bins + 1, dtype=torch.float64)
+    b = torch.bucketize(conf, edges[1:-1])         # (n,) bin index, 0..bins-1
+    count = torch.bincount(b, minlength=bins).double()
+    conf_sum = torch.bincount(b, weights=conf, minlength=bins)
+    right_sum = torch.bincount(b, weights=right, minlength=bins)
+    table = pd.DataFrame({"bin": range(bins), "lower": edges[:-1].numpy(),
+                          "upper": edges[1:].numpy(), "count": count.long().numpy(),
+                          "confidence": (conf_sum / count).numpy(),    # 0 / 0 -> NaN
+                          "accuracy": (right_sum / count).numpy()})
+    table["gap"] = table["confidence"] - table["accuracy"]    # > 0: too sure of itself
+    return table
+
+
+def expected_calibration_error(probs, y, bins: int = BINS) -> float:
+    """ECE: sum over bins of (images in bin / n) * |accuracy - confidence|."""
+    table = reliability(probs, y, bins)
+    used = table[table["count"] > 0]
+    if used.empty:
+        return math.nan
+    return float((used["count"] * used["gap"].abs()).sum() / used["count"].sum())

@@ -1,4 +1,7 @@
-"""Decisions: minimum expected cost, total cost, recall and the reject option, by hand and brute force."""
+"""Decisions: minimum expected cost, the reject option, refer as a costed answer and calibration.
+
+Each rule is checked by hand on a few images and against a brute-force loop.
+"""
 import math
 
 import numpy as np
@@ -6,9 +9,11 @@ import pandas as pd
 import pytest
 import torch
 
-from lib.charts.decisions import recall_chart, reject_chart
-from lib.decisions import (bad_cells, compare, expected_costs, min_cost_decisions, preset_costs,
-                           read_costs, recall_per_class, reject_curve, reject_option, total_cost)
+from lib.charts.decisions import recall_chart, reject_chart, reliability_chart
+from lib.decisions import (bad_cells, compare, expected_calibration_error, expected_costs,
+                           min_cost_decisions, min_cost_with_reject, preset_costs, read_costs,
+                           recall_per_class, refer_summary, reject_curve, reject_option,
+                           reliability, threshold_answers, total_cost, with_refer)
 from lib.train import TrainConfig, train
 from lib.metrics import predict
 
@@ -134,3 +139,152 @@ def test_on_real_data_missing_shirts_costs_less_with_the_medical_matrix(real_dat
     assert result.cost_min_cost < result.cost_argmax
     assert result.costly_min_cost < result.costly_argmax / 2             # far fewer missed shirts
     assert compare(pred.probs, pred.y, preset_costs("equal")).changed == 0
+
+
+# ---- refer to a doctor as a costed answer ----------------------------------------
+
+def brute_min_cost_with_refer(probs, C, c):
+    """Loop over images and answers; the first of equal costs wins, refer (q) comes last."""
+    q, answers = C.shape[0], []
+    for p in probs.tolist():
+        costs = [sum(p[i] * float(C[i, j]) for i in range(q)) for j in range(q)] + [c]
+        answers.append(min(range(q + 1), key=lambda j: (costs[j], j)))
+    return torch.tensor(answers)
+
+
+def test_with_refer_adds_a_constant_last_column():
+    C = preset_costs("medical")
+    ext = with_refer(C, 0.25)
+    assert ext.shape == (10, 11) and torch.equal(ext[:, :10], C)
+    assert (ext[:, 10] == 0.25).all()
+    for bad in (-0.1, math.inf, math.nan):
+        with pytest.raises(ValueError):
+            with_refer(C, bad)
+
+
+@pytest.mark.parametrize("c", [0.05, 0.2, 0.3, 0.5, 0.7])
+def test_refer_with_0_1_costs_is_chows_threshold_rule(c):
+    probs, _ = random_probs(3000, seed=4)
+    probs = probs.double() / probs.double().sum(dim=1, keepdim=True)   # rows sum to 1 in float64
+    C = preset_costs("equal")
+    mine = min_cost_with_reject(probs, C, c)
+    assert torch.equal(mine, brute_min_cost_with_refer(probs, C, c))
+    assert torch.equal(mine, threshold_answers(probs, 1 - c))       # Chow: answer iff max p >= 1 - c
+    referred = int((mine == 10).sum())
+    assert 0 < referred < 3000                                        # both branches are tested
+
+
+def test_refer_by_hand_and_a_tie_answers():
+    probs = torch.tensor([[0.75, 0.25], [0.5, 0.5], [0.875, 0.125]], dtype=torch.float64)
+    C = preset_costs("equal", q=2)
+    # expected costs: answer = 1 - max p = 0.25, 0.5, 0.125; refer = 0.25: a tie answers
+    assert min_cost_with_reject(probs, C, 0.25).tolist() == [0, 2, 0]
+    assert threshold_answers(probs, 0.75).tolist() == [0, 2, 0]
+    assert min_cost_with_reject(probs, C, 0.2).tolist() == [2, 2, 0]
+    # a costly class changes the rule: missing class 1 costs 10, so 0.25 of it is 2.5 > 0.3
+    C_costly = torch.tensor([[0.0, 1.0], [10.0, 0.0]], dtype=torch.float64)
+    assert min_cost_with_reject(probs, C_costly, 0.3).tolist() == [2, 2, 2]
+    assert min_cost_with_reject(probs, C_costly, 0.3).tolist() == brute_min_cost_with_refer(
+        probs, C_costly, 0.3).tolist()
+
+
+def test_refer_summary_by_hand():
+    probs = torch.tensor([[0.9, 0.1], [0.6, 0.4], [0.45, 0.55], [0.2, 0.8]], dtype=torch.float64)
+    y = torch.tensor([0, 1, 1, 0])
+    s = refer_summary(probs, y, preset_costs("equal", q=2), 0.3)    # answer iff max p >= 0.7
+    assert s["answers"].tolist() == [0, 2, 2, 1]
+    assert s["referred"] == 2 and s["coverage"] == 0.5 and s["accuracy"] == 0.5
+    assert s["cost"] == pytest.approx(0 + 0.3 + 0.3 + 1)            # one mistake, two referrals
+    assert s["cost_without"] == 2.0                                 # argmax 0, 0, 1, 1: 2 wrong
+
+
+# ---- calibration -----------------------------------------------------------------------
+
+def test_reliability_and_ece_by_hand():
+    probs = torch.tensor([[0.55, 0.45], [0.58, 0.42], [0.1, 0.9], [0.95, 0.05], [0.3, 0.7]])
+    y = torch.tensor([0, 1, 1, 0, 0])   # right, wrong, right, right, wrong
+    table = reliability(probs, y, bins=5)
+    assert table["count"].tolist() == [0, 0, 2, 1, 2]
+    used = table[table["count"] > 0]
+    assert used["confidence"].tolist() == pytest.approx([0.565, 0.7, 0.925])
+    assert used["accuracy"].tolist() == pytest.approx([0.5, 0.0, 1.0])
+    assert table["confidence"].iloc[:2].isna().all()
+    # (2 * |0.5 - 0.565| + 1 * |0 - 0.7| + 2 * |1 - 0.925|) / 5 = 0.98 / 5
+    assert expected_calibration_error(probs, y, bins=5) == pytest.approx(0.196)
+
+
+def test_reliability_bins_match_a_loop():
+    probs, y = random_probs(700, seed=5)
+    table = reliability(probs, y, bins=15)
+    assert table["count"].sum() == 700 and list(table["bin"]) == list(range(15))
+    top, y_hat = probs.double().max(dim=1)
+    for row in table.itertuples():
+        members = [i for i in range(700) if row.lower < top[i] <= row.upper]
+        assert row.count == len(members)
+        if members:
+            assert row.confidence == pytest.approx(float(top[members].mean()))
+            assert row.accuracy == pytest.approx(float((y_hat[members] == y[members]).double().mean()))
+
+
+def calibrated_sample(n, sharpen=1.0, seed=0):
+    """Two classes; the model says p(class 0) = c and class 0 is the truth with probability c.
+
+    sharpen > 1 makes the same model report more confident probabilities.
+    """
+    g = torch.Generator().manual_seed(seed)
+    c = 0.5 + 0.5 * torch.rand(n, generator=g, dtype=torch.float64)    # top probability
+    y = (torch.rand(n, generator=g, dtype=torch.float64) >= c).long()  # 0 with probability c
+    logit = torch.log(c / (1 - c)) * sharpen
+    p0 = torch.sigmoid(logit)
+    return torch.stack([p0, 1 - p0], dim=1), y
+
+
+def test_a_perfectly_calibrated_model_has_ece_near_zero_and_a_sharpened_one_does_not():
+    probs, y = calibrated_sample(200_000)
+    ece = expected_calibration_error(probs, y)
+    assert ece < 0.006                 # sampling noise only: about 0.5 / sqrt(200000 / 8)
+    table = reliability(probs, y)
+    used = table[table["count"] > 1000]
+    assert (used["gap"].abs() < 0.02).all()
+    sharp, y2 = calibrated_sample(200_000, sharpen=3.0)
+    assert expected_calibration_error(sharp, y2) > 0.1   # much surer than right
+    assert (reliability(sharp, y2)["gap"].dropna() >= -0.01).all()
+
+
+def test_ece_of_nothing_is_nan():
+    assert math.isnan(expected_calibration_error(torch.zeros(0, 10), torch.zeros(0, dtype=torch.long)))
+
+
+def test_reliability_chart_is_translated_and_leaves_out_empty_bins():
+    probs, y = random_probs(300)
+    table = reliability(probs, y)
+    spec = reliability_chart(table, "zh").to_dict()
+    text = str(spec)
+    assert "置信度（最大概率）" in text and "完全校准" in text
+    bars = spec["datasets"][spec["vconcat"][0]["layer"][0]["data"]["name"]]
+    assert len(bars) == int((table["count"] > 0).sum()) < 15     # no bar for an empty bin
+    hist = spec["datasets"][spec["vconcat"][1]["data"]["name"]]
+    assert len(hist) == 15 and sum(r["share"] for r in hist) == pytest.approx(1.0)
+    assert "calibrated" in str(reliability_chart(table, "en").to_dict())
+
+
+def test_reject_chart_marks_chows_threshold():
+    probs, y = random_probs(200)
+    curve = reject_curve(probs, y, [0.3, 0.7])
+    spec = str(reject_chart(curve, 0.5, *reject_option(probs, y, 0.5), "en",
+                            chow=(0.7, *reject_option(probs, y, 0.7))).to_dict())
+    assert "1 − c = 0.70" in spec
+
+
+def test_on_real_data_chow_holds_and_the_probabilities_are_nearly_calibrated(real_data):
+    cfg = TrainConfig(num_epochs=1, softmax="stable", device="cpu")
+    record = list(train(cfg, real_data))[-1]
+    pred = predict(record.W, record.b, real_data.X_test, real_data.y_test)
+    C = preset_costs("equal")
+    for c in (0.1, 0.3, 0.5):
+        assert torch.equal(min_cost_with_reject(pred.probs, C, c),
+                           threshold_answers(pred.probs, 1 - c))
+    table = reliability(pred.probs, pred.y)
+    assert table["count"].sum() == 10_000
+    ece = expected_calibration_error(pred.probs, pred.y)
+    assert 0 < ece < 0.1     # a softmax regression is roughly calibrated, not perfectly

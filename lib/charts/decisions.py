@@ -1,4 +1,4 @@
-"""Charts of the Decisions page: recall per class for two rules, accuracy vs coverage."""
+"""Charts of the Decisions page: recall per class, accuracy vs coverage, reliability diagram."""
 import altair as alt
 import pandas as pd
 
@@ -27,8 +27,12 @@ def recall_chart(recall_argmax, recall_min_cost, names, lang: str = "en") -> alt
 
 
 def reject_chart(curve: pd.DataFrame, threshold: float, coverage: float, accuracy: float,
-                 lang: str = "en") -> alt.LayerChart:
-    """Accuracy on the answered images against coverage, one point per threshold; the chosen one in red."""
+                 lang: str = "en", chow: tuple | None = None) -> alt.LayerChart:
+    """Accuracy on the answered images against coverage, one point per threshold.
+
+    The chosen threshold is drawn in red; chow = (threshold, coverage, accuracy)
+    of the rule "refer costs c" with 0-1 costs (threshold 1 - c), in blue.
+    """
     x = alt.X("coverage:Q", title=t("decisions.chart.coverage", lang),
               scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("accuracy:Q", title=t("decisions.chart.accuracy", lang), scale=alt.Scale(zero=False))
@@ -38,11 +42,57 @@ def reject_chart(curve: pd.DataFrame, threshold: float, coverage: float, accurac
     line = alt.Chart(curve.dropna()).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
         x=x, y=y, tooltip=tooltip)
     layers = [line]
-    if accuracy == accuracy:   # not NaN: something was answered at this threshold
-        now = pd.DataFrame([{"threshold": threshold, "coverage": coverage, "accuracy": accuracy,
-                             "label": f"{t('decisions.chart.threshold', lang)} {threshold:.2f}"}])
+    marks = [(threshold, coverage, accuracy, "#d9480f", "right", 14,
+              f"{t('decisions.chart.threshold', lang)} {threshold:.2f}")]
+    if chow is not None:
+        marks.append((*chow, "#1c7ed6", "left", -14,
+                      t("decisions.chart.chow", lang, threshold=chow[0])))
+    for th, cov, acc, color, align, dy, label in marks:
+        if acc != acc:         # NaN: nothing answered at this threshold, no point to draw
+            continue
+        now = pd.DataFrame([{"threshold": th, "coverage": cov, "accuracy": acc, "label": label}])
         point = alt.Chart(now).encode(x=x, y=y, tooltip=tooltip)
-        layers += [point.mark_point(size=160, filled=True, color="#d9480f"),
-                   point.mark_text(align="right", dx=-10, dy=14, color="#d9480f").encode(
-                       text="label:N")]
+        layers += [point.mark_point(size=160, filled=True, color=color),
+                   point.mark_text(align=align, dx=-10 if align == "right" else 10, dy=dy,
+                                   color=color).encode(text="label:N")]
     return alt.layer(*layers).properties(height=320)
+
+
+def reliability_chart(table: pd.DataFrame, lang: str = "en") -> alt.VConcatChart:
+    """Reliability diagram: accuracy per confidence bin against the diagonal, counts below.
+
+    table: lib.decisions.reliability(). A bar under the diagonal is a bin
+    where the model was surer than it was right (overconfident).
+    """
+    df = table.copy()
+    df["share"] = df["count"] / max(int(df["count"].sum()), 1)
+    df["range"] = [f"({lo:.2f}, {hi:.2f}]" for lo, hi in zip(df["lower"], df["upper"])]
+    used = df[df["count"] > 0]
+    conf_title = t("decisions.chart.confidence", lang)
+    x = alt.X("lower:Q", title=conf_title, scale=alt.Scale(domain=[0, 1]))
+    tooltip = [alt.Tooltip("range:N", title=t("decisions.chart.bin", lang)),
+               alt.Tooltip("count:Q", title=t("decisions.chart.count", lang), format=","),
+               alt.Tooltip("confidence:Q", title=t("decisions.chart.mean_conf", lang),
+                           format=".3f"),
+               alt.Tooltip("accuracy:Q", title=t("decisions.chart.bin_acc", lang), format=".3f")]
+    base = alt.Chart(used).encode(x=x, x2="upper:Q", tooltip=tooltip)
+    bars = base.mark_bar(color="#8da0cb", stroke="white", strokeWidth=1).encode(
+        y=alt.Y("accuracy:Q", title=t("decisions.chart.bin_acc", lang),
+                scale=alt.Scale(domain=[0, 1])))
+    gap = base.mark_bar(color="#d9480f", opacity=0.35).encode(y="accuracy:Q", y2="confidence:Q")
+    counts = alt.Chart(used).transform_calculate(middle="(datum.lower + datum.upper) / 2").mark_text(
+        dy=-6, fontSize=10, color="#495057").encode(
+        x="middle:Q", y="accuracy:Q", text=alt.Text("count:Q", format=","), tooltip=tooltip)
+    ideal = pd.DataFrame({"lower": [0.0, 1.0], "accuracy": [0.0, 1.0],
+                          "label": [t("decisions.chart.ideal", lang)] * 2})
+    diagonal = alt.Chart(ideal).mark_line(strokeDash=[6, 4], color="#495057").encode(
+        x="lower:Q", y="accuracy:Q")
+    diagonal_label = alt.Chart(ideal.iloc[[1]]).mark_text(
+        align="right", dx=-6, dy=-8, color="#495057").encode(x="lower:Q", y="accuracy:Q",
+                                                             text="label:N")
+    top = alt.layer(bars, gap, diagonal, diagonal_label, counts).properties(height=300)
+    hist = alt.Chart(df).mark_bar(color="#adb5bd", stroke="white", strokeWidth=1).encode(
+        x=x, x2="upper:Q",
+        y=alt.Y("share:Q", title=t("decisions.chart.share", lang), axis=alt.Axis(format="%")),
+        tooltip=tooltip).properties(height=90)
+    return alt.vconcat(top, hist)

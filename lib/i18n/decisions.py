@@ -120,4 +120,112 @@ STRINGS = {
     "decisions.chart.accuracy": {"en": "accuracy on the answered images",
                                  "zh": "已回答图像上的分类精度"},
     "decisions.chart.threshold": {"en": "threshold", "zh": "阈值"},
+    "decisions.chart.chow": {"en": "refer costs c: 1 − c = {threshold:.2f}",
+                             "zh": "转诊代价 c：1 − c = {threshold:.2f}"},
+    # ---- refer to a doctor as a costed answer ----
+    "decisions.c_reject": {"en": "Cost of referring an image to a doctor, c (a mistake costs 1)",
+                           "zh": "把一张图像转诊给医生的代价 c（一次错误的代价为 1）"},
+    "decisions.c_reject_help": {
+        "en": "The price of the answer \"refer to a doctor\": the doctor's time, the same whatever "
+              "the truth. Between 0 and 1: asking costs something, but less than a mistake.",
+        "zh": "回答「转诊给医生」的价格：医生的时间，无论真实类别是什么都一样。取值在 0 和 1 之间："
+              "请人判断有代价，但比犯一次错误便宜。"},
+    "decisions.refer.column": {"en": "refer to a doctor", "zh": "转诊给医生"},
+    "decisions.refer.column_help": {
+        "en": "The last column is one more answer, refer to a doctor, which costs c in every row. "
+              "Section 2 leaves it out and compares the 10 classes only; section 3 adds it.",
+        "zh": "最后一列是又一种回答：转诊给医生，每一行的代价都是 c。第 2 部分不考虑它，"
+              "只比较 10 个类别；第 3 部分把它加进来。"},
+    "decisions.refer.header": {"en": "Referring as an answer with a price (Chow's rule)",
+                               "zh": "把转诊当作有代价的回答（Chow 规则）"},
+    "decisions.refer.intro": {
+        "en": "The threshold above is a number picked by hand. A cleaner way: make *refer to a "
+              "doctor* one more answer in the cost matrix, costing **c = {c:.2f}** whatever the "
+              "truth, and let the minimum expected cost choose among the 10 classes and *refer*. "
+              "It refers an image only when every class's expected cost is above c. With the 0-1 "
+              "matrix the expected cost of answering *j* is 1 − p(j | x), so the rule becomes: "
+              "answer only when the top probability is at least **1 − c = {threshold:.2f}**, "
+              "else refer. This is Chow's rule (1970): the threshold now follows from a price.",
+        "zh": "上面的阈值是手工挑选的一个数。更清楚的做法是：把*转诊给医生*作为代价矩阵中的又一种回答，"
+              "无论真实类别是什么，代价都是 **c = {c:.2f}**，然后让最小期望代价在 10 个类别和*转诊*之间选择。"
+              "只有当每个类别的期望代价都高于 c 时，它才会转诊。在 0-1 代价矩阵下，回答 *j* 的期望代价是 "
+              "1 − p(j | x)，所以规则变成：只有当最大概率至少为 **1 − c = {threshold:.2f}** 时才回答，"
+              "否则转诊。这就是 Chow 规则（1970）：阈值由一个价格推出。"},
+    "decisions.refer.referred": {"en": "Referred (cost c each)", "zh": "转诊（每张代价 c）"},
+    "decisions.refer.accuracy": {"en": "Accuracy on the answered", "zh": "已回答部分的分类精度"},
+    "decisions.refer.cost": {"en": "Total cost with refer", "zh": "总代价（可转诊）"},
+    "decisions.refer.cost_help": {
+        "en": "Mistakes at their price in the cost matrix plus c for every referral. The change is "
+              "against the minimum expected cost without the refer answer (section 2).",
+        "zh": "按代价矩阵计价的错误，加上每次转诊的 c。变化量是与不能转诊时的最小期望代价（第 2 部分）相比。"},
+    "decisions.refer.chow_check": {
+        "en": "Check with the 0-1 matrix: \"refer costs {c:.2f}\" and \"answer when the top "
+              "probability is at least {threshold:.2f}\" make the same decision on {same:,} of "
+              "{n:,} test images ({referred:,} referred).",
+        "zh": "用 0-1 代价矩阵检验：「转诊代价为 {c:.2f}」与「最大概率至少为 {threshold:.2f} 时才回答」"
+              "在 {n:,} 张测试图像中的 {same:,} 张上做出相同的决策（转诊 {referred:,} 张）。"},
+    "decisions.refer.not_01": {
+        "en": "Your cost matrix is not the 0-1 one, so the costed rule is no longer a single "
+              "threshold on the top probability: how likely the costly classes are matters too.",
+        "zh": "你的代价矩阵不是 0-1 矩阵，所以带代价的规则不再是最大概率上的单一阈值："
+              "代价高的类别有多大可能也会起作用。"},
+    "decisions.reject.curve_chow": {
+        "en": "Each point is one threshold from 0.10 to 1.00; red: the threshold chosen above; blue: "
+              "the threshold 1 − c that the price c gives with the 0-1 matrix.",
+        "zh": "每个点对应 0.10 到 1.00 之间的一个阈值；红点：上面选定的阈值；蓝点：在 0-1 代价矩阵下"
+              "由价格 c 得到的阈值 1 − c。"},
+    # ---- calibration ----
+    "decisions.calib.header": {"en": "4. How far can the probabilities be trusted? Calibration",
+                               "zh": "4. 这些概率有多可信？校准"},
+    "decisions.calib.intro": {
+        "en": "The minimum expected cost and Chow's rule both take p(i | x) at its word: they only "
+              "choose well if the probabilities are right. A model is **calibrated** when, of all the "
+              "images it answers with confidence 0.8, about 80 % are right. The **reliability "
+              "diagram** sorts the test images by their top probability into equal-width bins and "
+              "draws the accuracy of each bin: on the dashed diagonal the model is calibrated, a bar "
+              "below it means the model was surer than it was right (overconfident), above it "
+              "underconfident. The **expected calibration error** (ECE) is the mean distance to the "
+              "diagonal, each bin weighted by its number of images: Σ_b (n_b / n) · |acc_b − conf_b|.",
+        "zh": "最小期望代价和 Chow 规则都完全相信 p(i | x)：只有概率本身准确，它们才能选对。如果在模型以 0.8 "
+              "的置信度回答的所有图像中，大约 80% 是对的，就说模型是**校准**的。**可靠性图**按最大概率把测试图像"
+              "分进等宽的区间，画出每个区间的分类精度：落在虚线对角线上表示校准良好；柱子低于对角线表示模型的把握"
+              "比它的正确率高（过于自信），高于对角线则是不够自信。**期望校准误差**（ECE）是到对角线的平均距离，"
+              "每个区间按其中的图像数加权：Σ_b (n_b / n) · |acc_b − conf_b|。"},
+    "decisions.calib.bins": {"en": "Number of confidence bins", "zh": "置信度区间的个数"},
+    "decisions.calib.ece": {"en": "Expected calibration error (ECE)",
+                            "zh": "期望校准误差（ECE）"},
+    "decisions.calib.mean_conf": {"en": "Mean confidence", "zh": "平均置信度"},
+    "decisions.calib.accuracy": {"en": "Accuracy (argmax)", "zh": "分类精度（argmax）"},
+    "decisions.calib.over": {
+        "en": "On average this model is overconfident: its mean top probability {conf:.4f} is above "
+              "its accuracy {acc:.4f}. The costs it expects are lower than what it really pays: it "
+              "refers too few images and takes risky answers too lightly.",
+        "zh": "这个模型平均而言过于自信：它的平均最大概率 {conf:.4f} 高于分类精度 {acc:.4f}。"
+              "它估计的代价低于实际付出的代价：转诊的图像太少，对有风险的回答也太轻率。"},
+    "decisions.calib.under": {
+        "en": "On average this model is underconfident: its mean top probability {conf:.4f} is below "
+              "its accuracy {acc:.4f}. It expects higher costs than it really pays: it refers more "
+              "images than needed.",
+        "zh": "这个模型平均而言不够自信：它的平均最大概率 {conf:.4f} 低于分类精度 {acc:.4f}。"
+              "它估计的代价高于实际付出的代价：转诊的图像比需要的多。"},
+    "decisions.calib.fair": {
+        "en": "On average confidence ({conf:.4f}) and accuracy ({acc:.4f}) agree to within 0.01; the "
+              "bins show where they still differ.",
+        "zh": "平均置信度（{conf:.4f}）与分类精度（{acc:.4f}）相差不到 0.01；各区间显示它们在哪里仍有差别。"},
+    "decisions.calib.read": {
+        "en": "Blue bars: accuracy in each bin, with its number of test images on top; red: the gap "
+              "to the bin's mean confidence; bins with no image are left out. Below: the share of "
+              "test images in each bin. A common fix, not done here, is temperature scaling: divide "
+              "the logits by one number T fitted on held-out data, which changes the probabilities "
+              "but not the argmax.",
+        "zh": "蓝色柱子：每个区间的分类精度，上方是其中测试图像的个数；红色：与该区间平均置信度的差距；"
+              "没有图像的区间不画。下方：每个区间中测试图像所占的比例。常用的修正方法（这里没有做）是温度缩放："
+              "把 logit 除以在留出数据上拟合的一个数 T，它会改变概率，但不改变 argmax。"},
+    "decisions.chart.confidence": {"en": "confidence (top probability)", "zh": "置信度（最大概率）"},
+    "decisions.chart.bin": {"en": "bin", "zh": "区间"},
+    "decisions.chart.count": {"en": "test images", "zh": "测试图像数"},
+    "decisions.chart.mean_conf": {"en": "mean confidence", "zh": "平均置信度"},
+    "decisions.chart.bin_acc": {"en": "accuracy in the bin", "zh": "区间内的分类精度"},
+    "decisions.chart.ideal": {"en": "calibrated", "zh": "完全校准"},
+    "decisions.chart.share": {"en": "share of images", "zh": "图像比例"},
 }
