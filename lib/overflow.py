@@ -49,10 +49,20 @@ def parse_logits(text: str) -> list[float]:
 
 
 def exp_limits(dtype: str) -> tuple[float, float]:
-    """(lowest x with exp(x) > 0, highest x with exp(x) < inf), about, for a dtype."""
+    """(low, high) for a dtype: exp(x) rounds to 0 for x < low and to inf for x > high.
+
+    The one place both math pages take these limits from. exp(x) is rounded to
+    the nearest number the dtype holds, so it becomes 0 once it is below half
+    the smallest subnormal number, and inf once it passes the largest number
+    by half a step: float16 (-17.33, 11.09), float32 (-103.97, 88.72),
+    float64 (-745.13, 709.78).
+    """
     info = torch.finfo(DTYPES[dtype])
-    smallest = info.tiny * info.eps               # the smallest subnormal number above 0
-    return math.log(smallest), math.log(info.max)  # float32: (-103.3, 88.7)
+    smallest = info.smallest_normal * info.eps     # the smallest subnormal number above 0
+    low = math.log(smallest) - math.log(2)         # log(smallest / 2); smallest / 2 is 0 in float64
+    # the largest number is (2 - eps) * 2**e, one step above it is eps * 2**e
+    high = math.log(info.max) + math.log1p(info.eps / (2 * (2 - info.eps)))
+    return low, high
 
 
 def exp_table(x: float) -> pd.DataFrame:
@@ -60,9 +70,11 @@ def exp_table(x: float) -> pd.DataFrame:
     rows = []
     for name, dtype in DTYPES.items():
         value = torch.exp(torch.tensor(x, dtype=dtype)).item()   # computed in that dtype
-        status = "overflow" if math.isinf(value) else "underflow" if value == 0 else "ok"
+        status = ("overflow" if math.isinf(value) else "underflow" if value == 0
+                  else "subnormal" if value < torch.finfo(dtype).smallest_normal else "ok")
         low, high = exp_limits(name)
         rows.append({"dtype": name, "x": x, "exp_x": value, "status": status,
+                     "bits": significant_bits(value, name) if math.isfinite(value) else None,
                      "max_x": high, "min_x": low})
     return pd.DataFrame(rows)
 
@@ -79,11 +91,22 @@ def exp_curve(lo: float = 0.5, hi: float = 1000.0, n: int = 240) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def summary(table: pd.DataFrame) -> dict:
-    """How many naive entries broke, the stable row's sum, the largest naive-stable gap."""
-    diff = (table["naive"] - table["stable"]).abs()
-    return {"bad": int((table["status"] != "ok").sum()), "total": len(table),
-            "total_stable": float(table["stable"].sum()), "diff": float(diff.max())}
+BROKEN = ("overflow", "sum_overflow", "underflow")  # statuses where the naive one is inf, NaN or 0
+TOL_EPS = 8  # rounding alone keeps naive and stable within 2 eps (20,000 random rows, each dtype)
+
+
+def tolerance(dtype: str) -> float:
+    """rtol = atol for comparing the two softmax results: 8 machine epsilons of the dtype."""
+    return TOL_EPS * torch.finfo(DTYPES[dtype]).eps   # float32: 9.5e-07
+
+
+def significant_bits(value: float, dtype: str) -> int:
+    """How many significant bits `value` (a number of the dtype) keeps: fewer when subnormal."""
+    info = torch.finfo(DTYPES[dtype])
+    if value >= info.smallest_normal:
+        return round(1 - math.log2(info.eps))                 # all of them: float32 24
+    steps = round(value / (info.smallest_normal * info.eps))  # value = steps * smallest subnormal
+    return steps.bit_length()                                 # 0 for 0, 1 for the smallest one
 
 
 def softmax_table(logits: list[float], dtype: str = "float32") -> pd.DataFrame:
@@ -92,13 +115,44 @@ def softmax_table(logits: list[float], dtype: str = "float32") -> pd.DataFrame:
     O_exp = torch.exp(O)                                  # (1, q), what the naive one divides
     partition = O_exp.sum()                               # inf or 0 here breaks the naive one
     shifted = O - O.max()                                 # (1, q), every entry <= 0
+    tiny = torch.finfo(O.dtype).smallest_normal           # below it: subnormal, fewer bits
     status = ["overflow" if torch.isinf(e) else "sum_overflow" if torch.isinf(partition)
-              else "underflow" if partition == 0 else "ok" for e in O_exp[0]]
+              else "underflow" if partition == 0 else "zero" if e == 0
+              else "subnormal" if e < tiny else "ok" for e in O_exp[0]]
     return pd.DataFrame({
         "o": O[0].tolist(), "exp_o": O_exp[0].tolist(),
+        "bits": [significant_bits(e, dtype) if math.isfinite(e) else None
+                 for e in O_exp[0].tolist()],
         "naive": softmax_naive(O)[0].tolist(),
         "o_shifted": shifted[0].tolist(), "exp_shifted": torch.exp(shifted)[0].tolist(),
         "stable": softmax_stable(O)[0].tolist(), "status": status})
+
+
+def compare(table: pd.DataFrame, dtype: str) -> dict:
+    """Do the naive and stable results of `softmax_table` agree, and if not, why?
+
+    verdict: "broken" (some naive entry is inf, NaN or 0 by overflow or underflow),
+    "disagree" (all finite, but |naive - stable| > tol * (1 + |stable|) somewhere)
+    or "agree". A disagreement's cause is "subnormal" when some exp(o_j) is a
+    subnormal number (it kept only `bits` of the dtype's `digits` significant
+    bits), else "other".
+    """
+    naive = torch.tensor(table["naive"].to_numpy(), dtype=torch.float64)
+    stable = torch.tensor(table["stable"].to_numpy(), dtype=torch.float64)
+    tol = tolerance(dtype)
+    gap = (naive - stable).abs()
+    gap = gap[gap.isfinite()]
+    bad = int(table["status"].isin(BROKEN).sum())
+    subnormal = table.loc[table["status"] == "subnormal", "bits"]
+    close = bool(torch.isclose(naive, stable, rtol=tol, atol=tol).all())
+    verdict = "broken" if bad else "agree" if close else "disagree"
+    cause = None if verdict != "disagree" else "subnormal" if len(subnormal) else "other"
+    digits = significant_bits(1.0, dtype)
+    return {"verdict": verdict, "cause": cause, "bad": bad, "total": len(table),
+            "total_stable": float(stable.sum()), "diff": float(gap.max()) if len(gap) else 0.0,
+            "tol": tol, "subnormal": len(subnormal), "digits": digits,
+            "bits": int(subnormal.min()) if len(subnormal) else digits,
+            "smallest_normal": torch.finfo(DTYPES[dtype]).smallest_normal}
 
 
 def loss_vs_gap(gaps: list[float], dtype: str = "float32") -> pd.DataFrame:
@@ -141,6 +195,6 @@ def breaking_gaps(dtype: str, gap_max: float = 1000.0, step: float = 0.02) -> di
 def table_gaps(dtype: str, gap_max: float) -> list[float]:
     """A few gaps worth a row: round numbers, and both sides of where naive breaks."""
     low, high = exp_limits(dtype)
-    edges = [math.floor(high), math.ceil(high), math.floor(-low), math.ceil(-low) + 1]
+    edges = [math.floor(high), math.ceil(high), math.floor(-low), math.ceil(-low)]
     picks = {0, 1, 5, 10, 20, 50, 100, 200, 500, 1000, *edges}
     return sorted(g for g in picks if g <= gap_max)

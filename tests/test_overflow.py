@@ -6,21 +6,59 @@ import torch
 import torch.nn.functional as F
 
 from lib.charts.overflow import exp_chart, grad_chart, loss_chart, softmax_bars
-from lib.overflow import (DTYPES, MAX_LOGITS, LogitsError, breaking_gaps, exp_curve, exp_limits,
-                          exp_table, first_bad_gap, loss_vs_gap, parse_logits, softmax_table,
-                          summary, table_gaps)
+from lib.overflow import (DTYPES, MAX_LOGITS, LogitsError, breaking_gaps, compare, exp_curve,
+                          exp_limits, exp_table, first_bad_gap, loss_vs_gap, parse_logits,
+                          significant_bits, softmax_table, table_gaps, tolerance)
 
 # ---- exp in float16 / float32 / float64 -------------------------------------------
 
-@pytest.mark.parametrize("dtype, high, low", [("float16", 11.09, -16.64),
-                                              ("float32", 88.72, -103.28),
-                                              ("float64", 709.78, -744.44)])
-def test_exp_limits_are_where_exp_overflows_and_underflows(dtype, high, low):
+def neighbours(limit: float, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    """The numbers of `dtype` just below and just above `limit`.
+
+    nextafter in float64 on the boundary, rounded into the dtype; where rounding
+    lands on the wrong side, one more nextafter step in the dtype itself.
+    """
+    inf = torch.tensor(math.inf, dtype=dtype)
+    below = torch.tensor(math.nextafter(limit, -math.inf), dtype=torch.float64).to(dtype)
+    above = torch.tensor(math.nextafter(limit, math.inf), dtype=torch.float64).to(dtype)
+    if below.double() >= limit:
+        below = torch.nextafter(below, -inf)
+    if above.double() <= limit:
+        above = torch.nextafter(above, inf)
+    assert below.double() < limit < above.double()
+    return below, above
+
+
+def exp_in(x: torch.Tensor) -> tuple[float, float]:
+    """exp(x) in x's dtype, alone and inside a 64-long vector (the vectorised kernel)."""
+    return torch.exp(x).item(), torch.exp(x.repeat(64))[17].item()
+
+
+@pytest.mark.parametrize("dtype, low, high", [("float16", -17.33, 11.09),
+                                              ("float32", -103.97, 88.72),
+                                              ("float64", -745.13, 709.78)])
+def test_exp_limits_are_where_torch_exp_rounds_to_zero_and_to_inf(dtype, low, high):
     lo, hi = exp_limits(dtype)
-    assert hi == pytest.approx(high, abs=0.01) and lo == pytest.approx(low, abs=0.01)
-    exp = lambda x: torch.exp(torch.tensor(x, dtype=DTYPES[dtype])).item()  # noqa: E731
-    assert math.isfinite(exp(hi - 0.05)) and math.isinf(exp(hi + 0.05))
-    assert exp(lo + 0.05) > 0 and exp(lo - 0.8) == 0
+    assert lo == pytest.approx(low, abs=0.005) and hi == pytest.approx(high, abs=0.005)
+    info = torch.finfo(DTYPES[dtype])
+    smallest = info.smallest_normal * info.eps            # float32: 2**-149
+    assert lo == pytest.approx((math.log2(smallest) - 1) * math.log(2))   # log of half of it
+    below, above = neighbours(lo, DTYPES[dtype])
+    assert exp_in(below) == (0.0, 0.0)
+    assert exp_in(above) == (smallest, smallest)          # the smallest subnormal, not 0
+    below, above = neighbours(hi, DTYPES[dtype])
+    assert all(info.max * 0.99 < v <= info.max for v in exp_in(below))   # finite, near the top
+    assert all(math.isinf(v) for v in exp_in(above))
+
+
+@pytest.mark.parametrize("dtype", list(DTYPES))
+def test_exp_limits_split_every_number_of_the_dtype(dtype):
+    """On a grid from -800 to 800, exp is 0 exactly below `low` and inf exactly above `high`."""
+    low, high = exp_limits(dtype)
+    x = torch.arange(-800.0, 800.0, 0.0371, dtype=torch.float64).to(DTYPES[dtype])
+    y = torch.exp(x)
+    assert torch.equal(y == 0, x.double() < low)
+    assert torch.equal(torch.isinf(y), x.double() > high)
 
 
 def test_exp_table_computes_in_each_dtype():
@@ -31,6 +69,23 @@ def test_exp_table_computes_in_each_dtype():
     assert table.loc["float32", "exp_x"] == pytest.approx(5.1847e21, rel=1e-4)
     assert list(exp_table(89.0)["status"]) == ["overflow", "overflow", "ok"]
     assert list(exp_table(-110.0)["status"]) == ["underflow", "underflow", "ok"]
+
+
+def test_exp_table_at_minus_103_5_agrees_with_its_own_column():
+    """The row the old limit (-103.28) got wrong: exp(-103.5) is tiny but not 0 in float32."""
+    row = exp_table(-103.5).set_index("dtype").loc["float32"]
+    assert row["exp_x"] == torch.exp(torch.tensor(-103.5)).item() > 0
+    assert row["status"] == "subnormal" and row["bits"] == 1 and row["min_x"] < -103.5
+    row = exp_table(-104.0).set_index("dtype").loc["float32"]
+    assert row["exp_x"] == 0 and row["status"] == "underflow" and row["min_x"] > -104.0
+
+
+@pytest.mark.parametrize("value, dtype, bits", [(1.0, "float32", 24), (1.0, "float16", 11),
+                                                (1.0, "float64", 53), (0.0, "float32", 0),
+                                                (2 ** -149, "float32", 1), (3 * 2 ** -149, "float32", 2),
+                                                (2 ** -127, "float32", 23), (2 ** -24, "float16", 1)])
+def test_significant_bits(value, dtype, bits):
+    assert significant_bits(value, dtype) == bits
 
 
 def test_exp_curve_stops_at_each_limit():
@@ -74,7 +129,8 @@ def test_softmax_table_matches_torch_on_ordinary_logits():
     torch.testing.assert_close(torch.tensor(table["stable"]), expected)
     torch.testing.assert_close(torch.tensor(table["o_shifted"]), logits - logits.max())
     assert table["exp_shifted"].max() == 1.0 and (table["status"] == "ok").all()
-    assert summary(table)["bad"] == 0 and summary(table)["diff"] < 1e-15
+    facts = compare(table, "float64")
+    assert facts["verdict"] == "agree" and facts["bad"] == 0 and facts["diff"] < 1e-15
 
 
 def test_one_big_logit_overflows_in_float32_not_in_float64():
@@ -84,7 +140,7 @@ def test_one_big_logit_overflows_in_float32_not_in_float64():
     assert list(table["naive"][:2]) == [0.0, 0.0]              # finite / inf
     torch.testing.assert_close(torch.tensor(table["stable"], dtype=torch.float32),
                                torch.softmax(torch.tensor([1.0, 2.0, 100.0]), dim=0))
-    assert summary(table)["bad"] == 3
+    assert compare(table, "float32")["verdict"] == "broken" and compare(table, "float32")["bad"] == 3
     fine = softmax_table([1, 2, 100], "float64")
     assert (fine["status"] == "ok").all()
     torch.testing.assert_close(torch.tensor(fine["naive"]), torch.tensor(fine["stable"]))
@@ -116,6 +172,57 @@ def test_softmax_is_unchanged_by_a_shift(c):
     shifted = softmax_table((logits + c).tolist(), "float64")
     torch.testing.assert_close(torch.tensor(shifted["stable"]), torch.softmax(logits, dim=0))
     torch.testing.assert_close(torch.tensor(shifted["o_shifted"]), logits - logits.max())
+
+
+# ---- comparing naive and stable with a tolerance ----------------------------------------
+
+def test_subnormal_exps_make_the_two_disagree():
+    """-103 and -103.5 in float32: both exps round to the smallest subnormal, so naive says 0.5/0.5."""
+    table = softmax_table([-103, -103.5], "float32")
+    assert list(table["naive"]) == [0.5, 0.5] and list(table["status"]) == ["subnormal"] * 2
+    expected = torch.softmax(torch.tensor([-103.0, -103.5], dtype=torch.float64), dim=0)
+    torch.testing.assert_close(torch.tensor(table["stable"]), expected, rtol=1e-6, atol=1e-7)
+    facts = compare(table, "float32")
+    assert (facts["verdict"], facts["cause"]) == ("disagree", "subnormal")
+    assert facts["bits"] == 1 and facts["digits"] == 24 and facts["subnormal"] == 2
+    assert facts["diff"] == pytest.approx(0.1225, abs=1e-3) and facts["bad"] == 0
+
+
+@pytest.mark.parametrize("logits, dtype", [([-15, -15.3], "float16"), ([-740, -741], "float64"),
+                                           ([-100, -110], "float32")])
+def test_subnormal_disagreement_in_every_dtype(logits, dtype):
+    facts = compare(softmax_table(logits, dtype), dtype)
+    assert (facts["verdict"], facts["cause"]) == ("disagree", "subnormal")
+    assert facts["bits"] < facts["digits"]
+
+
+@pytest.mark.parametrize("dtype", list(DTYPES))
+def test_ordinary_logits_agree_within_the_tolerance(dtype):
+    """Random rows whose exps are all normal: rounding alone never trips the tolerance."""
+    gen = torch.Generator().manual_seed(1)
+    info = torch.finfo(DTYPES[dtype])
+    low, high = math.log(info.smallest_normal) + 0.5, math.log(info.max / 20) - 0.5
+    for _ in range(300):
+        q = int(torch.randint(1, MAX_LOGITS + 1, (1,), generator=gen))
+        row = torch.rand(q, generator=gen, dtype=torch.float64) * (high - low) + low
+        facts = compare(softmax_table(row.tolist(), dtype), dtype)
+        assert facts["verdict"] == "agree", (row, facts)
+        assert facts["diff"] <= 4 * info.eps                     # 2 eps (1 + |p|) at most
+
+
+def test_overflow_is_still_broken_and_tolerance_is_per_dtype():
+    for logits, dtype in [([1, 2, 100], "float32"), ([88, 88.5], "float32"),
+                          ([-200, -200], "float32"), ([1, 2, 50], "float16")]:
+        facts = compare(softmax_table(logits, dtype), dtype)
+        assert facts["verdict"] == "broken" and facts["cause"] is None and facts["bad"] > 0
+    assert tolerance("float32") == 8 * torch.finfo(torch.float32).eps
+    assert tolerance("float16") > tolerance("float32") > tolerance("float64")
+
+
+def test_a_tiny_entry_that_underflows_alone_is_not_broken():
+    table = softmax_table([0, -200], "float32")     # exp(-200) = 0, but the sum is 1
+    assert list(table["status"]) == ["ok", "zero"] and list(table["naive"]) == [1.0, 0.0]
+    assert compare(table, "float32")["verdict"] == "agree"
 
 
 # ---- cross-entropy as the logit gap grows --------------------------------------------
@@ -164,13 +271,17 @@ def test_breaking_gaps(dtype, naive, log0):
     assert breaks["loss_log0"] == pytest.approx(log0, abs=0.05)
     assert breaks["grad_log0"] == pytest.approx(naive, abs=0.05)   # -1/p_y overflows first
     assert breaks["loss_stable"] is None and breaks["grad_stable"] is None
+    low, high = exp_limits(dtype)                      # the limits the overflow page shows
+    step = 0.02 + 0.008                                # the grid, and its rounding into float16
+    assert high <= breaks["loss_naive"] < high + step
+    assert -low <= breaks["loss_log0"] < -low + step
 
 
 def test_first_bad_gap_and_table_gaps():
     table = loss_vs_gap([0.0, 10.0, 20.0], "float64")
     assert first_bad_gap(table, "loss_naive") is None
     gaps = table_gaps("float32", 200)
-    assert {88, 89, 103, 105} <= set(gaps) and max(gaps) == 200
+    assert {88, 89, 103, 104} <= set(gaps) and max(gaps) == 200
     assert max(table_gaps("float32", 50)) == 50
 
 
