@@ -1,15 +1,35 @@
-"""lib/image.py: a photo made Fashion-MNIST-like, and every bad file refused clearly."""
+"""lib/image.py: a photo made Fashion-MNIST-like, and every bad file refused clearly.
+
+The memory tests decode each file in a child process and read the kernel's peak resident
+size (VmHWM) before and after: any accepted file of at most 5 MB may raise it by < 50 MB.
+"""
 import io
 import struct
+import subprocess
+import sys
+import threading
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+import lib.image as image
 from lib.i18n import LANGS, STRINGS, t
-from lib.image import (CANVAS, MAX_BYTES, OBJECT_SIZE, ImageError, center_on_canvas,
-                       crop_to_object, dark_background, preprocess)
+from lib.image import (
+    CANVAS,
+    LRU,
+    MAX_BYTES,
+    OBJECT_SIZE,
+    ImageError,
+    center_on_canvas,
+    crop_to_object,
+    dark_background,
+    preprocess,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def encode(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:
@@ -37,20 +57,52 @@ def error_key(data: bytes) -> str:
     return info.value.key
 
 
+def chunk(kind: bytes, body: bytes) -> bytes:
+    """One PNG chunk: length, type, body, CRC."""
+    crc = struct.pack(">I", zlib.crc32(kind + body))
+    return struct.pack(">I", len(body)) + kind + body + crc
+
+
 def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims width × height pixels (a decompression bomb's shape)."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + body))
-        return struct.pack(">I", len(body)) + kind + body + crc
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)      # 8-bit grey
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b""))
             + chunk(b"IEND", b""))
 
 
+def big_png(width: int, height: int, mode: str = "RGBA", flat: bool = False) -> bytes:
+    """A light PNG, with a dark band across the middle third unless flat, written row by
+    row so the test never holds the full-size picture in memory."""
+    pixel = {"L": (b"\xe6", b"\x1e"), "RGB": (b"\xe6" * 3, b"\x1e" * 3),
+             "RGBA": (b"\xe6" * 3 + b"\xff", b"\x1e" * 3 + b"\xff")}[mode]
+    light, dark = pixel
+    third = width // 3
+    plain = b"\x00" + light * width                                  # filter byte 0, pixels
+    band = b"\x00" + light * third + dark * third + light * (width - 2 * third)
+    z = zlib.compressobj(9)
+    idat = b"".join(z.compress(band if not flat and height // 3 <= y < 2 * height // 3
+                               else plain) for y in range(height)) + z.flush()
+    colour_type = {"L": 0, "RGB": 2, "RGBA": 6}[mode]
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat)
+            + chunk(b"IEND", b""))
+
+
+def big_jpeg(width: int, height: int, noise: bool = False, **kw) -> bytes:
+    """A dark box on light paper (or, with noise, random pixels: a big file) as JPEG."""
+    if noise:
+        rng = np.random.default_rng(0)
+        img = Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
+    else:
+        img = photo((width, height), (width // 3, height // 3, 2 * width // 3, 2 * height // 3),
+                    bg=(230, 228, 220), fg=(30, 30, 60))
+    return encode(img, "JPEG", quality=90, **kw)
+
+
 def test_dark_object_on_light_png_is_inverted_cropped_and_centred():
     p = preprocess(encode(photo()))
     assert p.x.shape == (784,) and p.x.dtype == np.float32
-    assert 0.0 <= p.x.min() and p.x.max() <= 1.0 and p.x.max() > 0.9
+    assert p.x.min() >= 0.0 and p.x.max() <= 1.0 and p.x.max() > 0.9
     assert p.inverted
     top, bottom, left, right = bbox(p.x)
     assert bottom - top + 1 == pytest.approx(OBJECT_SIZE, abs=1)    # the taller side fills 24 px
@@ -155,3 +207,153 @@ def test_every_error_has_a_message_in_both_languages():
         for lang in LANGS:
             assert t(key, lang, mb=6.0, limit=5.0)
 
+
+
+def test_a_16_bit_grey_png_is_read_as_grey():
+    img = photo(fg=40, mode="L")
+    wide = Image.fromarray(np.asarray(img).astype(np.uint16) * 257)   # 16 bits, same picture
+    assert Image.open(io.BytesIO(encode(wide))).mode == "I;16"
+    np.testing.assert_array_equal(preprocess(encode(wide)).x, preprocess(encode(img)).x)
+
+
+def test_exif_rotation_is_applied_after_shrinking():
+    img = photo(size=(1600, 1200), box=(400, 480, 1199, 719))        # stored wide, shrunk first
+    exif = Image.Exif()
+    exif[0x0112] = 6                                                  # "rotate 90° to view"
+    p = preprocess(encode(img, "JPEG", exif=exif.tobytes()))
+    assert p.original.size == (384, 512)                              # shown tall, at WORK_SIZE
+    top, bottom, left, right = bbox(p.x)
+    assert bottom - top > right - left
+
+
+@pytest.mark.parametrize("data, limit", [
+    (big_png(3500, 2600, "RGB"), 8),              # 9.1 MP colour PNG: 4 bytes a pixel
+    (big_png(2500, 1700, "RGBA"), 4),             # 4.3 MP with alpha: and a premultiplied copy
+    (big_jpeg(6000, 3990, progressive=True), 10),  # 24 MP progressive: all its DCT coefficients
+    (big_png(7280, 5450, "RGBA", flat=True), 24),  # 39.7 MP: over MAX_PIXELS, from the header
+])
+def test_files_that_would_decode_beyond_the_budget_say_their_limit(data, limit):
+    assert len(data) < MAX_BYTES
+    with pytest.raises(ImageError) as info:
+        image.prepare(data)
+    assert info.value.key == "your_image.err.too_many_pixels"
+    assert info.value.fields["limit"] == limit
+    assert f"more than {limit} megapixels" in t(info.value.key, "en", **info.value.fields)
+
+
+# Runs in a child process: warms Pillow's plugins up, resets the peak to the current size,
+# preprocesses the file and prints the outcome and how far the peak rose (MB).
+MEASURE = """
+import io, sys
+from PIL import Image
+from lib.image import ImageError, prepare
+
+def peak_kb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+
+for fmt in ("PNG", "JPEG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), "white").save(buffer, fmt)
+    try:
+        prepare(buffer.getvalue())
+    except ImageError:
+        pass
+data = open(sys.argv[1], "rb").read()
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")                                  # VmHWM := the current VmRSS
+before = peak_kb()
+try:
+    prepare(data)
+    outcome = "ok"
+except ImageError as exc:
+    outcome = exc.key
+print(outcome, (peak_kb() - before) / 1024)
+"""
+
+
+def peak_rise_mb(data: bytes, tmp_path: Path) -> tuple[str, float]:
+    """(outcome, MB the peak resident size rose by) of prepare(data) in a fresh process."""
+    path = tmp_path / "upload"
+    path.write_bytes(data)
+    out = subprocess.run([sys.executable, "-c", MEASURE, str(path)], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout.split()
+    return out[0], float(out[1])
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("build, outcome", [
+    (lambda: big_png(7280, 5450, "RGBA", flat=True), "too_many_pixels"),  # 40 MP, 160 KB
+    (lambda: big_jpeg(2640, 1980, noise=True), "ok"),                     # 4.8 MB of noise
+    (lambda: big_png(2400, 1700, "RGBA"), "ok"),     # the largest PNGs accepted, by mode
+    (lambda: big_png(3450, 2300, "RGB"), "ok"),
+    (lambda: big_png(6000, 3990, "L"), "ok"),
+    (lambda: big_jpeg(6000, 3990), "ok"),            # 24 MP, decoded at 1/8 scale
+    (lambda: big_jpeg(24000, 990), "ok"),            # a panorama: 1/8 scale too
+    (lambda: big_jpeg(3800, 2600, progressive=True), "ok"),
+], ids=["png-40mp-flat", "jpeg-5mb-noise", "png-rgba-4mp", "png-rgb-8mp", "png-grey-24mp",
+        "jpeg-24mp", "jpeg-panorama", "jpeg-progressive-10mp"])
+def test_any_file_up_to_5_mb_raises_peak_memory_by_less_than_50_mb(build, outcome, tmp_path):
+    data = build()
+    assert len(data) < MAX_BYTES
+    got, rise = peak_rise_mb(data, tmp_path)
+    assert got.endswith(outcome)
+    assert rise < 50, f"peak memory rose by {rise:.1f} MB"
+
+
+def test_a_rerun_with_the_same_file_reuses_the_result(monkeypatch):
+    calls = []
+    real = image.prepare
+    monkeypatch.setattr(image, "prepare", lambda data: calls.append(1) or real(data))
+    monkeypatch.setattr(image, "CACHE", LRU(4))
+    data = encode(photo(size=(333, 222)))
+    first = preprocess(data)
+    assert preprocess(bytes(data)) is first and len(calls) == 1      # same bytes, same result
+    blank = encode(Image.new("RGB", (90, 60), "grey"))
+    for _ in range(2):
+        with pytest.raises(ImageError) as info:                       # a refusal is kept too,
+            preprocess(blank)
+        assert info.value.key == "your_image.err.blank"               # and raised afresh
+    assert len(calls) == 2
+
+
+def test_the_cache_keeps_the_most_recently_used():
+    cache = LRU(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1                                        # "b" is now the oldest
+    cache.put("c", 3)
+    assert (cache.get("a"), cache.get("b"), cache.get("c"), len(cache)) == (1, None, 3, 2)
+
+
+def test_at_most_two_pictures_are_decoded_at_once(monkeypatch):
+    inside, most, lock = [], [0], threading.Lock()
+    two_in, gate = threading.Event(), threading.Event()
+    real_thumbnail = Image.Image.thumbnail
+
+    def slow_thumbnail(img, *args, **kw):                            # runs inside DECODES only
+        with lock:
+            inside.append(img)
+            most[0] = max(most[0], len(inside))
+            if len(inside) == 2:
+                two_in.set()
+        gate.wait()
+        real_thumbnail(img, *args, **kw)
+        with lock:
+            inside.remove(img)
+
+    monkeypatch.setattr(image, "CACHE", LRU(8))
+    monkeypatch.setattr(image, "DECODES", threading.BoundedSemaphore(image.MAX_DECODES))
+    monkeypatch.setattr(Image.Image, "thumbnail", slow_thumbnail)
+    threads = [threading.Thread(target=preprocess, args=(encode(photo(size=(300 + i, 200))),))
+               for i in range(4)]
+    for thread in threads:
+        thread.start()
+    assert two_in.wait(60)
+    assert not image.DECODES.acquire(blocking=False)                 # both slots are taken
+    assert len(inside) == 2                                          # the others wait outside
+    gate.set()
+    for thread in threads:
+        thread.join()
+    assert most[0] == image.MAX_DECODES == 2
+    assert len(image.CACHE) == 4                                     # and all four were done
