@@ -3,14 +3,28 @@ import streamlit as st
 
 import ui
 from lib.charts.gallery import probability_chart
-from lib.data import class_names
-from lib.image import (MAX_BYTES, ImageError, center_on_canvas, crop_to_object,
-                       dark_background, open_image, preprocess, to_gray)
-from lib.results import classify, pixels
+from lib.gallery import pixels
+from lib.i18n import class_names
+from lib.image import (
+    MAX_BYTES,
+    ImageError,
+    center_on_canvas,
+    crop_to_object,
+    dark_background,
+    open_image,
+    prepare,
+    preprocess,
+    to_gray,
+)
+from lib.metrics import classify
 
 
 def picture_bytes() -> bytes | None:
-    """The uploaded file or the camera shot (the camera only behind the toggle)."""
+    """The uploaded file or the camera shot (the camera only behind the toggle).
+
+    Only the bytes are used: the file's name is never shown (the uploader itself shows it as
+    plain text), so a crafted name cannot put markdown or HTML on the page.
+    """
     if st.toggle(ui.tr("your_image.camera_toggle"), key="your_image.use_camera"):
         shot = st.camera_input(ui.tr("your_image.camera"), key="your_image.camera", width=480)
     else:
@@ -21,7 +35,8 @@ def picture_bytes() -> bytes | None:
 
 
 def show_result(data: bytes, run) -> None:
-    """Preprocess the bytes and show picture, model input and probabilities."""
+    """Preprocess the bytes (once per file: reruns reuse the result) and show picture,
+    model input and probabilities."""
     try:
         prepared = preprocess(data)
     except ImageError as exc:
@@ -38,9 +53,9 @@ def show_result(data: bytes, run) -> None:
     probs = classify(prepared.x, run.W, run.b)          # (10,), sums to 1
     best = int(probs.argmax())
     c3.subheader(ui.tr("your_image.probs"))
-    c3.markdown(ui.tr("your_image.verdict", pred=class_names(ui.lang())[best],
-                      p=float(probs[best])))
-    c3.altair_chart(probability_chart(probs, ui.lang()))
+    names = class_names(ui.lang())
+    c3.markdown(ui.tr("your_image.verdict", pred=names[best], p=float(probs[best])))
+    c3.altair_chart(probability_chart(probs, names, ui.lang()))
 
 
 st.title(ui.tr("your_image.title"))
@@ -55,5 +70,5 @@ else:
 
 with st.expander(ui.tr("your_image.why_title"), expanded=data is not None):
     st.markdown(ui.tr("your_image.why"))
-ui.show_code(preprocess, open_image, to_gray, dark_background, crop_to_object,
+ui.show_code(preprocess, prepare, open_image, to_gray, dark_background, crop_to_object,
              center_on_canvas, classify)

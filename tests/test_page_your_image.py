@@ -6,11 +6,11 @@ import io
 
 import pytest
 import torch
+from apptest_helpers import has_chinese, open_app, texts
 from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import has_chinese, open_app, texts
-from lib.results import classify
+from lib.metrics import classify
 
 PAGE = "your_image"
 
@@ -111,3 +111,25 @@ def test_a_trained_run_recognises_the_trousers(real_data, trained_run, lang, ver
     assert not at.exception and not at.error
     assert verdict in texts(at)
     assert len(at.image) == 2
+
+
+def test_a_rerun_does_not_decode_the_same_file_again(monkeypatch):
+    import lib.image as image
+
+    calls = []
+    real = image.prepare
+    monkeypatch.setattr(image, "CACHE", image.LRU(4))
+    monkeypatch.setattr(image, "prepare", lambda data: calls.append(1) or real(data))
+    at = upload(open_page("en"), "trousers.png", trouser_photo())
+    at.run()                                                          # any click reruns the page
+    at.run()
+    assert not at.exception and len(at.image) == 2
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("data", [b"not a picture", None])
+def test_a_crafted_file_name_is_never_rendered(data):
+    name = "x`[Sign in again](https://example.invalid/login)<b>bold</b>\u202e.png"
+    at = upload(open_page("en"), name, trouser_photo() if data is None else data)
+    assert not at.exception
+    assert "example.invalid" not in texts(at) and "<b>" not in texts(at)
