@@ -1,9 +1,12 @@
-"""Softmax over many classes (exercise 5): what it costs, and two ways around it.
+"""Softmax over many classes (exercise 5): what it costs, and three ways around it.
 
     full          exact: logits for all K classes; time ~ n*d*K, memory ~ d*K + n*K
     sampled       the true class + S sampled classes; time ~ n*d*(S+1); training only
     hierarchical  ~sqrt(K) clusters, p(class) = p(cluster) * p(class | cluster);
                   time ~ n*d*2*sqrt(K)
+    tree          the classes are the leaves of a balanced binary tree (K - 1 inner
+                  nodes, one weight vector each); p(class) = product of the sigmoid
+                  decisions on its path; time ~ n*d*log2(K)
 
 `measure(cfg, device)` times one forward + backward pass of each loss for every
 K in cfg.ks and yields one row per (K, method). The bytes a size needs are
@@ -20,10 +23,11 @@ import time
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 
 from lib.softmax import cross_entropy_stable
 
-METHODS = ("sampled", "hierarchical", "full")   # cheap ones first: the budget ends on full
+METHODS = ("sampled", "hierarchical", "tree", "full")   # the costly one last: the budget ends on it
 BYTES = 4                                        # float32
 
 
@@ -104,6 +108,43 @@ def hierarchical_log_probs(X, Wc, bc, Wk, bk, K):
     return (log_p_c[:, :, None] + log_p_k).reshape(len(X), C * M)[:, :K]  # (n, K)
 
 
+def tree_paths(K, device="cpu"):
+    """Each class's path from the root of a balanced binary tree with K leaves.
+
+    Heap numbering: node 1 is the root, node v has children 2v and 2v + 1; the
+    inner nodes are 1 .. K-1 (weights row v - 1), class k is leaf K + k. Leaf
+    depths differ by at most one, so K need not be a power of 2.
+    Returns nodes (K, D) and signs (K, D), D = ceil(log2 K), root last:
+    sign +1 = go to the left child, -1 = right, 0 = padding of a shorter path.
+    """
+    D = (K - 1).bit_length()                       # depth of the deepest leaf
+    v = K + torch.arange(K, device=device)         # (K,) the leaves
+    nodes = torch.zeros(K, D, dtype=torch.long, device=device)
+    signs = torch.zeros(K, D, device=device)
+    for step in range(D):                          # one level up per step
+        up = v > 1                                 # (K,) this path has not reached the root
+        nodes[:, step] = torch.where(up, v // 2 - 1, 0)
+        signs[:, step] = torch.where(up, 1.0 - 2.0 * (v % 2), 0.0)  # even v: a left child
+        v = torch.where(up, v // 2, v)
+    return nodes, signs
+
+
+def tree_loss(X, y, Wt, bt, paths):
+    """-log p(y | x) = sum over y's path of -log sigmoid(+-o); only D of the K - 1 nodes."""
+    nodes, signs = paths[0][y], paths[1][y]        # (n, D), (n, D)
+    o = torch.einsum("nd,nkd->nk", X, Wt[nodes]) + bt[nodes]   # (n, d), (n, D, d) -> (n, D)
+    # -log sigmoid(s * o) = softplus(-s * o), computed without overflow; padding (s = 0) adds 0
+    return (-F.logsigmoid(signs * o) * (signs != 0)).sum(dim=1).mean()
+
+
+def tree_log_probs(X, Wt, bt, paths):
+    """log p(class k | x) for all K classes (to check; training never needs it)."""
+    nodes, signs = paths                           # (K, D), (K, D)
+    O = X @ Wt.T + bt                              # (n, d) @ (d, K-1) -> (n, K-1)
+    steps = F.logsigmoid(signs * O[:, nodes])      # (n, K, D) log of each decision on the path
+    return (steps * (signs != 0)).sum(dim=2)       # (n, K)
+
+
 # ---- what a size costs, before anything is allocated ---------------------------
 
 def bytes_needed(method, n, d, K, S=256):
@@ -115,6 +156,9 @@ def bytes_needed(method, n, d, K, S=256):
     elif method == "hierarchical":  # both levels and grads; gathered cluster weights + grad
         C, M = clusters(K)
         count = 2 * (d * C + C + C * d * M + C * M) + n * d + 2 * n * d * M + 4 * n * (C + M)
+    elif method == "tree":          # node weights and grads; paths; gathered path weights + grad
+        D = (K - 1).bit_length()
+        count = 2 * (K - 1) * (d + 1) + 3 * K * D + n * d + 2 * n * D * d + 6 * n * D
     else:
         raise ValueError(f"unknown method {method!r}")
     return BYTES * count
@@ -126,6 +170,8 @@ def work(method, n, d, K, S=256):
         return n * d * K
     if method == "sampled":
         return n * d * (S + 1) + d * K
+    if method == "tree":
+        return n * d * (K - 1).bit_length() + d * K
     C, M = clusters(K)
     return n * d * (C + M) + d * K
 
@@ -149,6 +195,10 @@ def make_problem(method, cfg: MeasureConfig, K, device):
         W, b = param(d, K), param(K)
         sampled = sample_classes(K, cfg.num_sampled, g, device)
         return (lambda: sampled_loss(X, W, b, y, sampled, cfg.log_q)), [W, b]
+    if method == "tree":
+        paths = tree_paths(K, device)              # the tree is fixed: built once, not timed
+        Wt, bt = param(K - 1, d), param(K - 1)
+        return (lambda: tree_loss(X, y, Wt, bt, paths)), [Wt, bt]
     C, M = clusters(K)
     Wc, bc, Wk, bk = param(d, C), param(C), param(C, d, M), param(C, M)
     return (lambda: hierarchical_loss(X, y, Wc, bc, Wk, bk, K)), [Wc, bc, Wk, bk]
@@ -162,16 +212,16 @@ def sync(device):
         torch.mps.synchronize()
 
 
-def time_pass(loss_fn, params, device):
+def time_pass(loss_fn, params, device, clock=time.perf_counter):
     """Seconds of one forward + backward pass, and the loss."""
     for p in params:
         p.grad = None
     sync(device)
-    start = time.perf_counter()
+    start = clock()
     loss = loss_fn()
     loss.backward()
     sync(device)
-    return time.perf_counter() - start, loss.item()
+    return clock() - start, loss.item()
 
 
 def measure(cfg: MeasureConfig, device, clock=time.perf_counter):
@@ -179,6 +229,7 @@ def measure(cfg: MeasureConfig, device, clock=time.perf_counter):
 
     status: "ok"; "too_big" (would need more than cfg.max_bytes: not allocated);
     "over_time" (the budget is spent, or the predicted time would overrun it).
+    clock times the passes and the budget (tests pass a fake one).
     """
     device = torch.device(device)
     start, last = clock(), {}                      # last[method] = (work, seconds)
@@ -207,7 +258,7 @@ def _measure_one(method, cfg, K, device, start, clock):
     loss_fn, params = make_problem(method, cfg, K, device)
     times = []
     for _ in range(cfg.repeats):
-        seconds, loss = time_pass(loss_fn, params, device)
+        seconds, loss = time_pass(loss_fn, params, device, clock)
         times.append(seconds)
         if clock() - start + seconds > cfg.budget_s:
             break

@@ -1,4 +1,7 @@
-"""Many classes: the three losses against PyTorch and brute force, and the measuring limits."""
+"""Many classes: the four losses against PyTorch and brute force, and the measuring limits.
+
+No test here depends on how fast the machine is: the time budget is tested with a fake clock.
+"""
 import math
 
 import pytest
@@ -6,9 +9,24 @@ import torch
 import torch.nn.functional as F
 
 from lib.charts.many_classes import cost_chart
-from lib.many_classes import (MeasureConfig, Vocabulary, bytes_needed, clusters, full_loss,
-                              hierarchical_log_probs, hierarchical_loss, measure,
-                              output_layer_memory, sample_classes, sampled_loss, work)
+from lib.many_classes import (METHODS, MeasureConfig, Vocabulary, bytes_needed, clusters,
+                              full_loss, hierarchical_log_probs, hierarchical_loss, measure,
+                              output_layer_memory, sample_classes, sampled_loss, tree_log_probs,
+                              tree_loss, tree_paths, work)
+
+
+class FakeClock:
+    """Moves by `step` seconds each time it is read: every pass "takes" exactly one step."""
+
+    def __init__(self, step=1e-3):
+        self.now, self.step = 0.0, step
+
+    def __call__(self):
+        self.now += self.step
+        return self.now
+
+
+UNLIMITED = 10.0**9   # a budget no fake clock here gets near
 
 
 def problem(n=6, d=5, K=13, seed=0):
@@ -111,6 +129,81 @@ def test_hierarchical_loss_is_minus_log_probability_with_the_same_gradients():
         torch.testing.assert_close(a, c)
 
 
+# ---- the binary tree ------------------------------------------------------------------
+
+def tree_problem(K, n=5, d=4, seed=0, scale=1.0, dtype=torch.float32):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, d, generator=g, dtype=dtype) * scale
+    Wt = torch.randn(K - 1, d, generator=g, dtype=dtype).requires_grad_(True)
+    bt = torch.randn(K - 1, generator=g, dtype=dtype).requires_grad_(True)
+    return X, Wt, bt, torch.randint(0, K, (n,), generator=g)
+
+
+def brute_tree_probability(x, Wt, bt, K, k):
+    """Walk down from the root with a loop: the product of sigmoid(+-o) at each inner node."""
+    path, v = [], K + k                    # heap numbering: leaf of class k
+    while v > 1:
+        path.append((v // 2, v % 2 == 0))  # (parent, went left)
+        v //= 2
+    p = 1.0
+    for node, left in reversed(path):
+        o = float(x @ Wt[node - 1] + bt[node - 1])
+        p *= 1 / (1 + math.exp(-o)) if left else 1 / (1 + math.exp(o))
+    return p, len(path)
+
+
+@pytest.mark.parametrize("K", [2, 3, 5, 8, 13, 16, 37, 100, 1000])
+def test_tree_probabilities_sum_to_one_and_paths_are_short(K):
+    X, Wt, bt, _ = tree_problem(K)
+    paths = tree_paths(K)
+    nodes, signs = paths
+    assert nodes.shape == signs.shape == (K, math.ceil(math.log2(K)))
+    depth = (signs != 0).sum(dim=1)
+    assert depth.max() - depth.min() <= 1 and depth.max() == math.ceil(math.log2(K))  # balanced
+    assert nodes.max() < K - 1 and len({tuple(r) for r in torch.cat([nodes, signs.long()], 1).tolist()}) == K
+    log_p = tree_log_probs(X, Wt, bt, paths)
+    assert log_p.shape == (len(X), K)
+    torch.testing.assert_close(torch.logsumexp(log_p, dim=1), torch.zeros(len(X)), atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("K", [2, 5, 13])
+def test_tree_probabilities_match_a_walk_down_the_tree(K):
+    X, Wt, bt, _ = tree_problem(K, dtype=torch.float64)
+    log_p = tree_log_probs(X, Wt, bt, tree_paths(K)).detach()
+    for i in range(len(X)):
+        for k in range(K):
+            p, steps = brute_tree_probability(X[i], Wt.detach(), bt.detach(), K, k)
+            assert log_p[i, k].exp().item() == pytest.approx(p, rel=1e-12)
+            assert steps <= math.ceil(math.log2(K))
+
+
+@pytest.mark.parametrize("K", [2, 7, 64, 100])
+def test_tree_loss_is_minus_log_probability_with_the_same_gradients(K):
+    X, Wt, bt, y = tree_problem(K, n=9, dtype=torch.float64)
+    paths = tree_paths(K)
+    loss = tree_loss(X, y, Wt, bt, paths)
+    ref = -tree_log_probs(X, Wt, bt, paths)[torch.arange(len(y)), y].mean()
+    torch.testing.assert_close(loss, ref)
+    for a, c in zip(torch.autograd.grad(loss, [Wt, bt]), torch.autograd.grad(ref, [Wt, bt])):
+        torch.testing.assert_close(a, c)
+    # and autograd agrees with finite differences of the loss itself
+    assert torch.autograd.gradcheck(lambda W, b: tree_loss(X, y, W, b, paths), (Wt, bt))
+
+
+def test_tree_loss_stays_finite_where_a_naive_sigmoid_would_not():
+    X, Wt, bt, y = tree_problem(100, n=16, scale=1000.0)       # node logits of thousands
+    paths = tree_paths(100)
+    loss = tree_loss(X, y, Wt, bt, paths)
+    assert torch.isfinite(loss)
+    O = (X.double() @ Wt.double().T + bt.double())               # the same in float64
+    nodes, signs = paths[0][y], paths[1][y]
+    o = O[torch.arange(len(y))[:, None], nodes]
+    exact = (F.softplus(-signs.double() * o) * (signs != 0)).sum(1).mean()
+    assert loss.item() == pytest.approx(exact.item(), rel=1e-4)
+    naive = -(torch.log(torch.sigmoid(signs * o.float())) * (signs != 0)).sum(1).mean()
+    assert not torch.isfinite(naive)                              # log(0) = -inf somewhere
+
+
 def test_costs_grow_linearly_for_full_and_slowly_for_the_others():
     n, d = 128, 256
     full = [bytes_needed("full", n, d, K) for K in (10**4, 10**5)]
@@ -118,6 +211,9 @@ def test_costs_grow_linearly_for_full_and_slowly_for_the_others():
     assert work("full", n, d, 10**5) / work("full", n, d, 10**4) == 10
     assert work("hierarchical", n, d, 10**5) < work("full", n, d, 10**5) / 20
     assert work("sampled", n, d, 10**5, 256) < work("full", n, d, 10**5) / 20
+    assert work("tree", n, d, 10**5) < min(work(m, n, d, 10**5) for m in ("sampled", "hierarchical"))
+    assert work("tree", n, d, 2**10) == n * d * 10 + d * 2**10    # 10 decisions per example
+    assert bytes_needed("tree", n, d, 10**5) < bytes_needed("full", n, d, 10**5)
     # the full loss at K = 100k, d = 256: W and its gradient alone are 2 * 256 * 1e5 * 4 bytes
     assert bytes_needed("full", n, d, 10**5) > 2 * 256 * 10**5 * 4
     with pytest.raises(ValueError):
@@ -125,19 +221,22 @@ def test_costs_grow_linearly_for_full_and_slowly_for_the_others():
 
 
 def test_measure_small_sizes_on_cpu():
-    cfg = MeasureConfig(n=8, d=16, ks=(10, 100), num_sampled=16, repeats=2, budget_s=30)
-    rows = list(measure(cfg, "cpu"))
-    assert [(r["method"], r["K"]) for r in rows] == [
-        (m, K) for K in (10, 100) for m in ("sampled", "hierarchical", "full")]
-    assert all(r["status"] == "ok" and r["ms"] > 0 and r["peak_mb"] is None for r in rows)
-    full = [r for r in rows if r["method"] == "full"]
-    assert all(abs(r["loss"] - math.log(r["K"])) < 0.2 for r in full)   # a fresh model: ~log K
+    cfg = MeasureConfig(n=8, d=16, ks=(10, 100), num_sampled=16, repeats=2, budget_s=UNLIMITED)
+    rows = list(measure(cfg, "cpu", clock=FakeClock()))
+    assert METHODS == ("sampled", "hierarchical", "tree", "full")
+    assert [(r["method"], r["K"]) for r in rows] == [(m, K) for K in (10, 100) for m in METHODS]
+    assert all(r["status"] == "ok" and r["ms"] == pytest.approx(1.0) and r["peak_mb"] is None
+               for r in rows)                  # 1 ms: one step of the fake clock per pass
+    for r in rows:
+        if r["method"] != "sampled":           # exact losses: a fresh model finds ~log K
+            assert abs(r["loss"] - math.log(r["K"])) < 0.2, r
 
 
 def test_measure_refuses_sizes_over_the_memory_cap_without_allocating():
     # 10^9 classes x 4096 inputs would be terabytes: allocating it would crash the test
-    cfg = MeasureConfig(n=4, d=4096, ks=(10, 10**9), repeats=1, max_bytes=64 * 2**20)
-    rows = list(measure(cfg, "cpu"))
+    cfg = MeasureConfig(n=4, d=4096, ks=(10, 10**9), repeats=1, max_bytes=64 * 2**20,
+                        budget_s=UNLIMITED)
+    rows = list(measure(cfg, "cpu", clock=FakeClock()))
     assert {r["status"] for r in rows if r["K"] == 10} == {"ok"}
     assert {r["status"] for r in rows if r["K"] == 10**9} == {"too_big"}
     assert all(r["ms"] is None for r in rows if r["K"] == 10**9)
@@ -150,6 +249,18 @@ def test_measure_stops_when_the_time_budget_is_spent():
     statuses = [r["status"] for r in rows]
     assert statuses[0] == "ok" and statuses[-1] == "over_time"
     assert all(s == "over_time" for s in statuses[statuses.index("over_time"):])
+
+
+def test_a_size_predicted_to_overrun_the_budget_is_not_started():
+    clock = FakeClock(step=1e-3)                   # every pass takes 1 ms
+    cfg = MeasureConfig(n=4, d=4, ks=(10, 100_000), num_sampled=256, repeats=1, budget_s=1.0)
+    rows = list(measure(cfg, "cpu", clock=clock))
+    status = {(r["method"], r["K"]): r["status"] for r in rows}
+    assert all(status[(m, 10)] == "ok" for m in METHODS)
+    # 1 ms at K = 10 predicts 10,000 x 1 ms = 10 s for the full softmax at K = 100,000 (work
+    # n*d*K), over the 1 s budget; the sampled softmax's work only grows ~100x: 0.1 s, started
+    assert status[("full", 100_000)] == "over_time" and status[("sampled", 100_000)] == "ok"
+    assert clock.now < cfg.budget_s                # the prediction stopped it, not the clock
 
 
 def test_config_refuses_bad_sizes():
@@ -165,8 +276,10 @@ def test_output_layer_memory_of_a_language_model():
 
 
 def test_cost_chart_uses_log_axes_and_translated_titles():
-    rows = list(measure(MeasureConfig(n=4, d=4, ks=(10, 100), repeats=1), "cpu"))
+    rows = list(measure(MeasureConfig(n=4, d=4, ks=(10, 100), repeats=1, budget_s=UNLIMITED),
+                        "cpu", clock=FakeClock()))
     spec = cost_chart(rows, "ms", "zh").to_dict()
     text = str(spec)
     assert "'type': 'log'" in text and "类别数 K" in text and "完整 softmax" in text
+    assert "二叉树分层 softmax" in text
     assert "上限 512 MB" in str(cost_chart(rows, "mb", "zh", cap_mb=512).to_dict())

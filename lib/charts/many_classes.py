@@ -4,8 +4,8 @@ import pandas as pd
 
 from lib.i18n import t
 
-METHOD_ORDER = ("full", "sampled", "hierarchical")
-COLORS = ("#d9480f", "#1c7ed6", "#2f9e44")
+METHOD_ORDER = ("full", "sampled", "hierarchical", "tree")
+COLORS = ("#d9480f", "#1c7ed6", "#2f9e44", "#ae3ec9")
 
 
 def _frame(rows, lang):
