@@ -3,25 +3,52 @@ import streamlit as st
 
 import ui
 from lib.charts.overflow import exp_chart, softmax_bars
-from lib.overflow import (DTYPES, MAX_LOGITS, LogitsError, exp_curve, exp_table, parse_logits,
-                          softmax_table, summary)
+from lib.overflow import (
+    BROKEN,
+    DTYPES,
+    MAX_LOGITS,
+    LogitsError,
+    compare,
+    exp_curve,
+    exp_limits,
+    exp_table,
+    parse_logits,
+    softmax_table,
+)
 from lib.softmax import softmax_naive, softmax_stable
+from lib.text import plain
 
-BAD = "background-color: rgba(228, 87, 86, 0.25)"  # the entries the naive softmax got wrong
+BAD = "background-color: rgba(228, 87, 86, 0.25)"     # entries the naive softmax got wrong
+SHAKY = "background-color: rgba(245, 133, 24, 0.22)"  # exp(o_j) is 0 or subnormal: bits lost
 
 
 def number(v) -> str:
     return "NaN" if v != v else f"{v:.6g}"   # inf stays "inf"
 
 
+def bits(v) -> str:
+    return "—" if v is None or v != v else f"{v:.0f}"   # no bits to count in inf
+
+
 def styled(df, columns, status_prefix, number_columns):
-    """Translated headers and statuses, numbers as %.6g (inf, NaN kept), broken rows in red."""
-    bad = df["status"] != "ok"
+    """Translated headers and statuses, numbers as %.6g (inf, NaN kept), problem rows coloured."""
+    colour = df["status"].map(lambda s: BAD if s in BROKEN else "" if s == "ok" else SHAKY)
     shown = df[columns].assign(status=df["status"].map(lambda s: ui.tr(f"{status_prefix}.{s}")))
     for c in number_columns:
         shown[c] = shown[c].map(number)
+    shown["bits"] = shown["bits"].map(bits)
     shown.columns = [ui.tr(f"overflow.col.{c}") for c in columns]
-    return shown.style.apply(lambda row: [BAD if bad[row.name] else ""] * len(row), axis=1)
+    return shown.style.apply(lambda row: [colour[row.name]] * len(row), axis=1)
+
+
+def limit_fields() -> dict:
+    """The limits from exp_limits, as the explanation's fields: lo32="−103.97", hi32="88.72"."""
+    fields = {}
+    for name in DTYPES:
+        low, high = exp_limits(name)
+        fields[f"lo{name[-2:]}"] = f"{low:.2f}".replace("-", "−")
+        fields[f"hi{name[-2:]}"] = f"{high:.2f}"
+    return fields
 
 
 def exp_section():
@@ -30,16 +57,20 @@ def exp_section():
     x = left.number_input(ui.tr("overflow.exp.x"), -2000.0, 2000.0, 50.0, step=1.0,
                           key="overflow.x", help=ui.tr("overflow.exp.x_help"))
     table = exp_table(x)
-    right.dataframe(styled(table, ["dtype", "exp_x", "status", "max_x", "min_x"],
+    right.dataframe(styled(table, ["dtype", "exp_x", "status", "bits", "max_x", "min_x"],
                            "overflow.exp_status", ["exp_x", "max_x", "min_x"]), hide_index=True)
     left, right = st.columns([2, 3])
-    left.markdown(ui.tr("overflow.exp.explain"))
+    left.markdown(ui.tr("overflow.exp.explain", **limit_fields()))
     right.altair_chart(exp_chart(exp_curve(), x, ui.lang()))
     right.caption(ui.tr("overflow.chart.caption"))
 
 
 def logits_from_input():
-    """The student's logits, or None after a clear message about what to type."""
+    """The student's logits, or None after a clear message about what to type.
+
+    The offending token is the student's own text: it goes in a plain-text code
+    box, never into the markdown of the message.
+    """
     left, right = st.columns([3, 2])
     text = left.text_input(ui.tr("overflow.sm.logits"), "1, 2, 100", key="overflow.logits")
     dtype = right.radio(ui.tr("overflow.sm.dtype"), list(DTYPES), index=1, horizontal=True,
@@ -48,8 +79,27 @@ def logits_from_input():
     try:
         return parse_logits(text), dtype
     except LogitsError as err:
-        st.error(ui.tr(f"overflow.err.{err.reason}", token=err.token, max=MAX_LOGITS))
+        if err.reason == "too_many":
+            st.error(ui.tr("overflow.err.too_many", count=int(err.token), max=MAX_LOGITS))
+        else:
+            st.error(ui.tr(f"overflow.err.{err.reason}"))
+        if err.reason in ("not_number", "not_finite"):
+            shown = plain(err.token)
+            st.code(shown, language=None)
+            if shown != err.token:
+                st.caption(ui.tr("overflow.err.token_note"))
         return None, dtype
+
+
+def verdict(facts: dict, dtype: str) -> None:
+    """Broken, disagreeing (and why) or agreeing, within the stated tolerance."""
+    if facts["verdict"] == "broken":
+        st.error(ui.tr("overflow.sm.broken", dtype=dtype, **facts))
+    elif facts["verdict"] == "disagree":
+        st.warning(ui.tr("overflow.sm.disagree", dtype=dtype, **facts) + "\n\n"
+                   + ui.tr(f"overflow.sm.cause.{facts['cause']}", dtype=dtype, **facts))
+    else:
+        st.success(ui.tr("overflow.sm.fine", dtype=dtype, **facts))
 
 
 def softmax_section():
@@ -58,14 +108,11 @@ def softmax_section():
     if logits is None:
         return
     table = softmax_table(logits, dtype)
-    facts = summary(table)
-    if facts["bad"]:
-        st.error(ui.tr("overflow.sm.broken", dtype=dtype, **facts))
-    else:
-        st.success(ui.tr("overflow.sm.fine", dtype=dtype, **facts))
+    verdict(compare(table, dtype), dtype)
     table.insert(0, "j", range(len(table)))
-    columns = ["j", "o", "exp_o", "naive", "o_shifted", "exp_shifted", "stable", "status"]
-    st.dataframe(styled(table, columns, "overflow.sm_status", columns[1:-1]), hide_index=True,
+    columns = ["j", "o", "exp_o", "bits", "naive", "o_shifted", "exp_shifted", "stable", "status"]
+    numbers = ["o", "exp_o", "naive", "o_shifted", "exp_shifted", "stable"]
+    st.dataframe(styled(table, columns, "overflow.sm_status", numbers), hide_index=True,
                  height="content")
     st.altair_chart(softmax_bars(table, ui.lang()))
 
@@ -81,4 +128,5 @@ st.markdown(ui.tr("overflow.fix.explain"))
 st.info(ui.tr("overflow.fix.log0"))
 st.page_link("lessons/cross_entropy.py", label=ui.tr("overflow.next"), icon=":material/functions:")
 
-ui.show_code(softmax_naive, softmax_stable, softmax_table, exp_table, parse_logits)
+ui.show_code(softmax_naive, softmax_stable, softmax_table, compare, exp_table, exp_limits,
+             parse_logits)

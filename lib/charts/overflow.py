@@ -28,7 +28,7 @@ def exp_chart(curve: pd.DataFrame, x: float, lang: str = "en") -> alt.LayerChart
                           scale=alt.Scale(type="log")),
         color=color, tooltip=[alt.Tooltip("x:Q", format=".4g"),
                               alt.Tooltip("log10_exp:Q", format=".4g")])
-        for d, w in zip(reversed(DTYPES), (9, 5, 2))]
+        for d, w in zip(reversed(DTYPES), (9, 5, 2), strict=True)]
     limits = pd.DataFrame({"x": [exp_limits(d)[1] for d in DTYPES], "dtype": list(names.values())})
     layers = [*lines, alt.Chart(limits).mark_rule(strokeDash=[4, 4]).encode(x=x_axis, color=color)]
     if X_RANGE[0] <= x <= X_RANGE[1]:
@@ -79,7 +79,8 @@ def _gap_chart(long_df, marks, y_title, lang):
                   x=x, y=alt.Y("value:Q", title=y_title), color=color,
                   tooltip=["method:N", alt.Tooltip("gap:Q", format=".4g"),
                            alt.Tooltip("value:Q", format=".6g")])
-              for name, width, dash in zip(reversed(order), (8, 4, 2), ([1, 0], [6, 3], [1, 0]))]
+              for name, width, dash in zip(reversed(order), (8, 4, 2), ([1, 0], [6, 3], [1, 0]),
+                                                  strict=True)]
     if len(marks):
         layers.append(alt.Chart(marks).mark_rule(strokeDash=[3, 3], size=2)
                       .encode(x=x, color=color))

@@ -6,23 +6,30 @@ STRINGS = {
               "the row sum (the partition function). Exercise 1 asks what can go wrong, with a hint: "
               "how big is exp(50)? A float has a largest number; past it `exp` returns **inf**, and "
               "inf / inf is **NaN**. Exercise 3 asks for a fix.",
-        "zh": "本章的 `softmax` 直接按定义实现：对每个 logit 求 `exp`，再除以行和（配分函数）。"
+        "zh": "本章的 `softmax` 直接按定义实现：对每个未规范化的预测（logit）求 `exp`，再除以行和（配分函数）。"
               "练习 1 问这样做可能有什么问题，提示是：exp(50) 有多大？浮点数有最大值，超过它 `exp` 就返回 "
               "**inf**（上溢），而 inf / inf 是 **NaN**。练习 3 要求给出解决办法。"},
     # 1. exp(x)
     "overflow.exp.header": {"en": "1. How big is exp(x)?", "zh": "1. exp(x) 有多大？"},
     "overflow.exp.x": {"en": "x", "zh": "x"},
-    "overflow.exp.x_help": {"en": "Try 50, 88, 89, 709, 710, or a negative number such as −110.",
-                            "zh": "试试 50、88、89、709、710，或负数，比如 −110。"},
+    "overflow.exp.x_help": {
+        "en": "Try 50, 88, 89, 709, 710, or a negative number: −90 (subnormal in float32), "
+              "−103.5 (still above 0 in float32), −104, −746.",
+        "zh": "试试 50、88、89、709、710，或负数：−90（在 float32 中是非规格化数）、"
+              "−103.5（在 float32 中仍大于 0）、−104、−746。"},
     "overflow.exp.explain": {
-        "en": "Each dtype overflows at its own limit: exp(x) = inf once x is above about **11.09** in "
-              "float16, **88.72** in float32 (the dtype training uses) and **709.78** in float64 — that "
-              "is log of the largest number the dtype holds. At the other end exp(x) underflows to 0 "
-              "below about −16.6, −103.3 and −744.4. exp(50) ≈ 5.2 × 10²¹ still fits in float32, but a "
-              "logit of 89 does not.",
-        "zh": "每种数据类型都有自己的上限：x 大约超过 **11.09**（float16）、**88.72**（float32，训练时用的类型）"
-              "或 **709.78**（float64）时，exp(x) 就上溢为 inf——这正是该类型能表示的最大数的对数。"
-              "在另一端，x 低于约 −16.6、−103.3、−744.4 时，exp(x) 会下溢为 0。exp(50) ≈ 5.2 × 10²¹ "
+        "en": "Each dtype overflows at its own limit: exp(x) = inf once x is above about **{hi16}** in "
+              "float16, **{hi32}** in float32 (the dtype training uses) and **{hi64}** in float64 — "
+              "the log of the largest number the dtype holds. At the other end, exp(x) is rounded to "
+              "0 once it is below half the smallest positive (subnormal) number: below about "
+              "**{lo16}**, **{lo32}** and **{lo64}**. Just above those limits exp(x) is still "
+              "positive, but subnormal: such tiny numbers keep only a few significant bits (see the "
+              "bits column). exp(50) ≈ 5.2 × 10²¹ still fits in float32, but a logit of 89 does not.",
+        "zh": "每种数据类型都有自己的上限：x 大约超过 **{hi16}**（float16）、**{hi32}**（float32，训练时用的类型）"
+              "或 **{hi64}**（float64）时，exp(x) 就上溢为 inf——这正是该类型能表示的最大数的对数。"
+              "在另一端，exp(x) 一旦小于最小正数（非规格化数）的一半，就会被舍入为 0，即 x 低于约 "
+              "**{lo16}**、**{lo32}**、**{lo64}** 时发生下溢。刚好高于这些界限时，exp(x) 仍然大于 0，"
+              "但已是非规格化数：这样小的数只剩下很少的有效位（见“有效位”一列）。exp(50) ≈ 5.2 × 10²¹ "
               "在 float32 中还放得下，但 logit 为 89 时就放不下了。"},
     "overflow.col.dtype": {"en": "dtype", "zh": "数据类型"},
     "overflow.col.x": {"en": "x", "zh": "x"},
@@ -33,6 +40,8 @@ STRINGS = {
     "overflow.exp_status.ok": {"en": "fits", "zh": "正常"},
     "overflow.exp_status.overflow": {"en": "overflow: inf", "zh": "上溢：inf"},
     "overflow.exp_status.underflow": {"en": "underflow: 0", "zh": "下溢：0"},
+    "overflow.exp_status.subnormal": {"en": "fits, but subnormal", "zh": "放得下，但为非规格化数"},
+    "overflow.col.bits": {"en": "significant bits of exp", "zh": "exp 的有效位数"},
     "overflow.chart.x": {"en": "x (log scale)", "zh": "x（对数刻度）"},
     "overflow.chart.log10": {"en": "log10 exp(x) (log scale)", "zh": "log10 exp(x)（对数刻度）"},
     "overflow.chart.legend": {"en": "{dtype}: exp(x) = inf above x ≈ {limit:.2f}",
@@ -55,12 +64,19 @@ STRINGS = {
     "overflow.sm.dtype": {"en": "dtype", "zh": "数据类型"},
     "overflow.err.empty": {"en": "Type at least one logit, e.g. `1, 2, 50`.",
                            "zh": "请至少输入一个 logit，例如 `1, 2, 50`。"},
-    "overflow.err.not_number": {"en": "`{token}` is not a number. Type numbers separated by commas, e.g. `1, 2, 50`.",
-                                "zh": "`{token}` 不是数字。请输入用逗号分隔的数字，例如 `1, 2, 50`。"},
-    "overflow.err.not_finite": {"en": "`{token}` is not a finite number; logits are finite scores.",
-                                "zh": "`{token}` 不是有限的数；logit 是有限的分数。"},
-    "overflow.err.too_many": {"en": "That is {token} logits; at most {max} fit in the table.",
-                              "zh": "一共 {token} 个 logit；表格最多显示 {max} 个。"},
+    "overflow.err.not_number": {
+        "en": "This part of what you typed is not a number (shown below exactly as typed). "
+              "Type numbers separated by commas, e.g. `1, 2, 50`.",
+        "zh": "你输入的这一部分不是数字（下面原样显示）。请输入用逗号分隔的数字，例如 `1, 2, 50`。"},
+    "overflow.err.not_finite": {
+        "en": "This part of what you typed is not a finite number (shown below); logits are finite "
+              "scores.",
+        "zh": "你输入的这一部分不是有限的数（见下方）；logit 是有限的分数。"},
+    "overflow.err.too_many": {"en": "That is {count} logits; at most {max} fit in the table.",
+                              "zh": "一共 {count} 个 logit；表格最多显示 {max} 个。"},
+    "overflow.err.token_note": {
+        "en": "Shortened to fit, and any invisible characters are written out as \\u codes.",
+        "zh": "过长的部分已截断，不可见字符以 \\u 编码写出。"},
     "overflow.sm.broken": {
         "en": "**The naive softmax breaks on {bad} of {total} entries in {dtype}** (highlighted). "
               "Where exp(o_j) = inf, the entry is inf / inf = NaN. Where every exp fits but their sum "
@@ -72,14 +88,39 @@ STRINGS = {
               "结果为 0；所有 exp 都下溢为 0 时，分母为 0，0 / 0 = NaN。稳定版给出正常的概率，总和为 "
               "{total_stable:.6g}。"},
     "overflow.sm.fine": {
-        "en": "Both agree in {dtype}: the largest difference between them is {diff:.2g}. "
-              "Make one logit bigger, or pick float16, to break the naive one.",
-        "zh": "在 {dtype} 中两者一致：最大差值为 {diff:.2g}。把某个 logit 调大，或选择 float16，"
-              "就能让朴素版出错。"},
+        "en": "Both agree in {dtype}: the largest difference between them is {diff:.2g}, within the "
+              "tolerance (|naive − stable| ≤ {tol:.2g} × (1 + |stable|), 8 machine epsilons of "
+              "{dtype}). Make one logit bigger, or pick float16, to break the naive one.",
+        "zh": "在 {dtype} 中两者一致：最大差值为 {diff:.2g}，在容差之内（|朴素版 − 稳定版| ≤ "
+              "{tol:.2g} × (1 + |稳定版|)，即 {dtype} 的 8 个机器精度）。把某个 logit 调大，"
+              "或选择 float16，就能让朴素版出错。"},
+    "overflow.sm.disagree": {
+        "en": "**The two disagree in {dtype}**: no entry is inf or NaN, yet they differ by up to "
+              "{diff:.3g}, far beyond the tolerance (|naive − stable| ≤ {tol:.2g} × (1 + |stable|), "
+              "8 machine epsilons).",
+        "zh": "**在 {dtype} 中两者不一致**：没有元素是 inf 或 NaN，但它们最多相差 {diff:.3g}，"
+              "远超容差（|朴素版 − 稳定版| ≤ {tol:.2g} × (1 + |稳定版|)，即 8 个机器精度）。"},
+    "overflow.sm.cause.subnormal": {
+        "en": "Why: exp(o_j) of {subnormal} of {total} entries is a subnormal number, below "
+              "{smallest_normal:.3g}, the smallest normal {dtype}. Subnormal numbers lose precision: "
+              "the smallest one here keeps only {bits} of {dtype}'s {digits} significant bits, so the "
+              "naive softmax divides numbers that were already rounded far off (see the bits "
+              "column). The stable one subtracts the maximum first: its largest exp is exactly 1, "
+              "the entries that matter keep full precision, and its result is the right one.",
+        "zh": "原因：{total} 个元素中有 {subnormal} 个的 exp(o_j) 是非规格化数，小于 {dtype} 的最小规格化数 "
+              "{smallest_normal:.3g}。非规格化数会损失精度：这里最小的那个只保留了 {dtype} 的 {digits} "
+              "个有效位中的 {bits} 个，所以朴素版 softmax 相除的数在舍入时已经偏差很大（见“有效位”一列）。"
+              "稳定版先减去最大值：最大的 exp 恰好是 1，起作用的元素都保留了完整精度，它的结果才是对的。"},
+    "overflow.sm.cause.other": {
+        "en": "Why: rounding in {dtype}; no exp(o_j) here is subnormal, so look at the columns "
+              "entry by entry.",
+        "zh": "原因：{dtype} 中的舍入误差；这里没有 exp(o_j) 是非规格化数，请逐个元素查看各列。"},
     "overflow.sm_status.ok": {"en": "ok", "zh": "正常"},
     "overflow.sm_status.overflow": {"en": "exp = inf → NaN", "zh": "exp 上溢 → NaN"},
     "overflow.sm_status.sum_overflow": {"en": "Σ exp = inf → 0", "zh": "Σ exp 上溢 → 0"},
     "overflow.sm_status.underflow": {"en": "Σ exp = 0 → NaN", "zh": "Σ exp 下溢为 0 → NaN"},
+    "overflow.sm_status.zero": {"en": "exp = 0 (underflow)", "zh": "exp 下溢为 0"},
+    "overflow.sm_status.subnormal": {"en": "exp subnormal: few bits", "zh": "exp 为非规格化数：有效位少"},
     "overflow.col.j": {"en": "j", "zh": "j"},
     "overflow.col.o": {"en": "o_j", "zh": "o_j"},
     "overflow.col.exp_o": {"en": "exp(o_j)", "zh": "exp(o_j)"},
