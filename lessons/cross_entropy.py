@@ -5,7 +5,7 @@ import torch
 
 import ui
 from lib.charts.overflow import grad_chart, loss_chart
-from lib.overflow import DTYPES, breaking_gaps, loss_vs_gap, table_gaps
+from lib.overflow import DTYPES, breaking_gaps, exp_limits, loss_vs_gap, table_gaps
 from lib.softmax import cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable
 
 COLUMNS = ["gap", "p_true", "loss_naive", "grad_naive", "loss_log0", "grad_log0",
@@ -43,6 +43,9 @@ dtype = right.radio(ui.tr("cross_entropy.dtype"), list(DTYPES), index=1, horizon
 breaks = breaks_for(dtype)
 st.warning(ui.tr("cross_entropy.verdict", dtype=dtype, naive=where(breaks["loss_naive"]),
                  log0=where(breaks["loss_log0"]), log0_grad=where(breaks["grad_log0"])))
+low, high = exp_limits(dtype)   # the same limits as the Softmax & overflow page
+st.caption(ui.tr("cross_entropy.limits", dtype=dtype, high=f"{high:.2f}",
+                 low=f"{low:.2f}".replace("-", "−"), neg_low=f"{-low:.2f}"))
 
 curve = loss_vs_gap(torch.linspace(0, gap_max, 401, dtype=torch.float64), dtype)
 shown = {k: (v if v is not None and v <= gap_max else None) for k, v in breaks.items()}
@@ -66,4 +69,4 @@ c1.page_link("lessons/overflow.py", label=ui.tr("cross_entropy.back"),
 c2.page_link("lessons/train.py", label=ui.tr("cross_entropy.train"), icon=":material/show_chart:")
 
 ui.show_code(cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable,
-             loss_vs_gap, breaking_gaps)
+             loss_vs_gap, breaking_gaps, exp_limits)

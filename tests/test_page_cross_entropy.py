@@ -1,6 +1,5 @@
-"""The Cross-entropy & log(0) page through AppTest: math only, so it must work without the data set."""
+"""The Cross-entropy & log(0) page through AppTest: math only, so it works without the data set."""
 import pytest
-
 from apptest_helpers import has_chinese, open_app, texts
 
 
@@ -23,8 +22,11 @@ def test_renders_without_the_data_set(open_page):
     assert "inf at gap ≈ 88.7" in verdict and "104.0" in verdict
     assert len(at.get("vega_lite_chart")) == 2 and at.latex
     table = at.dataframe[0].value.set_index("gap")
-    assert table.loc["88", "loss: book"] == "88" and table.loc["89", "loss: book"] == "inf"
-    assert table.loc["89", "∂/∂o_y: book"] == "NaN"
+    book = "loss: the book's"
+    assert table.loc["88", book] == "88" and table.loc["89", book] == "inf"
+    assert table.loc["89", "∂/∂o_y: the book's"] == "NaN"
+    assert table.loc["103", "loss: −log of stable-softmax p_y"] != "inf"
+    assert table.loc["104", "loss: −log of stable-softmax p_y"] == "inf"   # past −103.97
     assert table.loc["200", "loss: log-sum-exp"] == "200"
     assert table.loc["200", "∂/∂o_y: log-sum-exp"] == "-1"
     assert len(at.get("page_link")) == 2
@@ -35,15 +37,25 @@ def test_chinese(open_page):
     assert not at.exception
     assert at.title[0].value == "交叉熵与 log(0)"
     assert has_chinese(at.warning[0].value) and "88.7" in at.warning[0].value
-    assert "损失：书中" in at.dataframe[0].value.columns
+    columns = list(at.dataframe[0].value.columns)
+    assert "损失：书中的实现" in columns and "p_y（书中的 softmax）" in columns
+    assert "损失：对稳定版 softmax 的 p_y 取 −log" in columns and "损失：LogSumExp技巧" in columns
+    shown = texts(at)
+    assert "真实标签的预测概率的负对数似然" in shown and "未规范化的预测（logit）" in shown
+    assert "LogSumExp技巧" in shown and "−103.97" in shown
 
 
-@pytest.mark.parametrize("dtype, naive", [("float16", "11.1"), ("float64", "709.8")])
-def test_dtype_moves_the_breaking_point(open_page, dtype, naive):
+@pytest.mark.parametrize("dtype, naive, high, low", [("float16", "11.1", "11.09", "−17.33"),
+                                                     ("float32", "88.7", "88.72", "−103.97"),
+                                                     ("float64", "709.8", "709.78", "−745.13")])
+def test_dtype_moves_the_breaking_point(open_page, dtype, naive, high, low):
     at = open_page()
     at.radio(key="cross_entropy.dtype").set_value(dtype).run()
     assert not at.exception
     assert f"inf at gap ≈ {naive}" in at.warning[0].value
+    limits = [c.value for c in at.caption if "Where these gaps come from" in c.value]
+    # the same exp_limits as the Softmax & overflow page
+    assert len(limits) == 1 and f"above x ≈ {high}" in limits[0] and f"below x ≈ {low}" in limits[0]
 
 
 def test_gap_range(open_page):
