@@ -37,12 +37,14 @@ STRINGS = {
     "gallery.templates": {"en": "What W learned: ten templates", "zh": "W 学到了什么：十个模板"},
     "gallery.templates_help": {
         "en": "Each column of **W** (784 weights) reshaped back to 28×28. The score of a class is the "
-              "sum of pixel × weight, so red pixels vote **for** the class when they are bright, blue "
-              "ones **against** it. You can see a trouser's two legs, the gap between them, a bag's "
-              "handle: a linear model learns one blurry template per class.",
-        "zh": "把 **W** 的每一列（784 个权重）重新排成 28×28。一个类别的得分是像素 × 权重之和，"
-              "所以红色像素变亮时**支持**这个类别，蓝色像素**反对**它。你能看到裤子的两条腿和中间的空隙、"
-              "包的提手：线性模型为每个类别学到一个模糊的模板。"},
+              "sum of pixel × weight, so the brighter an image's pixels are where the template is "
+              "red (positive weights), the more they vote **for** the class; bright pixels where it "
+              "is blue (negative weights) vote **against** it. You can see a trouser's two legs, the "
+              "gap between them, a bag's handle: a linear model learns one blurry template per class.",
+        "zh": "把 **W** 的每一列（784 个权重）重新排成 28×28。一个类别的得分是像素 × 权重之和："
+              "落在红色区域（正权重）的像素越亮，越**支持**该类别；落在蓝色区域（负权重）的像素越亮，"
+              "越**反对**该类别。你能看到裤子的两条腿和中间的空隙、包的提手：线性模型为每个类别学到"
+              "一个模糊的模板。"},
     "gallery.chart.probability": {"en": "probability", "zh": "概率"},
     "gallery.chart.class": {"en": "class", "zh": "类别"},
     "gallery.chart.weight": {"en": "weight", "zh": "权重"},

@@ -7,8 +7,8 @@ STRINGS = {
               "when it is wrong? The model is the chosen run's **W** and **b**; the prediction is the "
               "class with the highest softmax probability.",
         "zh": "一个数字（测试精度）会掩盖很多细节。这里把 10,000 张测试图像按真实标签分开：每个类别有多少被预测对了？"
-              "预测错时又被当成了哪个类别？模型是所选训练记录的 **W** 和 **b**，预测结果是 softmax "
-              "概率最大的类别。"},
+              "预测错时又被当成了哪个类别？模型用的是所选那次训练得到的 **W** 和 **b**，"
+              "预测结果是 softmax 概率最大的类别。"},
     "per_class.overall": {"en": "Overall test accuracy: **{acc:.2%}** on {n:,} images.",
                           "zh": "总体测试精度：**{acc:.2%}**（共 {n:,} 张图像）。"},
     "per_class.hardest": {
@@ -20,8 +20,8 @@ STRINGS = {
     "per_class.table_help": {
         "en": "Sorted by accuracy, hardest first. Click a column header to sort by it.",
         "zh": "按精度排序，最难的在最前面。点击列标题可以按该列排序。"},
-    "per_class.col.name_en": {"en": "English", "zh": "英文名"},
-    "per_class.col.name_zh": {"en": "Chinese", "zh": "中文名"},
+    "per_class.col.name": {"en": "class", "zh": "类别"},
+    "per_class.col.also": {"en": "in Chinese", "zh": "英文名"},
     "per_class.col.accuracy": {"en": "accuracy", "zh": "精度"},
     "per_class.col.accuracy_help": {
         "en": "Share of this class's test images that are predicted as this class (recall).",
