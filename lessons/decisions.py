@@ -1,18 +1,21 @@
-"""Decisions (exercise 4): argmax vs the minimum expected cost, and the reject option."""
+"""Decisions (exercise 4): argmax vs the minimum expected cost, refer to a doctor, calibration."""
 import numpy as np
 import pandas as pd
 import streamlit as st
+import torch
 
 import ui
-from lib.charts.decisions import recall_chart, reject_chart
-from lib.data import class_names
-from lib.decisions import (COSTLY_PAIR, DANGEROUS, PRESETS, compare, expected_costs,
-                           min_cost_decisions, preset_costs, read_costs, recall_per_class,
-                           reject_curve, reject_option, total_cost)
-from lib.metrics import predict
-from lib.results import predict_test_set
+from lib.charts.decisions import recall_chart, reject_chart, reliability_chart
+from lib.decisions import (BINS, C_REJECT, COSTLY_PAIR, DANGEROUS, PRESETS, compare,
+                           expected_calibration_error, expected_costs, min_cost_decisions,
+                           min_cost_with_reject, preset_costs, read_costs, recall_per_class,
+                           refer_summary, reject_curve, reject_option, reliability,
+                           threshold_answers, total_cost, with_refer)
+from lib.i18n import class_names
+from lib.metrics import predict, predict_test_set
 
 THRESHOLDS = np.round(np.arange(0.10, 1.0001, 0.01), 2)   # the curve's sweep
+BIN_CHOICES = (5, 10, 15, 20, 30)
 
 
 def cost_matrix(names):
@@ -32,23 +35,29 @@ def cost_matrix(names):
         dangerous = tuple(kept["dangerous"])
     st.markdown(ui.tr(f"decisions.explain.{preset}", truth=names[COSTLY_PAIR[0]],
                       answer=names[COSTLY_PAIR[1]]))
-    start = pd.DataFrame(preset_costs(preset, len(names), dangerous).numpy(),
-                         index=list(names), columns=list(names))
+    c_reject = st.slider(ui.tr("decisions.c_reject"), 0.01, 0.99, C_REJECT, 0.01,
+                         key="decisions.c_reject", help=ui.tr("decisions.c_reject_help"))
+    q, refer = len(names), ui.tr("decisions.refer.column")
+    start = pd.DataFrame(with_refer(preset_costs(preset, q, dangerous), c_reject).numpy(),
+                         index=list(names), columns=[*names, refer])
     # A new preset (or language) gets a fresh editor: its edits belonged to the old table.
+    # A new c keeps them: the refer column is read-only and the table's shape stays the same.
     key = f"decisions.editor.{preset}.{'-'.join(map(str, dangerous))}.{ui.lang()}"
     columns = {name: st.column_config.NumberColumn(name, min_value=0.0, format="%g", width=74)
                for name in names}
+    columns[refer] = st.column_config.NumberColumn(refer, format="%g", width=110, disabled=True,
+                                                   help=ui.tr("decisions.refer.column_help"))
     edited = st.data_editor(start, key=key, column_config={
         "_index": st.column_config.Column(ui.tr("decisions.corner"), width=120), **columns})
-    st.caption(ui.tr("decisions.editor_help"))
-    C, bad = read_costs(edited, len(names))
+    st.caption(ui.tr("decisions.editor_help") + " " + ui.tr("decisions.refer.column_help"))
+    C, bad = read_costs(edited.iloc[:, :q], q)
     if C is None:
         cells = ", ".join(f"({names[i]}, {names[j]})" for i, j in bad[:8])
         st.error(ui.tr("decisions.bad", cells=cells + (" …" if len(bad) > 8 else "")))
         last = st.session_state.get("decisions.last_valid")
-        return last if last is not None else read_costs(start, len(names))[0]
+        return (last if last is not None else read_costs(start.iloc[:, :q], q)[0]), c_reject
     st.session_state["decisions.last_valid"] = C
-    return C
+    return C, c_reject
 
 
 def comparison(pred, C, names):
@@ -81,7 +90,7 @@ def comparison(pred, C, names):
         c: st.column_config.NumberColumn(format="%.3f") for c in table.columns[1:]})
 
 
-def reject(pred):
+def reject(pred, C, c_reject):
     st.subheader(ui.tr("decisions.reject.header"))
     st.markdown(ui.tr("decisions.reject.intro"))
     threshold = st.slider(ui.tr("decisions.reject.threshold"), 0.10, 1.00, 0.50, 0.01,
@@ -93,9 +102,53 @@ def reject(pred):
     c3.metric(ui.tr("decisions.reject.referred"), f"{round((1 - coverage) * len(pred.y)):,}")
     if accuracy != accuracy:
         st.warning(ui.tr("decisions.reject.nothing"))
+    chow = 1 - c_reject
+    refer_priced(pred, C, c_reject)
     curve = reject_curve(pred.probs, pred.y, THRESHOLDS)
-    st.altair_chart(reject_chart(curve, threshold, coverage, accuracy, ui.lang()))
-    st.caption(ui.tr("decisions.reject.curve"))
+    st.altair_chart(reject_chart(curve, threshold, coverage, accuracy, ui.lang(),
+                                 chow=(chow, *reject_option(pred.probs, pred.y, chow))))
+    st.caption(ui.tr("decisions.reject.curve_chow"))
+
+
+def refer_priced(pred, C, c_reject):
+    """Refer as one more answer costing c: the minimum expected cost over q + 1 answers."""
+    st.markdown(f"**{ui.tr('decisions.refer.header')}**")
+    st.markdown(ui.tr("decisions.refer.intro", c=c_reject, threshold=1 - c_reject))
+    s = refer_summary(pred.probs, pred.y, C, c_reject)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(ui.tr("decisions.refer.referred"), f"{s['referred']:,}")
+    c2.metric(ui.tr("decisions.refer.accuracy"),
+              "—" if s["accuracy"] != s["accuracy"] else f"{s['accuracy']:.4f}")
+    c3.metric(ui.tr("decisions.refer.cost"), f"{s['cost']:,.1f}",
+              delta=f"{s['cost'] - s['cost_without']:+,.1f}", delta_color="inverse",
+              help=ui.tr("decisions.refer.cost_help"))
+    q = C.shape[0]
+    zero_one = preset_costs("equal", q)
+    priced = min_cost_with_reject(pred.probs, zero_one, c_reject)
+    same = int((priced == threshold_answers(pred.probs, 1 - c_reject)).sum())
+    st.caption(ui.tr("decisions.refer.chow_check", c=c_reject, threshold=1 - c_reject, same=same,
+                     n=len(pred.y), referred=int((priced == q).sum())))
+    if not torch.equal(C, zero_one):
+        st.caption(ui.tr("decisions.refer.not_01"))
+
+
+def calibration(pred):
+    st.subheader(ui.tr("decisions.calib.header"))
+    st.markdown(ui.tr("decisions.calib.intro"))
+    bins = st.select_slider(ui.tr("decisions.calib.bins"), BIN_CHOICES, value=BINS,
+                            key="decisions.bins")
+    table = reliability(pred.probs, pred.y, bins)
+    ece = expected_calibration_error(pred.probs, pred.y, bins)
+    conf = float(pred.probs.max(dim=1).values.double().mean())
+    acc = float((pred.probs.argmax(dim=1) == pred.y).double().mean())
+    c1, c2, c3 = st.columns(3)
+    c1.metric(ui.tr("decisions.calib.ece"), f"{ece:.4f}")
+    c2.metric(ui.tr("decisions.calib.mean_conf"), f"{conf:.4f}")
+    c3.metric(ui.tr("decisions.calib.accuracy"), f"{acc:.4f}")
+    verdict = "over" if conf > acc + 0.01 else "under" if conf < acc - 0.01 else "fair"
+    st.markdown(ui.tr(f"decisions.calib.{verdict}", conf=conf, acc=acc))
+    st.altair_chart(reliability_chart(table, ui.lang()))
+    st.caption(ui.tr("decisions.calib.read"))
 
 
 st.title(ui.tr("decisions.title"))
@@ -106,9 +159,12 @@ if chosen is not None:
     names = class_names(ui.lang())
     st.caption(ui.tr("decisions.model", run=run.name, n=len(pred.y)))
     st.subheader(ui.tr("decisions.costs.header"))
-    C = cost_matrix(names)
+    C, c_reject = cost_matrix(names)
     st.subheader(ui.tr("decisions.result.header"))
     comparison(pred, C, names)
-    reject(pred)
+    reject(pred, C, c_reject)
+    calibration(pred)
     ui.show_code(predict_test_set, predict, expected_costs, min_cost_decisions, total_cost,
-                 recall_per_class, reject_option, reject_curve)
+                 recall_per_class, reject_option, reject_curve, with_refer,
+                 min_cost_with_reject, threshold_answers, refer_summary, reliability,
+                 expected_calibration_error)

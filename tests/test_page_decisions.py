@@ -1,9 +1,12 @@
-"""The Decisions page through AppTest: missing data, no run yet, presets, reject option, zh."""
+"""The Decisions page through AppTest: missing data, no run yet, presets, reject option,
+refer as a costed answer, calibration, zh."""
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import has_chinese, open_app, texts
+from lib.decisions import expected_calibration_error, min_cost_with_reject, preset_costs
+from lib.metrics import predict
 from lib.runs import Run
 from lib.train import TrainConfig
 
@@ -104,3 +107,61 @@ def test_the_chosen_preset_survives_a_language_switch(run):
     assert at.radio(key="decisions.preset.zh").value == "medical"
     assert at.multiselect(key="decisions.dangerous.zh").value == [4, 6]
     assert metric(at, "改变的回答") == changed_en
+
+
+@pytest.fixture(scope="module")
+def pred(run, real_data):
+    return predict(run.W, run.b, real_data.X_test, real_data.y_test)
+
+
+def test_refer_as_a_costed_answer_follows_chows_rule(run, pred):
+    at = open_page(runs=[run])
+    assert not at.exception
+    assert at.slider(key="decisions.c_reject").value == 0.3
+    referred = int((min_cost_with_reject(pred.probs, preset_costs("equal"), 0.3) == 10).sum())
+    assert metric(at, "Referred (cost c each)") == f"{referred:,}"
+    assert "1 − c = 0.70" in texts(at) and "Chow" in texts(at)
+    assert "the same decision on 10,000 of 10,000 test images" in texts(at)
+    assert "not the 0-1 one" not in texts(at)
+
+    at.slider(key="decisions.c_reject").set_value(0.05).run()      # referring is cheap now
+    assert not at.exception
+    more = int((min_cost_with_reject(pred.probs, preset_costs("equal"), 0.05) == 10).sum())
+    assert more > referred and metric(at, "Referred (cost c each)") == f"{more:,}"
+    assert "1 − c = 0.95" in texts(at) and "10,000 of 10,000" in texts(at)
+
+    at.radio(key="decisions.preset.en").set_value("medical").run()
+    assert not at.exception
+    medical = min_cost_with_reject(pred.probs, preset_costs("medical"), 0.05)
+    assert metric(at, "Referred (cost c each)") == f"{int((medical == 10).sum()):,}"
+    assert "not the 0-1 one" in texts(at)
+    assert at.slider(key="decisions.c_reject").value == 0.05       # the price survives a preset
+
+
+def test_calibration_section_shows_the_ece_of_the_run(run, pred):
+    at = open_page(runs=[run])
+    assert at.select_slider(key="decisions.bins").value == 15
+    assert metric(at, "Expected calibration error") == f"{expected_calibration_error(pred.probs, pred.y):.4f}"
+    assert "reliability diagram" in texts(at)
+    assert any(word in texts(at) for word in ("overconfident", "underconfident", "agree to within"))
+    at.select_slider(key="decisions.bins").set_value(5).run()
+    assert not at.exception
+    assert metric(at, "Expected calibration error") == (
+        f"{expected_calibration_error(pred.probs, pred.y, bins=5):.4f}")
+
+
+def test_the_code_shown_is_the_code_that_ran(run):
+    at = open_page(runs=[run])
+    shown = at.session_state["_shown_code"] if "_shown_code" in at.session_state else []
+    for name in ("min_cost_with_reject", "threshold_answers", "refer_summary", "reliability",
+                 "expected_calibration_error"):
+        assert f"lib.decisions.{name}" in shown
+
+
+def test_chinese_refer_and_calibration(run):
+    at = open_page(lang="zh", runs=[run])
+    assert not at.exception
+    text = texts(at)
+    assert "Chow 规则" in text and "期望校准误差" in text and "可靠性图" in text
+    assert "在 10,000 张测试图像中的 10,000 张上做出相同的决策" in text
+    assert all(has_chinese(m.label) for m in at.metric)
