@@ -1,10 +1,11 @@
 """Load test: a class of N students opens the Train page and presses Train at once.
 
-    .venv/bin/python scripts/loadtest.py                        # 30 sessions, 1 server
-    .venv/bin/python scripts/loadtest.py --replicas 2           # 2 servers behind nginx
-    .venv/bin/python scripts/loadtest.py --client browser --sessions 10
-    .venv/bin/python scripts/loadtest.py --url http://127.0.0.1:8501 --sessions 10
-    SOFTMAX_MAX_TRAININGS=1 .venv/bin/python scripts/loadtest.py
+    .venv/bin/python -m scripts.loadtest                        # 30 sessions, 1 server
+    .venv/bin/python -m scripts.loadtest --replicas 2           # 2 servers behind nginx
+    .venv/bin/python -m scripts.loadtest --replicas 2 --tls     # ... which terminates HTTPS
+    .venv/bin/python -m scripts.loadtest --client browser --sessions 10
+    .venv/bin/python -m scripts.loadtest --url http://127.0.0.1:8501 --sessions 10
+    SOFTMAX_MAX_TRAININGS=1 .venv/bin/python -m scripts.loadtest
 
 Not part of the pytest run. Every session opens /?epochs=10 (the book's
 settings otherwise) and waits until the page is ready; then all sessions press
@@ -24,25 +25,31 @@ message, which the page writes after the last chart update. Two kinds of client:
 
 Without --url the script starts the server(s) on free loopback ports
 (FASHION_MNIST_ROOT, SOFTMAX_MAX_TRAININGS and OMP_NUM_THREADS are passed on),
-with --replicas > 1 an nginx in front (deploy/nginx.conf, sticky by cookie),
-and stops everything at the end. Each server first trains once, unmeasured
-(that loads the data set), unless --no-warmup. Reported: completed / failed
-sessions, p50 / p95 / max seconds from click to the final message, sessions
-that saw "you are number N in the queue", the servers' peak memory (VmHWM and
-sampled VmRSS of the processes and their children, from /proc), and CPU
-seconds of the servers, the client side and everything else during the
-training phase. Every wait is bounded (--timeout per step, --deadline in all);
-the exit code is 0 only when every session completed.
+with --replicas > 1 or --tls an nginx in front (deploy/nginx.conf, sticky by
+cookie; with --tls it terminates HTTPS with a self-signed certificate made in
+the temporary folder, and the clients trust that certificate), and stops
+everything at the end. Each server first trains once, unmeasured (that loads
+the data set), unless --no-warmup. Reported: completed / failed sessions, p50 /
+p95 / max seconds from click to the final message, sessions that saw "you are
+number N in the queue", the servers' memory (the peak resident size of each
+server process, from its resource usage when it exits, and the peak of their
+summed resident size sampled 4 times a second), and CPU seconds of the servers,
+the client side and everything else during the training phase (psutil). Every
+wait is bounded (--timeout per step, --deadline in all); the exit code is 0 only
+when every session completed.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
 import re
 import shutil
+import ssl
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,138 +58,99 @@ import time
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scripts.local_server import (CHROMIUM_ARGS, free_port, start_streamlit,  # noqa: E402
-                                  wait_healthy)
+import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
-NGINX_SITE = ROOT / "deploy" / "nginx.conf"
-TICK = os.sysconf("SC_CLK_TCK")
+from scripts.local_server import (
+    CHROMIUM_ARGS,
+    free_port,
+    render_site,
+    self_signed_cert,
+    start_nginx,
+    start_streamlit,
+    wait_healthy,
+)
+
 QUEUE_RE = re.compile(r"number (\d+) in the queue")
 
 
 # ---- processes ----------------------------------------------------------------
 
-def nginx_config(tmp: Path, listen: int, replicas: list[int]) -> Path:
-    """deploy/nginx.conf with our ports, wrapped in a main config that lives in tmp."""
-    site = NGINX_SITE.read_text()
-    servers = "".join(f"    server 127.0.0.1:{p} max_fails=2 fail_timeout=10s;\n" for p in replicas)
-    site, n = re.subn(r"(# replicas: begin\n).*?(\s*# replicas: end)",
-                      lambda m: m.group(1) + servers + m.group(2).lstrip("\n"), site, flags=re.S)
-    site, k = re.subn(r"^(\s*)listen\s+[^;]+;", rf"\1listen 127.0.0.1:{listen};", site, flags=re.M)
-    if n != 1 or k != 1:
-        raise RuntimeError(f"{NGINX_SITE}: expected one replica block and one listen line")
-    (tmp / "site.conf").write_text(site)
-    path = tmp / "nginx.conf"
-    path.write_text(f"""
-daemon off;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 2048; }}
-http {{
-    log_format lt '$upstream_addr "$request" $status $cookie_softmax_replica';
-    access_log {tmp}/access.log lt;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include /etc/nginx/mime.types;
-    include {tmp}/site.conf;
-}}
-""")
-    return path
-
-
-def start_nginx(tmp: Path, listen: int, replicas: list[int]) -> subprocess.Popen:
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    os.chmod(tmp, 0o777)  # the workers run as an unprivileged user
-    conf = nginx_config(tmp, listen, replicas)
-    check = subprocess.run([nginx, "-t", "-p", str(tmp), "-c", str(conf)],
-                           capture_output=True, text=True)
-    if check.returncode != 0:
-        raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
-    return subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf)],
-                            stdout=subprocess.DEVNULL, stderr=open(tmp / "stderr.log", "w"))
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
+def stop(proc: subprocess.Popen) -> int | None:
+    """Stop proc (terminate, after 15 s kill) and return its peak resident size in bytes,
+    from the resource usage the kernel reports when it is reaped (None if reaped before)."""
+    if proc.returncode is not None:
+        return None
+    proc.terminate()
+    deadline = time.monotonic() + 15
+    while True:
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # KB on Linux
+        if time.monotonic() > deadline:
             proc.kill()
-            proc.wait()
+        time.sleep(0.05)
 
 
-# ---- /proc: memory and CPU ------------------------------------------------------
+# ---- memory and CPU (psutil) ---------------------------------------------------------
 
-def _children() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            kids.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-    return kids
-
-
-def tree(pids: list[int], exclude=frozenset()) -> list[int]:
-    """The pids and all their descendants, minus the excluded subtrees."""
-    kids, out, todo = _children(), [], [p for p in pids if p not in exclude]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(k for k in kids.get(pid, []) if k not in exclude)
-    return out
-
-
-def status_kb(pid: int, field: str) -> int:
+def family(pid: int) -> list[psutil.Process]:
+    """The process and all its descendants; [] once it has ended."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+        proc = psutil.Process(pid)
+        return [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return []
 
 
-def cpu_seconds(pids: list[int]) -> float:
+def tree(pids: list[int], exclude=()) -> list[psutil.Process]:
+    """The processes and all their descendants, minus the excluded subtrees."""
+    skip = {proc.pid for pid in exclude for proc in family(pid)}
+    return [proc for pid in pids for proc in family(pid) if proc.pid not in skip]
+
+
+def rss(procs: list[psutil.Process]) -> int:
     total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-        except OSError:
-            pass
-    return total / TICK
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):  # it ended meanwhile
+            total += proc.memory_info().rss
+    return total
+
+
+def cpu_seconds(procs: list[psutil.Process]) -> float:
+    total = 0.0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def machine_cpu_seconds() -> float:
-    """CPU seconds all cores spent busy (not idle, not iowait) since boot."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields[:8]) - fields[3] - fields[4]) / TICK
+    """CPU seconds all cores spent busy (not idle, not waiting for I/O) since boot."""
+    t = psutil.cpu_times()
+    guest = getattr(t, "guest", 0) + getattr(t, "guest_nice", 0)  # already in user and nice
+    return sum(t) - t.idle - getattr(t, "iowait", 0) - guest
 
 
 class MemorySampler(threading.Thread):
-    """The peak of the summed VmRSS of some process trees, sampled 4 times a second."""
+    """The peak of the summed resident size of some process trees, sampled 4 times a second."""
 
     def __init__(self, pids: list[int]):
         super().__init__(daemon=True)
-        self.pids, self.peak_kb, self._done = pids, 0, threading.Event()
+        self.pids, self.peak, self._done = pids, 0, threading.Event()
 
     def run(self):
         while not self._done.wait(0.25):
-            self.peak_kb = max(self.peak_kb, sum(status_kb(p, "VmRSS") for p in tree(self.pids)))
+            self.peak = max(self.peak, rss(tree(self.pids)))
 
     def finish(self) -> int:
         self._done.set()
         self.join(timeout=5)
-        return self.peak_kb
+        return self.peak
 
 
 # ---- a student speaking Streamlit's WebSocket protocol ----------------------------
@@ -190,14 +158,17 @@ class MemorySampler(threading.Thread):
 class WsStudent:
     """One Streamlit session driven over /_stcore/stream, as the browser drives it."""
 
-    def __init__(self, url: str, epochs: int, timeout: float):
+    def __init__(self, url: str, epochs: int, timeout: float,
+                 context: ssl.SSLContext | None = None):
         self.url, self.epochs, self.timeout = url, epochs, timeout
+        self.context = context if url.startswith("https:") else None  # the TLS trust
         self.query = f"epochs={epochs}"
         self.button, self.queue, self.ws = None, 0, None
 
     def _cookie(self) -> str:
         """GET the page like a browser; keep nginx's affinity cookie, if any."""
-        with urllib.request.urlopen(f"{self.url}/?{self.query}", timeout=self.timeout) as r:
+        with urllib.request.urlopen(f"{self.url}/?{self.query}", timeout=self.timeout,
+                                    context=self.context) as r:
             r.read()
             cookies = r.headers.get_all("Set-Cookie") or []
         return "; ".join(c.split(";", 1)[0] for c in cookies)
@@ -246,7 +217,7 @@ class WsStudent:
         self.ws = await websockets.connect(
             self.url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
             additional_headers={"Cookie": cookie} if cookie else None, max_size=None,
-            open_timeout=self.timeout)
+            open_timeout=self.timeout, **({"ssl": self.context} if self.context else {}))
         await self.ws.send(self._rerun())
         await self._read_until(lambda alert: None)
         if self.button is None:
@@ -271,6 +242,9 @@ class WsStudent:
 
 
 class WsClients:
+    def __init__(self, context: ssl.SSLContext | None = None):
+        self.context = context
+
     async def __aenter__(self):
         return self
 
@@ -278,7 +252,7 @@ class WsClients:
         return False
 
     def student(self, url, args):
-        return WsStudent(url, args.epochs, args.timeout)
+        return WsStudent(url, args.epochs, args.timeout, self.context)
 
 
 # ---- a student in a browser --------------------------------------------------------
@@ -303,7 +277,9 @@ class BrowserStudent:
         self.page, self.queue = None, 0
 
     async def open(self) -> None:
-        context = await self.browser.new_context(viewport={"width": 1280, "height": 900})
+        # --tls: the certificate is self-signed, on loopback only: Chromium is told to accept it
+        context = await self.browser.new_context(viewport={"width": 1280, "height": 900},
+                                                 ignore_https_errors=True)
         self.page = await context.new_page()
         self.page.set_default_timeout(self.timeout * 1000)
         await self.page.goto(f"{self.url}/?epochs={self.epochs}")
@@ -334,8 +310,8 @@ class BrowserClients:
         from playwright.async_api import async_playwright
 
         self._pw = await async_playwright().start()
-        self.browser = await self._pw.chromium.launch(executable_path=self.chromium,
-                                                      args=[*CHROMIUM_ARGS, "--disable-dev-shm-usage"])
+        self.browser = await self._pw.chromium.launch(
+            executable_path=self.chromium, args=[*CHROMIUM_ARGS, "--disable-dev-shm-usage"])
         return self
 
     async def __aexit__(self, *exc):
@@ -373,7 +349,7 @@ async def session(i, student, args, opened, go, results) -> None:
 
 
 async def drive(args, server_pids: list[int], other_pids: list[int]) -> dict:
-    clients = WsClients() if args.client == "ws" else BrowserClients(args.chromium)
+    clients = WsClients(args.ssl_context) if args.client == "ws" else BrowserClients(args.chromium)
     async with clients:
         if args.warmup:  # a server loads the data set at its first training: not measured
             for url in args.replica_urls or [args.url]:
@@ -404,11 +380,9 @@ async def drive(args, server_pids: list[int], other_pids: list[int]) -> dict:
         await asyncio.gather(*tasks)
         after = snapshot()
         for s in students:
-            try:
+            with contextlib.suppress(Exception):  # closing a broken session is not a result
                 await s.close()
-            except Exception:  # noqa: BLE001 - closing a broken session is not a result
-                pass
-    wall, server, client, machine = (a - b for a, b in zip(after, before))
+    wall, server, client, machine = (a - b for a, b in zip(after, before, strict=True))
     return {"results": sorted(results, key=lambda r: r["session"]), "open_phase_s": open_phase,
             "train_phase_s": wall, "server_cpu_s": server, "client_cpu_s": client,
             "machine_cpu_s": machine}
@@ -417,12 +391,10 @@ async def drive(args, server_pids: list[int], other_pids: list[int]) -> dict:
 # ---- report ---------------------------------------------------------------------
 
 def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    values = sorted(values)
-    k = (len(values) - 1) * q
-    low, high = int(k), min(int(k) + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (k - low)
+    """The q-quantile (q in whole percents), interpolated between the data points."""
+    if len(values) < 2:
+        return values[0] if values else None
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
 def summarize(run: dict, args, memory: dict, spread: dict | None) -> dict:
@@ -437,7 +409,7 @@ def summarize(run: dict, args, memory: dict, spread: dict | None) -> dict:
     return {
         "client": args.client, "sessions": args.sessions, "completed": len(ok),
         "failed": args.sessions - len(ok),
-        "replicas": None if args.external else args.replicas,
+        "replicas": None if args.external else args.replicas, "tls": args.tls,
         "max_trainings": os.environ.get("SOFTMAX_MAX_TRAININGS", f"cpu count ({os.cpu_count()})"),
         "omp_threads": os.environ.get("OMP_NUM_THREADS", "1 (app default)"),
         "epochs": args.epochs, "ramp_s": args.ramp,
@@ -448,7 +420,7 @@ def summarize(run: dict, args, memory: dict, spread: dict | None) -> dict:
         "max_queue_position": max((r.get("queue") or 0 for r in ok), default=0),
         "train_phase_s": run["train_phase_s"], "server_cpu_s": run["server_cpu_s"],
         "client_cpu_s": run["client_cpu_s"], "machine_cpu_s": run["machine_cpu_s"],
-        "load_average": Path("/proc/loadavg").read_text().split()[:3], **memory,
+        "load_average": [round(x, 2) for x in psutil.getloadavg()], **memory,
         "sessions_per_replica": spread, "errors": errors,
     }
 
@@ -458,24 +430,28 @@ def fmt(v, unit=""):
 
 
 def print_report(s: dict) -> None:
-    cores, phase = os.cpu_count() or 1, s["train_phase_s"] or 1
+    cores, phase = psutil.cpu_count() or 1, s["train_phase_s"] or 1
     others = max(s["machine_cpu_s"] - s["server_cpu_s"] - s["client_cpu_s"], 0.0)
     share = lambda cpu: f"{100 * cpu / phase / cores:.0f}%"  # noqa: E731
     print(f"{s['client']} clients, {s['sessions']} sessions: completed {s['completed']}, "
-          f"failed {s['failed']}  (replicas {fmt(s['replicas'])}, SOFTMAX_MAX_TRAININGS "
+          f"failed {s['failed']}  (replicas {fmt(s['replicas'])}, TLS {s['tls']}, "
+          f"SOFTMAX_MAX_TRAININGS "
           f"{s['max_trainings']}, OMP_NUM_THREADS {s['omp_threads']}, epochs {s['epochs']}, "
           f"ramp {s['ramp_s']} s)")
-    print(f"click -> final chart: p50 {fmt(s['train_p50_s'], ' s')}, p95 {fmt(s['train_p95_s'], ' s')},"
-          f" max {fmt(s['train_max_s'], ' s')}; page ready: p50 {fmt(s['open_p50_s'], ' s')}, "
-          f"max {fmt(s['open_max_s'], ' s')}")
-    print(f"queue: {s['queued_sessions']} sessions waited, worst position {s['max_queue_position']}")
+    print(f"click -> final chart: p50 {fmt(s['train_p50_s'], ' s')}, "
+          f"p95 {fmt(s['train_p95_s'], ' s')}, max {fmt(s['train_max_s'], ' s')}; "
+          f"page ready: p50 {fmt(s['open_p50_s'], ' s')}, max {fmt(s['open_max_s'], ' s')}")
+    print(f"queue: {s['queued_sessions']} sessions waited, "
+          f"worst position {s['max_queue_position']}")
     print(f"training phase {fmt(s['train_phase_s'], ' s')}, CPU of the {cores} cores: server "
           f"{fmt(s['server_cpu_s'], ' s')} ({share(s['server_cpu_s'])}), client side "
           f"{fmt(s['client_cpu_s'], ' s')} ({share(s['client_cpu_s'])}), everything else "
-          f"{fmt(others, ' s')} ({share(others)}); load average {' '.join(s['load_average'])}")
-    if s.get("server_hwm_mb") is not None:
-        print(f"server memory: peak VmHWM {s['server_hwm_mb']:.0f} MB (sum over processes), "
-              f"peak sampled RSS {s['server_peak_rss_mb']:.0f} MB")
+          f"{fmt(others, ' s')} ({share(others)}); load average "
+          f"{' '.join(map(str, s['load_average']))}")
+    if s.get("server_peak_mb") is not None:
+        each = ", ".join(f"{mb:.0f}" for mb in s["server_peak_each_mb"])
+        print(f"server memory: peak resident size {s['server_peak_mb']:.0f} MB (sum of each "
+              f"server's own peak: {each}), peak sampled RSS {s['server_peak_rss_mb']:.0f} MB")
     if s["sessions_per_replica"]:
         print("WebSocket sessions per replica (nginx log):", s["sessions_per_replica"])
     for error, n in s["errors"].items():
@@ -492,12 +468,48 @@ def replica_spread(access_log: Path) -> dict:
     return counts
 
 
+def start_and_drive(args, tmp: Path, procs: list, servers: list, logs) -> tuple[dict, int]:
+    """Start the servers (and nginx) unless --url, run the class, return (run, sampled peak RSS).
+    Every process started is appended to procs (servers also to servers) for main to stop."""
+    if not args.external:
+        ports = [free_port() for _ in range(args.replicas)]
+        for port in ports:
+            servers.append(start_streamlit(port, logs.enter_context(
+                open(tmp / f"server-{port}.log", "w"))))  # noqa: SIM115 - closed by the stack
+        procs += servers
+        for port, proc in zip(ports, servers, strict=True):
+            wait_healthy(f"http://127.0.0.1:{port}", proc)
+        args.replica_urls = [f"http://127.0.0.1:{port}" for port in ports]
+        args.url = args.replica_urls[0]
+        if args.replicas > 1 or args.tls:
+            listen = free_port()
+            cert = self_signed_cert(tmp) if args.tls else None
+            if cert:  # the clients trust this certificate, and only it (loopback)
+                args.ssl_context = ssl.create_default_context(cafile=str(cert[0]))
+            nginx = start_nginx(tmp, render_site(ports, listen, cert))
+            procs.append(nginx)
+            args.url = f"{'https' if cert else 'http'}://127.0.0.1:{listen}"
+            wait_healthy(args.url, nginx, context=args.ssl_context)
+    args.url = args.url.rstrip("/")
+    print(f"{args.sessions} {args.client} sessions against {args.url} (logs in {tmp})",
+          flush=True)
+    sampler = MemorySampler([proc.pid for proc in servers])
+    sampler.start()
+    run = asyncio.run(asyncio.wait_for(
+        drive(args, [proc.pid for proc in servers], [proc.pid for proc in procs]),
+        args.deadline))
+    return run, sampler.finish()
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sessions", type=int, default=30)
     p.add_argument("--client", choices=("ws", "browser"), default="ws")
     p.add_argument("--url", help="test this running server instead of starting one")
-    p.add_argument("--replicas", type=int, default=1, help="servers to start; >1 puts nginx in front")
+    p.add_argument("--replicas", type=int, default=1,
+                   help="servers to start; >1 puts nginx in front")
+    p.add_argument("--tls", action="store_true",
+                   help="nginx in front terminates HTTPS (self-signed certificate); wss clients")
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--ramp", type=float, default=0.0,
                    help="spread the clicks uniformly over this many seconds (0: all at once)")
@@ -513,46 +525,31 @@ def main(argv=None) -> int:
     args.external, args.replica_urls = bool(args.url), []
     if not (1 <= args.sessions <= 500 and 1 <= args.replicas <= 16 and 1 <= args.epochs <= 50):
         p.error("--sessions 1..500, --replicas 1..16, --epochs 1..50")
+    if args.tls and args.external:
+        p.error("--tls starts its own nginx: not with --url")
     if not args.external and not os.environ.get("FASHION_MNIST_ROOT"):
-        print("note: FASHION_MNIST_ROOT is not set; the servers will look in ./data", file=sys.stderr)
+        print("note: FASHION_MNIST_ROOT is not set; the servers will look in ./data",
+              file=sys.stderr)
 
     procs, tmp = [], Path(tempfile.mkdtemp(prefix="softmax-loadtest-"))
-    server_pids: list[int] = []
-    try:
-        if not args.external:
-            ports = [free_port() for _ in range(args.replicas)]
-            servers = [start_streamlit(port, open(tmp / f"server-{port}.log", "w")) for port in ports]
-            procs += servers
-            for port, proc in zip(ports, servers):
-                wait_healthy(f"http://127.0.0.1:{port}", proc)
-            server_pids = [proc.pid for proc in servers]
-            args.replica_urls = [f"http://127.0.0.1:{port}" for port in ports]
-            if args.replicas > 1:
-                listen = free_port()
-                nginx = start_nginx(tmp, listen, ports)
-                procs.append(nginx)
-                args.url = f"http://127.0.0.1:{listen}"
-                wait_healthy(args.url, nginx)
-            else:
-                args.url = args.replica_urls[0]
-        args.url = args.url.rstrip("/")
-        print(f"{args.sessions} {args.client} sessions against {args.url} (logs in {tmp})", flush=True)
-        sampler = MemorySampler(server_pids)
-        sampler.start()
-        run = asyncio.run(asyncio.wait_for(drive(args, server_pids, [p.pid for p in procs]),
-                                           args.deadline))
-        peak = sampler.finish()
-        memory = {"server_hwm_mb": sum(status_kb(pid, "VmHWM") for pid in tree(server_pids)) / 1024,
-                  "server_peak_rss_mb": peak / 1024} if server_pids else {}
-        spread = replica_spread(tmp / "access.log") if len(procs) > len(server_pids) else None
-        summary = summarize(run, args, memory, spread)
-        print_report(summary)
-        if args.json:
-            print(json.dumps(summary))
-        return 0 if summary["failed"] == 0 else 1
-    finally:
-        for proc in reversed(procs):
-            stop(proc)
+    servers: list[subprocess.Popen] = []
+    args.ssl_context = None
+    with contextlib.ExitStack() as logs:
+        try:
+            run, sampled = start_and_drive(args, tmp, procs, servers, logs)
+        finally:
+            peaks = {proc.pid: stop(proc) for proc in reversed(procs)}
+    memory = {}
+    if servers:
+        each = [(peaks[proc.pid] or 0) / 2**20 for proc in servers]
+        memory = {"server_peak_mb": sum(each), "server_peak_each_mb": each,
+                  "server_peak_rss_mb": sampled / 2**20}
+    spread = replica_spread(tmp / "access.log") if len(procs) > len(servers) else None
+    summary = summarize(run, args, memory, spread)
+    print_report(summary)
+    if args.json:
+        print(json.dumps(summary))
+    return 0 if summary["failed"] == 0 else 1
 
 
 if __name__ == "__main__":

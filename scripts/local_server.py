@@ -69,7 +69,8 @@ def self_signed_cert(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
     return cert, key
 
@@ -96,7 +97,8 @@ def render_site(replicas: list[int], listen: int, tls: tuple[Path, Path] | None 
         site = _sub_once(redirect, "", site, "port-80 server", flags=re.M | re.S)
         site = _sub_once(r"^(\s*)listen 443 ssl http2;.*$", rf"\1listen 127.0.0.1:{listen};",
                          site, "listen 443 line")
-        site = re.sub(r"^[ \t]*ssl_\w+[ \t].*\n|^.*Strict-Transport-Security.*\n", "", site, flags=re.M)
+        site = re.sub(r"^[ \t]*ssl_\w+[ \t].*\n|^.*Strict-Transport-Security.*\n", "", site,
+                      flags=re.M)
         return _sub_once(r"Secure; ", "", site, "Secure cookie flag")
     cert, key = tls
     site = _sub_once(r"^(\s*)listen 80;", rf"\1listen 127.0.0.1:{http_listen or free_port()};",
