@@ -6,10 +6,8 @@ import torch
 
 import ui
 from lib.charts.gallery import probability_chart, templates_chart, templates_frame
-from lib.data import class_names
-from lib.metrics import predict
-from lib.results import (RIGHT_RGB, WRONG_RGB, num_pages, page_of, pick_images, pixels,
-                         predict_test_set)
+from lib.gallery import RIGHT_RGB, WRONG_RGB, num_pages, page_of, pick_images, pixels
+from lib.metrics import predict, predict_test_set
 from lib.softmax import softmax_stable
 
 PER_PAGE, PER_ROW = 24, 8
@@ -70,7 +68,7 @@ def closer_look(shown, images, pred, names):
     else:
         left.error(ui.tr("gallery.wrong", pred=names[y_hat], p=float(probs[y_hat]),
                          true=names[y], p_true=float(probs[y])))
-    right.altair_chart(probability_chart(probs.numpy(), ui.lang(), true_class=y))
+    right.altair_chart(probability_chart(probs.numpy(), names, ui.lang(), true_class=y))
 
 
 st.title(ui.tr("gallery.title"))
@@ -81,7 +79,7 @@ if chosen is None:
     st.stop()
 
 data, run, pred = chosen                             # pred: probs (10000, 10), y_pred, y
-names = class_names(ui.lang())
+names = ui.names()
 wrong_only, true_class, pred_class = filters(names)
 indices = pick_images(pred, wrong_only, true_class, pred_class,
                       seed=st.session_state.get("gallery.seed"))
@@ -108,6 +106,6 @@ else:
 st.divider()
 st.subheader(ui.tr("gallery.templates"))
 st.markdown(ui.tr("gallery.templates_help"))
-st.altair_chart(templates_chart(run.W.numpy(), ui.lang()), width="content")
+st.altair_chart(templates_chart(run.W.numpy(), names, ui.lang()), width="content")
 
 ui.show_code(predict_test_set, predict, softmax_stable, pick_images, templates_frame)

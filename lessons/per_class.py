@@ -3,8 +3,9 @@ import streamlit as st
 
 import ui
 from lib.charts.classes import accuracy_chart, confusion_chart
-from lib.metrics import confusion_matrix, most_confused_with, per_class_accuracy, predict
-from lib.results import class_table, predict_test_set
+from lib.i18n import LANGS, class_names
+from lib.metrics import (class_table, confusion_matrix, most_confused_with, per_class_accuracy,
+                         predict, predict_test_set)
 
 st.title(ui.tr("per_class.title"))
 st.markdown(ui.tr("per_class.intro"))
@@ -15,15 +16,15 @@ if chosen is None:
 
 data, run, pred = chosen                             # pred: the 10,000 test images
 C = confusion_matrix(pred.y, pred.y_pred)            # (10, 10), rows = true labels
-table = class_table(C, ui.lang())                    # hardest class first
+other = next(lang for lang in LANGS if lang != ui.lang())  # the names in the other language too
+table = class_table(C, ui.names(), also=class_names(other))  # hardest class first
 overall = float(C.diagonal().sum() / C.sum())
 
 st.markdown(ui.tr("per_class.overall", acc=overall, n=int(C.sum())))
 hard, easy = table.iloc[0], table.iloc[-1]
-name = "name_zh" if ui.lang() == "zh" else "name_en"
-st.markdown(ui.tr("per_class.hardest", name=hard[name], acc=hard["accuracy"],
+st.markdown(ui.tr("per_class.hardest", name=hard["name"], acc=hard["accuracy"],
                   other=hard["confused_with"], count=hard["confused_count"],
-                  easy=easy[name], easy_acc=easy["accuracy"]))
+                  easy=easy["name"], easy_acc=easy["accuracy"]))
 
 left, right = st.columns([3, 2])
 with left:
@@ -31,8 +32,8 @@ with left:
     st.caption(ui.tr("per_class.table_help"))
     st.dataframe(table.drop(columns="class"), hide_index=True, key="per_class.table",
                  column_config={
-                     "name_en": ui.tr("per_class.col.name_en"),
-                     "name_zh": ui.tr("per_class.col.name_zh"),
+                     "name": ui.tr("per_class.col.name"),
+                     "also": ui.tr("per_class.col.also"),
                      "accuracy": st.column_config.ProgressColumn(
                          ui.tr("per_class.col.accuracy"), help=ui.tr("per_class.col.accuracy_help"),
                          min_value=0.0, max_value=1.0, format="percent"),
@@ -49,7 +50,7 @@ with right:
 
 st.subheader(ui.tr("per_class.matrix"))
 st.caption(ui.tr("per_class.matrix_help"))
-st.altair_chart(confusion_chart(C, ui.lang()), width="content")
+st.altair_chart(confusion_chart(C, ui.names(), ui.lang()), width="content")
 
 ui.show_code(predict_test_set, predict, confusion_matrix, per_class_accuracy,
              most_confused_with, class_table)

@@ -1,7 +1,11 @@
 """Command line for the trainer: `python -m lib.train --help`.
 
-Bad arguments or missing data print one line on stderr and exit with code 2.
-A diverged run is a result, not an error: it exits 0 and says so.
+The arguments are TrainConfig's fields (lib/config.py), each with its default,
+allowed values and help: --lr, --num-epochs (alias --epochs), --batch-size,
+--seed, --softmax, --framework, --device, --init-std. Bad arguments, missing
+data or a framework that is not installed print one line on stderr and exit
+with code 2. A numerical breakdown is a result, not an error: it exits 0 and
+says so.
 """
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ import math
 import sys
 import time
 
+from lib.config import Choices, TrainConfig, fields
 from lib.data import DataError, device_label, load_data, pick_device
-from lib.train import DEVICE_CHOICES, SOFTMAX_CHOICES, TrainConfig, train
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,20 +24,36 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _type(f):
+    return {"int": int, "float": float, "str": str}.get(f.type, f.type)
+
+
+def flags(f) -> list[str]:
+    """--batch-size for batch_size; the URL name too when it differs (--epochs)."""
+    names = [f"--{f.name.replace('_', '-')}"]
+    query = f.metadata.get("query")
+    if query and f"--{query}" not in names:
+        names.append(f"--{query}")
+    return names
+
+
+def build_parser(cls=TrainConfig) -> argparse.ArgumentParser:
     p = _Parser(prog="python -m lib.train",
                 description="Train softmax regression on Fashion-MNIST.")
-    p.add_argument("--epochs", type=int, default=10, help="num_epochs (default 10)")
-    p.add_argument("--lr", type=float, default=0.1, help="learning rate (default 0.1)")
-    p.add_argument("--batch-size", type=int, default=256, help="minibatch size (default 256)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--softmax", choices=SOFTMAX_CHOICES, default="naive",
-                   help="naive (the book's) or stable (log-sum-exp)")
-    p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    for f in fields(cls):
+        allowed = f.metadata["allowed"]
+        choices = allowed.values if isinstance(allowed, Choices) else None
+        p.add_argument(*flags(f), dest=f.name, type=_type(f), default=f.default, choices=choices,
+                       help=f"{f.metadata['help']} (default {f.default})")
     p.add_argument("--data-dir", default=None,
                    help="folder holding FashionMNIST/raw/ (default: $FASHION_MNIST_ROOT or ./data)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     return p
+
+
+def config_from_args(args, cls=TrainConfig):
+    """The config the parsed arguments describe (ValueError when a value is not allowed)."""
+    return cls(**{f.name: getattr(args, f.name) for f in fields(cls)})
 
 
 def _print_table_row(m: dict) -> None:
@@ -42,7 +62,7 @@ def _print_table_row(m: dict) -> None:
 
 
 def to_json(row: dict) -> str:
-    """Strict JSON: a NaN or inf figure (a diverged run) is written as null."""
+    """Strict JSON: a NaN or inf figure (a broken-down run) is written as null."""
     return json.dumps({k: None if isinstance(v, float) and not math.isfinite(v) else v
                        for k, v in row.items()})
 
@@ -56,9 +76,13 @@ def main(argv=None) -> int:
 
 
 def run(args) -> int:
+    from lib.train import framework_available, train
+
     try:
-        cfg = TrainConfig(lr=args.lr, num_epochs=args.epochs, batch_size=args.batch_size,
-                          seed=args.seed, softmax=args.softmax, device=args.device)
+        cfg = config_from_args(args)
+        if not framework_available(cfg.framework):
+            raise ValueError(f"framework {cfg.framework!r} is not installed here "
+                             "(pip install -r requirements-mindspore.txt)")
         device = pick_device(cfg.device)
         data = load_data(args.data_dir, device=device)
     except (ValueError, DataError) as exc:
@@ -69,17 +93,23 @@ def run(args) -> int:
         print("epoch  train_loss  train_acc  test_acc  seconds")
     start, last = time.perf_counter(), None
     for record in train(cfg, data):
-        last = record.metrics()
-        print(to_json(last), flush=True) if args.json else _print_table_row(last)
-    summary = {"test_acc": last["test_acc"], "train_acc": last["train_acc"],
-               "train_loss": last["train_loss"], "epochs_run": last["epoch"],
-               "diverged": last["diverged"], "device": device_label(device),
+        last = record
+        row = record.metrics()
+        print(to_json(row), flush=True) if args.json else _print_table_row(row)
+    summary = {"test_acc": last.test_acc, "train_acc": last.train_acc,
+               "train_loss": last.train_loss, "epochs_run": last.epoch,
+               "broke_down": last.broke_down,
+               "breakdown": last.breakdown.to_dict() if last.breakdown else None,
+               "framework": cfg.framework, "device": device_label(device),
                "total_seconds": time.perf_counter() - start}
     if args.json:
         print(to_json(summary))
+    elif last.breakdown:
+        b = last.breakdown
+        print(f"BROKE DOWN in epoch {b.epoch}, minibatch {b.batch}: {b.cause} (largest logit "
+              f"{b.max_logit:.1f}, smallest true-class probability {b.min_p_true:.3g}); "
+              "try --softmax stable or a smaller --lr")
     else:
-        verdict = (f"DIVERGED at epoch {last['epoch']}: the loss became NaN/inf "
-                   "(try --softmax stable or a smaller --lr)") if last["diverged"] else "done"
-        print(f"{verdict}; final test accuracy {last['test_acc']:.4f} "
+        print(f"done; final test accuracy {last.test_acc:.4f} "
               f"in {summary['total_seconds']:.2f} s")
     return 0

@@ -1,6 +1,15 @@
-"""Accuracy, per-class accuracy, the confusion matrix and predictions."""
+"""Accuracy, per-class accuracy, the confusion matrix and predictions.
+
+    from lib.metrics import predict_test_set, confusion_matrix, class_table
+    pred = predict_test_set(run.W, run.b, data)      # Predictions on the 10,000 test images
+    class_table(confusion_matrix(pred.y, pred.y_pred), class_names("en"))
+"""
+from __future__ import annotations
+
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
 import torch
 
 from lib.softmax import LOSSES, logits, softmax_stable
@@ -61,3 +70,33 @@ def predict(W, b, X, y):
     """Probabilities (stable softmax) and predicted labels for the images X."""
     probs = softmax_stable(logits(X, W, b))       # (n, 10)
     return Predictions(probs.cpu(), probs.argmax(dim=1).cpu(), y.cpu())
+
+
+def predict_test_set(W, b, data) -> Predictions:
+    """predict() on the whole test set, on the data's device (results on the CPU)."""
+    device = data.X_test.device
+    return predict(W.to(device), b.to(device), data.X_test, data.y_test)
+
+
+@torch.no_grad()
+def classify(x, W, b) -> np.ndarray:
+    """Softmax probabilities of one image x of 784 pixels."""
+    X = torch.as_tensor(x, dtype=W.dtype, device=W.device).reshape(1, -1)  # (1, 784)
+    return softmax_stable(logits(X, W, b))[0].cpu().numpy()               # (10,)
+
+
+def class_table(C: torch.Tensor, names, also=None) -> pd.DataFrame:
+    """One row per class: name (and `also`, the names in another language), accuracy,
+    test images, and the class it is most often taken for. Hardest class first."""
+    acc = per_class_accuracy(C)                       # (10,), diagonal / row total
+    confused = most_confused_with(C).tolist()         # (10,), the top wrong class per row
+    times = [int(C[i, j]) for i, j in enumerate(confused)]
+    table = pd.DataFrame({"class": range(len(C)), "name": list(names)})
+    if also is not None:
+        table["also"] = list(also)
+    table = table.assign(
+        accuracy=acc.tolist(),
+        count=C.sum(dim=1).tolist(),                  # test images of this true class
+        confused_with=[names[j] if n else None for j, n in zip(confused, times)],
+        confused_count=times)
+    return table.sort_values("accuracy", kind="stable").reset_index(drop=True)

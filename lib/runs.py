@@ -1,67 +1,97 @@
 """A student's training runs: settings, the growing history, the weights.
 
 A Run is filled epoch by epoch as the trainer yields, so whatever stops the
-loop (the Stop button, another click, a closed tab) leaves a usable run.
+loop (the Stop button, another click, a closed tab) leaves a usable run. Its
+columns in the runs table and the CSV come from TrainConfig's fields.
+
+Statuses: running, done, stopped (interrupted, the epochs done are kept),
+breakdown (the naive formulas produced inf/NaN: see lib/breakdown.py), and
+diverged (finished, but the loss ended higher than with the random start).
 """
 from __future__ import annotations
 
 import io
+import time
+import uuid
 from dataclasses import dataclass, field
 
 import pandas as pd
 import torch
 
-from lib.train import EpochRecord, TrainConfig
+from lib.breakdown import Breakdown
+from lib.config import TrainConfig, fields
+from lib.train import EpochRecord
 
 METRICS = ("train_loss", "train_acc", "test_acc")
+EPOCH_COLUMNS = ("epoch", *METRICS, "seconds", "broke_down")
+STATUSES = ("running", "done", "stopped", "breakdown", "diverged")
+
+
+def settings_row(cfg: TrainConfig) -> dict:
+    """The app's settings of a config, by field name (the runs table's and CSV's columns)."""
+    return {f.name: getattr(cfg, f.name) for f in fields(type(cfg), app_only=True)}
 
 
 @dataclass(eq=False)  # a Run is compared by identity: its tensors have no single truth value
 class Run:
-    number: int                      # 1, 2, 3 … in the student's session
+    number: int                      # 1, 2, 3 … for its student
     cfg: TrainConfig
-    history: list[dict] = field(default_factory=list)
+    history: list[dict] = field(default_factory=list)   # one row per epoch, epoch 0 first
     W: torch.Tensor | None = None    # (784, 10), on the CPU
     b: torch.Tensor | None = None    # (10,)
-    status: str = "running"          # running | done | stopped | diverged
+    status: str = "running"          # one of STATUSES
+    breakdown: Breakdown | None = None
+    device: str = ""                 # where it trained, e.g. "cpu · 1 thread"
+    created: float = field(default_factory=time.time)   # seconds since 1970, UTC
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def add(self, record: EpochRecord) -> None:
         """Keep one epoch's figures and the weights after it."""
         self.history.append(record.metrics())
         self.W, self.b = record.W.cpu(), record.b.cpu()
-        if record.diverged:
-            self.status = "diverged"
+        if record.breakdown:
+            self.status, self.breakdown = "breakdown", record.breakdown
         elif record.epoch == self.cfg.num_epochs:
-            self.status = "done"
+            self.status = "diverged" if self.loss_grew() else "done"
+
+    def loss_grew(self) -> bool:
+        """The last train loss is above the epoch-0 one (random weights): it diverged."""
+        return len(self.history) > 1 and self.history[-1]["train_loss"] > self.history[0][
+            "train_loss"]
+
+    @property
+    def epochs_run(self) -> int:
+        """Epochs trained (epoch 0 is the starting point, not an epoch)."""
+        return self.history[-1]["epoch"] if self.history else 0
 
     @property
     def name(self) -> str:
         c = self.cfg
-        return f"#{self.number} lr={c.lr:g} epochs={c.num_epochs} batch={c.batch_size} {c.softmax}"
+        return (f"#{self.number} {c.framework} lr={c.lr:g} epochs={c.num_epochs} "
+                f"batch={c.batch_size} {c.softmax}")
 
     @property
     def trained(self) -> bool:
-        """At least one epoch finished, so there are weights to use."""
-        return self.W is not None
+        """At least one epoch finished, so there are trained weights to use."""
+        return self.epochs_run >= 1 and self.W is not None
 
     @property
     def usable(self) -> bool:
-        """Weights that are finite numbers (a diverged run has NaN in W)."""
+        """Weights that are finite numbers (a broken-down run has inf/NaN in W)."""
         return self.trained and bool(torch.isfinite(self.W).all())
 
+    @property
+    def seconds(self) -> float:
+        return sum(h["seconds"] for h in self.history)
+
     def frame(self) -> pd.DataFrame:
-        """One row per epoch: epoch, train_loss, train_acc, test_acc, seconds, diverged."""
-        return pd.DataFrame(self.history,
-                            columns=["epoch", *METRICS, "seconds", "diverged"])
+        """One row per epoch (epoch 0 first): epoch, the three metrics, seconds, broke_down."""
+        return pd.DataFrame(self.history, columns=list(EPOCH_COLUMNS))
 
     def summary(self) -> dict:
         last = self.history[-1] if self.history else {}
-        return {"run": self.number, "lr": self.cfg.lr, "epochs": self.cfg.num_epochs,
-                "batch_size": self.cfg.batch_size, "seed": self.cfg.seed,
-                "softmax": self.cfg.softmax, "epochs_run": len(self.history),
-                "train_loss": last.get("train_loss"), "train_acc": last.get("train_acc"),
-                "test_acc": last.get("test_acc"),
-                "seconds": sum(h["seconds"] for h in self.history),
+        return {"run": self.number, **settings_row(self.cfg), "epochs_run": self.epochs_run,
+                **{m: last.get(m) for m in METRICS}, "seconds": self.seconds,
                 "status": self.status}
 
 
@@ -80,11 +110,8 @@ def long_frame(runs: list[Run]) -> pd.DataFrame:
 
 def runs_csv(runs: list[Run]) -> str:
     """Every epoch of every run with its settings, as CSV text."""
-    rows = []
-    for run in runs:
-        for h in run.history:
-            rows.append({"run": run.number, "lr": run.cfg.lr, "batch_size": run.cfg.batch_size,
-                         "seed": run.cfg.seed, "softmax": run.cfg.softmax, **h})
+    rows = [{"run": run.number, **settings_row(run.cfg), **h}
+            for run in runs for h in run.history]
     buffer = io.StringIO()
     pd.DataFrame(rows).to_csv(buffer, index=False)
     return buffer.getvalue()

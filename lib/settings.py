@@ -1,97 +1,99 @@
-"""The Train page's settings as they travel in a URL, checked on the server.
+"""A run's settings as they travel in a URL, checked on the server.
 
 A shared link such as ?lr=1&epochs=5&batch=256&seed=0&softmax=naive must
-reproduce a run. Every value is checked here, not only by the sliders: a bad
-one is replaced by the nearest valid one, with a note saying so.
+reproduce a run. The names and the allowed values come from TrainConfig
+(lib/config.py) and the app's limits; every value is checked here, not only by
+the controls: a bad one is replaced by the nearest allowed one (or the
+default), and a note says so.
+
+    cfg, notes = from_query({"lr": "0.2", "epochs": "999"})
+    cfg.lr, cfg.num_epochs    # 0.3, 50
+    notes                     # [Note("lr", "0.2", 0.3), Note("epochs", "999", 50)]
 """
+from __future__ import annotations
+
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
-LR_CHOICES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
-BATCH_CHOICES = (32, 64, 128, 256, 512, 1024)
-EPOCHS_RANGE = (1, 50)
-SEED_RANGE = (0, 9999)
-SOFTMAX_CHOICES = ("naive", "stable")
+from lib.config import Choices, Range, TrainConfig, app_allowed, fields
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What a student chose on the Train page (the book's values by default)."""
+class Note(NamedTuple):
+    """One corrected value: its URL name, what the link said, what is used."""
 
-    lr: float = 0.1
-    epochs: int = 10
-    batch: int = 256
-    seed: int = 0
-    softmax: str = "naive"
+    name: str
+    given: str
+    used: object
 
-    def query(self) -> dict:
-        """The URL query that reproduces these settings."""
-        return {"lr": f"{self.lr:g}", "epochs": str(self.epochs), "batch": str(self.batch),
-                "seed": str(self.seed), "softmax": self.softmax}
+
+def query_names(cls=TrainConfig) -> dict[str, str]:
+    """URL name -> field name, for the settings that travel in URLs."""
+    return {f.metadata["query"]: f.name for f in fields(cls, app_only=True)
+            if f.metadata["query"]}
+
+
+def to_query(cfg) -> dict[str, str]:
+    """The URL query that reproduces `cfg`'s app settings."""
+    return {f.metadata["query"]: format_value(getattr(cfg, f.name))
+            for f in fields(type(cfg), app_only=True) if f.metadata["query"]}
+
+
+def format_value(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def nearest(value: float, choices, log=False):
     """The choice closest to value (in log space for learning rates)."""
-    key = (lambda c: abs(math.log(c) - math.log(value))) if log else (lambda c: abs(c - value))
-    return min(choices, key=key)
+    if log:
+        return min(choices, key=lambda c: abs(math.log(c) - math.log(value)))
+    return min(choices, key=lambda c: abs(c - value))
 
 
-def _number(raw, cast):
-    value = float(str(raw).strip())
+def _number(raw: str, is_int: bool):
+    value = float(raw.strip())
     if not math.isfinite(value):
-        raise ValueError
-    return cast(value) if cast is float else int(round(value))
+        raise ValueError(raw)
+    return int(round(value)) if is_int else value
 
 
-def _fix(name, raw, default, check):
-    """(value, note): check(raw) or the default when raw is not a number."""
-    try:
-        value = check(raw)
-    except (ValueError, OverflowError):
-        return default, (name, raw, default)
-    return value, (None if str(value) == str(raw) or _same(value, raw) else (name, raw, value))
+def parse(f, raw) -> object:
+    """The allowed value for field `f` closest to the text `raw`; ValueError if none is."""
+    allowed, raw = app_allowed(f), str(raw)
+    if isinstance(allowed, Choices) and all(isinstance(c, str) for c in allowed.values):
+        value = raw.strip().lower()
+        if value not in allowed.values:
+            raise ValueError(raw)
+        return value
+    is_int = f.type in ("int", int)
+    value = _number(raw, is_int)
+    if isinstance(allowed, Range):
+        value = min(max(value, allowed.low), allowed.high)
+        return int(value) if is_int else float(value)
+    if allowed.log and value <= 0:
+        return min(allowed.values)
+    return nearest(value, allowed.values, log=allowed.log)
 
 
-def _same(value, raw):
+def _same(value, raw: str) -> bool:
     try:
         return float(raw) == float(value)
-    except ValueError:
-        return False
+    except (TypeError, ValueError):
+        return str(value) == raw
 
 
-def _lr(raw):
-    value = _number(raw, float)
-    if value <= 0:
-        return LR_CHOICES[0]
-    return nearest(value, LR_CHOICES, log=True)
-
-
-def _clamp_int(low, high):
-    return lambda raw: min(max(_number(raw, int), low), high)
-
-
-def _batch(raw):
-    return nearest(_number(raw, int), BATCH_CHOICES)
-
-
-def _softmax(raw):
-    value = str(raw).strip().lower()
-    if value not in SOFTMAX_CHOICES:
-        raise ValueError
-    return value
-
-
-def from_query(params) -> tuple[Settings, list]:
-    """Settings from a query mapping, and the notes (name, given, used) of fixes."""
-    defaults, values, notes = Settings(), {}, []
-    checks = {"lr": _lr, "epochs": _clamp_int(*EPOCHS_RANGE), "batch": _batch,
-              "seed": _clamp_int(*SEED_RANGE), "softmax": _softmax}
-    for name, check in checks.items():
-        default = getattr(defaults, name)
+def from_query(params, cls=TrainConfig) -> tuple:
+    """A config from a query mapping, and the notes of the values that were corrected."""
+    defaults, values, notes = cls(), {}, []
+    for name, field_name in query_names(cls).items():
         if name not in params:
-            values[name] = default
             continue
-        values[name], note = _fix(name, params[name], default, check)
-        if note:
-            notes.append(note)
-    return Settings(**values), notes
+        f = next(f for f in fields(cls) if f.name == field_name)
+        raw = params[name]
+        try:
+            value = parse(f, raw)
+        except (ValueError, OverflowError):
+            value = getattr(defaults, field_name)
+        values[field_name] = value
+        if not _same(value, str(raw)):
+            notes.append(Note(name, str(raw), format_value(value)))
+    return cls(**values), notes

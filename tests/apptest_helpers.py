@@ -38,3 +38,16 @@ def texts(at: AppTest) -> str:
 
 def has_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def fixed_notes(at: AppTest) -> dict:
+    """The Train page's corrected link values: {URL name: (given, used)}, read from its table."""
+    from lib.i18n import t
+
+    lang = at.session_state["lang"]
+    heads = [t(f"train.fixed.{k}", lang) for k in ("name", "given", "used")]
+    tables = [d.value for d in at.dataframe if list(d.value.columns) == heads]
+    if not tables:
+        return {}
+    frame = tables[0]
+    return {row[0]: (row[1], row[2]) for row in frame.itertuples(index=False)}

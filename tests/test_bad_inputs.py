@@ -12,9 +12,17 @@ import string
 
 import pytest
 
-from apptest_helpers import open_app, texts
+from apptest_helpers import fixed_notes, open_app, texts
 from lib import settings as S
+from lib.config import APP_LIMITS, TrainConfig
 from lib.i18n import t
+
+LR_CHOICES = APP_LIMITS["lr"].values
+BATCH_CHOICES = APP_LIMITS["batch_size"].values
+EPOCHS, SEEDS = APP_LIMITS["num_epochs"], APP_LIMITS["seed"]
+SOFTMAX_CHOICES = ("naive", "stable")
+FIELD = {"lr": "lr", "epochs": "num_epochs", "batch": "batch_size", "seed": "seed",
+         "softmax": "softmax"}  # URL name -> TrainConfig field
 
 needs_data = pytest.mark.skipif(not os.environ.get("FASHION_MNIST_ROOT"),
                                 reason="FASHION_MNIST_ROOT is not set")
@@ -38,12 +46,12 @@ def url_value(at, name: str) -> str:
 
 
 def assert_allowed(values: dict) -> None:
-    assert values["lr"] in S.LR_CHOICES
-    assert S.EPOCHS_RANGE[0] <= values["epochs"] <= S.EPOCHS_RANGE[1]
+    assert values["lr"] in LR_CHOICES
+    assert EPOCHS.low <= values["epochs"] <= EPOCHS.high
     assert isinstance(values["epochs"], int)
-    assert values["batch"] in S.BATCH_CHOICES
-    assert S.SEED_RANGE[0] <= values["seed"] <= S.SEED_RANGE[1]
-    assert values["softmax"] in S.SOFTMAX_CHOICES
+    assert values["batch"] in BATCH_CHOICES
+    assert SEEDS.low <= values["seed"] <= SEEDS.high
+    assert values["softmax"] in SOFTMAX_CHOICES
 
 
 # ---- the URL, checked on the server ------------------------------------------
@@ -76,22 +84,44 @@ def test_bad_url_values_are_replaced_with_a_warning(query, expected):
         assert values[name] == value, name
     assert at.warning, "a corrected link must say so"
     for name, value in expected.items():  # the URL now holds what is really used
-        assert url_value(at, name) == S.Settings(**{name: value}).query()[name]
+        assert url_value(at, name) == S.to_query(TrainConfig(**{FIELD[name]: value}))[name]
 
 
 def test_every_bad_value_gets_its_own_note():
     query = {"lr": "0", "epochs": "-1", "batch": "7", "seed": "x", "softmax": "fast"}
     at = open_app(query=query)
     assert not at.exception
-    shown = " ".join(w.value for w in at.warning)
-    for name, given in query.items():
-        assert f"{name} = `{given}`" in shown
-    assert len(at.warning) == len(query)
+    notes = fixed_notes(at)
+    assert {name: given for name, (given, _) in notes.items()} == query
+    assert len(at.warning) == 1  # one warning, the values in a table of plain text
+
+
+INJECTIONS = [  # (URL value, what the page must show for it: plain text, cut at 40)
+    ("0.1`[Sign in again](https://example.invalid/login)",
+     "0.1`[Sign in again](https://example.inva…"),
+    ("<a href='https://example.invalid'>x</a><script>alert(1)</script>",
+     "<a href='https://example.invalid'>x</a><…"),
+    ("**bold** _it_ [x](javascript:alert(1))", "**bold** _it_ [x](javascript:alert(1))"),
+    ("\u202e1.0\u200b", "\\u202e1.0\\u200b"),
+]
+
+
+@pytest.mark.parametrize("value, shown", INJECTIONS)
+def test_link_values_are_shown_as_plain_text_never_markdown(value, shown):
+    """A crafted ?lr= once closed the warning's code span and rendered a foreign link."""
+    at = open_app(query={"lr": value})
+    assert not at.exception
+    assert fixed_notes(at)["lr"][0] == shown
+    rendered = " ".join(e.value for kind in ("warning", "markdown", "error", "info", "caption")
+                        for e in getattr(at, kind))
+    assert "example.invalid" not in rendered and "javascript:" not in rendered
+    assert "\u202e" not in rendered
 
 
 def test_a_very_long_value_does_not_break_the_page():
     at = open_app(query={"lr": "9" * 5000, "epochs": "1" * 300, "softmax": "x" * 5000})
-    assert not at.exception and len(at.warning) == 3
+    assert not at.exception and len(fixed_notes(at)) == 3
+    assert all(len(given) <= 41 for given, _ in fixed_notes(at).values())
     assert_allowed(controls(at))
     assert controls(at)["epochs"] == 50 and controls(at)["softmax"] == "naive"
 
@@ -122,31 +152,33 @@ def test_random_garbage_never_escapes_the_allowed_values():
         query = {name: rng.choice(pieces) if rng.random() < 0.5 else
                  "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
                  for name in ("lr", "epochs", "batch", "seed", "softmax") if rng.random() < 0.8}
-        settings, notes = S.from_query(query)
-        assert_allowed(vars(settings))
+        cfg, notes = S.from_query(query)
+        assert_allowed({"lr": cfg.lr, "epochs": cfg.num_epochs, "batch": cfg.batch_size,
+                        "seed": cfg.seed, "softmax": cfg.softmax})
         assert {n for n, _, _ in notes} <= set(query)
 
 
 # ---- the extremes the sliders allow -------------------------------------------
 
 @needs_data
-@pytest.mark.parametrize("lr", [S.LR_CHOICES[0], S.LR_CHOICES[-1]])
-@pytest.mark.parametrize("softmax", S.SOFTMAX_CHOICES)
+@pytest.mark.parametrize("lr", [LR_CHOICES[0], LR_CHOICES[-1]])
+@pytest.mark.parametrize("softmax", SOFTMAX_CHOICES)
 def test_one_epoch_at_either_end_of_the_learning_rate_slider(lr, softmax):
     at = open_app(query={"lr": f"{lr:g}", "epochs": "1", "softmax": softmax})
     at.button(key="train.start").click().run()
     assert not at.exception
     (run,) = at.session_state["runs"]
-    assert run.cfg.lr == lr and len(run.history) == 1
+    assert run.cfg.lr == lr and run.epochs_run == 1
     banner = [e.value for e in at.error if "NaN" in e.value]
-    if run.status == "diverged":
-        assert banner and t("train.diverged", "en", number=1, epoch=1) in banner[0]
+    if run.status == "breakdown":
+        assert banner and "broke down numerically in epoch 1" in banner[0]
         assert not run.usable
     else:
-        assert run.status == "done" and run.usable and not banner
-    if softmax == "naive" and lr == S.LR_CHOICES[-1]:
-        assert run.status == "diverged"  # lr = 100 with the book's softmax: inf / inf
-    if lr == S.LR_CHOICES[0]:
+        assert run.status in ("done", "diverged") and run.usable and not banner
+    if softmax == "naive" and lr == LR_CHOICES[-1]:
+        assert run.status == "breakdown"  # lr = 100 with the book's softmax: inf / inf
+        assert run.breakdown.cause == "exp_overflow"
+    if lr == LR_CHOICES[0]:
         assert run.status == "done"
 
 
@@ -166,7 +198,7 @@ def test_train_and_stop_clicked_in_quick_succession():
     assert not at.exception
     runs = at.session_state["runs"]
     assert [r.number for r in runs] == [1, 2, 3, 4]
-    assert all(r.status == "done" and len(r.history) == 1 for r in runs)
+    assert all(r.status == "done" and r.epochs_run == 1 for r in runs)
     assert len(at.success) == 1 and "#4" in at.success[0].value
 
 
@@ -187,7 +219,7 @@ def test_runs_survive_page_switches_and_an_interrupted_run_is_kept_as_stopped():
     assert not at.exception
     assert len(at.session_state["runs"]) == 1 and at.session_state["runs"][0] is run
     assert run.status == "stopped"
-    assert len(run.history) == 2 and run.usable
+    assert run.epochs_run == 2 and run.usable
     at.switch_page("lessons/train.py").run()
     assert t("train.stopped", "en", number=1, epochs=2) in texts(at)
 

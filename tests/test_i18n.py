@@ -6,12 +6,13 @@ from pathlib import Path
 import pytest
 
 from apptest_helpers import has_chinese, open_app
+from lessons import PAGES as ALL_PAGES
 from lib.i18n import STRINGS, normalize_lang, t
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ("train", "overflow", "cross_entropy", "per_class", "gallery", "your_image",
-         "decisions", "many_classes")
+PAGES = [page.name for page in ALL_PAGES]
 SOURCES = [ROOT / "app.py", ROOT / "ui.py", *ROOT.glob("lessons/*.py"), *ROOT.glob("lib/**/*.py")]
+# Keys built at run time, spelled out: every value they can take has a string.
 
 
 def _fields(text):
@@ -36,6 +37,31 @@ def test_every_key_the_code_asks_for_exists():
         used |= set(re.findall(r"""\btr?\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text()))
     assert used, "the pattern found no keys at all"
     assert sorted(used - set(STRINGS)) == []
+
+
+def runtime_keys() -> set:
+    """Keys the code builds with f-strings, from the lists of values they are built from."""
+    from lessons import SECTIONS
+    from lib.breakdown import CAUSES
+    from lib.config import Choices, TrainConfig, fields
+    from lib.runs import STATUSES, Run
+
+    keys = {f"status.{s}" for s in STATUSES} | {f"breakdown.{c}" for c in CAUSES}
+    keys |= {f"nav.{p}" for p in PAGES} | set(SECTIONS)
+    keys |= {f"class.{k}" for k in range(10)}
+    keys |= {"train.breakdown_link.overflow", "train.breakdown_link.cross_entropy"}
+    for f in fields(TrainConfig, app_only=True):
+        keys |= {f"config.{f.name}", f"config.{f.name}.help"}
+        if isinstance(f.metadata["allowed"], Choices):
+            keys |= {f"{f.name}.{v}" for v in f.metadata["allowed"].values}
+            if f.name == "framework":
+                keys |= {f"train.code_note.{v}" for v in f.metadata["allowed"].values}
+    keys |= {f"train.col.{name}" for name in Run(1, TrainConfig()).summary()}
+    return keys
+
+
+def test_every_key_built_at_run_time_exists():
+    assert sorted(runtime_keys() - set(STRINGS)) == []
 
 
 def test_language_codes():

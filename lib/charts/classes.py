@@ -2,13 +2,12 @@
 import altair as alt
 import pandas as pd
 
-from lib.data import class_names
 from lib.i18n import t
 
 
 def accuracy_chart(table: pd.DataFrame, overall: float, lang: str = "en") -> alt.LayerChart:
     """One bar per class (hardest on top) and a rule at the overall accuracy."""
-    df = table.assign(name=table["name_zh" if lang == "zh" else "name_en"])
+    df = table
     order = df.sort_values("accuracy")["name"].tolist()
     bars = alt.Chart(df).mark_bar(color="#d9480f").encode(
         x=alt.X("accuracy:Q", title=t("per_class.chart.accuracy", lang),
@@ -26,9 +25,8 @@ def accuracy_chart(table: pd.DataFrame, overall: float, lang: str = "en") -> alt
     return (bars + rule + labels).properties(height=alt.Step(28))  # labels over the rule
 
 
-def confusion_frame(C, lang: str = "en") -> pd.DataFrame:
+def confusion_frame(C, names) -> pd.DataFrame:
     """The matrix as long rows: true, predicted, images, share of the true class."""
-    names = class_names(lang)
     totals = C.sum(dim=1).clamp(min=1)
     return pd.DataFrame([
         {"true": names[i], "predicted": names[j], "images": int(C[i, j]),
@@ -36,10 +34,10 @@ def confusion_frame(C, lang: str = "en") -> pd.DataFrame:
         for i in range(len(C)) for j in range(len(C))])
 
 
-def confusion_chart(C, lang: str = "en") -> alt.LayerChart:
+def confusion_chart(C, names, lang: str = "en") -> alt.LayerChart:
     """Rows: the true class; columns: the predicted one; each cell shows its count."""
-    df = confusion_frame(C, lang)
-    names = list(class_names(lang))
+    df = confusion_frame(C, names)
+    names = list(names)
     dark = max(int(C.max()) * 0.3, 1)     # cells darker than this get white text
     base = alt.Chart(df).encode(
         x=alt.X("predicted:N", sort=names, title=t("per_class.chart.predicted", lang),

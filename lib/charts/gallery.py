@@ -3,31 +3,32 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.data import class_names
 from lib.i18n import t
 
 COLORS = {"pred": "#d9480f", "true": "#2b8a3e", "both": "#2b8a3e", "other": "#adb5bd"}
 
 
-def probability_frame(probs, lang: str = "en", true_class: int | None = None) -> pd.DataFrame:
+def probability_frame(probs, names, lang: str = "en", true_class: int | None = None
+                      ) -> pd.DataFrame:
     """One row per class: its probability and its role (predicted, true, both, other)."""
     probs = np.asarray(probs, dtype=np.float64).reshape(-1)
     pred = int(probs.argmax())
     roles = ["both" if k == pred == true_class else "pred" if k == pred
              else "true" if k == true_class else "other" for k in range(len(probs))]
-    return pd.DataFrame({"class": list(class_names(lang)), "probability": probs,
+    return pd.DataFrame({"class": list(names), "probability": probs,
                          "role": [t(f"gallery.chart.role.{r}", lang) for r in roles],
                          "role_key": roles})
 
 
-def probability_chart(probs, lang: str = "en", true_class: int | None = None) -> alt.LayerChart:
+def probability_chart(probs, names, lang: str = "en", true_class: int | None = None
+                      ) -> alt.LayerChart:
     """Horizontal bars of the softmax output, classes in label order."""
-    df = probability_frame(probs, lang, true_class)
+    df = probability_frame(probs, names, lang, true_class)
     keys = [k for k in COLORS if k in set(df["role_key"])]
     bars = alt.Chart(df).mark_bar().encode(
         x=alt.X("probability:Q", title=t("gallery.chart.probability", lang),
                 scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        y=alt.Y("class:N", sort=list(class_names(lang)), title=None),
+        y=alt.Y("class:N", sort=list(names), title=None),
         color=alt.Color("role:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=[t(f"gallery.chart.role.{k}", lang) for k in keys],
                                         range=[COLORS[k] for k in keys])),
@@ -39,18 +40,18 @@ def probability_chart(probs, lang: str = "en", true_class: int | None = None) ->
     return (bars + labels).properties(height=alt.Step(28))
 
 
-def templates_frame(W, lang: str = "en") -> pd.DataFrame:
+def templates_frame(W, names) -> pd.DataFrame:
     """W (784, 10) as long rows: class, pixel row, pixel column, weight."""
     W = np.asarray(W, dtype=np.float64).reshape(28, 28, -1)    # (784, 10) -> (28, 28, 10)
     rows, cols, classes = np.meshgrid(range(28), range(28), range(W.shape[2]), indexing="ij")
-    names = np.array(class_names(lang))
+    names = np.array(names)
     return pd.DataFrame({"class": names[classes.ravel()], "row": rows.ravel(),
                          "col": cols.ravel(), "weight": W.ravel().round(4)})
 
 
-def templates_chart(W, lang: str = "en") -> alt.FacetChart:
+def templates_chart(W, names, lang: str = "en") -> alt.FacetChart:
     """Ten 28×28 heatmaps, one per class column of W; red pulls towards the class."""
-    df = templates_frame(W, lang)
+    df = templates_frame(W, names)
     limit = float(np.quantile(np.abs(df["weight"]), 0.99)) or 1.0   # a few outliers stay saturated
     return alt.Chart(df).mark_rect().encode(
         x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None),
@@ -61,6 +62,6 @@ def templates_chart(W, lang: str = "en") -> alt.FacetChart:
                  alt.Tooltip("row:O"), alt.Tooltip("col:O"),
                  alt.Tooltip("weight:Q", title=t("gallery.chart.weight", lang), format=".4f")],
     ).properties(width=140, height=140).facet(
-        facet=alt.Facet("class:N", sort=list(class_names(lang)), title=None,
+        facet=alt.Facet("class:N", sort=list(names), title=None,
                         header=alt.Header(labelFontSize=13)),
         columns=5, spacing=8)

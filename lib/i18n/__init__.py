@@ -7,11 +7,16 @@ defined twice, or missing a language, is an error at import time.
     from lib.i18n import t
     t("train.title", "zh")                 # -> "训练"
     t("train.progress", "en", epoch=3, total=10, acc=0.8)  # str.format fields
+    class_names("zh")[9]                   # -> "短靴"
+
+Every language decision is made here: code elsewhere asks for a key and a
+language and gets text back, so a third language touches this package only.
 """
 import importlib
 import pkgutil
 
 LANGS = ("en", "zh")
+NUM_CLASSES = 10
 DEFAULT_LANG = "en"
 
 
@@ -40,3 +45,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
     """The text of `key` in `lang`, with str.format fields filled in."""
     text = STRINGS[key][normalize_lang(lang)]
     return text.format(**fields) if fields else text
+
+
+def class_names(lang: str = DEFAULT_LANG) -> tuple[str, ...]:
+    """The ten class names in `lang`, indexed by label (0 = t-shirt ... 9 = ankle boot)."""
+    return tuple(t(f"class.{k}", lang) for k in range(NUM_CLASSES))

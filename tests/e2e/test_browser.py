@@ -24,12 +24,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from lessons import PAGES as ALL_PAGES
 from lib.i18n import STRINGS, t
 
 from .conftest import REPORT, SHOTS
 
-PAGES = ("train", "overflow", "cross_entropy", "per_class", "gallery", "your_image",
-         "decisions", "many_classes")
+PAGES = [page.name for page in ALL_PAGES]
 MATH_PAGES = ("overflow", "cross_entropy")
 SETTLE_S = 90          # the slowest script run we wait for (a page that measures live)
 # ≤ 3 s on the 2-core dev box when it is quiet; twice that leaves room for a busy CI runner
@@ -147,7 +147,8 @@ def test_every_page_through_the_sidebar(live_server, new_page, lang):
         title = t(f"nav.{name}", lang)
         click_nav(page, title)
         shoot(page, f"{lang}-{name}")
-        expected_path = "/" if name == "train" else f"/{name}"
+        spec = next(p for p in ALL_PAGES if p.name == name)
+        expected_path = f"/{spec.url}"
         try:
             assert urlparse(page.url).path == expected_path, f"{title!r} opened {page.url}"
             assert_healthy(page, f"{lang}/{name}")
