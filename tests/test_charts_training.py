@@ -9,13 +9,13 @@ from lib.train import TrainConfig
 def _run(values, number=1):
     run = Run(number=number, cfg=TrainConfig(num_epochs=5))
     run.history = [dict(epoch=i + 1, train_loss=loss, train_acc=0.7, test_acc=0.75,
-                        seconds=0.1, diverged=False) for i, loss in enumerate(values)]
+                        seconds=0.1, broke_down=False) for i, loss in enumerate(values)]
     return run
 
 
-def test_axes_cover_the_whole_run_from_the_first_epoch():
+def test_axes_cover_the_whole_run_from_the_random_start():
     spec = training_chart(long_frame([_run([0.8])]), 5).to_dict()
-    assert spec["encoding"]["x"]["scale"]["domain"] == [1, 5]
+    assert spec["encoding"]["x"]["scale"]["domain"] == [0, 5]
     assert spec["encoding"]["y"]["scale"]["domain"] == [0, 1.0]
 
 

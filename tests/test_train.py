@@ -1,6 +1,7 @@
-"""The trainer: determinism, divergence, stopping, and the book's accuracy."""
+"""The trainer: determinism, the epoch-0 point, breakdowns diagnosed, stopping, the book's accuracy."""
 import dataclasses
 import json
+import math
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import torch
 
 from lib.data import FashionMNIST
 from lib.train import TrainConfig, train
+from lib.runs import Run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,30 +41,43 @@ def test_same_seed_gives_the_same_curve():
 
 def test_records_hold_a_snapshot_of_the_weights():
     records = list(train(TrainConfig(num_epochs=2, batch_size=64, device="cpu"), _synthetic()))
-    assert [r.epoch for r in records] == [1, 2]
+    assert [r.epoch for r in records] == [0, 1, 2]
     assert records[0].W.shape == (784, 10) and records[0].b.shape == (10,)
     assert not records[0].W.requires_grad
     assert not torch.equal(records[0].W, records[1].W)  # not the same live tensor
 
 
+def test_epoch_0_is_the_random_start():
+    """Before training: accuracy about 1/10 and loss about ln 10, as the book's first point."""
+    cfg = TrainConfig(num_epochs=1, batch_size=64, device="cpu", init_std=0.0)  # W = 0
+    data = _synthetic()
+    start = next(train(cfg, data))
+    assert start.epoch == 0 and not start.broke_down
+    assert start.train_loss == pytest.approx(math.log(10))   # every class gets 1/10
+    share_of_0 = float((data.y_train == 0).double().mean())  # ties go to class 0
+    assert start.train_acc == pytest.approx(share_of_0)
+
+
 def test_learns_the_synthetic_blobs():
     last = list(train(TrainConfig(num_epochs=5, batch_size=32, device="cpu"), _synthetic()))[-1]
-    assert last.test_acc > 0.9 and not last.diverged
+    assert last.test_acc > 0.9 and not last.broke_down
 
 
 def test_stopping_early_keeps_what_was_trained():
     run = train(TrainConfig(num_epochs=50, batch_size=64, device="cpu"), _synthetic())
-    first = next(run)
+    start, first = next(run), next(run)
     run.close()  # the caller walks away: no exception, no more epochs
-    assert first.epoch == 1 and first.W is not None
+    assert (start.epoch, first.epoch) == (0, 1) and first.W is not None
 
 
-def test_divergence_is_flagged_not_raised():
+def test_a_breakdown_is_flagged_not_raised():
     cfg = TrainConfig(lr=1e3, num_epochs=5, batch_size=64, softmax="naive", device="cpu")
     records = list(train(cfg, _synthetic()))
-    assert records[-1].diverged
-    assert len(records) < 5  # the run ended at the first non-finite epoch
-    assert all(not r.diverged for r in records[:-1])
+    assert records[-1].broke_down
+    assert len(records) < 6  # the run ended at the first non-finite epoch
+    assert all(not r.broke_down for r in records[:-1])
+    assert records[-1].breakdown.cause in ("exp_overflow", "log_zero", "grad_overflow")
+    assert records[-1].metrics()["broke_down"] is True
 
 
 @pytest.mark.parametrize("bad", [dict(lr=0), dict(lr=-1), dict(lr=float("nan")),
@@ -79,21 +94,60 @@ def test_config_is_frozen():
 
 
 def test_the_books_defaults_reach_0_82(real_data):
-    last = list(train(TrainConfig(device="cpu"), real_data))[-1]
-    assert last.epoch == 10 and not last.diverged
+    records = list(train(TrainConfig(device="cpu"), real_data))
+    last = records[-1]
+    assert last.epoch == 10 and not last.broke_down
     assert last.test_acc >= 0.82
+    assert abs(records[0].train_loss - math.log(10)) < 0.05   # epoch 0: ln 10
+    assert 0.05 < records[0].test_acc < 0.2                   # and chance accuracy
 
 
-def test_naive_at_lr_1_diverges_on_real_data(real_data):
-    records = list(train(TrainConfig(lr=1, num_epochs=3, device="cpu"), real_data))
-    assert records[-1].diverged and records[-1].test_acc < 0.2
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_at_lr_1_the_naive_formulas_break_at_log_not_exp(real_data, seed):
+    """At lr 1 nothing overflows: a true-class probability underflows to 0 (log gives
+    inf), or, while the loss is still finite, the gradient -1/p_y overflows."""
+    records = list(train(TrainConfig(lr=1, num_epochs=3, seed=seed, device="cpu"), real_data))
+    broken = records[-1].breakdown
+    assert broken is not None and records[-1].test_acc < 0.2
+    assert broken.cause in ("log_zero", "grad_overflow")
+    assert broken.epoch == 1 and broken.batch >= 1
+    assert broken.max_logit < 88.7                  # exp(88.7) is the float32 limit
+    assert broken.min_p_true < torch.finfo(torch.float32).smallest_normal
+
+
+def test_seed_1_at_lr_1_breaks_in_the_gradient(real_data):
+    records = list(train(TrainConfig(lr=1, num_epochs=1, seed=1, device="cpu"), real_data))
+    assert records[-1].breakdown.cause == "grad_overflow"
+
+
+@pytest.mark.parametrize("lr", [10, 100])
+def test_at_larger_learning_rates_exp_overflows(real_data, lr):
+    records = list(train(TrainConfig(lr=lr, num_epochs=2, device="cpu"), real_data))
+    broken = records[-1].breakdown
+    assert broken.cause == "exp_overflow" and broken.max_logit > 88.7
 
 
 def test_stable_at_lr_1_trains_on_real_data(real_data):
     cfg = TrainConfig(lr=1, num_epochs=3, softmax="stable", device="cpu")
     records = list(train(cfg, real_data))
-    assert not any(r.diverged for r in records)
+    assert not any(r.broke_down for r in records)
     assert max(r.test_acc for r in records) >= 0.75
+    run = Run(1, cfg)
+    for record in records:
+        run.add(record)
+    assert run.status == "done"   # its loss ends below the start: not "diverged" either
+
+
+def test_a_run_whose_loss_ends_higher_than_it_started_diverged():
+    run = Run(1, TrainConfig(num_epochs=2, device="cpu"))
+    for record in train(run.cfg, _synthetic()):
+        run.add(record)
+    assert run.status == "done"
+    run = Run(2, TrainConfig(num_epochs=1, device="cpu"))
+    run.history = [{"epoch": 0, "train_loss": 2.3}]
+    from lib.train import EpochRecord
+    run.add(EpochRecord(1, 9.5, 0.5, 0.5, 0.1, None, torch.zeros(784, 10), torch.zeros(10)))
+    assert run.status == "diverged"
 
 
 def _cli(*args, env=None):
@@ -122,18 +176,20 @@ def test_cli_json_lines(real_data):
     result = _cli("--epochs", "2", "--json", "--device", "cpu")
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["epoch"] for r in rows[:2]] == [1, 2]
+    assert [r["epoch"] for r in rows[:3]] == [0, 1, 2]
     assert {"train_loss", "train_acc", "test_acc", "seconds"} <= set(rows[0])
-    assert {"test_acc", "diverged", "device", "total_seconds"} <= set(rows[-1])
+    assert {"test_acc", "broke_down", "breakdown", "framework", "device",
+            "total_seconds"} <= set(rows[-1])
 
 
-def test_cli_diverged_run_exits_0_and_says_so(real_data):
+def test_cli_broken_down_run_exits_0_and_says_so(real_data):
     result = _cli("--epochs", "2", "--lr", "1", "--json")
     assert result.returncode == 0
     strict = lambda token: pytest.fail(f"not strict JSON: {token}")
     rows = [json.loads(line, parse_constant=strict) for line in result.stdout.splitlines()]
-    assert rows[-1]["diverged"] is True
-    assert rows[0]["train_loss"] is None  # NaN is written as null
+    assert rows[-1]["broke_down"] is True
+    assert rows[-1]["breakdown"]["cause"] == "log_zero"
+    assert rows[1]["train_loss"] is None  # NaN is written as null
 
 
 def test_lib_imports_no_streamlit():

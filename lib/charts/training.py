@@ -15,7 +15,7 @@ def _labelled(long_df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def training_chart(long_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> alt.Chart:
-    """One run: three lines with a point per epoch, x fixed from 1 to num_epochs."""
+    """One run: three lines with a point per epoch, x fixed from 0 (the start) to num_epochs."""
     df = _labelled(long_df, lang)
     order = [t(k, lang) for k in METRIC_KEYS.values()]
     values = pd.to_numeric(df["value"])
@@ -23,7 +23,7 @@ def training_chart(long_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> 
     top = max([1.0, *finite])  # 0..1 at least: the axes stay put while the curves grow
     return alt.Chart(df).mark_line(point=True).encode(
         x=alt.X("epoch:Q", title=t("chart.epoch", lang),
-                scale=alt.Scale(domain=[1, max(num_epochs, 2)]),
+                scale=alt.Scale(domain=[0, num_epochs]),
                 axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("value:Q", title=t("chart.value", lang), scale=alt.Scale(domain=[0, top])),
         color=alt.Color("curve:N", sort=order, title=None,
