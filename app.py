@@ -18,35 +18,26 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import streamlit as st  # noqa: E402
 
 import ui  # noqa: E402
+from lessons import DEFAULT_PAGE, SECTIONS, PageSpec  # noqa: E402
 
 st.set_page_config(page_title="Softmax Explorer", page_icon="🧮", layout="wide")
 ui.server()  # once per process: torch threads, device, the training queue
 ui.settle_interrupted_runs()
 
 
-def page(name, key, icon):
-    return st.Page(f"lessons/{name}.py", title=ui.tr(key), icon=f":material/{icon}:",
-                   url_path=name, default=name == "train")
+def page(spec: PageSpec) -> st.Page:
+    return st.Page(spec.path, title=ui.tr(f"nav.{spec.name}"), icon=f":material/{spec.icon}:",
+                   url_path=spec.url or spec.name, default=spec.url == "")
 
 
-PAGES = {  # section -> pages, each (file, title key, Material icon)
-    "nav.section.train": [("train", "nav.train", "show_chart")],
-    "nav.section.math": [("overflow", "nav.overflow", "local_fire_department"),
-                         ("cross_entropy", "nav.cross_entropy", "functions")],
-    "nav.section.results": [("per_class", "nav.per_class", "grid_view"),
-                            ("gallery", "nav.gallery", "photo_library"),
-                            ("your_image", "nav.your_image", "photo_camera")],
-    "nav.section.exercises": [("decisions", "nav.decisions", "balance"),
-                              ("many_classes", "nav.many_classes", "library_books")],
-}
-
-current = st.navigation({ui.tr(section): [page(*p) for p in pages]
-                         for section, pages in PAGES.items()})
+current = st.navigation({ui.tr(section): [page(spec) for spec in pages]
+                         for section, pages in SECTIONS.items()})
 with st.sidebar:
     st.markdown(f"### {ui.tr('app.title')}")
     st.caption(ui.tr("app.tagline"))
     ui.language_switch()
     st.markdown(ui.tr("sidebar.device", device=ui.device_name()))
-    running, waiting = ui.server()["slots"].load()
+    running, waiting = ui.server().slots.load()
     st.caption(ui.tr("sidebar.load", running=running, waiting=waiting))
+ui.release_elsewhere(current.url_path or DEFAULT_PAGE)  # a queue place kept elsewhere
 current.run()

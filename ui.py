@@ -1,25 +1,33 @@
 """The few Streamlit helpers every page shares.
 
-Language, the show-code expander, the shared data set (one copy per server),
-the server-wide training queue, and the student's runs in session_state.
+Language, the show-code expander, the server's resources (device, data set,
+training queue), the student's runs, and training with a place in the queue.
 """
 from __future__ import annotations
 
 import inspect
+import math
 import os
 import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import streamlit as st
 import torch
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
-from lib.data import DataError, data_root, device_label, load_data, pick_device
-from lib.i18n import LANGS, normalize_lang, t
-from lib.results import predict_test_set
+from lib.config import TrainConfig, fields
+from lib.data import DataError, FashionMNIST, SharedData, data_root, device_label, pick_device
+from lib.i18n import LANGS, class_names, normalize_lang, t
+from lib.metrics import predict_test_set
 from lib.runs import Run
-from lib.slots import TrainingSlots
-from lib.train import TrainConfig, train
+from lib.slots import AlreadyQueued, QueueFull, TrainingSlots, usable_cpus
+from lib.text import plain
+from lib.train import train
 
 LANG_NAMES = {"en": "English", "zh": "中文"}
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "")
 
 
 # ---- language ---------------------------------------------------------------
@@ -36,6 +44,11 @@ def tr(key: str, **fields) -> str:
     return t(key, lang(), **fields)
 
 
+def names() -> tuple[str, ...]:
+    """The ten class names in the session's language."""
+    return class_names(lang())
+
+
 def language_switch() -> None:
     """Sidebar radio; the choice is mirrored into ?lang= so links keep it."""
     lang()
@@ -44,55 +57,132 @@ def language_switch() -> None:
     st.query_params["lang"] = st.session_state["lang"]
 
 
+def field_label(name: str) -> str:
+    """A TrainConfig field's label (its own name when no string is defined for it)."""
+    key = f"config.{name}"
+    return tr(key) if key in _strings() else name
+
+
+def field_help(f) -> str:
+    """A TrainConfig field's help in the session's language (its English help otherwise)."""
+    key = f"config.{f.name}.help"
+    return tr(key) if key in _strings() else f.metadata["help"]
+
+
+def has_text(key: str) -> bool:
+    return key in _strings()
+
+
+def _strings():
+    from lib.i18n import STRINGS
+
+    return STRINGS
+
+
 # ---- the server process -----------------------------------------------------
 
+@dataclass(frozen=True)
+class Server:
+    """What one server process shares between all its sessions."""
+
+    device: torch.device
+    slots: TrainingSlots
+    max_steps: int          # the largest run allowed: epochs x minibatches
+
+
 @st.cache_resource
-def server() -> dict:
+def server() -> Server:
     """Once per process: pick the device, make the training queue.
 
     torch's thread count is capped by OMP_NUM_THREADS, set in app.py before
     torch is imported: torch.set_num_threads() called from a script thread
     made training ~40x slower here.
     """
-    capacity = int(os.environ.get("SOFTMAX_MAX_TRAININGS", os.cpu_count() or 1))
-    return {"device": pick_device("auto"), "slots": TrainingSlots(max(capacity, 1))}
+    device = pick_device("auto")
+    capacity = int(os.environ.get("SOFTMAX_MAX_TRAININGS") or usable_cpus())
+    waiting = int(os.environ.get("SOFTMAX_MAX_WAITING", 60))
+    return Server(device=device,
+                  slots=TrainingSlots(max(capacity, 1), max_waiting=max(waiting, 0)),
+                  max_steps=int(os.environ.get("SOFTMAX_MAX_STEPS", 60_000)))
 
 
 def device() -> torch.device:
-    return server()["device"]
+    return server().device
 
 
 def device_name() -> str:
     return device_label(device())
 
 
+def is_local() -> bool:
+    """The page was asked for on this very machine (so its operator is the one reading)."""
+    if os.environ.get("SOFTMAX_HOSTED") == "1":
+        return False
+    host = (st.context.headers.get("Host") or "").rsplit(":", 1)[0] if st.context.headers else ""
+    return host in LOCAL_HOSTS
+
+
 @st.cache_resource(show_spinner=False)
-def _shared_data(root: str, device_str: str):
-    # One read-only copy for every session; never modify these tensors in place.
-    return load_data(root, device=torch.device(device_str))
+def shared_data(root: str, device_str: str) -> SharedData:
+    """One loader per data folder and device: one read-only copy for every session."""
+    return SharedData(root, torch.device(device_str))
 
 
-def get_data():
-    """The shared Fashion-MNIST, or None after showing how to fix a missing data set."""
-    root = data_root()
+def get_data() -> FashionMNIST | None:
+    """The shared Fashion-MNIST, or None after saying it is missing.
+
+    Students on a hosted server get one short line; the folder and the full fix
+    are in the server's log, and on the page only when it runs on localhost.
+    """
     try:
         with st.spinner(tr("data.loading")):
-            return _shared_data(str(root), str(device()))
+            return shared_data(str(data_root()), str(device())).get()
     except DataError as exc:
         st.error(tr("data.missing.title"))
-        st.markdown(tr("data.missing.fix", folder=f"{root.resolve()}/FashionMNIST/raw/"))
-        with st.expander(tr("data.missing.detail")):
-            st.code(str(exc), language=None, wrap_lines=True)
+        if is_local():
+            folder = f"{data_root().resolve()}/FashionMNIST/raw/"
+            st.markdown(tr("data.missing.fix"))
+            st.code(folder, language=None)
+            with st.expander(tr("data.missing.detail")):
+                st.code(str(exc), language=None, wrap_lines=True)
+        else:
+            st.info(tr("data.missing.hosted"))
         return None
 
 
 # ---- showing code -----------------------------------------------------------
 
-def show_code(*objects) -> None:
+def show_code(*objects, note: str | None = None) -> None:
     """An expander with the source of the lib functions that made the result."""
+    st.session_state["_shown_code"] = [f"{o.__module__}.{o.__qualname__}" for o in objects]
     with st.expander(tr("code.expander")):
+        if note:
+            st.markdown(tr(note))
         for obj in objects:
             st.code(inspect.getsource(obj), language="python")
+
+
+def show_plain(value, limit: int = 40) -> None:
+    """User-supplied text, as plain text in a code box (never markdown or HTML)."""
+    st.code(plain(value, limit), language=None)
+
+
+# ---- who is training -----------------------------------------------------------
+
+def student_id() -> str:
+    """The student this session belongs to (one per browser session for now)."""
+    return st.session_state.setdefault("student_id", uuid.uuid4().hex)
+
+
+def session_active() -> bool:
+    """False once the student's tab is closed (its session disconnected)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return True                      # AppTest, or no server: nobody to lose
+    return Runtime.instance().is_active_session(ctx.session_id)
 
 
 # ---- the student's runs -----------------------------------------------------
@@ -116,35 +206,127 @@ def status_text(run: Run) -> str:
     return tr(f"status.{run.status}")
 
 
-def run_training(cfg: TrainConfig, on_epoch, wait_box) -> Run | None:
+def settings_text(cfg: TrainConfig) -> str:
+    """The app settings of a config, one short line (run names, captions)."""
+    return ", ".join(f"{field_label(f.name)} {getattr(cfg, f.name)}"
+                     for f in fields(type(cfg), app_only=True))
+
+
+# ---- training with a place in the queue -----------------------------------------
+
+class TabClosed(Exception):
+    """The student's tab went away while waiting in the queue."""
+
+
+def steps(cfg: TrainConfig, n: int = 60_000) -> int:
+    """Minibatch steps of a run: its epochs times the minibatches of one epoch."""
+    return cfg.num_epochs * math.ceil(n / cfg.batch_size)
+
+
+def release_elsewhere(page: str) -> None:
+    """Give back a waiting place kept for another page (the student moved on)."""
+    pending = st.session_state.get("pending")
+    if pending and pending["page"] != page:
+        cancel_pending()
+
+
+def cancel_pending() -> None:
+    """Leave the queue (the Stop button, a page switch)."""
+    pending = st.session_state.pop("pending", None)
+    if pending:
+        server().slots.leave(pending["ticket"])
+
+
+def pending_config(page: str) -> TrainConfig | None:
+    """The settings of a training that was waiting on `page` when a click interrupted it."""
+    pending = st.session_state.get("pending")
+    if pending and pending["page"] == page and server().slots.holds(pending["ticket"]):
+        return pending["cfg"]
+    return None
+
+
+@contextmanager
+def training_slot(wait_box, page: str, cfg: TrainConfig):
+    """Wait for a server slot, showing the place; always give the slot back.
+
+    A click while waiting keeps the place (the page resumes it on its next
+    script run, see pending_config); Stop, a page switch or a closed tab give it
+    back. Raises QueueFull or AlreadyQueued when no place can be had.
+    """
+    slots = server().slots
+    pending = st.session_state.get("pending")
+    if pending and pending["page"] == page and slots.holds(pending["ticket"]):
+        ticket = pending["ticket"]
+    else:
+        cancel_pending()
+        ticket = slots.join(student_id())
+    st.session_state["pending"] = {"page": page, "cfg": cfg, "ticket": ticket}
+    keep, started = False, False
+    try:
+        while not slots.try_start(ticket):
+            if not session_active():
+                raise TabClosed
+            # Redrawn on every pass on purpose: each st call is where a click or
+            # Stop interrupts this loop.
+            wait_box.info(tr("train.queue", ahead=slots.ahead(ticket) + 1))
+            time.sleep(0.2)
+        started = True
+        st.session_state.pop("pending", None)
+        wait_box.empty()
+        yield
+    except RerunException:
+        keep = not started               # a click while waiting: keep the place
+        raise
+    finally:
+        if not keep:
+            slots.leave(ticket)
+            if st.session_state.get("pending", {}).get("ticket") == ticket:
+                st.session_state.pop("pending", None)
+
+
+def refused(cfg: TrainConfig) -> str | None:
+    """Why this run may not start on this server (None when it may)."""
+    if steps(cfg) > server().max_steps:
+        return tr("train.too_long", steps=steps(cfg), max_steps=server().max_steps)
+    return None
+
+
+def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> Run | None:
     """Train in this session: wait for a server slot, keep every epoch in the session.
 
     on_epoch(run) is called after each epoch (the page draws there). Whatever
     interrupts the loop, the epochs done so far stay in the session's runs.
     """
+    why_not = refused(cfg)
+    if why_not:
+        st.error(why_not)
+        return None
     data = get_data()
     if data is None:
         return None
-    run = Run(number=len(runs()) + 1, cfg=cfg)
-    runs().append(run)
-    slots: TrainingSlots = server()["slots"]
-    ticket = slots.enter()
+    run = Run(number=max((r.number for r in runs()), default=0) + 1, cfg=cfg,
+              device=device_name())
     try:
-        while not slots.try_start(ticket):
-            # Redrawn on every pass on purpose: each st call is where a Stop click or a
-            # closed tab interrupts this loop (and the finally below frees the place).
-            wait_box.info(tr("train.queue", ahead=slots.ahead(ticket) + 1))
-            time.sleep(0.2)
-        wait_box.empty()
-        for record in train(cfg, data):
-            run.add(record)
-            on_epoch(run)
+        with training_slot(wait_box, page, cfg):
+            runs().append(run)
+            for record in train(cfg, data):
+                run.add(record)
+                on_epoch(run)
+                if not session_active():
+                    break                # the tab is gone: keep what was trained
+    except QueueFull:
+        st.error(tr("train.queue_full"))
+        return None
+    except AlreadyQueued:
+        st.warning(tr("train.queue_elsewhere"))
+        return None
+    except TabClosed:
+        return None
     finally:
-        slots.leave(ticket)
         if run.status == "running":
             run.status = "stopped"
-        if not run.history:
-            runs().remove(run)  # nothing was trained: nothing to keep
+        if not run.trained and run in runs():
+            runs().remove(run)           # no epoch finished: nothing to keep
     return run
 
 
@@ -169,15 +351,17 @@ def require_run(key: str, epochs: int = 5) -> Run | None:
     run = pick_run(key)
     if run is None:
         st.info(tr("run.none"))
-        if st.button(tr("run.train_here", epochs=epochs), key=f"{key}.train", type="primary"):
+        cfg = pending_config(key) or TrainConfig(num_epochs=epochs, softmax="stable")
+        if st.button(tr("run.train_here", epochs=epochs), key=f"{key}.train", type="primary") \
+                or pending_config(key):
             bar = st.progress(0.0)
-            cfg = TrainConfig(num_epochs=epochs, softmax="stable")
-            done = run_training(cfg, lambda r: bar.progress(len(r.history) / epochs), st.empty())
-            if done is not None:
+            done = run_training(cfg, lambda r: bar.progress(r.epochs_run / epochs), st.empty(),
+                                page=key)
+            if done is not None and done.trained:
                 st.rerun()
         return None
     if not run.usable:
-        st.warning(tr("run.diverged_unusable"))
+        st.warning(tr("run.unusable"))
         return None
     return run
 
@@ -186,7 +370,7 @@ def run_on_test_set(key: str):
     """(data, run, predictions on the 10,000 test images) for the chosen run.
 
     None after showing why not: no data set, no trained run yet, or a run
-    that diverged. The weights are moved to the data's device first.
+    that broke down. The weights are moved to the data's device first.
     """
     data = get_data()
     run = require_run(key) if data is not None else None

@@ -1,74 +1,141 @@
-"""Train: the chapter's model, live, with the book's three curves."""
+"""Train: the chapter's model, live, with the book's three curves.
+
+The controls are made from TrainConfig's fields (lib/config.py) within the
+app's limits; the URL holds the same settings, so a link reproduces a run.
+"""
 import streamlit as st
 
 import ui
 from lib import settings as S
 from lib.charts.training import compare_chart, training_chart
+from lib import config
+from lib.config import Choices, Range, app_allowed, fields
 from lib.runs import long_frame, runs_csv
-from lib.softmax import cross_entropy_naive, cross_entropy_stable, logits, softmax_naive
-from lib.train import TrainConfig, sgd, train, train_epoch
+from lib.text import plain
+from lib.train import code, framework_available
 
-# Widget keys. The softmax radio's key carries the language: its translated
-# labels make it a new widget after a switch, which would show no choice.
-KEYS = {"lr": "train.w.lr", "epochs": "train.w.epochs", "batch": "train.w.batch",
-        "seed": "train.w.seed", "softmax": f"train.w.softmax.{ui.lang()}"}
+BREAKDOWN_PAGES = {"exp_overflow": "overflow", "logits_overflow": "overflow",
+                   "log_zero": "cross_entropy", "grad_overflow": "cross_entropy",
+                   "loss_overflow": "cross_entropy", "unknown": "overflow"}
+
+
+def widget_key(f) -> str:
+    """train.w.<URL name>; a choice of words also carries the language: its translated
+    labels make it a new widget after a switch, which would otherwise show no choice."""
+    allowed = app_allowed(f)
+    words = isinstance(allowed, Choices) and all(isinstance(v, str) for v in allowed.values)
+    return f"train.w.{f.metadata['query']}" + (f".{ui.lang()}" if words else "")
+
+
+def url_fields():
+    return [f for f in fields(config.TrainConfig, app_only=True) if f.metadata["query"]]
 
 
 def sync_settings_with_url() -> None:
     """A link's settings win once; later the controls write themselves into the URL."""
-    query = {k: st.query_params[k] for k in KEYS if k in st.query_params}
-    kept: S.Settings = st.session_state.get("train.settings", S.Settings())
-    if query and query != {k: v for k, v in kept.query().items() if k in query}:
-        kept, notes = S.from_query(query)
+    cls = config.TrainConfig  # looked up now: a test may extend it with a setting
+    names = S.query_names(cls)
+    query = {k: st.query_params[k] for k in names if k in st.query_params}
+    kept = st.session_state.get("train.settings")
+    kept = kept if isinstance(kept, cls) else cls()
+    if query and query != {k: v for k, v in S.to_query(kept).items() if k in query}:
+        kept, notes = S.from_query(query, cls)
+        if not framework_available(kept.framework):
+            notes.append(S.Note("framework", kept.framework, "scratch"))
+            kept = cls(**{**kept.to_dict(), "framework": "scratch"})
         st.session_state["train.notes"] = notes
-        for name, key in KEYS.items():
-            st.session_state[key] = getattr(kept, name)
-    for name, key in KEYS.items():
-        st.session_state.setdefault(key, getattr(kept, name))
+        for f in url_fields():
+            st.session_state[widget_key(f)] = getattr(kept, f.name)
+    for f in url_fields():
+        st.session_state.setdefault(widget_key(f), getattr(kept, f.name))
 
 
-def controls() -> S.Settings:
+def option_label(name: str, value) -> str:
+    key = f"{name}.{value}"
+    return ui.tr(key) if ui.has_text(key) else str(value)
+
+
+def control(f, where):
+    """The widget of one setting, by the kind of values the app allows for it."""
+    allowed, key = app_allowed(f), widget_key(f)
+    label, help = ui.field_label(f.name), ui.field_help(f)
+    if isinstance(allowed, Choices) and isinstance(allowed.values[0], str):
+        options = [v for v in allowed.values if f.name != "framework" or framework_available(v)]
+        labels = {v: option_label(f.name, v) for v in options}
+        value = where.radio(label, options, key=key, format_func=labels.get, help=help)
+        missing = [v for v in allowed.values if v not in options]
+        if missing:
+            where.caption(ui.tr("train.framework_missing",
+                                names=", ".join(option_label(f.name, v) for v in missing)))
+        return value
+    if isinstance(allowed, Choices):
+        return where.select_slider(label, allowed.values, key=key, help=help,
+                                   format_func=S.format_value)
+    if f.type not in ("int", int):
+        return where.slider(label, float(allowed.low), float(allowed.high), key=key, help=help)
+    if allowed.high - allowed.low <= 100:
+        return where.slider(label, int(allowed.low), int(allowed.high), key=key, help=help)
+    return int(where.number_input(label, int(allowed.low), int(allowed.high), step=1, key=key,
+                                  help=help))
+
+
+def controls():
+    numbers = [f for f in url_fields() if not isinstance(f.default, str)]
+    words = [f for f in url_fields() if f not in numbers]
     c1, c2, c3 = st.columns([3, 3, 2])
-    lr = c1.select_slider(ui.tr("train.lr"), S.LR_CHOICES, key=KEYS["lr"],
-                          format_func=lambda v: f"{v:g}", help=ui.tr("train.lr_help"))
-    epochs = c1.slider(ui.tr("train.epochs"), *S.EPOCHS_RANGE, key=KEYS["epochs"])
-    batch = c2.select_slider(ui.tr("train.batch"), S.BATCH_CHOICES, key=KEYS["batch"])
-    seed = c2.number_input(ui.tr("train.seed"), *S.SEED_RANGE, step=1, key=KEYS["seed"],
-                           help=ui.tr("train.seed_help"))
-    labels = {v: ui.tr(f"softmax.{v}") for v in S.SOFTMAX_CHOICES}
-    softmax = c3.radio(ui.tr("train.softmax"), S.SOFTMAX_CHOICES, key=KEYS["softmax"],
-                       format_func=labels.get)
-    chosen = S.Settings(lr=lr, epochs=epochs, batch=batch, seed=int(seed), softmax=softmax)
+    half = (len(numbers) + 1) // 2
+    values = {f.name: control(f, c1 if i < half else c2) for i, f in enumerate(numbers)}
+    values.update({f.name: control(f, c3) for f in words})
+    chosen = config.TrainConfig(**values)
     st.session_state["train.settings"] = chosen
-    st.query_params.update(chosen.query())
+    st.query_params.update(S.to_query(chosen))
     return chosen
+
+
+def show_notes() -> None:
+    """Values from the link that were replaced; what the link said is shown as plain text."""
+    notes = st.session_state.get("train.notes", [])
+    if notes:
+        st.warning(ui.tr("train.fixed", n=len(notes)))
+        st.dataframe([{ui.tr("train.fixed.name"): n.name,
+                       ui.tr("train.fixed.given"): plain(n.given),
+                       ui.tr("train.fixed.used"): str(n.used)} for n in notes],
+                     hide_index=True, key="train.notes_table")
 
 
 def draw(run, chart_box, bar):
     """One run's curves and progress; called after every epoch and once at rest."""
     last = run.history[-1]
-    bar.progress(len(run.history) / run.cfg.num_epochs,
+    bar.progress(run.epochs_run / run.cfg.num_epochs,
                  text=ui.tr("train.progress", epoch=last["epoch"], total=run.cfg.num_epochs,
                             acc=last["test_acc"]))
     chart_box.altair_chart(training_chart(long_frame([run]), run.cfg.num_epochs, ui.lang()))
 
 
 def verdict(run):
-    last = run.history[-1]
-    if run.status == "diverged":
-        st.error(ui.tr("train.diverged", number=run.number, epoch=last["epoch"]))
-        st.page_link("lessons/overflow.py", label=ui.tr("train.diverged_link"), icon=":material/local_fire_department:")
+    if run.status == "breakdown":
+        b = run.breakdown
+        st.error(ui.tr("train.breakdown", number=run.number, epoch=b.epoch, batch=b.batch,
+                       cause=ui.tr(f"breakdown.{b.cause}", max_logit=b.max_logit,
+                                   min_p_true=b.min_p_true)))
+        page = BREAKDOWN_PAGES[b.cause]
+        st.page_link(f"lessons/{page}.py", label=ui.tr(f"train.breakdown_link.{page}"),
+                     icon=":material/local_fire_department:")
+    elif run.status == "diverged":
+        st.warning(ui.tr("train.diverged", number=run.number, start=run.history[0]["train_loss"],
+                         end=run.history[-1]["train_loss"]))
     elif run.status == "stopped":
-        st.warning(ui.tr("train.stopped", number=run.number, epochs=len(run.history)))
+        st.warning(ui.tr("train.stopped", number=run.number, epochs=run.epochs_run))
     else:
-        st.success(ui.tr("train.done", number=run.number, acc=last["test_acc"],
-                         epochs=len(run.history), seconds=run.summary()["seconds"]))
+        st.success(ui.tr("train.done", number=run.number, acc=run.history[-1]["test_acc"],
+                         epochs=run.epochs_run, seconds=run.seconds))
 
 
 def runs_table(all_runs):
     st.subheader(ui.tr("train.runs"))
     rows = [dict(r.summary(), status=ui.status_text(r)) for r in reversed(all_runs)]
-    columns = {name: ui.tr(f"train.col.{name}") for name in rows[0]}
+    columns = {name: ui.tr(f"train.col.{name}") if ui.has_text(f"train.col.{name}")
+               else ui.field_label(name) for name in rows[0]}
     columns.update(
         train_loss=st.column_config.NumberColumn(columns["train_loss"], format="%.4f"),
         train_acc=st.column_config.NumberColumn(columns["train_acc"], format="%.4f"),
@@ -88,20 +155,19 @@ def runs_table(all_runs):
 st.title(ui.tr("train.title"))
 st.markdown(ui.tr("train.intro"))
 sync_settings_with_url()
-for name, given, used in st.session_state.get("train.notes", []):
-    st.warning(ui.tr("train.fixed", name=name, given=given, used=used))
+show_notes()
 chosen = controls()
 with st.container(horizontal=True):
     start = st.button(ui.tr("train.button"), type="primary", key="train.start")
-    st.button(ui.tr("train.stop"), key="train.stop")  # any click ends the running loop
+    st.button(ui.tr("train.stop"), key="train.stop", on_click=ui.cancel_pending)
 st.caption(ui.tr("train.share"))
 
 wait_box, bar, chart_box = st.empty(), st.empty(), st.empty()
-if start:
+waiting = ui.pending_config("train")  # a click interrupted the wait: keep the place
+if start or waiting:
     st.session_state["train.notes"] = []
-    cfg = TrainConfig(lr=chosen.lr, num_epochs=chosen.epochs, batch_size=chosen.batch,
-                      seed=chosen.seed, softmax=chosen.softmax)
-    ui.run_training(cfg, lambda run: draw(run, chart_box, bar), wait_box)
+    ui.run_training(chosen if start else waiting, lambda run: draw(run, chart_box, bar),
+                    wait_box, page="train")
 
 all_runs = [r for r in ui.runs() if r.history]
 if not all_runs:
@@ -110,5 +176,7 @@ else:
     draw(all_runs[-1], chart_box, bar)
     verdict(all_runs[-1])
     runs_table(all_runs)
-ui.show_code(train, train_epoch, sgd, logits, softmax_naive, cross_entropy_naive,
-             cross_entropy_stable)
+last = all_runs[-1] if all_runs else None
+cfg = last.cfg if last else chosen     # the code of the run on screen, else of the settings
+ui.show_code(*code(cfg, broke_down=bool(last and last.breakdown)),
+             note=f"train.code_note.{cfg.framework}")

@@ -8,10 +8,21 @@ no DataLoader workers.
     from lib.data import load_data
     data = load_data()            # root from FASHION_MNIST_ROOT, default ./data
     data.X_train.shape            # torch.Size([60000, 784])
+
+On a server, SharedData loads once per process, never downloads because a
+student clicked, and remembers a failure for a while instead of retrying on
+every rerun. Operators fetch the files beforehand with
+
+    python -m lib.data fetch --root /srv/fashion-mnist
 """
 from __future__ import annotations
 
+import argparse
+import logging
 import os
+import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -28,24 +39,12 @@ RAW_FILES = (
 )
 SPLIT_SIZES = {"train": 60_000, "test": 10_000}
 NUM_INPUTS = 28 * 28  # each image is flattened to a vector of 784 pixels
-NUM_OUTPUTS = 10      # ten clothing classes
+NUM_OUTPUTS = 10      # ten clothing classes (their names: lib.i18n.class_names)
 
-CLASS_NAMES_EN = (
-    "t-shirt", "trouser", "pullover", "dress", "coat",
-    "sandal", "shirt", "sneaker", "bag", "ankle boot",
-)
-CLASS_NAMES_ZH = (
-    "T恤", "裤子", "套衫", "连衣裙", "外套",
-    "凉鞋", "衬衫", "运动鞋", "包", "短靴",
-)
 
 
 class DataError(RuntimeError):
     """The data set is missing or unreadable; the message says how to fix it."""
-
-
-def class_names(lang: str = "en") -> tuple[str, ...]:
-    return CLASS_NAMES_ZH if lang == "zh" else CLASS_NAMES_EN
 
 
 def data_root(root: str | os.PathLike | None = None) -> Path:
@@ -173,3 +172,92 @@ def minibatch_indices(n: int, batch_size: int, generator: torch.Generator,
     perm = torch.randperm(n, generator=generator).to(device)
     for start in range(0, n, batch_size):
         yield perm[start:start + batch_size]
+
+
+class SharedData:
+    """Fashion-MNIST for a server process: loaded once, never downloaded, failures remembered.
+
+    get() returns the data, or raises DataError. A load that takes longer than
+    timeout_s is given up on (it may still finish, and is used then); after a
+    failure, get() raises the same error for retry_s seconds without touching
+    the disk, then tries again (so files dropped in later are picked up).
+    """
+
+    def __init__(self, root, device: torch.device, timeout_s: float = 60.0,
+                 retry_s: float = 30.0, clock=time.monotonic):
+        self.root, self.device = data_root(root), device
+        self.timeout_s, self.retry_s, self._clock = timeout_s, retry_s, clock
+        self._lock = threading.Lock()
+        self._data: FashionMNIST | None = None
+        self._error: DataError | None = None
+        self._failed_at = -float("inf")
+
+    def get(self) -> FashionMNIST:
+        with self._lock:
+            if self._data is not None:
+                return self._data
+            if self._clock() - self._failed_at < self.retry_s:
+                raise self._error
+            try:
+                self._data = self._load_with_timeout()
+                return self._data
+            except DataError as exc:
+                self._error, self._failed_at = exc, self._clock()
+                logging.getLogger(__name__).error(
+                    "%s Fix it once for everyone: python -m lib.data fetch --root %s "
+                    "(with internet access), or copy the files there.", exc, self.root)
+                raise
+
+    def _load_with_timeout(self) -> FashionMNIST:
+        box: dict = {}
+
+        def work():
+            try:
+                box["data"] = load_data(self.root, self.device, download=False)
+            except DataError as exc:
+                box["error"] = exc
+            except Exception as exc:  # noqa: BLE001 - any failure becomes a DataError
+                box["error"] = DataError(missing_message(self.root, f"{type(exc).__name__}: {exc}"))
+
+        worker = threading.Thread(target=work, daemon=True, name="fashion-mnist-load")
+        worker.start()
+        worker.join(self.timeout_s)
+        if worker.is_alive():
+            raise DataError(missing_message(self.root, f"loading took longer than "
+                                                       f"{self.timeout_s:g} s"))
+        if "error" in box:
+            raise box["error"]
+        return box["data"]
+
+
+def fetch(root=None) -> Path:
+    """Download the four files into root/FashionMNIST/raw/ (for operators, before class)."""
+    root = data_root(root)
+    load_data(root, download=True)
+    return root
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m lib.data",
+                                description="Fetch or check Fashion-MNIST for the app.")
+    p.add_argument("action", choices=("fetch", "check"),
+                   help="fetch: download the files if missing, then check them; check: only check")
+    p.add_argument("--root", default=None,
+                   help=f"folder to hold FashionMNIST/raw/ (default: ${ROOT_ENV} or {DEFAULT_ROOT})")
+    args = p.parse_args(argv)
+    try:
+        if args.action == "fetch":
+            root = fetch(args.root)
+        else:
+            root = data_root(args.root)
+            load_data(root, download=False)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"ok: Fashion-MNIST is complete in {root.resolve()}/FashionMNIST/raw/ "
+          f"(set {ROOT_ENV}={root.resolve()})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

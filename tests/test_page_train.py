@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from apptest_helpers import has_chinese, open_app, texts
+from apptest_helpers import fixed_notes, has_chinese, open_app, texts
 
 needs_data = pytest.mark.skipif(not os.environ.get("FASHION_MNIST_ROOT"),
                                 reason="FASHION_MNIST_ROOT is not set")
@@ -44,9 +44,9 @@ def test_bad_query_parameters_are_corrected_with_a_warning():
     assert at.slider(key="train.w.epochs").value == 50
     assert at.select_slider(key="train.w.batch").value == 256
     assert at.radio(key="train.w.softmax.en").value == "naive"
-    warnings = " ".join(w.value for w in at.warning)
-    for given in ("0.2", "999", "abc", "fast"):
-        assert f"`{given}`" in warnings
+    assert len(at.warning) == 1
+    assert fixed_notes(at) == {"lr": ("0.2", "0.3"), "epochs": ("999", "50"),
+                               "batch": ("abc", "256"), "softmax": ("fast", "naive")}
     assert at.query_params["epochs"] == "50"  # the URL now holds the valid value
 
 
@@ -63,7 +63,8 @@ def test_two_epochs_record_a_run_and_draw_the_chart():
     at.button(key="train.start").click().run()
     assert not at.exception
     runs = at.session_state["runs"]
-    assert len(runs) == 1 and runs[0].status == "done" and len(runs[0].history) == 2
+    assert len(runs) == 1 and runs[0].status == "done" and runs[0].epochs_run == 2
+    assert [h["epoch"] for h in runs[0].history] == [0, 1, 2]  # epoch 0: the random start
     assert "after 2 epochs" in at.success[0].value
     assert len(at.get("vega_lite_chart")) >= 2  # the live chart and the overlay
     assert at.get("download_button")
@@ -72,12 +73,27 @@ def test_two_epochs_record_a_run_and_draw_the_chart():
 
 
 @needs_data
-def test_naive_at_lr_1_shows_the_divergence_banner():
+def test_naive_at_lr_1_names_the_real_cause_of_the_breakdown():
     at = open_app(query={"lr": "1", "epochs": "3", "softmax": "naive"})
     at.button(key="train.start").click().run()
     assert not at.exception
-    assert "diverged" in at.error[0].value and "NaN" in at.error[0].value
-    assert at.session_state["runs"][0].status == "diverged"
+    run = at.session_state["runs"][0]
+    assert run.status == "breakdown" and run.breakdown.cause == "log_zero"
+    message = at.error[0].value
+    assert "broke down numerically" in message and "log of a zero probability" in message
+    assert "`exp` overflowed" not in message
+    links = [link.proto.page for link in at.get("page_link")]
+    assert any("cross_entropy" in page for page in links), links
+
+
+@needs_data
+def test_a_large_learning_rate_overflows_exp_and_links_the_overflow_page():
+    at = open_app(query={"lr": "100", "epochs": "2", "softmax": "naive"})
+    at.button(key="train.start").click().run()
+    run = at.session_state["runs"][0]
+    assert run.breakdown.cause == "exp_overflow"
+    assert "`exp` overflowed" in at.error[0].value
+    assert any("overflow" in link.proto.page for link in at.get("page_link"))
 
 
 @needs_data

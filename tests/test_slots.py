@@ -1,10 +1,11 @@
 """lib.slots.TrainingSlots: the server-wide queue in front of the trainings."""
+import os
 import threading
 import time
 
 import pytest
 
-from lib.slots import TrainingSlots
+from lib.slots import AlreadyQueued, QueueFull, TrainingSlots, usable_cpus
 
 
 def test_capacity_must_be_positive():
@@ -14,7 +15,7 @@ def test_capacity_must_be_positive():
 
 def test_at_most_capacity_run_at_once():
     slots = TrainingSlots(2)
-    a, b, c = slots.enter(), slots.enter(), slots.enter()
+    a, b, c = slots.join("s1"), slots.join("s2"), slots.join("s3")
     assert [slots.try_start(x) for x in (a, b, c)] == [True, True, False]
     assert slots.load() == (2, 1)
     assert slots.try_start(a)  # asking again while running keeps the slot
@@ -23,9 +24,9 @@ def test_at_most_capacity_run_at_once():
 
 def test_first_come_first_served():
     slots = TrainingSlots(1)
-    first = slots.enter()
+    first = slots.join("s4")
     assert slots.try_start(first)
-    second, third = slots.enter(), slots.enter()
+    second, third = slots.join("s5"), slots.join("s6")
     assert not slots.try_start(third)  # a later arrival cannot jump the queue
     slots.leave(first)
     assert not slots.try_start(third)  # still behind `second`, even with a free slot
@@ -36,9 +37,9 @@ def test_first_come_first_served():
 
 def test_ahead_counts_the_waiting_in_front():
     slots = TrainingSlots(1)
-    running = slots.enter()
+    running = slots.join("s7")
     slots.try_start(running)
-    waiting = [slots.enter() for _ in range(3)]
+    waiting = [slots.join(f"s8-{i}") for i in range(3)]
     assert [slots.ahead(x) for x in waiting] == [0, 1, 2]
     assert slots.ahead(running) == 0
     slots.leave(waiting[0])  # a student closes the tab while waiting
@@ -47,31 +48,32 @@ def test_ahead_counts_the_waiting_in_front():
 
 def test_leave_twice_and_unknown_tickets_are_harmless():
     slots = TrainingSlots(1)
-    a = slots.enter()
+    a = slots.join("s9")
     slots.try_start(a)
     slots.leave(a)
     slots.leave(a)
     slots.leave(12345)
+    slots.leave(None)
     assert slots.load() == (0, 0)
-    b = slots.enter()
+    b = slots.join("s10")
     assert slots.try_start(b)  # the slot really came back, once
     assert slots.load() == (1, 0)
 
 
 def test_tickets_are_unique():
-    slots = TrainingSlots(3)
-    tickets = [slots.enter() for _ in range(100)]
+    slots = TrainingSlots(3, max_waiting=100)
+    tickets = [slots.join(f"s11-{i}") for i in range(100)]
     assert len(set(tickets)) == 100
 
 
 def test_threads_never_exceed_capacity_and_all_finish():
     capacity, workers = 2, 12
-    slots = TrainingSlots(capacity)
+    slots = TrainingSlots(capacity, lease_s=60)
     lock = threading.Lock()
     state = {"now": 0, "peak": 0, "done": 0}
 
     def work():
-        ticket = slots.enter()
+        ticket = slots.join(threading.current_thread().name)
         try:
             deadline = time.monotonic() + 20
             while not slots.try_start(ticket):
@@ -100,10 +102,10 @@ def test_threads_never_exceed_capacity_and_all_finish():
 
 def test_threads_start_in_arrival_order():
     slots = TrainingSlots(1)
-    gate = slots.enter()
+    gate = slots.join("s13")
     assert slots.try_start(gate)  # hold the only slot while the others queue up
     order, started = [], []
-    tickets = [slots.enter() for _ in range(6)]
+    tickets = [slots.join(f"s14-{i}") for i in range(6)]
 
     def work(ticket):
         while not slots.try_start(ticket):
@@ -119,3 +121,50 @@ def test_threads_start_in_arrival_order():
     for thread in started:
         thread.join(timeout=30)
     assert order == tickets
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_one_place_per_student():
+    slots = TrainingSlots(2)
+    slots.join("ana")
+    with pytest.raises(AlreadyQueued):
+        slots.join("ana")             # a second tab of the same student
+    assert slots.load() == (0, 1)
+    slots.join("ben")                 # another student is welcome
+
+
+def test_the_queue_has_a_cap():
+    slots = TrainingSlots(1, max_waiting=2)
+    slots.join("a"), slots.join("b")
+    with pytest.raises(QueueFull):
+        slots.join("c")
+    assert slots.load() == (0, 2)
+
+
+def test_a_waiting_place_survives_while_refreshed_and_expires_when_not():
+    clock = FakeClock()
+    slots = TrainingSlots(1, lease_s=10, clock=clock)
+    running, waiting = slots.join("a"), slots.join("b")
+    assert slots.try_start(running)
+    for _ in range(5):                # reruns keep asking: the place stays
+        clock.now += 8
+        assert not slots.try_start(waiting) and slots.holds(waiting)
+    clock.now += 11                   # nobody asked for 11 s: the tab is gone
+    assert not slots.holds(waiting)
+    assert slots.load() == (1, 0)     # a running training never expires
+    with pytest.raises(KeyError):
+        slots.try_start(waiting)
+
+
+def test_usable_cpus_follows_the_affinity_mask():
+    cpus = usable_cpus()
+    assert 1 <= cpus <= (os.cpu_count() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        assert cpus <= len(os.sched_getaffinity(0))

@@ -24,13 +24,18 @@ STRINGS = {
                            "zh": "本服务器上没有可用的 Fashion-MNIST 数据集。"},
     "data.missing.fix": {
         "en": "Fix: put the four files `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, "
-              "`t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte` into `{folder}`, or start the app "
-              "with `FASHION_MNIST_ROOT` set to the folder that holds `FashionMNIST/raw/`. "
-              "The math pages (softmax & overflow, cross-entropy) work without the data.",
+              "`t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte` into the folder below, or start the app "
+              "with `FASHION_MNIST_ROOT` set to the folder that holds `FashionMNIST/raw/`. With internet "
+              "access, `python -m lib.data fetch` downloads them. The math pages (softmax & overflow, "
+              "cross-entropy) work without the data.",
         "zh": "解决方法：把四个文件 `train-images-idx3-ubyte`、`train-labels-idx1-ubyte`、"
-              "`t10k-images-idx3-ubyte`、`t10k-labels-idx1-ubyte` 放进 `{folder}`，或者启动应用时把 "
-              "`FASHION_MNIST_ROOT` 设为包含 `FashionMNIST/raw/` 的文件夹。"
-              "数学页面（softmax 与上溢、交叉熵）不需要数据也能使用。"},
+              "`t10k-images-idx3-ubyte`、`t10k-labels-idx1-ubyte` 放进下面的文件夹，或者启动应用时把 "
+              "`FASHION_MNIST_ROOT` 设为包含 `FashionMNIST/raw/` 的文件夹。能联网时，"
+              "`python -m lib.data fetch` 会下载它们。数学页面（softmax 与上溢、交叉熵）不需要数据也能使用。"},
+    "data.missing.hosted": {
+        "en": "The data set is not installed on this server: tell your teacher. The math pages "
+              "(softmax & overflow, cross-entropy) work without it.",
+        "zh": "本服务器上没有安装数据集：请告诉你的老师。数学页面（softmax 与上溢、交叉熵）不需要它也能使用。"},
     "data.missing.detail": {"en": "Details", "zh": "详细信息"},
     "data.loading": {"en": "Loading Fashion-MNIST (once per server)…",
                      "zh": "正在加载 Fashion-MNIST（每个服务器只加载一次）…"},
@@ -38,19 +43,20 @@ STRINGS = {
                  "zh": "还没有训练好的模型：请先训练一个（只需几秒钟）。"},
     "run.train_here": {"en": "Train a model here ({epochs} epochs, stable softmax)",
                        "zh": "在这里训练一个模型（{epochs} 个迭代周期，稳定版 softmax）"},
-    "run.picker": {"en": "Run", "zh": "训练记录"},
-    "run.diverged_unusable": {
-        "en": "This run diverged: its weights are NaN, so it predicts nothing useful. Pick another run "
-              "or train again with the stable softmax or a smaller learning rate.",
-        "zh": "这次训练发散了：权重是 NaN，无法做出有用的预测。请选择另一次训练，或用稳定版 softmax、"
-              "更小的学习率重新训练。"},
+    "run.picker": {"en": "Run", "zh": "选择一次训练"},
+    "run.unusable": {
+        "en": "This run broke down: its weights are inf or NaN, so it predicts nothing useful. Pick "
+              "another run or train again with the stable softmax or a smaller learning rate.",
+        "zh": "这次训练出现了数值崩溃：权重是 inf 或 NaN，无法做出有用的预测。请选择另一次训练，"
+              "或用稳定版 softmax、更小的学习率重新训练。"},
     "status.running": {"en": "running", "zh": "进行中"},
     "status.done": {"en": "done", "zh": "完成"},
     "status.stopped": {"en": "stopped", "zh": "已停止"},
-    "status.diverged": {"en": "diverged", "zh": "发散"},
+    "status.breakdown": {"en": "broke down (inf/NaN)", "zh": "数值崩溃（inf/NaN）"},
+    "status.diverged": {"en": "diverged (loss grew)", "zh": "发散（损失上升）"},
     "chart.epoch": {"en": "epoch", "zh": "迭代周期"},
     "chart.value": {"en": "value", "zh": "数值"},
-    "chart.run": {"en": "run", "zh": "训练记录"},
+    "chart.run": {"en": "run", "zh": "训练"},
     "chart.train_loss": {"en": "train loss", "zh": "训练损失"},
     "chart.train_acc": {"en": "train acc", "zh": "训练精度"},
     "chart.test_acc": {"en": "test acc", "zh": "测试精度"},
