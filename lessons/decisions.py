@@ -43,9 +43,9 @@ def cost_matrix(names):
     # A new preset (or language) gets a fresh editor: its edits belonged to the old table.
     # A new c keeps them: the refer column is read-only and the table's shape stays the same.
     key = f"decisions.editor.{preset}.{'-'.join(map(str, dangerous))}.{ui.lang()}"
-    columns = {name: st.column_config.NumberColumn(name, min_value=0.0, format="%g", width=74)
+    columns = {name: st.column_config.NumberColumn(name, min_value=0.0, format="%g", width=68)
                for name in names}
-    columns[refer] = st.column_config.NumberColumn(refer, format="%g", width=110, disabled=True,
+    columns[refer] = st.column_config.NumberColumn(refer, format="%g", width=84, disabled=True,
                                                    help=ui.tr("decisions.refer.column_help"))
     edited = st.data_editor(start, key=key, column_config={
         "_index": st.column_config.Column(ui.tr("decisions.corner"), width=120), **columns})

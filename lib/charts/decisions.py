@@ -58,7 +58,7 @@ def reject_chart(curve: pd.DataFrame, threshold: float, coverage: float, accurac
     return alt.layer(*layers).properties(height=320)
 
 
-def reliability_chart(table: pd.DataFrame, lang: str = "en") -> alt.VConcatChart:
+def reliability_chart(table: pd.DataFrame, lang: str = "en", width: int = 640) -> alt.VConcatChart:
     """Reliability diagram: accuracy per confidence bin against the diagonal, counts below.
 
     table: lib.decisions.reliability(). A bar under the diagonal is a bin
@@ -76,10 +76,11 @@ def reliability_chart(table: pd.DataFrame, lang: str = "en") -> alt.VConcatChart
                            format=".3f"),
                alt.Tooltip("accuracy:Q", title=t("decisions.chart.bin_acc", lang), format=".3f")]
     base = alt.Chart(used).encode(x=x, x2="upper:Q", tooltip=tooltip)
-    bars = base.mark_bar(color="#8da0cb", stroke="white", strokeWidth=1).encode(
+    # rects, not bars: a bar with x and x2 would be drawn as a thin horizontal range
+    bars = base.mark_rect(color="#8da0cb", stroke="white", strokeWidth=1).encode(
         y=alt.Y("accuracy:Q", title=t("decisions.chart.bin_acc", lang),
-                scale=alt.Scale(domain=[0, 1])))
-    gap = base.mark_bar(color="#d9480f", opacity=0.35).encode(y="accuracy:Q", y2="confidence:Q")
+                scale=alt.Scale(domain=[0, 1])), y2=alt.datum(0))
+    gap = base.mark_rect(color="#d9480f", opacity=0.35).encode(y="accuracy:Q", y2="confidence:Q")
     counts = alt.Chart(used).transform_calculate(middle="(datum.lower + datum.upper) / 2").mark_text(
         dy=-6, fontSize=10, color="#495057").encode(
         x="middle:Q", y="accuracy:Q", text=alt.Text("count:Q", format=","), tooltip=tooltip)
@@ -87,12 +88,13 @@ def reliability_chart(table: pd.DataFrame, lang: str = "en") -> alt.VConcatChart
                           "label": [t("decisions.chart.ideal", lang)] * 2})
     diagonal = alt.Chart(ideal).mark_line(strokeDash=[6, 4], color="#495057").encode(
         x="lower:Q", y="accuracy:Q")
-    diagonal_label = alt.Chart(ideal.iloc[[1]]).mark_text(
-        align="right", dx=-6, dy=-8, color="#495057").encode(x="lower:Q", y="accuracy:Q",
-                                                             text="label:N")
-    top = alt.layer(bars, gap, diagonal, diagonal_label, counts).properties(height=300)
-    hist = alt.Chart(df).mark_bar(color="#adb5bd", stroke="white", strokeWidth=1).encode(
+    diagonal_label = alt.Chart(ideal.iloc[[0]]).mark_text(   # near (0, 0): clear of the bars
+        align="left", dx=8, dy=-4, angle=0, color="#495057").encode(x="lower:Q", y="accuracy:Q",
+                                                                    text="label:N")
+    top = alt.layer(bars, gap, diagonal, diagonal_label, counts).properties(height=320,
+                                                                              width=width)
+    hist = alt.Chart(df).mark_rect(color="#adb5bd", stroke="white", strokeWidth=1).encode(
         x=x, x2="upper:Q",
         y=alt.Y("share:Q", title=t("decisions.chart.share", lang), axis=alt.Axis(format="%")),
-        tooltip=tooltip).properties(height=90)
+        y2=alt.datum(0), tooltip=tooltip).properties(height=90, width=width)
     return alt.vconcat(top, hist)

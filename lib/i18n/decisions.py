@@ -130,11 +130,12 @@ STRINGS = {
               "the truth. Between 0 and 1: asking costs something, but less than a mistake.",
         "zh": "回答「转诊给医生」的价格：医生的时间，无论真实类别是什么都一样。取值在 0 和 1 之间："
               "请人判断有代价，但比犯一次错误便宜。"},
-    "decisions.refer.column": {"en": "refer to a doctor", "zh": "转诊给医生"},
+    "decisions.refer.column": {"en": "refer (c)", "zh": "转诊 (c)"},
     "decisions.refer.column_help": {
-        "en": "The last column is one more answer, refer to a doctor, which costs c in every row. "
-              "Section 2 leaves it out and compares the 10 classes only; section 3 adds it.",
-        "zh": "最后一列是又一种回答：转诊给医生，每一行的代价都是 c。第 2 部分不考虑它，"
+        "en": "The last column, refer (c), is one more answer: refer to a doctor, which costs c "
+              "in every row. Section 2 leaves it out and compares the 10 classes only; section 3 "
+              "adds it.",
+        "zh": "最后一列「转诊 (c)」是又一种回答：转诊给医生，每一行的代价都是 c。第 2 部分不考虑它，"
               "只比较 10 个类别；第 3 部分把它加进来。"},
     "decisions.refer.header": {"en": "Referring as an answer with a price (Chow's rule)",
                                "zh": "把转诊当作有代价的回答（Chow 规则）"},
