@@ -1,4 +1,4 @@
-"""Many classes (exercise 5): the cost of softmax as K grows, and two ways around it."""
+"""Many classes (exercise 5): the cost of softmax as K grows, and three ways around it."""
 import time
 
 import pandas as pd
@@ -8,7 +8,7 @@ import ui
 from lib.charts.many_classes import costs_chart
 from lib.many_classes import (METHODS, MeasureConfig, bytes_needed, clusters, full_loss,
                               hierarchical_loss, measure, output_layer_memory, sampled_loss,
-                              time_pass, vocabularies)
+                              time_pass, tree_loss, tree_paths, vocabularies)
 
 N_CHOICES = (16, 32, 64, 128, 256, 512, 1024)
 D_CHOICES = (16, 32, 64, 128, 256, 512, 784, 1024)
@@ -65,6 +65,8 @@ def show(result: dict) -> None:
             st.warning(ui.tr(f"many_classes.{status}", cap=cap, items=", ".join(items)))
     st.altair_chart(costs_chart(rows, ui.lang(), cap_mb=cap), width="content")
     table = pd.DataFrame(rows)
+    for column in ("ms", "peak_mb", "loss"):     # None (not measured) -> NaN: an empty cell
+        table[column] = pd.to_numeric(table[column], errors="coerce")
     table["method"] = table["method"].map(method_name)
     table["status"] = table["status"].map(lambda s: ui.tr(f"many_classes.status.{s}"))
     columns = ["method", "K", "ms", "mb", "loss", "status"]
@@ -107,4 +109,9 @@ else:
 st.subheader(ui.tr("many_classes.tradeoffs.header"))
 st.markdown(ui.tr("many_classes.tradeoffs"))
 computed(cfg)
-ui.show_code(full_loss, sampled_loss, clusters, hierarchical_loss, bytes_needed, time_pass)
+st.subheader(ui.tr("many_classes.book.header"))
+st.markdown(ui.tr("many_classes.book"))
+st.subheader(ui.tr("many_classes.logq.header"))
+st.markdown(ui.tr("many_classes.logq"))
+ui.show_code(full_loss, sampled_loss, clusters, hierarchical_loss, tree_paths, tree_loss,
+             bytes_needed, time_pass)
