@@ -53,7 +53,7 @@ def limit_fields() -> dict:
 
 def exp_section():
     st.subheader(ui.tr("overflow.exp.header"))
-    left, right = st.columns([1, 3])
+    left, right = st.columns([1, 4])
     x = left.number_input(ui.tr("overflow.exp.x"), -2000.0, 2000.0, 50.0, step=1.0,
                           key="overflow.x", help=ui.tr("overflow.exp.x_help"))
     table = exp_table(x)

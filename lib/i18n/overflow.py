@@ -24,7 +24,7 @@ STRINGS = {
               "0 once it is below half the smallest positive (subnormal) number: below about "
               "**{lo16}**, **{lo32}** and **{lo64}**. Just above those limits exp(x) is still "
               "positive, but subnormal: such tiny numbers keep only a few significant bits (see the "
-              "bits column). exp(50) ≈ 5.2 × 10²¹ still fits in float32, but a logit of 89 does not.",
+              "“bits” column: how many significant bits exp keeps). exp(50) ≈ 5.2 × 10²¹ still fits in float32, but a logit of 89 does not.",
         "zh": "每种数据类型都有自己的上限：x 大约超过 **{hi16}**（float16）、**{hi32}**（float32，训练时用的类型）"
               "或 **{hi64}**（float64）时，exp(x) 就上溢为 inf——这正是该类型能表示的最大数的对数。"
               "在另一端，exp(x) 一旦小于最小正数（非规格化数）的一半，就会被舍入为 0，即 x 低于约 "
@@ -40,8 +40,8 @@ STRINGS = {
     "overflow.exp_status.ok": {"en": "fits", "zh": "正常"},
     "overflow.exp_status.overflow": {"en": "overflow: inf", "zh": "上溢：inf"},
     "overflow.exp_status.underflow": {"en": "underflow: 0", "zh": "下溢：0"},
-    "overflow.exp_status.subnormal": {"en": "fits, but subnormal", "zh": "放得下，但为非规格化数"},
-    "overflow.col.bits": {"en": "significant bits of exp", "zh": "exp 的有效位数"},
+    "overflow.exp_status.subnormal": {"en": "subnormal", "zh": "非规格化数"},
+    "overflow.col.bits": {"en": "bits", "zh": "有效位"},
     "overflow.chart.x": {"en": "x (log scale)", "zh": "x（对数刻度）"},
     "overflow.chart.log10": {"en": "log10 exp(x) (log scale)", "zh": "log10 exp(x)（对数刻度）"},
     "overflow.chart.legend": {"en": "{dtype}: exp(x) = inf above x ≈ {limit:.2f}",
@@ -65,9 +65,9 @@ STRINGS = {
     "overflow.err.empty": {"en": "Type at least one logit, e.g. `1, 2, 50`.",
                            "zh": "请至少输入一个 logit，例如 `1, 2, 50`。"},
     "overflow.err.not_number": {
-        "en": "This part of what you typed is not a number (shown below exactly as typed). "
+        "en": "This part of what you typed is not a number (shown below). "
               "Type numbers separated by commas, e.g. `1, 2, 50`.",
-        "zh": "你输入的这一部分不是数字（下面原样显示）。请输入用逗号分隔的数字，例如 `1, 2, 50`。"},
+        "zh": "你输入的这一部分不是数字（见下方）。请输入用逗号分隔的数字，例如 `1, 2, 50`。"},
     "overflow.err.not_finite": {
         "en": "This part of what you typed is not a finite number (shown below); logits are finite "
               "scores.",
@@ -101,7 +101,7 @@ STRINGS = {
         "zh": "**在 {dtype} 中两者不一致**：没有元素是 inf 或 NaN，但它们最多相差 {diff:.3g}，"
               "远超容差（|朴素版 − 稳定版| ≤ {tol:.2g} × (1 + |稳定版|)，即 8 个机器精度）。"},
     "overflow.sm.cause.subnormal": {
-        "en": "Why: exp(o_j) of {subnormal} of {total} entries is a subnormal number, below "
+        "en": "Why: for {subnormal} of the {total} entries, exp(o_j) is a subnormal number, below "
               "{smallest_normal:.3g}, the smallest normal {dtype}. Subnormal numbers lose precision: "
               "the smallest one here keeps only {bits} of {dtype}'s {digits} significant bits, so the "
               "naive softmax divides numbers that were already rounded far off (see the bits "
@@ -120,7 +120,7 @@ STRINGS = {
     "overflow.sm_status.sum_overflow": {"en": "Σ exp = inf → 0", "zh": "Σ exp 上溢 → 0"},
     "overflow.sm_status.underflow": {"en": "Σ exp = 0 → NaN", "zh": "Σ exp 下溢为 0 → NaN"},
     "overflow.sm_status.zero": {"en": "exp = 0 (underflow)", "zh": "exp 下溢为 0"},
-    "overflow.sm_status.subnormal": {"en": "exp subnormal: few bits", "zh": "exp 为非规格化数：有效位少"},
+    "overflow.sm_status.subnormal": {"en": "exp subnormal", "zh": "exp 为非规格化数"},
     "overflow.col.j": {"en": "j", "zh": "j"},
     "overflow.col.o": {"en": "o_j", "zh": "o_j"},
     "overflow.col.exp_o": {"en": "exp(o_j)", "zh": "exp(o_j)"},
