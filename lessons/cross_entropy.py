@@ -8,8 +8,8 @@ from lib.charts.overflow import grad_chart, loss_chart
 from lib.overflow import DTYPES, breaking_gaps, exp_limits, loss_vs_gap, table_gaps
 from lib.softmax import cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable
 
-COLUMNS = ["gap", "p_true", "loss_naive", "grad_naive", "loss_log0", "grad_log0",
-           "loss_stable", "grad_stable"]
+LOSS_COLUMNS = ["gap", "p_true", "loss_naive", "loss_log0", "loss_stable"]
+GRAD_COLUMNS = ["gap", "grad_naive", "grad_log0", "grad_stable"]
 
 
 @st.cache_data(show_spinner=False)
@@ -21,12 +21,12 @@ def where(gap) -> str:
     return f"{gap:.1f}" if gap is not None else ui.tr("cross_entropy.never")
 
 
-def values_table(dtype: str, gap_max: float):
+def values_table(table, columns):
     """The values at a few gaps; inf and NaN in bold red."""
-    table = loss_vs_gap(table_gaps(dtype, gap_max), dtype)[COLUMNS]
+    table = table[columns]
     red = np.where(np.isfinite(table), "", "color: #e45756; font-weight: bold")
     shown = table.map(lambda v: "NaN" if v != v else f"{v:.6g}")   # inf stays "inf"
-    shown.columns = [ui.tr(f"cross_entropy.col.{c}") for c in COLUMNS]
+    shown.columns = [ui.tr(f"cross_entropy.col.{c}") for c in columns]
     return shown.style.apply(lambda _: red, axis=None)
 
 
@@ -57,7 +57,9 @@ right.altair_chart(grad_chart(curve, {"naive": shown["grad_naive"], "log0": show
 st.caption(ui.tr("cross_entropy.chart.caption"))
 
 st.subheader(ui.tr("cross_entropy.table"))
-st.dataframe(values_table(dtype, gap_max), hide_index=True, height="content")
+values = loss_vs_gap(table_gaps(dtype, gap_max), dtype)
+st.dataframe(values_table(values, LOSS_COLUMNS), hide_index=True, height="content")
+st.dataframe(values_table(values, GRAD_COLUMNS), hide_index=True, height="content")
 st.caption(ui.tr("cross_entropy.table_note"))
 
 st.subheader(ui.tr("cross_entropy.lse.header"))

@@ -21,14 +21,17 @@ def test_renders_without_the_data_set(open_page):
     verdict = at.warning[0].value
     assert "inf at gap ≈ 88.7" in verdict and "104.0" in verdict
     assert len(at.get("vega_lite_chart")) == 2 and at.latex
-    table = at.dataframe[0].value.set_index("gap")
+    loss, grad = (df.value.set_index("gap") for df in at.dataframe)
     book = "loss: the book's"
-    assert table.loc["88", book] == "88" and table.loc["89", book] == "inf"
-    assert table.loc["89", "∂/∂o_y: the book's"] == "NaN"
-    assert table.loc["103", "loss: −log of stable-softmax p_y"] != "inf"
-    assert table.loc["104", "loss: −log of stable-softmax p_y"] == "inf"   # past −103.97
-    assert table.loc["200", "loss: log-sum-exp"] == "200"
-    assert table.loc["200", "∂/∂o_y: log-sum-exp"] == "-1"
+    assert loss.loc["88", book] == "88" and loss.loc["89", book] == "inf"
+    assert loss.loc["89", "p_y (book's softmax)"] == "0"
+    assert loss.loc["103", "loss: −log(stable p_y)"] != "inf"
+    assert loss.loc["104", "loss: −log(stable p_y)"] == "inf"   # past −103.97
+    assert loss.loc["200", "loss: log-sum-exp"] == "200"
+    assert grad.loc["89", "∂/∂o_y: the book's"] == "NaN"
+    assert grad.loc["88", "∂/∂o_y: −log(stable p_y)"] == "-1"
+    assert grad.loc["89", "∂/∂o_y: −log(stable p_y)"] == "NaN"   # −1/p_y overflowed
+    assert grad.loc["200", "∂/∂o_y: log-sum-exp"] == "-1"
     assert len(at.get("page_link")) == 2
 
 
@@ -37,9 +40,9 @@ def test_chinese(open_page):
     assert not at.exception
     assert at.title[0].value == "交叉熵与 log(0)"
     assert has_chinese(at.warning[0].value) and "88.7" in at.warning[0].value
-    columns = list(at.dataframe[0].value.columns)
+    columns = [*at.dataframe[0].value.columns, *at.dataframe[1].value.columns]
     assert "损失：书中的实现" in columns and "p_y（书中的 softmax）" in columns
-    assert "损失：对稳定版 softmax 的 p_y 取 −log" in columns and "损失：LogSumExp技巧" in columns
+    assert "损失：对稳定版 p_y 取 −log" in columns and "损失：LogSumExp技巧" in columns
     shown = texts(at)
     assert "真实标签的预测概率的负对数似然" in shown and "未规范化的预测（logit）" in shown
     assert "LogSumExp技巧" in shown and "−103.97" in shown

@@ -56,7 +56,8 @@ STRINGS = {
               "它的梯度 −1/p_y 更早出错：1/p_y 超过最大数时就上溢了（gap ≈ {high}）。"
               "图中的每个位置是在步长为 0.02 的网格上找到的。"},
     "cross_entropy.never": {"en": "beyond this range", "zh": "超出当前范围"},
-    "cross_entropy.table": {"en": "Values at a few gaps", "zh": "几个差距下的数值"},
+    "cross_entropy.table": {"en": "Values at a few gaps: the loss, then its gradient",
+                            "zh": "几个差距下的数值：先是损失，再是梯度"},
     "cross_entropy.table_note": {
         "en": "Red: inf or NaN. Watch the −log of the stable p_y just before it breaks (around gap 100 in "
               "float32): it is already off, because p_y is then a subnormal number with only a few "
@@ -67,10 +68,9 @@ STRINGS = {
     "cross_entropy.col.p_true": {"en": "p_y (book's softmax)", "zh": "p_y（书中的 softmax）"},
     "cross_entropy.col.loss_naive": {"en": "loss: the book's", "zh": "损失：书中的实现"},
     "cross_entropy.col.grad_naive": {"en": "∂/∂o_y: the book's", "zh": "∂/∂o_y：书中的实现"},
-    "cross_entropy.col.loss_log0": {"en": "loss: −log of stable-softmax p_y",
-                                    "zh": "损失：对稳定版 softmax 的 p_y 取 −log"},
-    "cross_entropy.col.grad_log0": {"en": "∂/∂o_y: −log of stable-softmax p_y",
-                                    "zh": "∂/∂o_y：对稳定版 softmax 的 p_y 取 −log"},
+    "cross_entropy.col.loss_log0": {"en": "loss: −log(stable p_y)", "zh": "损失：对稳定版 p_y 取 −log"},
+    "cross_entropy.col.grad_log0": {"en": "∂/∂o_y: −log(stable p_y)",
+                                    "zh": "∂/∂o_y：对稳定版 p_y 取 −log"},
     "cross_entropy.col.loss_stable": {"en": "loss: log-sum-exp", "zh": "损失：LogSumExp技巧"},
     "cross_entropy.col.grad_stable": {"en": "∂/∂o_y: log-sum-exp", "zh": "∂/∂o_y：LogSumExp技巧"},
     "cross_entropy.lse.header": {"en": "The fix (the log-sum-exp trick): never form the probability, "
