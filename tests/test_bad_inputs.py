@@ -6,7 +6,6 @@ would not), replaces a bad one by the nearest allowed one and says so.
 Then the extremes the sliders do allow, impatient clicking, page switches and
 two students at once.
 """
-import os
 import random
 import string
 
@@ -24,8 +23,7 @@ SOFTMAX_CHOICES = ("naive", "stable")
 FIELD = {"lr": "lr", "epochs": "num_epochs", "batch": "batch_size", "seed": "seed",
          "softmax": "softmax"}  # URL name -> TrainConfig field
 
-needs_data = pytest.mark.skipif(not os.environ.get("FASHION_MNIST_ROOT"),
-                                reason="FASHION_MNIST_ROOT is not set")
+needs_data = pytest.mark.usefixtures("real_data")  # fails, not skips, under REQUIRE_DATA=1
 
 WIDGETS = {"lr": ("select_slider", "train.w.lr"), "epochs": ("slider", "train.w.epochs"),
            "batch": ("select_slider", "train.w.batch"), "seed": ("number_input", "train.w.seed")}
@@ -182,25 +180,7 @@ def test_one_epoch_at_either_end_of_the_learning_rate_slider(lr, softmax):
         assert run.status == "done"
 
 
-# ---- impatient clicking, page switches, two students ---------------------------
-
-@needs_data
-def test_train_and_stop_clicked_in_quick_succession():
-    at = open_app(query={"epochs": "1", "softmax": "stable"})
-    for _ in range(3):
-        at.button(key="train.start").click().run()
-        at.button(key="train.stop").click().run()
-    at.button(key="train.start").click()
-    at.button(key="train.stop").click()  # both in the same rerun
-    at.run()
-    at.button(key="train.stop").click().run()
-    at.button(key="train.stop").click().run()  # Stop with nothing running
-    assert not at.exception
-    runs = at.session_state["runs"]
-    assert [r.number for r in runs] == [1, 2, 3, 4]
-    assert all(r.status == "done" and r.epochs_run == 1 for r in runs)
-    assert len(at.success) == 1 and "#4" in at.success[0].value
-
+# ---- page switches, two students (impatient clicking: tests/e2e) ----------------
 
 @needs_data
 def test_runs_survive_page_switches_and_an_interrupted_run_is_kept_as_stopped():

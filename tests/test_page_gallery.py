@@ -8,9 +8,11 @@ from streamlit.testing.v1 import AppTest
 from apptest_helpers import has_chinese, open_app, texts
 from lib.charts.gallery import (probability_chart, probability_frame, templates_chart,
                                 templates_frame)
-from lib.data import CLASS_NAMES_EN
+from lib.gallery import RIGHT_RGB, WRONG_RGB, num_pages, page_of, pick_images, pixels
+from lib.i18n import class_names
 from lib.metrics import Predictions, predict
-from lib.results import RIGHT_RGB, WRONG_RGB, num_pages, page_of, pick_images, pixels
+
+CLASS_NAMES_EN, ZH = class_names("en"), class_names("zh")
 
 PAGE = "gallery"
 
@@ -74,23 +76,23 @@ def test_pixels_are_blocky_uint8_with_a_coloured_frame():
 
 def test_probability_frame_marks_prediction_and_true_label():
     probs = np.array([0.05, 0.6, 0.05, 0.2, 0.02, 0.02, 0.02, 0.02, 0.01, 0.01])
-    df = probability_frame(probs, "en", true_class=3)
+    df = probability_frame(probs, CLASS_NAMES_EN, "en", true_class=3)
     assert df["role_key"].tolist()[:4] == ["other", "pred", "other", "true"]
     assert df["class"][1] == "trouser"
-    assert probability_frame(probs, "zh", true_class=1)["role_key"][1] == "both"
-    spec = str(probability_chart(probs, "zh", true_class=3).to_dict())
+    assert probability_frame(probs, ZH, "zh", true_class=1)["role_key"][1] == "both"
+    spec = str(probability_chart(probs, ZH, "zh", true_class=3).to_dict())
     assert "概率" in spec and "真实标签" in spec and "probability" not in spec.replace("'probability", "")
 
 
 def test_templates_frame_puts_each_weight_at_its_pixel():
     W = torch.randn(784, 10, generator=torch.Generator().manual_seed(0))
-    df = templates_frame(W.numpy(), "en")
+    df = templates_frame(W.numpy(), CLASS_NAMES_EN)
     assert len(df) == 7840
     for cls, name, r, c in [(0, "t-shirt", 0, 0), (1, "trouser", 5, 17), (9, "ankle boot", 27, 3)]:
         row = df[(df["class"] == name) & (df.row == r) & (df.col == c)]
         assert row["weight"].item() == pytest.approx(float(W[r * 28 + c, cls]), abs=1e-4)
     with alt.data_transformers.disable_max_rows():                    # 7,840 cells > 5,000
-        spec = templates_chart(W.numpy(), "zh").to_dict()
+        spec = templates_chart(W.numpy(), ZH, "zh").to_dict()
     assert "权重" in str(spec) and spec["columns"] == 5
 
 

@@ -1,12 +1,10 @@
 """The Train page through AppTest: controls, a real run, links, divergence."""
-import os
 
 import pytest
 
 from apptest_helpers import fixed_notes, has_chinese, open_app, texts
 
-needs_data = pytest.mark.skipif(not os.environ.get("FASHION_MNIST_ROOT"),
-                                reason="FASHION_MNIST_ROOT is not set")
+needs_data = pytest.mark.usefixtures("real_data")  # fails, not skips, under REQUIRE_DATA=1
 
 
 def test_renders_with_the_books_defaults():

@@ -5,7 +5,7 @@
 - `empty_server`: the app on an empty data folder, to see the missing-data message.
 - `browser` / `new_page`: Debian's Chromium driven by Playwright. When either is
   missing the tests are skipped with the reason, unless REQUIRE_BROWSER=1
-  (CI sets it): then they fail.
+  (CI sets it): then they fail (tests/conftest.py: require).
 
 Both servers listen on 127.0.0.1 on a free port chosen at run time and are
 stopped at the end of the session. Their logs go to artifacts/e2e-*.log, the
@@ -19,6 +19,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import require
 
 from scripts.local_server import CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy
 
@@ -90,9 +91,7 @@ def browser():
     if reason is None and path is None:
         reason = "Chromium was not found (apt-get install chromium, or set CHROMIUM=/path)"
     if reason:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-        pytest.skip(reason)
+        require("browser", reason)
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield chromium
@@ -103,7 +102,7 @@ def browser():
 def live_server(browser):
     """The app on the real data; skipped when FASHION_MNIST_ROOT is unset."""
     if not os.environ.get("FASHION_MNIST_ROOT"):
-        pytest.skip("FASHION_MNIST_ROOT is not set")
+        require("data", "FASHION_MNIST_ROOT is not set")
     server = _server("data", dict(os.environ))
     yield server
     server.stop()
