@@ -98,7 +98,8 @@ def reject(pred, C, c_reject):
     coverage, accuracy = reject_option(pred.probs, pred.y, threshold)
     c1, c2, c3 = st.columns(3)
     c1.metric(ui.tr("decisions.reject.coverage"), f"{coverage:.1%}")
-    c2.metric(ui.tr("decisions.reject.accuracy"), "—" if accuracy != accuracy else f"{accuracy:.4f}")
+    c2.metric(ui.tr("decisions.reject.accuracy"),
+              "—" if accuracy != accuracy else f"{accuracy:.4f}")
     c3.metric(ui.tr("decisions.reject.referred"), f"{round((1 - coverage) * len(pred.y)):,}")
     if accuracy != accuracy:
         st.warning(ui.tr("decisions.reject.nothing"))

@@ -60,7 +60,8 @@ def show(result: dict) -> None:
                      log_q=ui.tr("many_classes.on" if cfg.log_q else "many_classes.off")))
     cap = cfg.max_bytes / 2**20
     for status in ("too_big", "over_time"):
-        items = [f"{method_name(r['method'])} K = {r['K']:,}" for r in rows if r["status"] == status]
+        items = [f"{method_name(r['method'])} K = {r['K']:,}"
+                 for r in rows if r["status"] == status]
         if items:
             st.warning(ui.tr(f"many_classes.{status}", cap=cap, items=", ".join(items)))
     st.altair_chart(costs_chart(rows, ui.lang(), cap_mb=cap), width="content")
@@ -73,7 +74,8 @@ def show(result: dict) -> None:
     if table["peak_mb"].notna().any():
         columns.insert(4, "peak_mb")
     st.dataframe(table[columns], hide_index=True, height=35 * (len(table) + 1) + 3, column_config={
-        "method": ui.tr("many_classes.col.method"), "K": st.column_config.NumberColumn("K", format="localized"),
+        "method": ui.tr("many_classes.col.method"),
+        "K": st.column_config.NumberColumn("K", format="localized"),
         "ms": st.column_config.NumberColumn(ui.tr("many_classes.col.ms"), format="%.3f"),
         "mb": st.column_config.NumberColumn(ui.tr("many_classes.col.mb"), format="%.1f"),
         "peak_mb": st.column_config.NumberColumn(ui.tr("many_classes.col.peak_mb"), format="%.1f"),

@@ -152,7 +152,7 @@ def reject_curve(probs, y, thresholds) -> pd.DataFrame:
 # ---- refer to a doctor as one more answer, with a price ------------------------
 
 def with_refer(C, c_reject: float):
-    """(q, q + 1): C plus a last column, "refer to a doctor", that costs c_reject for every truth."""
+    """(q, q + 1): C plus a last column, "refer to a doctor", costing c_reject for every truth."""
     if not (math.isfinite(c_reject) and c_reject >= 0):
         raise ValueError("c_reject must be a finite number >= 0")
     refer = torch.full((C.shape[0], 1), float(c_reject), dtype=torch.float64)

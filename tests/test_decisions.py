@@ -169,7 +169,7 @@ def test_refer_with_0_1_costs_is_chows_threshold_rule(c):
     C = preset_costs("equal")
     mine = min_cost_with_reject(probs, C, c)
     assert torch.equal(mine, brute_min_cost_with_refer(probs, C, c))
-    assert torch.equal(mine, threshold_answers(probs, 1 - c))       # Chow: answer iff max p >= 1 - c
+    assert torch.equal(mine, threshold_answers(probs, 1 - c))   # Chow: answer iff max p >= 1 - c
     referred = int((mine == 10).sum())
     assert 0 < referred < 3000                                        # both branches are tested
 
@@ -223,7 +223,8 @@ def test_reliability_bins_match_a_loop():
         assert row.count == len(members)
         if members:
             assert row.confidence == pytest.approx(float(top[members].mean()))
-            assert row.accuracy == pytest.approx(float((y_hat[members] == y[members]).double().mean()))
+            right = (y_hat[members] == y[members]).double().mean()
+            assert row.accuracy == pytest.approx(float(right))
 
 
 def calibrated_sample(n, sharpen=1.0, seed=0):
@@ -252,7 +253,8 @@ def test_a_perfectly_calibrated_model_has_ece_near_zero_and_a_sharpened_one_does
 
 
 def test_ece_of_nothing_is_nan():
-    assert math.isnan(expected_calibration_error(torch.zeros(0, 10), torch.zeros(0, dtype=torch.long)))
+    nothing = torch.zeros(0, 10), torch.zeros(0, dtype=torch.long)
+    assert math.isnan(expected_calibration_error(*nothing))
 
 
 def test_reliability_chart_is_translated_and_leaves_out_empty_bins():

@@ -160,10 +160,12 @@ def test_tree_probabilities_sum_to_one_and_paths_are_short(K):
     assert nodes.shape == signs.shape == (K, math.ceil(math.log2(K)))
     depth = (signs != 0).sum(dim=1)
     assert depth.max() - depth.min() <= 1 and depth.max() == math.ceil(math.log2(K))  # balanced
-    assert nodes.max() < K - 1 and len({tuple(r) for r in torch.cat([nodes, signs.long()], 1).tolist()}) == K
+    steps = torch.cat([nodes, signs.long()], dim=1).tolist()
+    assert nodes.max() < K - 1 and len({tuple(r) for r in steps}) == K   # K different paths
     log_p = tree_log_probs(X, Wt, bt, paths)
     assert log_p.shape == (len(X), K)
-    torch.testing.assert_close(torch.logsumexp(log_p, dim=1), torch.zeros(len(X)), atol=1e-5, rtol=0)
+    torch.testing.assert_close(torch.logsumexp(log_p, dim=1), torch.zeros(len(X)),
+                               atol=1e-5, rtol=0)
 
 
 @pytest.mark.parametrize("K", [2, 5, 13])
@@ -211,7 +213,8 @@ def test_costs_grow_linearly_for_full_and_slowly_for_the_others():
     assert work("full", n, d, 10**5) / work("full", n, d, 10**4) == 10
     assert work("hierarchical", n, d, 10**5) < work("full", n, d, 10**5) / 20
     assert work("sampled", n, d, 10**5, 256) < work("full", n, d, 10**5) / 20
-    assert work("tree", n, d, 10**5) < min(work(m, n, d, 10**5) for m in ("sampled", "hierarchical"))
+    others = min(work(m, n, d, 10**5) for m in ("sampled", "hierarchical"))
+    assert work("tree", n, d, 10**5) < others
     assert work("tree", n, d, 2**10) == n * d * 10 + d * 2**10    # 10 decisions per example
     assert bytes_needed("tree", n, d, 10**5) < bytes_needed("full", n, d, 10**5)
     # the full loss at K = 100k, d = 256: W and its gradient alone are 2 * 256 * 1e5 * 4 bytes

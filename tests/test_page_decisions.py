@@ -141,7 +141,8 @@ def test_refer_as_a_costed_answer_follows_chows_rule(run, pred):
 def test_calibration_section_shows_the_ece_of_the_run(run, pred):
     at = open_page(runs=[run])
     assert at.select_slider(key="decisions.bins").value == 15
-    assert metric(at, "Expected calibration error") == f"{expected_calibration_error(pred.probs, pred.y):.4f}"
+    ece = expected_calibration_error(pred.probs, pred.y)
+    assert metric(at, "Expected calibration error") == f"{ece:.4f}"
     assert "reliability diagram" in texts(at)
     assert any(word in texts(at) for word in ("overconfident", "underconfident", "agree to within"))
     at.select_slider(key="decisions.bins").set_value(5).run()

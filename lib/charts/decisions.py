@@ -81,8 +81,8 @@ def reliability_chart(table: pd.DataFrame, lang: str = "en", width: int = 640) -
         y=alt.Y("accuracy:Q", title=t("decisions.chart.bin_acc", lang),
                 scale=alt.Scale(domain=[0, 1])), y2=alt.datum(0))
     gap = base.mark_rect(color="#d9480f", opacity=0.35).encode(y="accuracy:Q", y2="confidence:Q")
-    counts = alt.Chart(used).transform_calculate(middle="(datum.lower + datum.upper) / 2").mark_text(
-        dy=-6, fontSize=10, color="#495057").encode(
+    middle = alt.Chart(used).transform_calculate(middle="(datum.lower + datum.upper) / 2")
+    counts = middle.mark_text(dy=-6, fontSize=10, color="#495057").encode(
         x="middle:Q", y="accuracy:Q", text=alt.Text("count:Q", format=","), tooltip=tooltip)
     ideal = pd.DataFrame({"lower": [0.0, 1.0], "accuracy": [0.0, 1.0],
                           "label": [t("decisions.chart.ideal", lang)] * 2})

@@ -43,7 +43,8 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
     return alt.layer(*layers).properties(height=300)
 
 
-def costs_chart(rows, lang: str = "en", cap_mb: float | None = None, width: int = 380) -> alt.HConcatChart:
+def costs_chart(rows, lang: str = "en", cap_mb: float | None = None,
+                width: int = 380) -> alt.HConcatChart:
     """Time and memory side by side, one legend for both."""
     return alt.hconcat(cost_chart(rows, "ms", lang).properties(width=width),
                        cost_chart(rows, "mb", lang, cap_mb).properties(width=width)
