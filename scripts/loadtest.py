@@ -34,7 +34,7 @@ p95 / max seconds from click to the final message, sessions that saw "you are
 number N in the queue", the servers' memory (the peak resident size of each
 server process, from its resource usage when it exits, and the peak of their
 summed resident size sampled 4 times a second), and CPU seconds of the servers,
-the client side and everything else during the training phase (psutil). Every
+the client side, nginx and everything else during the training phase (psutil). Every
 wait is bounded (--timeout per step, --deadline in all); the exit code is 0 only
 when every session completed.
 """
@@ -371,9 +371,12 @@ async def drive(args, server_pids: list[int], other_pids: list[int]) -> dict:
         def client_pids():  # this script, Chromium and its driver; not the servers, not nginx
             return tree([os.getpid()], exclude=set(other_pids))
 
+        proxy_pids = [pid for pid in other_pids if pid not in server_pids]  # nginx
+
         def snapshot():
             return (time.perf_counter(), cpu_seconds(tree(server_pids)),
-                    cpu_seconds(client_pids()), machine_cpu_seconds())
+                    cpu_seconds(client_pids()), cpu_seconds(tree(proxy_pids)),
+                    machine_cpu_seconds())
 
         before = snapshot()
         go.set()
@@ -382,10 +385,10 @@ async def drive(args, server_pids: list[int], other_pids: list[int]) -> dict:
         for s in students:
             with contextlib.suppress(Exception):  # closing a broken session is not a result
                 await s.close()
-    wall, server, client, machine = (a - b for a, b in zip(after, before, strict=True))
+    wall, server, client, proxy, machine = (a - b for a, b in zip(after, before, strict=True))
     return {"results": sorted(results, key=lambda r: r["session"]), "open_phase_s": open_phase,
             "train_phase_s": wall, "server_cpu_s": server, "client_cpu_s": client,
-            "machine_cpu_s": machine}
+            "proxy_cpu_s": proxy, "machine_cpu_s": machine}
 
 
 # ---- report ---------------------------------------------------------------------
@@ -419,7 +422,8 @@ def summarize(run: dict, args, memory: dict, spread: dict | None) -> dict:
         "queued_sessions": sum(1 for r in ok if r.get("queue")),
         "max_queue_position": max((r.get("queue") or 0 for r in ok), default=0),
         "train_phase_s": run["train_phase_s"], "server_cpu_s": run["server_cpu_s"],
-        "client_cpu_s": run["client_cpu_s"], "machine_cpu_s": run["machine_cpu_s"],
+        "client_cpu_s": run["client_cpu_s"], "proxy_cpu_s": run["proxy_cpu_s"],
+        "machine_cpu_s": run["machine_cpu_s"],
         "load_average": [round(x, 2) for x in psutil.getloadavg()], **memory,
         "sessions_per_replica": spread, "errors": errors,
     }
@@ -431,7 +435,8 @@ def fmt(v, unit=""):
 
 def print_report(s: dict) -> None:
     cores, phase = psutil.cpu_count() or 1, s["train_phase_s"] or 1
-    others = max(s["machine_cpu_s"] - s["server_cpu_s"] - s["client_cpu_s"], 0.0)
+    ours = s["server_cpu_s"] + s["client_cpu_s"] + s["proxy_cpu_s"]
+    others = max(s["machine_cpu_s"] - ours, 0.0)
     share = lambda cpu: f"{100 * cpu / phase / cores:.0f}%"  # noqa: E731
     print(f"{s['client']} clients, {s['sessions']} sessions: completed {s['completed']}, "
           f"failed {s['failed']}  (replicas {fmt(s['replicas'])}, TLS {s['tls']}, "
@@ -445,7 +450,8 @@ def print_report(s: dict) -> None:
           f"worst position {s['max_queue_position']}")
     print(f"training phase {fmt(s['train_phase_s'], ' s')}, CPU of the {cores} cores: server "
           f"{fmt(s['server_cpu_s'], ' s')} ({share(s['server_cpu_s'])}), client side "
-          f"{fmt(s['client_cpu_s'], ' s')} ({share(s['client_cpu_s'])}), everything else "
+          f"{fmt(s['client_cpu_s'], ' s')} ({share(s['client_cpu_s'])}), nginx "
+          f"{fmt(s['proxy_cpu_s'], ' s')} ({share(s['proxy_cpu_s'])}), everything else "
           f"{fmt(others, ' s')} ({share(others)}); load average "
           f"{' '.join(map(str, s['load_average']))}")
     if s.get("server_peak_mb") is not None:
