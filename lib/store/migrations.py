@@ -1,0 +1,129 @@
+"""Schema versions and the steps between them, applied when a Store opens a database.
+
+Each step brings a database from version n - 1 to version n, in the same
+transaction as the row that records it in `schema_version`. A step only adds
+(tables, columns, indexes) or moves data: it never drops what students made.
+The table definitions inside a step are frozen copies, as they were in that
+version: lib/store/schema.py describes the newest version and may change,
+these may not.
+
+    version 1   runs, progress, schema_version
+    version 2   classes, class_members; runs.class_code and runs.on_board
+
+To change the schema: add `step_3` below, append it to STEPS, update
+lib/store/schema.py and SCHEMA_VERSION, and add a test that upgrades a
+version-2 database holding rows (tests/test_store.py has one for 1 -> 2).
+
+Two servers starting at once on a fresh database do not race: SQLite's
+BEGIN IMMEDIATE and PostgreSQL's transaction-level advisory lock let one of
+them upgrade while the other waits, then finds the version current.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lib.store.errors import StoreError
+from lib.store.schema import SCHEMA_VERSION
+from lib.store.values import utc_now
+
+LOCK_KEY = 0x50F7_3A11   # pg_advisory_xact_lock key for schema upgrades
+
+
+def step_1(conn: sa.Connection) -> None:
+    """The first schema: runs, lesson progress, and the version table."""
+    m = sa.MetaData()
+    sa.Table(
+        "schema_version", m,
+        sa.Column("version", sa.Integer, primary_key=True),
+        sa.Column("applied", sa.DateTime, nullable=False),
+    )
+    sa.Table(
+        "runs", m,
+        sa.Column("id", sa.String(32), primary_key=True),
+        sa.Column("owner", sa.String(64), nullable=False),
+        sa.Column("number", sa.Integer, nullable=False),
+        sa.Column("created", sa.DateTime, nullable=False),
+        sa.Column("saved", sa.DateTime, nullable=False),
+        sa.Column("settings", sa.JSON, nullable=False),
+        sa.Column("framework", sa.String(32), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("breakdown", sa.JSON, nullable=True),
+        sa.Column("device", sa.String(120), nullable=False),
+        sa.Column("history", sa.JSON, nullable=False),
+        sa.Column("seconds", sa.Float, nullable=False),
+        sa.Column("epochs_run", sa.Integer, nullable=False),
+        sa.Column("test_acc", sa.Float, nullable=True),
+        sa.Column("w", sa.LargeBinary, nullable=True),
+        sa.Column("w_shape", sa.String(32), nullable=True),
+        sa.Column("b", sa.LargeBinary, nullable=True),
+        sa.Column("b_shape", sa.String(32), nullable=True),
+        sa.Index("runs_owner", "owner", "created"),
+        sa.Index("runs_created", "created"),
+    )
+    sa.Table(
+        "progress", m,
+        sa.Column("owner", sa.String(64), primary_key=True),
+        sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("updated", sa.DateTime, nullable=False),
+    )
+    m.create_all(conn)
+
+
+def step_2(conn: sa.Connection) -> None:
+    """Classes: the class tables, and which class (if any) each run was posted to."""
+    m = sa.MetaData()
+    classes = sa.Table(
+        "classes", m,
+        sa.Column("code", sa.String(6), primary_key=True),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("teacher", sa.String(64), nullable=False),
+        sa.Column("created", sa.DateTime, nullable=False),
+        sa.Column("closed", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("hide_names", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Index("classes_created", "created"),
+    )
+    members = sa.Table(
+        "class_members", m,
+        sa.Column("code", sa.String(6), sa.ForeignKey("classes.code", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("owner", sa.String(64), primary_key=True),
+        sa.Column("display_name", sa.String(200), nullable=False),
+        sa.Column("joined", sa.DateTime, nullable=False),
+        sa.Column("left_at", sa.DateTime, nullable=True),
+        sa.Index("class_members_owner", "owner", "joined"),
+    )
+    m.create_all(conn, tables=[classes, members])
+    # existing runs belong to no class and, once posted, show on the board
+    conn.execute(sa.text("ALTER TABLE runs ADD COLUMN class_code VARCHAR(6)"))
+    conn.execute(sa.text("ALTER TABLE runs ADD COLUMN on_board BOOLEAN NOT NULL DEFAULT TRUE"))
+    conn.execute(sa.text("CREATE INDEX runs_class ON runs (class_code)"))
+
+
+STEPS = {1: step_1, 2: step_2}   # version -> the step that reaches it from version - 1
+
+
+def version_of(conn: sa.Connection) -> int:
+    """The schema version of the database behind `conn` (0: empty)."""
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(sa.text("SELECT MAX(version) FROM schema_version")).scalar() or 0
+
+
+def upgrade(engine: sa.Engine, target: int = SCHEMA_VERSION) -> tuple[int, int]:
+    """Bring the database up to `target`, in one transaction; (version before, after)."""
+    if sorted(STEPS) != list(range(1, SCHEMA_VERSION + 1)) or not 0 <= target <= SCHEMA_VERSION:
+        raise StoreError(f"no upgrade path to schema version {target}")
+    with engine.connect() as conn:
+        conn.execution_options(write=True)            # SQLite: BEGIN IMMEDIATE (see db.py)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+            before = version_of(conn)
+            if before > SCHEMA_VERSION:
+                raise StoreError(f"the database has schema version {before}, newer than this "
+                                 f"release knows ({SCHEMA_VERSION}): upgrade the app")
+            for version in range(before + 1, target + 1):
+                STEPS[version](conn)
+                conn.execute(sa.text("INSERT INTO schema_version (version, applied) "
+                                     "VALUES (:v, :t)"), {"v": version, "t": utc_now()})
+    return before, max(before, target)

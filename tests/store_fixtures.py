@@ -1,0 +1,119 @@
+"""A throw-away PostgreSQL server for the store tests, and fresh databases on it.
+
+    cluster = PgCluster.start()          # initdb in a temporary folder, a free port
+    url = cluster.new_database()         # postgresql+psycopg://postgres@127.0.0.1:PORT/t_...
+    cluster.stop(); cluster.restart()    # the database going down and coming back
+    cluster.destroy()
+
+The server binaries come from Debian's `postgresql` package
+(/usr/lib/postgresql/<version>/bin). initdb refuses to run as root, so as root
+the server runs as the `postgres` user. It listens on 127.0.0.1 only, with
+trust authentication: it lives for one test session and holds test data only.
+"""
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+
+def pg_bin() -> Path | None:
+    """The folder holding initdb and pg_ctl, newest version first (None: not installed)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda p: int(Path(p).parts[-3]), reverse=True)
+    if found:
+        return Path(found[0]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PgCluster:
+    """A PostgreSQL server in a temporary folder; see the module docstring."""
+
+    def __init__(self, folder: Path, port: int, user: str | None):
+        self.folder, self.port, self.user = folder, port, user
+        self.data = folder / "data"
+        self.admin_url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+    @classmethod
+    def start(cls) -> PgCluster:
+        """initdb and start; RuntimeError saying why when that is not possible here."""
+        bindir = pg_bin()
+        if bindir is None:
+            raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
+        user = None
+        if os.geteuid() == 0:
+            try:
+                pwd.getpwnam("postgres")
+            except KeyError:
+                raise RuntimeError("running as root and there is no postgres user") from None
+            user = "postgres"
+        folder = Path(tempfile.mkdtemp(prefix="softmax-pg-"))
+        if user:
+            shutil.chown(folder, user)
+        cluster = cls(folder, free_port(), user)
+        cluster.bindir = bindir
+        cluster._run("initdb", "-D", str(cluster.data), "-U", "postgres", "--auth=trust",
+                     "--encoding=UTF8", "--no-sync")
+        cluster.restart()
+        return cluster
+
+    def _run(self, tool: str, *args: str) -> None:
+        command = [str(self.bindir / tool), *args]
+        if self.user:
+            command = ["runuser", "-u", self.user, "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.folder)
+        if done.returncode != 0:
+            raise RuntimeError(f"{tool} failed: {done.stderr.strip() or done.stdout.strip()}")
+
+    def restart(self) -> None:
+        """Start the server (again) on the same port and data."""
+        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 "
+                   f"-c unix_socket_directories='{self.folder}' -c fsync=off "
+                   "-c max_connections=200")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"),
+                  "-o", options, "-w", "start")
+
+    def stop(self) -> None:
+        """Stop the server now (connections are cut, as in a crash or a restart)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def new_database(self) -> str:
+        """A fresh, empty database on this server; its URL."""
+        name = "t_" + uuid.uuid4().hex[:12]
+        engine = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def destroy(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def new_database_at(url: str) -> str:
+    """A fresh database on the server behind `url` (a role allowed to CREATE DATABASE)."""
+    parsed = sa.make_url(url)
+    name = "t_" + uuid.uuid4().hex[:12]
+    engine = sa.create_engine(parsed, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
