@@ -19,7 +19,8 @@ class PageSpec(NamedTuple):
 
 
 SECTIONS = {  # section title key -> its pages, in menu order
-    "nav.section.train": (PageSpec("train", "show_chart", ""),),
+    "nav.section.train": (PageSpec("train", "show_chart", ""),
+                          PageSpec("class_board", "groups", "class")),
     "nav.section.math": (PageSpec("overflow", "local_fire_department", "overflow"),
                          PageSpec("cross_entropy", "functions", "cross_entropy")),
     "nav.section.results": (PageSpec("per_class", "grid_view", "per_class"),
