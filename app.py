@@ -22,6 +22,7 @@ from lessons import DEFAULT_PAGE, SECTIONS, PageSpec  # noqa: E402
 
 st.set_page_config(page_title="Softmax Explorer", page_icon="🧮", layout="wide")
 ui.server()  # once per process: torch threads, device, the training queue
+ui.identity()  # who this browser is (its cookie), before any run is read
 ui.settle_interrupted_runs()
 
 
@@ -39,5 +40,10 @@ with st.sidebar:
     st.markdown(ui.tr("sidebar.device", device=ui.device_name()))
     running, waiting = ui.server().slots.load()
     st.caption(ui.tr("sidebar.load", running=running, waiting=waiting))
+    ui.class_badge()
+    ui.identity_panel()
+    ui.storage_notice()
+    ui.write_identity_cookie()
 ui.release_elsewhere(current.url_path or DEFAULT_PAGE)  # a queue place kept elsewhere
+ui.class_join_prompt()  # ?class=CODE: join that class first
 current.run()

@@ -1,7 +1,8 @@
 """The few Streamlit helpers every page shares.
 
 Language, the show-code expander, the server's resources (device, data set,
-training queue), the student's runs, and training with a place in the queue.
+training queue, run store), who the student is, the student's runs, joining a
+class, and training with a place in the queue.
 """
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import inspect
 import math
 import os
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import streamlit as st
 import torch
@@ -23,10 +24,14 @@ from lib.i18n import LANGS, class_names, normalize_lang, t
 from lib.metrics import predict_test_set
 from lib.runs import Run
 from lib.slots import AlreadyQueued, QueueFull, TrainingSlots, usable_cpus
+from lib.store import ClassError, SafeStore, Store, StoreError, new_token
+from lib.store.values import check_token, class_code
 from lib.text import plain
 from lib.train import train
 
 LANG_NAMES = {"en": "English", "zh": "中文"}
+COOKIE = "softmax_student"          # this browser's identity (see identity())
+COOKIE_DAYS = 400                    # browsers cap cookie lifetimes near 400 days
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "")
 
 
@@ -167,11 +172,165 @@ def show_plain(value, limit: int = 40) -> None:
     st.code(plain(value, limit), language=None)
 
 
-# ---- who is training -----------------------------------------------------------
+# ---- who is who: a random identity per browser, in a cookie ----------------------
+
+@st.cache_resource(show_spinner=False)
+def store() -> SafeStore:
+    """The run store of this process (SOFTMAX_DB_URL; SQLite under state/ by default).
+
+    SafeStore keeps the app working when the database is down: runs wait in
+    memory and are saved once it is back.
+    """
+    return SafeStore(lambda: Store())
+
+
+def _valid(token) -> bool:
+    try:
+        check_token(token)
+    except StoreError:
+        return False
+    return True
+
+
+def identity() -> str:
+    """This browser's secret identity: a personal link's, else its cookie's, else a new one.
+
+    The secret lives in a first-party cookie that the app writes with a few
+    lines of its own JavaScript (Streamlit reads cookies but cannot set them);
+    the database keeps only its SHA-256. A personal link (?me=...) moves a
+    student's runs to another browser: its secret is adopted and taken out of
+    the URL at once, so a shared address never carries it.
+    """
+    token = st.session_state.get("identity")
+    linked = st.query_params.get("me")
+    if linked is not None:
+        del st.query_params["me"]
+        if _valid(linked) and linked != token:
+            st.session_state.pop("runs", None)       # load the linked student's runs
+            st.session_state["identity"] = token = linked
+            st.session_state["identity.adopted"] = True
+    if token is None:
+        cookie = st.context.cookies.get(COOKIE) if st.context.cookies else None
+        token = cookie if _valid(cookie) else new_token()
+        st.session_state["identity"] = token
+    return token
+
+
+def write_identity_cookie() -> None:
+    """Keep this browser's cookie equal to the session's identity (app.py, every run)."""
+    token = identity()
+    if (st.context.cookies.get(COOKIE) if st.context.cookies else None) == token:
+        return
+    # The token is [A-Za-z0-9_-] only (checked), so it can sit in the script as is.
+    st.html(f"""<script>
+      document.cookie = "{COOKIE}={check_token(token)}; Max-Age={COOKIE_DAYS * 86400}; "
+        + "Path=/; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
+    </script>""", unsafe_allow_javascript=True, width="content")
+
 
 def student_id() -> str:
-    """The student this session belongs to (one per browser session for now)."""
-    return st.session_state.setdefault("student_id", uuid.uuid4().hex)
+    """Who holds a place in the training queue: the browser's identity (so one per student)."""
+    return identity()
+
+
+def personal_link() -> str:
+    """The address that opens this student's runs in another browser (keep it private)."""
+    parts = urlsplit(st.context.url or "")
+    base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return f"{base}/?me={identity()}"
+
+
+def _adopt_pasted_code() -> None:
+    code = (st.session_state.get("me.paste") or "").strip()
+    st.session_state["me.paste"] = ""
+    if _valid(code):
+        st.session_state["identity"] = code
+        st.session_state.pop("runs", None)
+        st.session_state["identity.adopted"] = True
+    elif code:
+        st.session_state["me.bad_code"] = True
+
+
+def identity_panel() -> None:
+    """Sidebar: the personal link and code (on request), pasting a code, deleting all runs."""
+    if st.session_state.pop("identity.adopted", False):
+        st.success(tr("me.adopted", n=len(runs())))
+    with st.expander(tr("me.header"), icon=":material/devices:"):
+        st.caption(tr("me.explain"))
+        if st.toggle(tr("me.show"), key="me.show"):
+            st.code(personal_link(), language=None, wrap_lines=True)
+            st.caption(tr("me.private"))
+        st.text_input(tr("me.paste"), key="me.paste", type="password", on_change=_adopt_pasted_code)
+        if st.session_state.pop("me.bad_code", False):
+            st.error(tr("me.bad_code"))
+        if runs():
+            sure = st.checkbox(tr("me.delete_all.confirm", n=len(runs())), key="me.delete_all.sure")
+            if st.button(tr("me.delete_all"), key="me.delete_all", disabled=not sure,
+                         icon=":material/delete_forever:") and delete_all_runs():
+                st.rerun()
+
+
+def class_badge() -> None:
+    """Sidebar: the class this student posts runs to."""
+    member = class_membership()
+    if member:
+        st.caption(tr("class.member", code=member[0]))
+        show_plain(member[1])
+
+
+def storage_notice() -> None:
+    """Retry saving what waits in memory; say so while the database is unreachable."""
+    if not store().flush():
+        st.warning(tr("store.down"), icon=":material/cloud_off:")
+
+
+# ---- a class: joining from a link --------------------------------------------------
+
+def class_membership() -> tuple[str, str] | None:
+    """(class code, display name) of the class this student last joined, if any."""
+    return store().membership(identity())
+
+
+def class_join_prompt() -> None:
+    """When the URL says ?class=CODE, ask for a display name and join that class."""
+    raw = st.query_params.get("class")
+    if raw is None:
+        return
+    try:
+        code = class_code(raw)
+        info = store().class_info(code)
+        if info is None:
+            raise ClassError("unknown")
+    except ClassError as err:
+        st.error(tr(f"class.join.{err.reason}"))
+        show_plain(raw)
+        if st.button(tr("class.join.dismiss"), key="class.join.dismiss"):
+            del st.query_params["class"]
+            st.rerun()
+        return
+    member = class_membership()
+    if member and member[0] == code:
+        del st.query_params["class"]
+        return
+    with st.form("class.join"):
+        st.markdown(tr("class.join.header", code=code))
+        if info.title:
+            show_plain(info.title, 80)
+        name = st.text_input(tr("class.join.name"), max_chars=40, key="class.join.name",
+                             help=tr("class.join.name_help"))
+        joined = st.form_submit_button(tr("class.join.button"), type="primary")
+    if joined:
+        try:
+            shown = store().join_class(code, identity(), name)
+        except ClassError as err:
+            st.error(tr(f"class.join.{err.reason}"))
+            return
+        except StoreError:
+            st.error(tr("store.down"))
+            return
+        del st.query_params["class"]
+        st.session_state["class.joined"] = shown
+        st.rerun()
 
 
 def session_active() -> bool:
@@ -188,7 +347,16 @@ def session_active() -> bool:
 # ---- the student's runs -----------------------------------------------------
 
 def runs() -> list[Run]:
-    return st.session_state.setdefault("runs", [])
+    """The student's runs, oldest first: loaded from the store once per session."""
+    if "runs" not in st.session_state:
+        st.session_state["runs"] = store().runs(identity())
+    return st.session_state["runs"]
+
+
+def save(run: Run) -> None:
+    """Keep a run in the store (and post it to the student's class); never on the hot path."""
+    member = class_membership()
+    store().save_run(identity(), run, class_code=member[0] if member else None)
 
 
 def settle_interrupted_runs() -> None:
@@ -196,6 +364,29 @@ def settle_interrupted_runs() -> None:
     for run in runs():
         if run.status == "running":
             run.status = "stopped"
+            if run.trained:
+                save(run)
+
+
+def delete_run(run: Run) -> bool:
+    """Delete one of the student's runs, here and in the store; False (and a message) if not."""
+    try:
+        store().delete_run(identity(), run.id)
+    except StoreError:
+        st.error(tr("store.down"))
+        return False
+    runs().remove(run)
+    return True
+
+
+def delete_all_runs() -> bool:
+    try:
+        store().delete_runs(identity())
+    except StoreError:
+        st.error(tr("store.down"))
+        return False
+    runs().clear()
+    return True
 
 
 def trained_runs() -> list[Run]:
@@ -246,8 +437,11 @@ def pending_config(page: str) -> TrainConfig | None:
 
 
 @contextmanager
-def training_slot(wait_box, page: str, cfg: TrainConfig):
+def training_slot(wait_box, page: str, request, queue_key: str = "train.queue"):
     """Wait for a server slot, showing the place; always give the slot back.
+
+    `request` is what the page needs to resume the work after a click
+    (pending_config returns it): a TrainConfig, a measurement's config.
 
     A click while waiting keeps the place (the page resumes it on its next
     script run, see pending_config); Stop, a page switch or a closed tab give it
@@ -260,7 +454,7 @@ def training_slot(wait_box, page: str, cfg: TrainConfig):
     else:
         cancel_pending()
         ticket = slots.join(student_id())
-    st.session_state["pending"] = {"page": page, "cfg": cfg, "ticket": ticket}
+    st.session_state["pending"] = {"page": page, "cfg": request, "ticket": ticket}
     keep, started = False, False
     try:
         while not slots.try_start(ticket):
@@ -268,7 +462,7 @@ def training_slot(wait_box, page: str, cfg: TrainConfig):
                 raise TabClosed
             # Redrawn on every pass on purpose: each st call is where a click or
             # Stop interrupts this loop.
-            wait_box.info(tr("train.queue", ahead=slots.ahead(ticket) + 1))
+            wait_box.info(tr(queue_key, ahead=slots.ahead(ticket) + 1))
             time.sleep(0.2)
         started = True
         st.session_state.pop("pending", None)
@@ -282,6 +476,25 @@ def training_slot(wait_box, page: str, cfg: TrainConfig):
             slots.leave(ticket)
             if st.session_state.get("pending", {}).get("ticket") == ticket:
                 st.session_state.pop("pending", None)
+
+
+def in_slot(work, wait_box, page: str, request, queue_key: str = "train.queue") -> bool:
+    """Run work() while holding a server slot; False (after saying why) when it could not.
+
+    Every caller that trains or measures goes through here, so no caller can
+    leak a place: training_slot gives it back whatever happens.
+    """
+    try:
+        with training_slot(wait_box, page, request, queue_key):
+            work()
+        return True
+    except QueueFull:
+        st.error(tr("train.queue_full"))
+    except AlreadyQueued:
+        st.warning(tr("train.queue_elsewhere"))
+    except TabClosed:
+        pass
+    return False
 
 
 def refused(cfg: TrainConfig) -> str | None:
@@ -306,27 +519,25 @@ def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> R
         return None
     run = Run(number=max((r.number for r in runs()), default=0) + 1, cfg=cfg,
               device=device_name())
+
+    def work():
+        runs().append(run)
+        for record in train(cfg, data):
+            run.add(record)
+            on_epoch(run)
+            if not session_active():
+                break                    # the tab is gone: keep what was trained
+
     try:
-        with training_slot(wait_box, page, cfg):
-            runs().append(run)
-            for record in train(cfg, data):
-                run.add(record)
-                on_epoch(run)
-                if not session_active():
-                    break                # the tab is gone: keep what was trained
-    except QueueFull:
-        st.error(tr("train.queue_full"))
-        return None
-    except AlreadyQueued:
-        st.warning(tr("train.queue_elsewhere"))
-        return None
-    except TabClosed:
-        return None
+        if not in_slot(work, wait_box, page, cfg):
+            return None
     finally:
         if run.status == "running":
             run.status = "stopped"
         if not run.trained and run in runs():
             runs().remove(run)           # no epoch finished: nothing to keep
+        elif run.trained:
+            save(run)                    # once, when the run ends or is interrupted
     return run
 
 

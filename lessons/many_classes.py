@@ -29,25 +29,23 @@ def method_name(method: str) -> str:
     return ui.tr(f"many_classes.method.{method}")
 
 
-def run_measurement(cfg: MeasureConfig) -> dict:
+def run_measurement(cfg: MeasureConfig) -> dict | None:
     """Wait for a server slot (shared with trainings), then measure every size."""
-    slots = ui.server()["slots"]
-    ticket, wait_box, bar = slots.enter(), st.empty(), st.progress(0.0)
+    wait_box, bar = st.empty(), st.progress(0.0)
     rows, start = [], time.perf_counter()
-    try:
-        while not slots.try_start(ticket):
-            wait_box.info(ui.tr("many_classes.queue", ahead=slots.ahead(ticket) + 1))
-            time.sleep(0.2)
-        wait_box.empty()
+
+    def work():
         for row in measure(cfg, ui.device()):
             rows.append(row)
             bar.progress(len(rows) / (len(cfg.ks) * len(METHODS)),
                          text=ui.tr("many_classes.progress", method=method_name(row["method"]),
                                     K=row["K"]))
+
+    try:
+        if not ui.in_slot(work, wait_box, "many_classes", cfg, "many_classes.queue"):
+            return None
     except RuntimeError as exc:     # e.g. out of memory on a GPU that other work also uses
         st.error(ui.tr("many_classes.failed", error=f"{type(exc).__name__}"))
-    finally:
-        slots.leave(ticket)
     bar.empty()
     return {"cfg": cfg, "rows": rows, "device": ui.device_name(),
             "seconds": time.perf_counter() - start}
@@ -101,8 +99,12 @@ st.markdown(ui.tr("many_classes.intro"))
 cfg = controls()
 st.caption(ui.tr("many_classes.budget", seconds=cfg.budget_s, mb=cfg.max_bytes / 2**20,
                  device=ui.device_name()))
-if st.button(ui.tr("many_classes.measure"), type="primary", key="many_classes.measure"):
-    st.session_state["many_classes.result"] = run_measurement(cfg)
+waiting = ui.pending_config("many_classes")   # a click interrupted the wait: keep the place
+if st.button(ui.tr("many_classes.measure"), type="primary", key="many_classes.measure") \
+        or waiting:
+    result = run_measurement(waiting or cfg)
+    if result is not None:
+        st.session_state["many_classes.result"] = result
 result = st.session_state.get("many_classes.result")
 if result is None:
     st.info(ui.tr("many_classes.press"))

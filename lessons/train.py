@@ -144,12 +144,26 @@ def runs_table(all_runs):
                                                  max_value=1.0, format="%.4f"))
     st.dataframe(rows, hide_index=True, column_config=columns)
     names = [r.name for r in all_runs]
-    chosen = st.multiselect(ui.tr("train.compare"), names, default=names[-3:], key="train.compare")
+    # keyed by the newest run: a new run resets the choice to the latest three
+    chosen = st.multiselect(ui.tr("train.compare"), names, default=names[-3:],
+                            key=f"train.compare.{all_runs[-1].id}")
     picked = [r for r in all_runs if r.name in chosen]
     if picked:
         st.altair_chart(compare_chart(long_frame(picked), ui.lang()))
     st.download_button(ui.tr("train.csv"), runs_csv(all_runs), "softmax_runs.csv",
                        "text/csv", key="train.csv")
+    delete_one(all_runs)
+
+
+def delete_one(all_runs):
+    """Delete a run, here and in the store (all runs: the sidebar's identity panel)."""
+    with st.expander(ui.tr("train.delete.header"), icon=":material/delete:"):
+        by_id = {r.id: r for r in reversed(all_runs)}
+        run_id = st.selectbox(ui.tr("train.delete.which"), list(by_id), key="train.delete.which",
+                              format_func=lambda i: by_id[i].name)
+        if st.button(ui.tr("train.delete.button"), key="train.delete.button") \
+                and ui.delete_run(by_id[run_id]):
+            st.rerun()
 
 
 st.title(ui.tr("train.title"))

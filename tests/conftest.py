@@ -8,10 +8,16 @@
   is a test that did not run.
 """
 import os
+import tempfile
 
 import pytest
 
 from lib.data import DataError, load_data
+
+# The app's run store during tests: a throw-away SQLite file, never state/ in the
+# repository (AppTest sessions and the e2e servers all write runs there).
+_STATE = tempfile.mkdtemp(prefix="softmax-tests-")
+os.environ.setdefault("SOFTMAX_DB_URL", f"sqlite:///{_STATE}/softmax.db")
 
 
 def require(kind: str, reason: str):

@@ -1,0 +1,145 @@
+"""Who is who without accounts, and runs that outlive the tab (AppTest, in-process).
+
+A browser's identity is a secret token in a cookie; AppTest cannot send
+cookies, so these tests hand a session its token through session_state, which
+is exactly where ui.identity() keeps what it read from the cookie.
+"""
+import pytest
+import torch
+
+import ui
+from apptest_helpers import open_app, texts
+from lib.i18n import t
+from lib.store import SafeStore, Store, new_token
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+
+def session(token=None, **kwargs):
+    """open_app, as the browser whose cookie holds `token` (None: a first visit)."""
+    from streamlit.testing.v1 import AppTest
+
+    from apptest_helpers import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if token:
+        at.session_state["identity"] = token
+    for key, value in kwargs.get("query", {}).items():
+        at.query_params[key] = value
+    at.run()
+    return at
+
+
+def train(at, epochs=1):
+    at.slider(key="train.w.epochs").set_value(epochs).run()
+    at.button(key="train.start").click().run()
+    assert not at.exception
+    return at.session_state["runs"][-1]
+
+
+def test_a_first_visit_gets_a_fresh_identity_of_its_own():
+    a, b = session(), session()
+    assert a.session_state["identity"] != b.session_state["identity"]
+    assert len(a.session_state["identity"]) >= 32
+
+
+def test_runs_come_back_in_a_new_session_of_the_same_browser():
+    token = new_token()
+    first = session(token)
+    run = train(first)
+    again = session(token)                      # a reload, a new tab, the next day
+    (back,) = again.session_state["runs"]
+    assert back.id == run.id and back.status == "done"
+    assert torch.equal(back.W, run.W) and torch.equal(back.b, run.b)
+    assert back.history == run.history
+    assert "Your runs" in texts(again)
+
+
+def test_another_browser_never_sees_them():
+    token = new_token()
+    train(session(token))
+    stranger = session(new_token())
+    assert stranger.session_state["runs"] == []
+    assert t("train.no_runs", "en") in texts(stranger)
+
+
+def test_a_personal_link_moves_the_runs_and_leaves_the_url():
+    token = new_token()
+    run = train(session(token))
+    other_device = session(query={"me": token})
+    assert other_device.session_state["identity"] == token
+    assert [r.id for r in other_device.session_state["runs"]] == [run.id]
+    assert "me" not in other_device.query_params        # never kept in a shareable URL
+
+
+@pytest.mark.parametrize("bad", ["", "short", "x" * 5000, "<script>", "a b c d" * 8,
+                                 "\u202e" * 40])
+def test_a_bad_personal_link_is_ignored(bad):
+    at = session(query={"me": bad})
+    assert not at.exception
+    assert at.session_state["identity"] != bad and "me" not in at.query_params
+
+
+def test_a_pasted_code_switches_identity():
+    token = new_token()
+    run = train(session(token))
+    at = session()
+    at.text_input(key="me.paste").input(token).run()
+    assert at.session_state["identity"] == token
+    assert [r.id for r in at.session_state["runs"]] == [run.id]
+    at.text_input(key="me.paste").input("not a code").run()
+    assert at.session_state["identity"] == token
+    assert any(t("me.bad_code", "en") == e.value for e in at.error)
+
+
+def test_delete_one_run_then_all():
+    token = new_token()
+    at = session(token)
+    first, second = train(at), train(at)
+    at.selectbox(key="train.delete.which").set_value(first.id).run()
+    at.button(key="train.delete.button").click().run()
+    assert [r.id for r in at.session_state["runs"]] == [second.id]
+    assert [r.id for r in session(token).session_state["runs"]] == [second.id]
+    at.checkbox(key="me.delete_all.sure").check().run()
+    at.button(key="me.delete_all").click().run()
+    assert at.session_state["runs"] == [] and session(token).session_state["runs"] == []
+
+
+def test_an_interrupted_run_is_saved_as_stopped():
+    token = new_token()
+    at = session(token)
+    run = train(at, epochs=2)
+    run.status = "running"                      # as a click or closed tab leaves it
+    at.run()                                    # the next script run settles it
+    assert run.status == "stopped"
+    (back,) = session(token).session_state["runs"]
+    assert back.status == "stopped" and back.epochs_run == 2
+
+
+def test_with_the_database_down_the_app_keeps_working_and_saves_later(monkeypatch, tmp_path):
+    """Down at start: runs stay in memory with a notice; back up: they are saved."""
+    path = tmp_path / "db" / "softmax.db"
+    url = f"sqlite:///{path}"
+    state = {"up": False}
+
+    def factory():
+        if not state["up"]:
+            raise OSError("database unreachable (test)")
+        return Store(url)
+
+    safe = SafeStore(factory, retry_seconds=0.0)
+    monkeypatch.setattr(ui, "store", lambda: safe)
+    token = new_token()
+    at = session(token)
+    assert not at.exception
+    down = t("store.down", "en")
+    assert any(down == w.value for w in at.warning)
+    run = train(at)                             # trains fine, kept in memory
+    assert run.trained and at.session_state["runs"] == [run]
+    path.parent.mkdir()
+    state["up"] = True
+    safe.flush(wait=True)
+    assert safe.available
+    at.run()
+    assert not any(down == w.value for w in at.warning)
+    assert [r.id for r in Store(url).runs(token)] == [run.id]
