@@ -85,7 +85,7 @@ def exp_curve(lo: float = 0.5, hi: float = 1000.0, n: int = 240) -> pd.DataFrame
     rows = []
     for name, dtype in DTYPES.items():
         values = torch.exp(torch.tensor(xs, dtype=dtype)).double()   # inf past the limit
-        for x, v in zip(xs, values.tolist()):
+        for x, v in zip(xs, values.tolist(), strict=True):
             rows.append({"dtype": name, "x": x,
                          "log10_exp": math.log10(v) if 0 < v < math.inf else None})
     return pd.DataFrame(rows)
@@ -186,7 +186,8 @@ def first_bad_gap(table: pd.DataFrame, column: str) -> float | None:
 def breaking_gaps(dtype: str, gap_max: float = 1000.0, step: float = 0.02) -> dict:
     """Where each loss and gradient first turns inf or NaN, to within `step`.
 
-    float32: {"loss_naive": 88.74, "loss_log0": 103.98, "grad_log0": 88.74, "loss_stable": None, ...}
+    float32: {"loss_naive": 88.74, "loss_log0": 103.98, "grad_log0": 88.74,
+              "loss_stable": None, ...}
     """
     table = loss_vs_gap(torch.arange(0, gap_max + step, step, dtype=torch.float64), dtype)
     return {c: first_bad_gap(table, c) for c in table.columns if c.startswith(("loss_", "grad_"))}

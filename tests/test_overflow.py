@@ -6,9 +6,23 @@ import torch
 import torch.nn.functional as F
 
 from lib.charts.overflow import exp_chart, grad_chart, loss_chart, softmax_bars
-from lib.overflow import (DTYPES, MAX_LOGITS, LogitsError, breaking_gaps, compare, exp_curve,
-                          exp_limits, exp_table, first_bad_gap, loss_vs_gap, parse_logits,
-                          significant_bits, softmax_table, table_gaps, tolerance)
+from lib.overflow import (
+    DTYPES,
+    MAX_LOGITS,
+    LogitsError,
+    breaking_gaps,
+    compare,
+    exp_curve,
+    exp_limits,
+    exp_table,
+    first_bad_gap,
+    loss_vs_gap,
+    parse_logits,
+    significant_bits,
+    softmax_table,
+    table_gaps,
+    tolerance,
+)
 
 # ---- exp in float16 / float32 / float64 -------------------------------------------
 
@@ -80,10 +94,10 @@ def test_exp_table_at_minus_103_5_agrees_with_its_own_column():
     assert row["exp_x"] == 0 and row["status"] == "underflow" and row["min_x"] > -104.0
 
 
-@pytest.mark.parametrize("value, dtype, bits", [(1.0, "float32", 24), (1.0, "float16", 11),
-                                                (1.0, "float64", 53), (0.0, "float32", 0),
-                                                (2 ** -149, "float32", 1), (3 * 2 ** -149, "float32", 2),
-                                                (2 ** -127, "float32", 23), (2 ** -24, "float16", 1)])
+@pytest.mark.parametrize("value, dtype, bits", [
+    (1.0, "float32", 24), (1.0, "float16", 11), (1.0, "float64", 53), (0.0, "float32", 0),
+    (2 ** -149, "float32", 1), (3 * 2 ** -149, "float32", 2), (2 ** -127, "float32", 23),
+    (2 ** -24, "float16", 1), (2 ** -1074, "float64", 1)])
 def test_significant_bits(value, dtype, bits):
     assert significant_bits(value, dtype) == bits
 
@@ -140,7 +154,8 @@ def test_one_big_logit_overflows_in_float32_not_in_float64():
     assert list(table["naive"][:2]) == [0.0, 0.0]              # finite / inf
     torch.testing.assert_close(torch.tensor(table["stable"], dtype=torch.float32),
                                torch.softmax(torch.tensor([1.0, 2.0, 100.0]), dim=0))
-    assert compare(table, "float32")["verdict"] == "broken" and compare(table, "float32")["bad"] == 3
+    facts = compare(table, "float32")
+    assert facts["verdict"] == "broken" and facts["bad"] == 3
     fine = softmax_table([1, 2, 100], "float64")
     assert (fine["status"] == "ok").all()
     torch.testing.assert_close(torch.tensor(fine["naive"]), torch.tensor(fine["stable"]))
@@ -177,7 +192,7 @@ def test_softmax_is_unchanged_by_a_shift(c):
 # ---- comparing naive and stable with a tolerance ----------------------------------------
 
 def test_subnormal_exps_make_the_two_disagree():
-    """-103 and -103.5 in float32: both exps round to the smallest subnormal, so naive says 0.5/0.5."""
+    """-103 and -103.5 in float32: both exps round to the smallest subnormal: naive 0.5 / 0.5."""
     table = softmax_table([-103, -103.5], "float32")
     assert list(table["naive"]) == [0.5, 0.5] and list(table["status"]) == ["subnormal"] * 2
     expected = torch.softmax(torch.tensor([-103.0, -103.5], dtype=torch.float64), dim=0)
