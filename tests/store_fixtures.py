@@ -95,17 +95,21 @@ class PgCluster:
 
     def new_database(self) -> str:
         """A fresh, empty database on this server; its URL."""
-        name = "t_" + uuid.uuid4().hex[:12]
-        engine = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+        return new_database_at(self.admin_url)
 
     def destroy(self) -> None:
         with contextlib.suppress(RuntimeError):
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def drop_database(admin_url: str, url: str) -> None:
+    """Drop the database of `url` (made by new_database_at), connected through `admin_url`."""
+    name = sa.make_url(url).database
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
 
 
 def new_database_at(url: str) -> str:

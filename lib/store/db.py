@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ from lib.store.engine import DEFAULT_URL, make_engine
 from lib.store.errors import ClassError, LimitError, StoreError
 from lib.store.migrations import upgrade
 from lib.store.schema import class_members, classes, progress, runs
+
+log = logging.getLogger(__name__)
 
 MAX_RUNS_PER_STUDENT = 200
 MAX_STUDENTS_PER_CLASS = 100
@@ -146,9 +149,10 @@ class Store:
         for row in rows:
             try:
                 result.append(_run_from(row))
-            except StoreError:
+            except StoreError as exc:
                 if not skip_corrupt:
                     raise
+                log.warning("skipping a stored run: %s", exc)
         return result
 
     def count_runs(self, token: str) -> int:

@@ -90,6 +90,8 @@ class SafeStore:
         """
         if self.available and not self._runs and not self._progress:
             return True
+        if wait and self._worker is not None:
+            self._worker.join()                                # one already under way first
         with self._lock:
             due = self.available or time.monotonic() - self._last_try >= self.retry_seconds
             if due and (self._worker is None or not self._worker.is_alive()):

@@ -73,6 +73,8 @@ def class_code(text) -> str:
     """A typed or linked code, normalised (case, spaces, dashes); ClassError("malformed")."""
     if not isinstance(text, str) or len(text) > 64:
         raise ClassError("malformed")
+    text = unicodedata.normalize("NFKC", text)       # full-width ＡＢ２ (Chinese input) -> AB2
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")   # zero-width etc.
     code = re.sub(r"[\s\-]", "", text).upper()
     if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
         raise ClassError("malformed")
@@ -87,7 +89,7 @@ def clean_text(text, limit: int) -> str:
     """
     if not isinstance(text, str):
         return ""
-    text = unicodedata.normalize("NFC", text[: limit * 8])
+    text = unicodedata.normalize("NFC", text[:4000])   # a bound on the work, not the cap
     kept = []
     for ch in text:
         kind = unicodedata.category(ch)
