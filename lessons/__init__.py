@@ -19,6 +19,8 @@ class PageSpec(NamedTuple):
 
 
 SECTIONS = {  # section title key -> its pages, in menu order
+    "nav.section.learn": (PageSpec("lesson", "school", "lesson"),
+                          PageSpec("minibatch", "grid_on", "minibatch")),
     "nav.section.train": (PageSpec("train", "show_chart", ""),
                           PageSpec("class_board", "groups", "class")),
     "nav.section.math": (PageSpec("overflow", "local_fire_department", "overflow"),
