@@ -5,7 +5,7 @@
 #
 #   eval "$(.ci/postgres.sh)"     # sets SOFTMAX_TEST_PG_URL
 #
-# The role's password is new on every call. Everything else goes to stderr.
+# The role's password is made once per machine. Everything else goes to stderr.
 set -euo pipefail
 role=softmax_test
 
@@ -30,7 +30,13 @@ if ! pg_lsclusters -h | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c'
   pg_ctlcluster "$version" "$cluster" start >&2
 fi
 
-password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+# one password per machine, kept beside the cluster (root only): a second call
+# (another job on the same machine) must not lock out the first one's URL
+secret_file=/var/lib/postgresql/.softmax_test_password
+if [ ! -s "$secret_file" ]; then
+  (umask 077; od -An -N16 -tx1 /dev/urandom | tr -d ' \n' > "$secret_file")
+fi
+password=$(cat "$secret_file")
 runuser -u postgres -- psql -q -p "$port" -v ON_ERROR_STOP=1 >&2 <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN

@@ -427,7 +427,7 @@ def test_a_cap_on_runs_per_student(store, monkeypatch):
 def test_lesson_progress_round_trip(store):
     alice, bob = new_token(), new_token()
     assert store.progress(alice) == {}
-    data = {"lesson": {"step": 2, "answers": ["naive", None]}, "guess": float("nan")}
+    data = {"lesson": {"step": 2, "answers": ["naive", None, "a\x00b"]}, "guess": float("nan")}
     store.save_progress(alice, data)
     back = store.progress(alice)
     assert back["lesson"] == data["lesson"] and math.isnan(back["guess"])
@@ -843,3 +843,14 @@ def test_safestore_passes_bad_input_through_and_saves_when_up(store):
     assert safe.available and safe.pending == 0 and safe.count_runs(token) == 30
     assert safe.save_progress(token, {"a": 1}) is True and safe.progress(token) == {"a": 1}
     assert safe.delete_runs(token) == 30
+
+
+def test_a_statement_the_database_refuses_is_an_error_not_an_outage(store):
+    with store.engine.begin() as conn:                 # a rule this release does not know
+        conn.execute(sa.text("CREATE UNIQUE INDEX one_number ON runs (owner, number)"))
+    safe = SafeStore(lambda: store)
+    token = new_token()
+    assert safe.save_run(token, make_run(number=1)) is True
+    with pytest.raises(StoreError, match="refused"):
+        safe.save_run(token, make_run(number=1, seed=2))
+    assert safe.available and safe.pending == 0 and safe.count_runs(token) == 1

@@ -385,7 +385,7 @@ def _run_row(run: Run) -> dict:
             "saved": v.utc_now(), "settings": run.cfg.to_dict(),
             "framework": run.cfg.framework, "status": run.status,
             "breakdown": v.to_json(run.breakdown.to_dict()) if run.breakdown else None,
-            "device": str(run.device)[:120], "history": v.to_json(list(run.history)),
+            "device": v.clean_text(str(run.device), 120), "history": v.to_json(list(run.history)),
             "seconds": float(run.seconds), "epochs_run": run.epochs_run,
             "test_acc": test_acc if isinstance(test_acc, float) and test_acc == test_acc
             else None,

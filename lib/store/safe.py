@@ -19,7 +19,9 @@ while the database is down, so no page waits on a dead server; when the
 database answers again the outbox is written, oldest first, and `available`
 is True again. Nothing already in the database is touched by any of this.
 
-Bad input (StoreError, LimitError, ClassError) passes through unchanged.
+Bad input (StoreError, LimitError, ClassError) passes through unchanged; a
+statement the database refuses (a constraint, a value it cannot hold)
+becomes a StoreError and is not kept for a retry.
 """
 from __future__ import annotations
 
@@ -38,6 +40,10 @@ from lib.store.errors import StoreError, Unavailable
 log = logging.getLogger(__name__)
 
 OUTBOX_SIZE = 500          # runs kept in memory while the database is down (~35 KB each)
+# the database refused one statement (a constraint, a value, a missing table): not "down";
+# passed on as a StoreError, and never kept for a retry that would fail the same way
+REFUSED = (sa.exc.IntegrityError, sa.exc.DataError, sa.exc.ProgrammingError)
+# anything else from the driver or the pool: unreachable, locked, full, read-only, ...
 DB_ERRORS = (sa.exc.DBAPIError, sa.exc.TimeoutError, OSError)
 
 
@@ -133,11 +139,11 @@ class SafeStore:
         """Run one queued save; False when the database failed (stop flushing)."""
         try:
             save()
+        except (StoreError, *REFUSED) as exc:                  # a cap or bad data: drop it
+            log.warning("dropping work kept in memory: %s", exc)
         except DB_ERRORS as exc:
             self._down(exc)
             return False
-        except StoreError as exc:                              # a cap or bad data: drop it
-            log.warning("dropping a run kept in memory: %s", exc)
         return True
 
     def _call(self, name: str, *args, fallback):
@@ -146,6 +152,8 @@ class SafeStore:
         if self.available and self._store is not None:
             try:
                 return getattr(self._store, name)(*args)
+            except REFUSED as exc:
+                raise StoreError(f"the database refused this: {exc.orig}") from exc
             except DB_ERRORS as exc:
                 self._down(exc)
         return fallback()
@@ -206,18 +214,22 @@ class SafeStore:
     # ---- progress ---------------------------------------------------------------------------
 
     def progress(self, token: str) -> dict:
-        waiting = self._progress.get(v.owner_of(token))
+        with self._lock:
+            waiting = self._progress.get(v.owner_of(token))
         if waiting is not None:
-            return waiting[1]
+            return dict(waiting[1])
         return self._call("progress", token, fallback=dict)
 
     def save_progress(self, token: str, data: dict) -> bool:
+        """True: saved. False: kept in memory until the database is back."""
         owner = v.owner_of(token)
-        if self._call("save_progress", token, data, fallback=lambda: False) is None:
-            self._progress.pop(owner, None)
-            return True
-        self._progress[owner] = (token, dict(data))
-        return False
+        saved = self._call("save_progress", token, data, fallback=lambda: False) is None
+        with self._lock:
+            if saved:
+                self._progress.pop(owner, None)
+            else:
+                self._progress[owner] = (token, dict(data))
+        return saved
 
     # ---- classes and the rest: read with a fallback, or refuse while down --------------------
 
