@@ -11,6 +11,7 @@ and reads a student's runs back. Prints one table (or, with --json, one object).
 --pg-url defaults to SOFTMAX_TEST_PG_URL (eval "$(.ci/postgres.sh)" sets it);
 the measurement uses its own tables in a new database made there.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,7 @@ def time_store(url: str, run: Run, saves: int, prefill: int) -> dict:
     """Median and max seconds of save_run (a new run); median of runs(token) (all of them)."""
     store = Store(url)
     token = new_token()
-    for _ in range(prefill):                      # other students' runs already there
+    for _ in range(prefill):  # other students' runs already there
         other = copy.copy(run)
         other.id = uuid.uuid4().hex
         store.save_run(new_token(), other)
@@ -66,8 +67,12 @@ def time_store(url: str, run: Run, saves: int, prefill: int) -> dict:
     if not torch.equal(back[-1].W, run.W):
         raise RuntimeError("the weights read back differ")
     store.close()
-    return {"save_median_s": statistics.median(save_times), "save_max_s": max(save_times),
-            "read_median_s": statistics.median(read_times), "runs_read": len(back)}
+    return {
+        "save_median_s": statistics.median(save_times),
+        "save_max_s": max(save_times),
+        "read_median_s": statistics.median(read_times),
+        "runs_read": len(back),
+    }
 
 
 def fresh_pg_database(url: str) -> str:
@@ -88,29 +93,39 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    torch.set_num_threads(1)                      # as one student's run on a shared server
+    torch.set_num_threads(1)  # as one student's run on a shared server
     run, train_s = train_once(args.epochs)
-    result = {"train_s": train_s, "epochs": args.epochs, "history_rows": len(run.history),
-              "W_bytes": run.W.numel() * 4}
+    result = {
+        "train_s": train_s,
+        "epochs": args.epochs,
+        "history_rows": len(run.history),
+        "W_bytes": run.W.numel() * 4,
+    }
     with tempfile.TemporaryDirectory() as folder:
-        result["sqlite"] = time_store(f"sqlite:///{folder}/bench.db", run, args.saves,
-                                      args.prefill)
+        result["sqlite"] = time_store(f"sqlite:///{folder}/bench.db", run, args.saves, args.prefill)
     if args.pg_url:
-        result["postgresql"] = time_store(fresh_pg_database(args.pg_url), run, args.saves,
-                                          args.prefill)
+        result["postgresql"] = time_store(
+            fresh_pg_database(args.pg_url), run, args.saves, args.prefill
+        )
     if args.json:
         print(json.dumps(result))
         return 0
-    print(f"a {args.epochs}-epoch run trained in {train_s:.3f} s "
-          f"({len(run.history)} history rows, W {run.W.numel() * 4 / 1024:.1f} KiB)")
-    print(f"{'database':<11} {'save (median)':>14} {'save (max)':>11} {'% of run':>9} "
-          f"{'read ' + str(args.saves) + ' runs':>13}")
+    print(
+        f"a {args.epochs}-epoch run trained in {train_s:.3f} s "
+        f"({len(run.history)} history rows, W {run.W.numel() * 4 / 1024:.1f} KiB)"
+    )
+    print(
+        f"{'database':<11} {'save (median)':>14} {'save (max)':>11} {'% of run':>9} "
+        f"{'read ' + str(args.saves) + ' runs':>13}"
+    )
     for name in ("sqlite", "postgresql"):
         if name in result:
             r = result[name]
-            print(f"{name:<11} {r['save_median_s'] * 1000:>11.1f} ms {r['save_max_s'] * 1000:>8.1f}"
-                  f" ms {100 * r['save_median_s'] / train_s:>8.2f}% "
-                  f"{r['read_median_s'] * 1000:>10.1f} ms")
+            print(
+                f"{name:<11} {r['save_median_s'] * 1000:>11.1f} ms {r['save_max_s'] * 1000:>8.1f}"
+                f" ms {100 * r['save_median_s'] / train_s:>8.2f}% "
+                f"{r['read_median_s'] * 1000:>10.1f} ms"
+            )
     return 0
 
 

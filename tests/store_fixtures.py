@@ -10,6 +10,7 @@ The server binaries come from Debian's `postgresql` package
 the server runs as the `postgres` user. It listens on 127.0.0.1 only, with
 trust authentication: it lives for one test session and holds test data only.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,8 +29,11 @@ import sqlalchemy as sa
 
 def pg_bin() -> Path | None:
     """The folder holding initdb and pg_ctl, newest version first (None: not installed)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parts[-3]), reverse=True)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parts[-3]),
+        reverse=True,
+    )
     if found:
         return Path(found[0]).parent
     initdb = shutil.which("initdb")
@@ -68,8 +72,16 @@ class PgCluster:
             shutil.chown(folder, user)
         cluster = cls(folder, free_port(), user)
         cluster.bindir = bindir
-        cluster._run("initdb", "-D", str(cluster.data), "-U", "postgres", "--auth=trust",
-                     "--encoding=UTF8", "--no-sync")
+        cluster._run(
+            "initdb",
+            "-D",
+            str(cluster.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-sync",
+        )
         cluster.restart()
         return cluster
 
@@ -83,11 +95,22 @@ class PgCluster:
 
     def restart(self) -> None:
         """Start the server (again) on the same port and data."""
-        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 "
-                   f"-c unix_socket_directories='{self.folder}' -c fsync=off "
-                   "-c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"),
-                  "-o", options, "-w", "start")
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 "
+            f"-c unix_socket_directories='{self.folder}' -c fsync=off "
+            "-c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         """Stop the server now (connections are cut, as in a crash or a restart)."""

@@ -6,6 +6,7 @@ role that may CREATE DATABASE); else a throw-away server started here
 (tests/store_fixtures.py). With REQUIRE_POSTGRES=1 (CI) a missing PostgreSQL
 fails the tests instead of skipping them.
 """
+
 import csv
 import io
 import math
@@ -35,6 +36,7 @@ from lib.store import (
     new_token,
     owner_of,
 )
+from lib.store import classes as store_classes
 from lib.store import db as store_db
 from lib.store.engine import ROOT, make_engine
 from lib.store.migrations import upgrade
@@ -86,10 +88,12 @@ def store(db_url):
 def make_run(number=1, epochs=2, lr=0.1, seed=0, nan=False) -> Run:
     """A run with `epochs` epochs of made-up figures and random weights (NaN ones if asked)."""
     g = torch.Generator().manual_seed(seed)
-    run = Run(number=number, cfg=TrainConfig(lr=lr, num_epochs=epochs, batch_size=64, seed=seed,
-                                             softmax="stable"))
+    run = Run(
+        number=number,
+        cfg=TrainConfig(lr=lr, num_epochs=epochs, batch_size=64, seed=seed, softmax="stable"),
+    )
     for epoch in range(epochs + 1):
-        W = torch.randn(10, 784, generator=g).T        # (784, 10), column by column as trained
+        W = torch.randn(10, 784, generator=g).T  # (784, 10), column by column as trained
         b = torch.randn(10, generator=g)
         broken = None
         if nan and epoch == epochs:
@@ -108,13 +112,18 @@ def bits(t: torch.Tensor) -> torch.Tensor:
 
 def same_history(a: list[dict], b: list[dict]) -> bool:
     """Equal, where NaN equals NaN."""
+
     def key(rows):
-        return [{k: ("nan" if isinstance(x, float) and math.isnan(x) else x)
-                 for k, x in r.items()} for r in rows]
+        return [
+            {k: ("nan" if isinstance(x, float) and math.isnan(x) else x) for k, x in r.items()}
+            for r in rows
+        ]
+
     return key(a) == key(b)
 
 
 # ---- round trips -------------------------------------------------------------------------
+
 
 def test_a_run_comes_back_bit_for_bit(store):
     token = new_token()
@@ -125,8 +134,12 @@ def test_a_run_comes_back_bit_for_bit(store):
     assert back.W.dtype == torch.float32 and back.W.shape == (784, 10)
     assert back.history == run.history
     assert back.cfg == run.cfg
-    assert (back.id, back.number, back.status, back.device) == \
-        (run.id, run.number, run.status, run.device)
+    assert (back.id, back.number, back.status, back.device) == (
+        run.id,
+        run.number,
+        run.status,
+        run.device,
+    )
     assert back.breakdown is None and back.seconds == pytest.approx(run.seconds)
     assert abs(back.created - run.created) < 1e-5
 
@@ -191,12 +204,15 @@ def test_runs_come_oldest_first(store):
     assert [r.number for r in store.runs(token)] == [1, 2, 3]
 
 
-@pytest.mark.parametrize("damage", [
-    "UPDATE runs SET w = :half",                 # bytes cut short
-    "UPDATE runs SET w_shape = '10,784'",        # the wrong shape
-    "UPDATE runs SET b_shape = 'ten'",           # not a shape
-    "UPDATE runs SET b = NULL",                  # one of the two missing
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE runs SET w = :half",  # bytes cut short
+        "UPDATE runs SET w_shape = '10,784'",  # the wrong shape
+        "UPDATE runs SET b_shape = 'ten'",  # not a shape
+        "UPDATE runs SET b = NULL",  # one of the two missing
+    ],
+)
 def test_corrupted_weights_are_refused_with_a_clear_error(store, damage):
     token = new_token()
     run = make_run()
@@ -204,7 +220,7 @@ def test_corrupted_weights_are_refused_with_a_clear_error(store, damage):
     good = make_run(number=2, seed=9)
     with store.engine.begin() as conn:
         conn.execute(sa.text(damage), {"half": b"\0" * 100})
-    store.save_run(token, good)          # saved after the damage: not touched by it
+    store.save_run(token, good)  # saved after the damage: not touched by it
     with pytest.raises(StoreError, match=f"run {run.id}.*(bytes|shape)"):
         store.runs(token)
     assert [r.id for r in store.runs(token, skip_corrupt=True)] == [good.id]
@@ -241,10 +257,12 @@ def test_no_pickle_weights_are_plain_little_endian_float32(store):
 
 # ---- schema versions and upgrades --------------------------------------------------------
 
+
 def _columns(engine) -> dict:
     inspector = sa.inspect(engine)
-    return {t: sorted(c["name"] for c in inspector.get_columns(t))
-            for t in inspector.get_table_names()}
+    return {
+        t: sorted(c["name"] for c in inspector.get_columns(t)) for t in inspector.get_table_names()
+    }
 
 
 def test_a_fresh_database_has_the_schema_of_schema_py(store):
@@ -266,29 +284,29 @@ def test_a_version_1_database_is_upgraded_without_losing_rows(db_url):
     with engine.begin() as conn:
         for run in runs:
             conn.execute(v1_runs.insert().values(owner=owner_of(token), **store_db._run_row(run)))
-        conn.execute(sa.text("INSERT INTO progress (owner, data, updated) VALUES (:o, :d, :t)"),
-                     {"o": owner_of(other), "d": '{"lesson":{"step":3}}',
-                      "t": store_db.v.utc_now()})
+        conn.execute(
+            sa.text("INSERT INTO progress (owner, data, updated) VALUES (:o, :d, :t)"),
+            {"o": owner_of(other), "d": '{"lesson":{"step":3}}', "t": store_db.v.utc_now()},
+        )
     engine.dispose()
 
-    store = Store(db_url)                              # upgrades 1 -> 2
+    store = Store(db_url)  # upgrades 1 -> 2
     try:
         assert (store.upgraded_from, store.version) == (1, SCHEMA_VERSION)
         back = store.runs(token)
         assert [r.id for r in back] == [r.id for r in runs]
         for old, new in zip(runs, back, strict=True):
-            assert torch.equal(bits(new.W), bits(old.W)) and same_history(new.history,
-                                                                          old.history)
+            assert torch.equal(bits(new.W), bits(old.W)) and same_history(new.history, old.history)
         assert store.progress(other) == {"lesson": {"step": 3}}
         expected = {t.name: sorted(c.name for c in t.columns) for t in metadata.sorted_tables}
         assert _columns(store.engine) == expected
-        code, _ = store.create_class()                 # the new tables work on old rows
+        code, _ = store.create_class()  # the new tables work on old rows
         store.join_class(code, token, "Ada")
         store.save_run(token, back[0], class_code=code)
         assert [r.run_id for r in store.class_runs(code)] == [runs[0].id]
     finally:
         store.close()
-    again = Store(db_url)                              # nothing left to do the second time
+    again = Store(db_url)  # nothing left to do the second time
     assert (again.upgraded_from, again.version) == (SCHEMA_VERSION, SCHEMA_VERSION)
     again.close()
 
@@ -297,8 +315,10 @@ def test_a_database_from_a_newer_release_is_refused(db_url):
     Store(db_url).close()
     engine = make_engine(db_url)
     with engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO schema_version (version, applied) VALUES (99, :t)"),
-                     {"t": store_db.v.utc_now()})
+        conn.execute(
+            sa.text("INSERT INTO schema_version (version, applied) VALUES (99, :t)"),
+            {"t": store_db.v.utc_now()},
+        )
     engine.dispose()
     with pytest.raises(StoreError, match="newer"):
         Store(db_url)
@@ -329,6 +349,7 @@ def test_servers_starting_together_on_a_fresh_database_do_not_race(db_url):
 
 
 # ---- concurrency ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("shared", [True, False], ids=["one-process", "30-processes"])
 def test_30_students_saving_at_once_all_land(db_url, shared):
@@ -363,6 +384,7 @@ def test_30_students_saving_at_once_all_land(db_url, shared):
 
 # ---- identities -----------------------------------------------------------------------------
 
+
 def test_tokens_are_random_and_only_their_hash_is_kept():
     a, b = new_token(), new_token()
     assert a != b and len(a) == 32 and owner_of(a) != owner_of(b)
@@ -377,7 +399,7 @@ def test_one_student_never_sees_or_changes_anothers_runs(store):
     assert store.delete_run(bob, run.id) is False
     assert store.delete_runs(bob) == 0
     stolen = make_run(seed=4)
-    stolen.id = run.id                      # bob guesses alice's run id and saves over it
+    stolen.id = run.id  # bob guesses alice's run id and saves over it
     with pytest.raises(StoreError, match="another student"):
         store.save_run(bob, stolen)
     (kept,) = store.runs(alice)
@@ -385,10 +407,21 @@ def test_one_student_never_sees_or_changes_anothers_runs(store):
     assert store.delete_run(alice, run.id) is True and store.runs(alice) == []
 
 
-@pytest.mark.parametrize("token", [
-    None, "", "short", "x" * 10_000, "a" * 31, "a" * 31 + " ", "' OR 1=1 --" + "a" * 30,
-    "ä" * 32, 12345, "../" * 11,
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        None,
+        "",
+        "short",
+        "x" * 10_000,
+        "a" * 31,
+        "a" * 31 + " ",
+        "' OR 1=1 --" + "a" * 30,
+        "ä" * 32,
+        12345,
+        "../" * 11,
+    ],
+)
 def test_garbage_tokens_are_refused(store, token):
     with pytest.raises(StoreError, match="token"):
         store.runs(token)
@@ -415,14 +448,15 @@ def test_a_cap_on_runs_per_student(store, monkeypatch):
         store.save_run(token, run)
     with pytest.raises(LimitError, match="at most 3"):
         store.save_run(token, runs[3])
-    store.save_run(token, runs[2])          # saving an existing run again is not a new one
-    store.save_run(new_token(), runs[3])    # the cap is per student
+    store.save_run(token, runs[2])  # saving an existing run again is not a new one
+    store.save_run(new_token(), runs[3])  # the cap is per student
     store.delete_run(token, runs[0].id)
     store.save_run(token, make_run(number=5, seed=5))
     assert store.count_runs(token) == 3
 
 
 # ---- lesson progress ------------------------------------------------------------------------
+
 
 def test_lesson_progress_round_trip(store):
     alice, bob = new_token(), new_token()
@@ -444,6 +478,7 @@ def test_lesson_progress_round_trip(store):
 
 # ---- classes -------------------------------------------------------------------------------
 
+
 def test_a_class_from_start_to_delete(store):
     code, secret = store.create_class("Monday <b>10:00</b>")
     assert len(code) == 6 and set(code) <= set(CODE_ALPHABET) and len(secret) == 32
@@ -453,15 +488,17 @@ def test_a_class_from_start_to_delete(store):
 
     ada, bo, cy = new_token(), new_token(), new_token()
     assert store.join_class(code.lower(), ada, "Ada") == "Ada"
-    assert store.join_class(f" {code[:3]} {code[3:]} ", bo, "") .startswith("Student ")
+    assert store.join_class(f" {code[:3]} {code[3:]} ", bo, "").startswith("Student ")
     assert store.membership(ada) == (code, "Ada") and store.membership(cy) is None
     run_a, run_b, run_c = make_run(seed=1), make_run(seed=2, nan=True), make_run(seed=3)
     store.save_run(ada, run_a, class_code=code)
     store.save_run(bo, run_b, class_code=code)
-    store.save_run(cy, run_c, class_code=code)           # not a member: not posted
+    store.save_run(cy, run_c, class_code=code)  # not a member: not posted
     board = store.class_runs(code, token=ada)
-    assert [(r.student, r.run_id, r.mine) for r in board] == \
-        [("Ada", run_a.id, True), (store.membership(bo)[1], run_b.id, False)]
+    assert [(r.student, r.run_id, r.mine) for r in board] == [
+        ("Ada", run_a.id, True),
+        (store.membership(bo)[1], run_b.id, False),
+    ]
     assert board[0].settings == run_a.cfg.to_dict() and board[0].epochs_run == 2
     assert board[0].test_acc == pytest.approx(0.25) and board[0].history == run_a.history
     assert board[1].status == "breakdown" and board[1].test_acc == pytest.approx(0.25)
@@ -472,7 +509,7 @@ def test_a_class_from_start_to_delete(store):
 
     assert store.remove_class_run(code, secret, run_b.id) is True
     assert [r.run_id for r in store.class_runs(code)] == [run_a.id]
-    store.save_run(bo, run_b, class_code=code)           # saved again: stays off the board
+    store.save_run(bo, run_b, class_code=code)  # saved again: stays off the board
     assert [r.run_id for r in store.class_runs(code)] == [run_a.id]
     assert [r.id for r in store.runs(bo)] == [run_b.id]  # the student keeps it
 
@@ -481,7 +518,7 @@ def test_a_class_from_start_to_delete(store):
         store.join_class(code, cy, "Cy")
     assert refused.value.reason == "closed"
     late = make_run(number=2, seed=4)
-    store.save_run(ada, late, class_code=code)           # saved, but not posted
+    store.save_run(ada, late, class_code=code)  # saved, but not posted
     assert store.count_runs(ada) == 2 and len(store.class_runs(code)) == 1
 
     store.delete_class(code, secret)
@@ -494,13 +531,13 @@ def test_rejoining_keeps_the_membership_and_may_rename(store):
     ada = new_token()
     store.join_class(code, ada, "Ada")
     store.save_run(ada, make_run(), class_code=code)
-    assert store.join_class(code, ada, "") == "Ada"             # no name: the old one
+    assert store.join_class(code, ada, "") == "Ada"  # no name: the old one
     assert store.join_class(code, ada, "Ada L.") == "Ada L."
     assert store.class_info(code).students == 1
     assert [r.student for r in store.class_runs(code)] == ["Ada L."]
     store.leave_class(ada)
     assert store.membership(ada) is None and store.class_info(code).students == 0
-    assert [r.student for r in store.class_runs(code)] == ["Ada L."]   # posted runs stay
+    assert [r.student for r in store.class_runs(code)] == ["Ada L."]  # posted runs stay
 
 
 def test_membership_is_the_latest_class_joined(store):
@@ -519,13 +556,14 @@ def test_only_the_teacher_may_act_on_a_class(store):
     store.join_class(code, ada, "Ada")
     run = make_run()
     store.save_run(ada, run, class_code=code)
-    for wrong in (new_token(), "", None, secret[:-1] + ("A" if secret[-1] != "A" else "B"),
-                  ada):
-        for act in (lambda s: store.set_hide_names(code, s, True),
-                    lambda s: store.remove_class_run(code, s, run.id),
-                    lambda s: store.close_class(code, s),
-                    lambda s: store.delete_class(code, s),
-                    lambda s: store.class_csv(code, s)):
+    for wrong in (new_token(), "", None, secret[:-1] + ("A" if secret[-1] != "A" else "B"), ada):
+        for act in (
+            lambda s: store.set_hide_names(code, s, True),
+            lambda s: store.remove_class_run(code, s, run.id),
+            lambda s: store.close_class(code, s),
+            lambda s: store.delete_class(code, s),
+            lambda s: store.class_csv(code, s),
+        ):
             with pytest.raises(ClassError) as refused:
                 act(wrong)
             assert refused.value.reason == "not_teacher"
@@ -534,40 +572,53 @@ def test_only_the_teacher_may_act_on_a_class(store):
     assert not info.closed and not info.hide_names and info.runs == 1
     (other, other_secret) = store.create_class()
     with pytest.raises(ClassError, match="not_teacher"):
-        store.close_class(code, other_secret)             # another class's teacher
+        store.close_class(code, other_secret)  # another class's teacher
 
 
 def test_the_class_csv_has_a_row_per_epoch_and_no_formulas(store):
     code, secret = store.create_class()
     evil, ada = new_token(), new_token()
     store.join_class(code, evil, '=HYPERLINK("http://x","y")')
-    store.join_class(code, ada, "Ada, \"the\" first")
+    store.join_class(code, ada, 'Ada, "the" first')
     store.save_run(evil, make_run(epochs=2), class_code=code)
     store.save_run(ada, make_run(epochs=1, lr=1.0, seed=2), class_code=code)
     rows = list(csv.DictReader(io.StringIO(store.class_csv(code, secret))))
     assert len(rows) == 3 + 2
-    assert rows[0]["student"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert rows[0]["student"] == '\'=HYPERLINK("http://x","y")'
     assert rows[-1]["student"] == 'Ada, "the" first' and rows[-1]["lr"] == "1.0"
     assert [r["epoch"] for r in rows] == ["0", "1", "2", "0", "1"]
-    assert {"run", "run_id", "status", "num_epochs", "batch_size", "softmax", "train_loss",
-            "test_acc"} <= set(rows[0])
+    assert {
+        "run",
+        "run_id",
+        "status",
+        "num_epochs",
+        "batch_size",
+        "softmax",
+        "train_loss",
+        "test_acc",
+    } <= set(rows[0])
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("Ada", "Ada"),
-    ("  Ada  Lovelace \n", "Ada Lovelace"),
-    ("`rm -rf /`", "`rm -rf /`"),                          # kept, shown as plain text
-    ("[click](https://evil.example)", "[click](https://evil.example)"),
-    ("<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"),
-    ("**bold** _x_ # h1", "**bold** _x_ # h1"),
-    ("李华", "李华"), ("Zoe\u0308", "Zoë"), ("🦊 fox", "🦊 fox"),
-    ("Ada\u200b\u200d\u2060", "Ada"),                       # zero-width characters
-    ("Ada\u202eevil\u202c", "Adaevil"),                      # a right-to-left override
-    ("Ada\x00\x07\x1b[31m", "Ada[31m"),                      # control characters
-    ("Ada\tBo\u2028Cy", "Ada Bo Cy"),                       # tabs and line separators
-    ("x" * 10_000, "x" * NAME_MAX),
-    ("a" + " " * 3000 + "b", "a b"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Ada", "Ada"),
+        ("  Ada  Lovelace \n", "Ada Lovelace"),
+        ("`rm -rf /`", "`rm -rf /`"),  # kept, shown as plain text
+        ("[click](https://evil.example)", "[click](https://evil.example)"),
+        ("<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"),
+        ("**bold** _x_ # h1", "**bold** _x_ # h1"),
+        ("李华", "李华"),
+        ("Zoe\u0308", "Zoë"),
+        ("🦊 fox", "🦊 fox"),
+        ("Ada\u200b\u200d\u2060", "Ada"),  # zero-width characters
+        ("Ada\u202eevil\u202c", "Adaevil"),  # a right-to-left override
+        ("Ada\x00\x07\x1b[31m", "Ada[31m"),  # control characters
+        ("Ada\tBo\u2028Cy", "Ada Bo Cy"),  # tabs and line separators
+        ("x" * 10_000, "x" * NAME_MAX),
+        ("a" + " " * 3000 + "b", "a b"),
+    ],
+)
 def test_display_names_are_plain_one_line_capped_text(store, name, expected):
     code, _ = store.create_class()
     token = new_token()
@@ -583,23 +634,45 @@ def test_an_empty_name_gets_a_friendly_generated_one(store, name):
     assert all(not unicodedata.category(c).startswith("C") for c in given)
 
 
-@pytest.mark.parametrize("typed", [
-    "{code}", "{lower}", " {code} ", "{a} {b}", "{a}-{b}", "\u200b{code}\u200b", "{wide}",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{code}",
+        "{lower}",
+        " {code} ",
+        "{a} {b}",
+        "{a}-{b}",
+        "\u200b{code}\u200b",
+        "{wide}",
+    ],
+)
 def test_a_class_code_typed_loosely_still_joins(store, typed):
     code, _ = store.create_class()
-    wide = "".join(chr(ord(c) + 0xFEE0) for c in code)      # full-width, as a Chinese IME types
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in code)  # full-width, as a Chinese IME types
     text = typed.format(code=code, lower=code.lower(), a=code[:3], b=code[3:], wide=wide)
     assert store.join_class(text, new_token(), "x") == "x"
 
 
-@pytest.mark.parametrize("typed, reason", [
-    ("", "malformed"), ("   ", "malformed"), ("ABC", "malformed"), ("ABCDEFG", "malformed"),
-    ("ABCDE0", "malformed"), ("ABCDEI", "malformed"), ("ABCDEL", "malformed"),
-    ("[x](y)", "malformed"), ("<b>AB</b>", "malformed"), ("`ABCD`", "malformed"),
-    ("A" * 10_000, "malformed"), (None, "malformed"), (123456, "malformed"),
-    ("ZZZZZZ", "unknown"), ("zz zz zz", "unknown"),
-])
+@pytest.mark.parametrize(
+    "typed, reason",
+    [
+        ("", "malformed"),
+        ("   ", "malformed"),
+        ("ABC", "malformed"),
+        ("ABCDEFG", "malformed"),
+        ("ABCDE0", "malformed"),
+        ("ABCDEI", "malformed"),
+        ("ABCDEL", "malformed"),
+        ("[x](y)", "malformed"),
+        ("<b>AB</b>", "malformed"),
+        ("`ABCD`", "malformed"),
+        ("A" * 10_000, "malformed"),
+        (None, "malformed"),
+        (123456, "malformed"),
+        ("ZZZZZZ", "unknown"),
+        ("zz zz zz", "unknown"),
+    ],
+)
 def test_bad_class_codes_get_a_reason(store, typed, reason):
     with pytest.raises(ClassError) as refused:
         store.join_class(typed, new_token(), "x")
@@ -608,7 +681,7 @@ def test_bad_class_codes_get_a_reason(store, typed, reason):
 
 
 def test_a_cap_on_students_per_class(store, monkeypatch):
-    monkeypatch.setattr(store_db, "MAX_STUDENTS_PER_CLASS", 3)
+    monkeypatch.setattr(store_classes, "MAX_STUDENTS_PER_CLASS", 3)
     code, _ = store.create_class()
     students = [new_token() for _ in range(4)]
     for token in students[:3]:
@@ -616,7 +689,7 @@ def test_a_cap_on_students_per_class(store, monkeypatch):
     with pytest.raises(ClassError) as refused:
         store.join_class(code, students[3], "s")
     assert refused.value.reason == "full"
-    assert store.join_class(code, students[0], "renamed") == "renamed"   # members may rejoin
+    assert store.join_class(code, students[0], "renamed") == "renamed"  # members may rejoin
     store.leave_class(students[1])
     assert store.join_class(code, students[3], "s") == "s"
 
@@ -627,6 +700,7 @@ def test_class_titles_are_cleaned_too(store):
 
 
 # ---- retention --------------------------------------------------------------------------
+
 
 def test_purge_removes_what_is_older_than_the_retention(store):
     alice, bob = new_token(), new_token()
@@ -642,10 +716,13 @@ def test_purge_removes_what_is_older_than_the_retention(store):
     store.save_progress(alice, {"step": 9})
     with store.engine.begin() as conn:
         past = store_db.v.to_utc(time.time() - 31 * 86400)
-        conn.execute(sa.text("UPDATE classes SET created = :t WHERE code = :c"),
-                     {"t": past, "c": old_code})
-        conn.execute(sa.text("UPDATE progress SET updated = :t WHERE owner = :o"),
-                     {"t": past, "o": owner_of(bob)})
+        conn.execute(
+            sa.text("UPDATE classes SET created = :t WHERE code = :c"), {"t": past, "c": old_code}
+        )
+        conn.execute(
+            sa.text("UPDATE progress SET updated = :t WHERE owner = :o"),
+            {"t": past, "o": owner_of(bob)},
+        )
     counts = store.purge(30)
     assert counts == {"classes": 1, "members": 1, "runs": 1, "progress": 1}
     assert [r.id for r in store.runs(alice)] == [new.id]
@@ -659,6 +736,7 @@ def test_purge_removes_what_is_older_than_the_retention(store):
 
 
 # ---- URLs ---------------------------------------------------------------------------------
+
 
 def test_the_url_comes_from_the_argument_the_environment_or_the_default(tmp_path, monkeypatch):
     assert sa.make_url(DEFAULT_URL).database == str(ROOT / "state" / "softmax.db")
@@ -684,6 +762,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
 
 # ---- the database down: SafeStore keeps working in memory ------------------------------------
 
+
 def test_sqlite_unreachable_at_start_then_back(tmp_path):
     blocker = tmp_path / "state"
     blocker.write_text("a file where the database folder should be")
@@ -699,7 +778,7 @@ def test_sqlite_unreachable_at_start_then_back(tmp_path):
         safe.join_class("ABCDEF", token, "Ada")
     assert safe.class_runs("ABCDEF") == [] and safe.membership(token) is None
 
-    blocker.unlink()                                   # the disk is back
+    blocker.unlink()  # the disk is back
     assert safe.flush(wait=True) is True and safe.pending == 0
     (back,) = Store(url).runs(token)
     assert torch.equal(back.W, run.W) and back.history == run.history
@@ -712,14 +791,14 @@ def test_sqlite_locked_during_a_run_then_free(tmp_path):
     before, during = make_run(number=1), make_run(number=2, seed=2)
     assert safe.save_run(token, before) is True and safe.available
 
-    holder = sa.create_engine(url)                     # another process holds the write lock
+    holder = sa.create_engine(url)  # another process holds the write lock
     with holder.connect() as conn:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         conn.exec_driver_sql("UPDATE runs SET number = number")
         assert safe.save_run(token, during) is False
         assert not safe.available and "locked" in safe.error
-        assert [r.id for r in safe.runs(token)] == [during.id]   # only what memory holds
-        assert safe.flush(wait=True) is False                    # still locked
+        assert [r.id for r in safe.runs(token)] == [during.id]  # only what memory holds
+        assert safe.flush(wait=True) is False  # still locked
         conn.exec_driver_sql("ROLLBACK")
     holder.dispose()
 
@@ -735,7 +814,7 @@ def test_sqlite_disk_full_then_space_again(tmp_path):
     token = new_token()
     assert safe.save_run(token, make_run(number=1))
 
-    def full(dbapi_connection, _record):               # no page beyond those in use
+    def full(dbapi_connection, _record):  # no page beyond those in use
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
 
@@ -757,7 +836,7 @@ def test_postgres_unreachable_at_start_then_back(pg_cluster):
     token = new_token()
     run = make_run()
     assert safe.save_run(token, run) is False and safe.runs(token) == [run]
-    where["url"] = url                                 # the right port
+    where["url"] = url  # the right port
     assert safe.flush(wait=True) and safe.pending == 0
     assert torch.equal(safe.store.runs(token)[0].W, run.W)
     safe.store.close()
@@ -795,7 +874,8 @@ def test_postgres_stopped_during_a_run_then_restarted():
 
 def _closed_port() -> int:
     from store_fixtures import free_port
-    return free_port()                                 # bound and released: nobody listens
+
+    return free_port()  # bound and released: nobody listens
 
 
 def test_while_down_the_retry_is_rate_limited():
@@ -815,8 +895,9 @@ def test_while_down_the_retry_is_rate_limited():
 def test_the_outbox_is_bounded_and_keeps_the_newest(tmp_path):
     blocker = tmp_path / "state"
     blocker.write_text("")
-    safe = SafeStore(lambda: Store(f"sqlite:///{blocker / 'x.db'}"), retry_seconds=3600,
-                     outbox_size=3)
+    safe = SafeStore(
+        lambda: Store(f"sqlite:///{blocker / 'x.db'}"), retry_seconds=3600, outbox_size=3
+    )
     token = new_token()
     runs = [make_run(number=n, seed=n) for n in range(5)]
     for run in runs:
@@ -846,7 +927,7 @@ def test_safestore_passes_bad_input_through_and_saves_when_up(store):
 
 
 def test_a_statement_the_database_refuses_is_an_error_not_an_outage(store):
-    with store.engine.begin() as conn:                 # a rule this release does not know
+    with store.engine.begin() as conn:  # a rule this release does not know
         conn.execute(sa.text("CREATE UNIQUE INDEX one_number ON runs (owner, number)"))
     safe = SafeStore(lambda: store)
     token = new_token()

@@ -7,7 +7,8 @@
     store.runs(token)               # that student's runs, oldest first, weights included
 
 The modules:
-    db.py          Store: the operations (runs, progress, classes, purge)
+    db.py          Store: runs, lesson progress, retention
+    classes.py     Store's class operations: join codes, members, the board, the teacher
     safe.py        SafeStore: Store that keeps working in memory when the database fails
     engine.py      the SQLAlchemy engine: SQLite (WAL, busy timeout) or PostgreSQL
     schema.py      the tables, as they are now
@@ -19,13 +20,30 @@ SOFTMAX_DB_URL: sqlite:///path/to/file.db (default: state/softmax.db beside the
 app) or postgresql+psycopg://user:password@host:5432/database.
 docs/store.md has the schema, the versions, upgrading and measured costs.
 """
-from lib.store.db import MAX_RUNS_PER_STUDENT, MAX_STUDENTS_PER_CLASS, BoardRun, ClassInfo, Store
+
+from lib.store.classes import MAX_STUDENTS_PER_CLASS, BoardRun, ClassInfo
+from lib.store.db import MAX_RUNS_PER_STUDENT, Store
 from lib.store.engine import DEFAULT_URL
 from lib.store.errors import REASONS, ClassError, LimitError, StoreError, Unavailable
 from lib.store.safe import SafeStore
 from lib.store.schema import SCHEMA_VERSION
 from lib.store.values import clean_name, new_token, owner_of
 
-__all__ = ["Store", "SafeStore", "BoardRun", "ClassInfo", "StoreError", "LimitError",
-           "ClassError", "Unavailable", "REASONS", "new_token", "owner_of", "clean_name",
-           "MAX_RUNS_PER_STUDENT", "MAX_STUDENTS_PER_CLASS", "SCHEMA_VERSION", "DEFAULT_URL"]
+__all__ = [
+    "Store",
+    "SafeStore",
+    "BoardRun",
+    "ClassInfo",
+    "StoreError",
+    "LimitError",
+    "ClassError",
+    "Unavailable",
+    "REASONS",
+    "new_token",
+    "owner_of",
+    "clean_name",
+    "MAX_RUNS_PER_STUDENT",
+    "MAX_STUDENTS_PER_CLASS",
+    "SCHEMA_VERSION",
+    "DEFAULT_URL",
+]

@@ -15,6 +15,7 @@ PostgreSQL (psycopg 3): connections are checked before use (pool_pre_ping), so
 a restarted server costs one reconnect, and a connection attempt gives up
 after `connect_timeout` seconds.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,8 +41,12 @@ def make_engine(url: str, busy_timeout: float = 10.0, connect_timeout: int = 5) 
     if backend == "sqlite":
         return _sqlite(parsed, busy_timeout)
     if backend == "postgresql":
-        return sa.create_engine(parsed, pool_pre_ping=True, json_serializer=json_text,
-                                connect_args={"connect_timeout": connect_timeout})
+        return sa.create_engine(
+            parsed,
+            pool_pre_ping=True,
+            json_serializer=json_text,
+            connect_args={"connect_timeout": connect_timeout},
+        )
     raise StoreError(f"unsupported database {backend!r}: use sqlite or postgresql+psycopg")
 
 
@@ -53,7 +58,7 @@ def _sqlite(url: sa.URL, busy_timeout: float) -> sa.Engine:
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None      # no implicit BEGIN: see _on_begin
+        dbapi_connection.isolation_level = None  # no implicit BEGIN: see _on_begin
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA journal_mode = WAL")

@@ -11,6 +11,7 @@ Unavailable     (SafeStore only) the database is down and this operation cannot
 A database that is down, locked or full raises SQLAlchemy's own errors from
 Store; SafeStore (lib/store/safe.py) catches those and keeps working in memory.
 """
+
 from __future__ import annotations
 
 REASONS = ("unknown", "malformed", "closed", "full", "not_teacher")

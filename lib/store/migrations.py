@@ -18,6 +18,7 @@ Two servers starting at once on a fresh database do not race: SQLite's
 BEGIN IMMEDIATE and PostgreSQL's transaction-level advisory lock let one of
 them upgrade while the other waits, then finds the version current.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -26,19 +27,21 @@ from lib.store.errors import StoreError
 from lib.store.schema import SCHEMA_VERSION
 from lib.store.values import utc_now
 
-LOCK_KEY = 0x50F7_3A11   # pg_advisory_xact_lock key for schema upgrades
+LOCK_KEY = 0x50F7_3A11  # pg_advisory_xact_lock key for schema upgrades
 
 
 def step_1(conn: sa.Connection) -> None:
     """The first schema: runs, lesson progress, and the version table."""
     m = sa.MetaData()
     sa.Table(
-        "schema_version", m,
+        "schema_version",
+        m,
         sa.Column("version", sa.Integer, primary_key=True),
         sa.Column("applied", sa.DateTime, nullable=False),
     )
     sa.Table(
-        "runs", m,
+        "runs",
+        m,
         sa.Column("id", sa.String(32), primary_key=True),
         sa.Column("owner", sa.String(64), nullable=False),
         sa.Column("number", sa.Integer, nullable=False),
@@ -61,7 +64,8 @@ def step_1(conn: sa.Connection) -> None:
         sa.Index("runs_created", "created"),
     )
     sa.Table(
-        "progress", m,
+        "progress",
+        m,
         sa.Column("owner", sa.String(64), primary_key=True),
         sa.Column("data", sa.JSON, nullable=False),
         sa.Column("updated", sa.DateTime, nullable=False),
@@ -73,7 +77,8 @@ def step_2(conn: sa.Connection) -> None:
     """Classes: the class tables, and which class (if any) each run was posted to."""
     m = sa.MetaData()
     classes = sa.Table(
-        "classes", m,
+        "classes",
+        m,
         sa.Column("code", sa.String(6), primary_key=True),
         sa.Column("title", sa.String(200), nullable=False),
         sa.Column("teacher", sa.String(64), nullable=False),
@@ -83,9 +88,14 @@ def step_2(conn: sa.Connection) -> None:
         sa.Index("classes_created", "created"),
     )
     members = sa.Table(
-        "class_members", m,
-        sa.Column("code", sa.String(6), sa.ForeignKey("classes.code", ondelete="CASCADE"),
-                  primary_key=True),
+        "class_members",
+        m,
+        sa.Column(
+            "code",
+            sa.String(6),
+            sa.ForeignKey("classes.code", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         sa.Column("owner", sa.String(64), primary_key=True),
         sa.Column("display_name", sa.String(200), nullable=False),
         sa.Column("joined", sa.DateTime, nullable=False),
@@ -99,7 +109,7 @@ def step_2(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX runs_class ON runs (class_code)"))
 
 
-STEPS = {1: step_1, 2: step_2}   # version -> the step that reaches it from version - 1
+STEPS = {1: step_1, 2: step_2}  # version -> the step that reaches it from version - 1
 
 
 def version_of(conn: sa.Connection) -> int:
@@ -114,16 +124,20 @@ def upgrade(engine: sa.Engine, target: int = SCHEMA_VERSION) -> tuple[int, int]:
     if sorted(STEPS) != list(range(1, SCHEMA_VERSION + 1)) or not 0 <= target <= SCHEMA_VERSION:
         raise StoreError(f"no upgrade path to schema version {target}")
     with engine.connect() as conn:
-        conn.execution_options(write=True)            # SQLite: BEGIN IMMEDIATE (see db.py)
+        conn.execution_options(write=True)  # SQLite: BEGIN IMMEDIATE (see db.py)
         with conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             before = version_of(conn)
             if before > SCHEMA_VERSION:
-                raise StoreError(f"the database has schema version {before}, newer than this "
-                                 f"release knows ({SCHEMA_VERSION}): upgrade the app")
+                raise StoreError(
+                    f"the database has schema version {before}, newer than this "
+                    f"release knows ({SCHEMA_VERSION}): upgrade the app"
+                )
             for version in range(before + 1, target + 1):
                 STEPS[version](conn)
-                conn.execute(sa.text("INSERT INTO schema_version (version, applied) "
-                                     "VALUES (:v, :t)"), {"v": version, "t": utc_now()})
+                conn.execute(
+                    sa.text("INSERT INTO schema_version (version, applied) VALUES (:v, :t)"),
+                    {"v": version, "t": utc_now()},
+                )
     return before, max(before, target)

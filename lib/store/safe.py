@@ -23,6 +23,7 @@ Bad input (StoreError, LimitError, ClassError) passes through unchanged; a
 statement the database refuses (a constraint, a value it cannot hold)
 becomes a StoreError and is not kept for a retry.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,7 +40,7 @@ from lib.store.errors import StoreError, Unavailable
 
 log = logging.getLogger(__name__)
 
-OUTBOX_SIZE = 500          # runs kept in memory while the database is down (~35 KB each)
+OUTBOX_SIZE = 500  # runs kept in memory while the database is down (~35 KB each)
 # the database refused one statement (a constraint, a value, a missing table): not "down";
 # passed on as a StoreError, and never kept for a retry that would fail the same way
 REFUSED = (sa.exc.IntegrityError, sa.exc.DataError, sa.exc.ProgrammingError)
@@ -50,23 +51,24 @@ DB_ERRORS = (sa.exc.DBAPIError, sa.exc.TimeoutError, OSError)
 class SafeStore:
     """A Store behind a guard: see the module docstring. Thread-safe."""
 
-    def __init__(self, store_factory=Store, retry_seconds: float = 5.0,
-                 outbox_size: int = OUTBOX_SIZE):
+    def __init__(
+        self, store_factory=Store, retry_seconds: float = 5.0, outbox_size: int = OUTBOX_SIZE
+    ):
         self._factory = store_factory
         self.retry_seconds = retry_seconds
         self.outbox_size = outbox_size
         self._store: Store | None = None
-        self._runs: OrderedDict[str, tuple] = OrderedDict()   # run.id -> (token, run, code)
-        self._progress: dict[str, tuple] = {}                  # owner -> (token, data)
+        self._runs: OrderedDict[str, tuple] = OrderedDict()  # run.id -> (token, run, code)
+        self._progress: dict[str, tuple] = {}  # owner -> (token, data)
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self._last_try = time.monotonic()
         self.available = False
-        self.error = ""                                        # the last failure, for logs
+        self.error = ""  # the last failure, for logs
         try:
             self._store = store_factory()
             self.available = True
-        except Exception as exc:                               # noqa: BLE001 - any failure
+        except Exception as exc:  # noqa: BLE001 - any failure
             self._down(exc)
 
     # ---- state --------------------------------------------------------------------------
@@ -97,13 +99,12 @@ class SafeStore:
         if self.available and not self._runs and not self._progress:
             return True
         if wait and self._worker is not None:
-            self._worker.join()                                # one already under way first
+            self._worker.join()  # one already under way first
         with self._lock:
             due = self.available or time.monotonic() - self._last_try >= self.retry_seconds
             if due and (self._worker is None or not self._worker.is_alive()):
                 self._last_try = time.monotonic()
-                self._worker = threading.Thread(target=self._retry, name="store-flush",
-                                                daemon=True)
+                self._worker = threading.Thread(target=self._retry, name="store-flush", daemon=True)
                 self._worker.start()
             worker = self._worker
         if wait and worker is not None:
@@ -115,18 +116,17 @@ class SafeStore:
             if self._store is None:
                 self._store = self._factory()
             self._store.check()
-        except Exception as exc:                               # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001
             self._down(exc)
             return
         if not self.available:
-            log.warning("database available again; writing %d runs kept in memory",
-                        len(self._runs))
+            log.warning("database available again; writing %d runs kept in memory", len(self._runs))
         self.available = True
         for key, entry in list(self._runs.items()):
             if not self._write(lambda e=entry: self._store.save_run(*e)):
                 return
             with self._lock:
-                if self._runs.get(key) is entry:               # not queued again meanwhile
+                if self._runs.get(key) is entry:  # not queued again meanwhile
                     del self._runs[key]
         for owner, entry in list(self._progress.items()):
             if not self._write(lambda e=entry: self._store.save_progress(*e)):
@@ -139,7 +139,7 @@ class SafeStore:
         """Run one queued save; False when the database failed (stop flushing)."""
         try:
             save()
-        except (StoreError, *REFUSED) as exc:                  # a cap or bad data: drop it
+        except (StoreError, *REFUSED) as exc:  # a cap or bad data: drop it
             log.warning("dropping work kept in memory: %s", exc)
         except DB_ERRORS as exc:
             self._down(exc)
@@ -166,7 +166,7 @@ class SafeStore:
 
     def save_run(self, token: str, run: Run, class_code: str | None = None) -> bool:
         """True: saved. False: kept in memory until the database is back."""
-        v.owner_of(token)                                      # garbage is refused, not queued
+        v.owner_of(token)  # garbage is refused, not queued
         entry = (token, run, class_code)
         if self._call("save_run", *entry, fallback=lambda: False) is None:
             with self._lock:

@@ -16,6 +16,7 @@ Students are not a table: a student is the SHA-256 of their secret token
 (the `owner` columns), so nothing identifies a person but the name they type.
 Times are naive UTC datetimes.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -25,31 +26,33 @@ SCHEMA_VERSION = 2
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
-    "schema_version", metadata,
+    "schema_version",
+    metadata,
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("applied", sa.DateTime, nullable=False),
 )
 
 runs = sa.Table(
-    "runs", metadata,
-    sa.Column("id", sa.String(32), primary_key=True),          # Run.id, a uuid4 in hex
-    sa.Column("owner", sa.String(64), nullable=False),         # sha256(token) in hex
+    "runs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),  # Run.id, a uuid4 in hex
+    sa.Column("owner", sa.String(64), nullable=False),  # sha256(token) in hex
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("created", sa.DateTime, nullable=False),
     sa.Column("saved", sa.DateTime, nullable=False),
-    sa.Column("settings", sa.JSON, nullable=False),            # TrainConfig.to_dict()
-    sa.Column("framework", sa.String(32), nullable=False),     # also in settings
+    sa.Column("settings", sa.JSON, nullable=False),  # TrainConfig.to_dict()
+    sa.Column("framework", sa.String(32), nullable=False),  # also in settings
     sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("breakdown", sa.JSON, nullable=True),            # Breakdown.to_dict()
+    sa.Column("breakdown", sa.JSON, nullable=True),  # Breakdown.to_dict()
     sa.Column("device", sa.String(120), nullable=False),
-    sa.Column("history", sa.JSON, nullable=False),             # [EpochRecord.metrics(), ...]
+    sa.Column("history", sa.JSON, nullable=False),  # [EpochRecord.metrics(), ...]
     sa.Column("seconds", sa.Float, nullable=False),
     sa.Column("epochs_run", sa.Integer, nullable=False),
-    sa.Column("test_acc", sa.Float, nullable=True),            # the last epoch's, for boards
-    sa.Column("w", sa.LargeBinary, nullable=True),             # W: float32 little-endian, row-major
-    sa.Column("w_shape", sa.String(32), nullable=True),        # "784,10"
+    sa.Column("test_acc", sa.Float, nullable=True),  # the last epoch's, for boards
+    sa.Column("w", sa.LargeBinary, nullable=True),  # W: float32 little-endian, row-major
+    sa.Column("w_shape", sa.String(32), nullable=True),  # "784,10"
     sa.Column("b", sa.LargeBinary, nullable=True),
-    sa.Column("b_shape", sa.String(32), nullable=True),        # "10"
+    sa.Column("b_shape", sa.String(32), nullable=True),  # "10"
     # version 2: the class the run was posted to, and whether its teacher removed it
     sa.Column("class_code", sa.String(6), nullable=True),
     sa.Column("on_board", sa.Boolean, nullable=False, server_default=sa.true()),
@@ -59,17 +62,19 @@ runs = sa.Table(
 )
 
 progress = sa.Table(
-    "progress", metadata,
+    "progress",
+    metadata,
     sa.Column("owner", sa.String(64), primary_key=True),
     sa.Column("data", sa.JSON, nullable=False),
     sa.Column("updated", sa.DateTime, nullable=False),
 )
 
 classes = sa.Table(
-    "classes", metadata,
+    "classes",
+    metadata,
     sa.Column("code", sa.String(6), primary_key=True),
     sa.Column("title", sa.String(200), nullable=False),
-    sa.Column("teacher", sa.String(64), nullable=False),       # sha256(teacher secret) in hex
+    sa.Column("teacher", sa.String(64), nullable=False),  # sha256(teacher secret) in hex
     sa.Column("created", sa.DateTime, nullable=False),
     sa.Column("closed", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("hide_names", sa.Boolean, nullable=False, server_default=sa.false()),
@@ -77,12 +82,14 @@ classes = sa.Table(
 )
 
 class_members = sa.Table(
-    "class_members", metadata,
-    sa.Column("code", sa.String(6), sa.ForeignKey("classes.code", ondelete="CASCADE"),
-              primary_key=True),
+    "class_members",
+    metadata,
+    sa.Column(
+        "code", sa.String(6), sa.ForeignKey("classes.code", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("owner", sa.String(64), primary_key=True),
     sa.Column("display_name", sa.String(200), nullable=False),
     sa.Column("joined", sa.DateTime, nullable=False),
-    sa.Column("left_at", sa.DateTime, nullable=True),          # set by leave_class
+    sa.Column("left_at", sa.DateTime, nullable=True),  # set by leave_class
     sa.Index("class_members_owner", "owner", "joined"),
 )

@@ -11,6 +11,7 @@ Nothing here touches the database; lib/store/db.py calls these on the way in
     weights_from_bytes(blob, shape, (784, 10))  # the same tensor, or StoreError
     to_json(history), from_json(...)      # NaN and inf survive the trip
 """
+
 from __future__ import annotations
 
 import functools
@@ -28,7 +29,7 @@ import torch
 
 from lib.store.errors import ClassError, StoreError
 
-TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")   # secrets.token_urlsafe(24) is 32 characters
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")  # secrets.token_urlsafe(24) is 32 characters
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed right
 CODE_LENGTH = 6
 NAME_MAX = 40
@@ -36,6 +37,7 @@ TITLE_MAX = 80
 
 
 # ---- identities -------------------------------------------------------------------
+
 
 def new_token() -> str:
     """A student's (or a teacher's) secret: 24 random bytes, URL-safe, 32 characters."""
@@ -64,6 +66,7 @@ def same_secret(secret, stored_hash: str) -> bool:
 
 # ---- class codes and display names ------------------------------------------------
 
+
 def new_code() -> str:
     """A random join code, e.g. 'K7PX3Q': 31^6 (about 890 million) possible codes."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -73,8 +76,8 @@ def class_code(text) -> str:
     """A typed or linked code, normalised (case, spaces, dashes); ClassError("malformed")."""
     if not isinstance(text, str) or len(text) > 64:
         raise ClassError("malformed")
-    text = unicodedata.normalize("NFKC", text)       # full-width ＡＢ２ (Chinese input) -> AB2
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")   # zero-width etc.
+    text = unicodedata.normalize("NFKC", text)  # full-width ＡＢ２ (Chinese input) -> AB2
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")  # zero-width etc.
     code = re.sub(r"[\s\-]", "", text).upper()
     if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
         raise ClassError("malformed")
@@ -89,13 +92,13 @@ def clean_text(text, limit: int) -> str:
     """
     if not isinstance(text, str):
         return ""
-    text = unicodedata.normalize("NFC", text[:4000])   # a bound on the work, not the cap
+    text = unicodedata.normalize("NFC", text[:4000])  # a bound on the work, not the cap
     kept = []
     for ch in text:
         kind = unicodedata.category(ch)
         if kind in ("Zs", "Zl", "Zp") or ch in "\t\n\r":
             kept.append(" ")
-        elif not kind.startswith("C"):   # Cc control, Cf format (zero-width, bidi), Co, Cs, Cn
+        elif not kind.startswith("C"):  # Cc control, Cf format (zero-width, bidi), Co, Cs, Cn
             kept.append(ch)
     return " ".join("".join(kept).split())[:limit].strip()
 
@@ -111,6 +114,7 @@ def friendly_name() -> str:
 
 
 # ---- weights: raw float32 bytes and their shape -------------------------------------
+
 
 def weights_to_bytes(t: torch.Tensor | None) -> tuple[bytes | None, str | None]:
     """(little-endian float32 bytes in row-major order, "784,10"); (None, None) for None."""
@@ -134,8 +138,10 @@ def weights_from_bytes(blob, shape: str | None, expected: tuple) -> torch.Tensor
         raise StoreError(f"stored weights have shape {dims}, expected {tuple(expected)}")
     blob = bytes(blob) if blob is not None else b""
     if len(blob) != math.prod(dims) * 4:
-        raise StoreError(f"stored weights have {len(blob)} bytes, expected "
-                         f"{math.prod(dims) * 4} for shape {dims} in float32")
+        raise StoreError(
+            f"stored weights have {len(blob)} bytes, expected "
+            f"{math.prod(dims) * 4} for shape {dims} in float32"
+        )
     array = np.frombuffer(blob, dtype="<f4").astype(np.float32).reshape(dims)
     return torch.from_numpy(array.copy())
 
@@ -143,7 +149,7 @@ def weights_from_bytes(blob, shape: str | None, expected: tuple) -> torch.Tensor
 # ---- JSON that keeps NaN and inf --------------------------------------------------------
 
 json_text = functools.partial(json.dumps, allow_nan=False, separators=(",", ":"))
-NON_FINITE = "$float"   # {"$float": "nan"}: JSON itself has no NaN or inf
+NON_FINITE = "$float"  # {"$float": "nan"}: JSON itself has no NaN or inf
 
 
 def to_json(value):
@@ -169,6 +175,7 @@ def from_json(value):
 
 
 # ---- time: the database holds naive UTC datetimes, the app seconds since 1970 ------------
+
 
 def to_utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
