@@ -861,6 +861,8 @@ def test_postgres_stopped_during_a_run_then_restarted():
         assert [r.id for r in safe.runs(token)] == [during.id]
         assert safe.ping() is False and safe.class_info(code) is None
         with pytest.raises(Unavailable):
+            safe.delete_run(token, before.id)  # saved: cannot be deleted while down
+        with pytest.raises(Unavailable):
             safe.close_class(code, secret)
         assert safe.flush(wait=True) is False
         cluster.restart()

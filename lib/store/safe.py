@@ -196,12 +196,15 @@ class SafeStore:
         return self._call("count_runs", token, fallback=lambda: 0) + len(self._waiting(token))
 
     def delete_run(self, token: str, run_id: str) -> bool:
+        """Delete a run, saved or waiting; while down, Unavailable for a saved one."""
         with self._lock:
             entry = self._runs.get(run_id)
             queued = entry is not None and entry[0] == token
             if queued:
                 del self._runs[run_id]
-        return self._call("delete_run", token, run_id, fallback=lambda: queued) or queued
+        # a run only in memory is gone now; one in the database must wait for it
+        fallback = (lambda: True) if queued else self._refuse
+        return self._call("delete_run", token, run_id, fallback=fallback) or queued
 
     def delete_runs(self, token: str) -> int:
         deleted = self._call("delete_runs", token, fallback=self._refuse)
