@@ -1,8 +1,11 @@
 """Load test: a class of N students opens the Train page and presses Train at once.
 
-    .venv/bin/python -m scripts.loadtest                        # 30 sessions, 1 server
+    .venv/bin/python -m scripts.loadtest                        # 30 sessions, 1 server, SQLite
+    .venv/bin/python -m scripts.loadtest --store off            # ... the same, nothing stored
+    .venv/bin/python -m scripts.loadtest --store postgres       # SOFTMAX_TEST_PG_URL's server
     .venv/bin/python -m scripts.loadtest --replicas 2           # 2 servers behind nginx
     .venv/bin/python -m scripts.loadtest --replicas 2 --tls     # ... which terminates HTTPS
+    .venv/bin/python -m scripts.loadtest --replicas 2 --store postgres --kill-replica-after 10
     .venv/bin/python -m scripts.loadtest --client browser --sessions 10
     .venv/bin/python -m scripts.loadtest --url http://127.0.0.1:8501 --sessions 10
     SOFTMAX_MAX_TRAININGS=1 .venv/bin/python -m scripts.loadtest
@@ -10,7 +13,8 @@
 Not part of the pytest run. Every session opens /?epochs=10 (the book's
 settings otherwise) and waits until the page is ready; then all sessions press
 Train together (or spread over --ramp seconds) and wait for the final success
-message, which the page writes after the last chart update. Two kinds of client:
+message, which the page writes after the last chart update and after the run
+was saved. Two kinds of client:
 
 - ws (default): each session speaks Streamlit's own protocol over the WebSocket
   /_stcore/stream, as the browser does (protobuf BackMsg / ForwardMsg): it first
@@ -23,6 +27,47 @@ message, which the page writes after the last chart update. Two kinds of client:
   rendering charts on the same small machine compete with the server for CPU;
   the report shows how much CPU the client side took.
 
+Every student (and every warm-up) carries its own identity, as a browser that
+visited before does: the cookie `softmax_student=<lib.store.new_token()>`, sent
+with the page and the WebSocket, so the app stores its runs under it.
+
+Storage (--store, for the servers this script starts; SOFTMAX_DB_URL is set for them):
+- sqlite (default): a new SQLite file in the run's temporary folder on disk,
+  like the app's default state/softmax.db;
+- shm: a new SQLite file in /dev/shm (memory-backed: the same queries, no disk);
+- postgres: a new database, made for the run (and dropped after it unless
+  --keep-db) on the server of --db-url or SOFTMAX_TEST_PG_URL, whose role
+  may create databases (`eval "$(bash .ci/postgres.sh)"` makes one); with
+  neither, or with --db-url own, a PostgreSQL server of its own for the run
+  (Debian's binaries, initdb in a temporary folder, default settings, trust
+  on 127.0.0.1 only), stopped and deleted at the end;
+- off: the app without a database. The app has no switch for that, so the run
+  points SOFTMAX_DB_URL at a SQLite path that cannot be created (its folder is
+  a plain file): the store fails to open, the app runs in its degraded mode
+  (lib/store/safe.py) and no query reaches any database; each finished run
+  stays in the server's memory, and a retry (a failed mkdir) runs at most once
+  every 5 s in a background thread. This is the baseline "without storage".
+With storage on, each server times every call of lib.store.Store (a wrapper
+installed before Streamlit starts, one line per call in the server's log) and
+the report gives the calls' count and milliseconds, save_run's in particular.
+Afterwards the script opens the database with lib.store.Store and counts each
+student's runs: every run a student saw finish must be there (run number and
+test accuracy as the page showed them), and nothing else; then every ws
+student opens the page again with its cookie and the runs table it gets is
+compared with what it saw finish.
+
+Fault test (--kill-replica-after N, with --replicas >= 2, ws clients, storage
+on; meant for postgres): once N runs have finished in the class, the replica
+that holds the most students with a finished run is killed (SIGKILL). Its
+students lose their WebSocket; a student whose run was training or waiting
+there reconnects at once (a new page GET and WebSocket through nginx, with its
+affinity and identity cookies: nginx finds the replica dead and passes the
+request to a live one, see the access log line count in the report) and
+presses Train again; the others reconnect when the class reloads the page at
+the end. Reported: runs finished before the kill, how many of them are in the
+database and listed on the reloaded pages, lost (must be 0), students that
+reconnected.
+
 Without --url the script starts the server(s) on free loopback ports
 (FASHION_MNIST_ROOT, SOFTMAX_MAX_TRAININGS and OMP_NUM_THREADS are passed on),
 with --replicas > 1 or --tls an nginx in front (deploy/nginx.conf, sticky by
@@ -30,23 +75,26 @@ cookie; with --tls it terminates HTTPS with a self-signed certificate made in
 the temporary folder, and the clients trust that certificate), and stops
 everything at the end. Each server first trains once, unmeasured (that loads
 the data set), unless --no-warmup. Reported: completed / failed sessions, p50 /
-p95 / max seconds from click to the final message, sessions that saw "you are
-number N in the queue", the servers' memory (the peak resident size of each
-server process, from its resource usage when it exits, and the peak of their
-summed resident size sampled 4 times a second), and CPU seconds of the servers,
-the client side, nginx and everything else during the training phase (psutil). Every
+p95 / max seconds from click to the final message (and the training's own
+seconds that the message states), sessions that saw "you are number N in the
+queue", the servers' memory (the peak resident size of each server process,
+from its resource usage when it exits, and the peak of their summed resident
+size sampled 4 times a second), and CPU seconds of the servers, the client
+side, nginx and everything else during the training phase (psutil). Every
 wait is bounded (--timeout per step, --deadline in all); the exit code is 0 only
-when every session completed.
+when every session completed and, with storage on, every run was found.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import random
 import re
+import secrets
 import shutil
 import ssl
 import statistics
@@ -56,6 +104,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import psutil
@@ -71,6 +120,20 @@ from scripts.local_server import (
 )
 
 QUEUE_RE = re.compile(r"number (\d+) in the queue")
+# lib/i18n/train.py "train.done" in English: the run's number, accuracy and own seconds
+DONE_RE = re.compile(r"Run #(\d+): test accuracy (\S+) after (\d+) epochs in ([\d.]+) s")
+STUDENT_COOKIE = "softmax_student"   # ui.COOKIE: the browser's identity
+AFFINITY_COOKIE = "softmax_replica"  # deploy/nginx.conf's sticky cookie
+STORE_MARK = "loadtest-store-call"   # a timed Store call in a server's log
+STORE_LINE = re.compile(rf"^{STORE_MARK} (\w+) ([\d.]+)$", re.M)
+STORE_DOWN = "database unavailable"  # lib/store/safe.py's warning when the store fails
+# scripts/local_server.nginx_config's log format
+ACCESS_LINE = re.compile(r'^(.*?) "(\S+) (\S+) [^"]*" (\d+) (\S+) (\S+)$')
+
+
+def acc_text(acc) -> str:
+    """A test accuracy as the page writes it (4 decimals), for comparing runs."""
+    return "nan" if acc is None or acc != acc else f"{float(acc):.4f}"
 
 
 # ---- processes ----------------------------------------------------------------
@@ -80,7 +143,8 @@ def stop(proc: subprocess.Popen) -> int | None:
     from the resource usage the kernel reports when it is reaped (None if reaped before)."""
     if proc.returncode is not None:
         return None
-    proc.terminate()
+    with contextlib.suppress(ProcessLookupError):  # it may have been killed already
+        proc.terminate()
     deadline = time.monotonic() + 15
     while True:
         try:
@@ -93,6 +157,170 @@ def stop(proc: subprocess.Popen) -> int | None:
         if time.monotonic() > deadline:
             proc.kill()
         time.sleep(0.05)
+
+
+# ---- the store: which database, timing its calls, counting what it holds ------------
+
+def time_store_calls() -> None:
+    """In a server process, before Streamlit starts: log the wall time of every public
+    lib.store.Store call, one `loadtest-store-call <name> <ms>` line on stderr each."""
+    from lib.store.db import Store
+
+    def timed(name, call):
+        @functools.wraps(call)
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                print(f"{STORE_MARK} {name} {1000 * (time.perf_counter() - t):.3f}",
+                      file=sys.stderr, flush=True)
+        return wrapper
+
+    for name, call in list(vars(Store).items()):
+        if callable(call) and not name.startswith("_") and name != "close":
+            setattr(Store, name, timed(name, call))
+
+
+SERVER_PRELUDE = "import scripts.loadtest\nscripts.loadtest.time_store_calls()"
+
+
+def log_sizes(tmp: Path) -> dict[Path, int]:
+    """The servers' logs and their sizes now, to read one phase of them later."""
+    return {log: log.stat().st_size for log in tmp.glob("server-*.log")}
+
+
+def store_calls(start: dict[Path, int], end: dict[Path, int]) -> tuple[dict, int]:
+    """({call: {calls, total_ms, p50_ms, p95_ms, max_ms}}, STORE_DOWN warnings) from
+    the servers' logs between two log_sizes()."""
+    times: dict[str, list[float]] = {}
+    down = 0
+    for log, offset in start.items():
+        with open(log, "rb") as f:
+            f.seek(offset)
+            text = f.read(end.get(log, offset) - offset).decode(errors="replace")
+        down += text.count(STORE_DOWN)
+        for name, ms in STORE_LINE.findall(text):
+            times.setdefault(name, []).append(float(ms))
+    return {name: {"calls": len(ms), "total_ms": sum(ms), "p50_ms": percentile(ms, 0.5),
+                   "p95_ms": percentile(ms, 0.95), "max_ms": max(ms)}
+            for name, ms in sorted(times.items())}, down
+
+
+def new_pg_database(admin_url: str) -> str:
+    """A fresh database on the PostgreSQL server of admin_url (a role that may create
+    databases); its URL, with admin_url's credentials."""
+    import sqlalchemy as sa
+
+    from lib.store.engine import make_engine
+
+    engine = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"loadtest_{secrets.token_hex(6)}"
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        return engine.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        engine.dispose()
+
+
+def drop_pg_database(admin_url: str, url: str) -> None:
+    import sqlalchemy as sa
+
+    from lib.store.engine import make_engine
+
+    engine = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(
+                f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+def own_postgres(cleanup: contextlib.ExitStack) -> str:
+    """A PostgreSQL server for this run only: initdb in a temporary folder (as the postgres
+    user when run as root), default settings, trust on 127.0.0.1 and a free port; its
+    superuser's URL. cleanup stops it and deletes the folder."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]))
+    if not found:
+        raise SystemExit("--store postgres: no SOFTMAX_TEST_PG_URL and no PostgreSQL "
+                         "installed (apt-get install postgresql)")
+    bindir, folder, port = found[-1].parent, Path(tempfile.mkdtemp(prefix="softmax-pg-")), \
+        free_port()
+    as_user = []
+    if os.geteuid() == 0:                      # initdb refuses to run as root
+        shutil.chown(folder, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    cleanup.callback(shutil.rmtree, folder, ignore_errors=True)
+
+    def pg(tool, *args):
+        subprocess.run([*as_user, str(bindir / tool), *args], check=True, cwd=folder,
+                       capture_output=True)
+
+    data = folder / "data"
+    pg("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8")
+    pg("pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-w", "start", "-o",
+       f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{folder}'")
+    cleanup.callback(pg, "pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+
+def shown_url(url: str | None) -> str | None:
+    """The URL without its password, for the report."""
+    if not url:
+        return url
+    import sqlalchemy as sa
+
+    return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def prepare_store(args, tmp: Path, cleanup: contextlib.ExitStack) -> str:
+    """The SOFTMAX_DB_URL for the servers, per --store; cleanup removes what was made."""
+    if args.store == "sqlite":
+        return f"sqlite:///{tmp / 'softmax.db'}"
+    if args.store == "shm":
+        folder = Path(tempfile.mkdtemp(prefix="softmax-loadtest-", dir="/dev/shm"))
+        cleanup.callback(shutil.rmtree, folder, ignore_errors=True)
+        return f"sqlite:///{folder / 'softmax.db'}"
+    if args.store == "off":
+        blocker = tmp / "no-database"          # a file where the database's folder should be
+        blocker.write_text("the load test's --store off: no database can be made here\n")
+        return f"sqlite:///{blocker / 'softmax.db'}"
+    admin = args.db_url or os.environ.get("SOFTMAX_TEST_PG_URL") or "own"
+    if admin == "own":
+        admin = own_postgres(cleanup)
+    url = new_pg_database(admin)
+    if not args.keep_db:
+        cleanup.callback(drop_pg_database, admin, url)
+    return url
+
+
+def check_store(url: str, students: list, warmups: list) -> dict:
+    """Open the database with lib.store.Store and compare each student's stored runs
+    (number, test accuracy) with the runs the student saw finish."""
+    import sqlalchemy as sa
+
+    from lib.store import Store
+    from lib.store.schema import runs as runs_table
+
+    store = Store(url)
+    try:
+        stored = [{(r.number, acc_text(r.history[-1]["test_acc"] if r.history else None))
+                   for r in store.runs(s.token)} for s in students]
+        warm = sum(store.count_runs(s.token) for s in warmups)
+        with store.engine.connect() as conn:
+            rows = conn.execute(sa.select(sa.func.count()).select_from(runs_table)).scalar()
+    finally:
+        store.close()
+    seen = [set(s.finished) for s in students]
+    return {"rows": rows, "warmup_runs": warm, "stored": stored,
+            "seen_total": sum(len(s) for s in seen),
+            "found": sum(len(s & d) for s, d in zip(seen, stored, strict=True)),
+            "lost": sum(len(s - d) for s, d in zip(seen, stored, strict=True)),
+            "extra": sum(len(d - s) for s, d in zip(seen, stored, strict=True)),
+            "students_equal": sum(s == d for s, d in zip(seen, stored, strict=True))}
 
 
 # ---- memory and CPU (psutil) ---------------------------------------------------------
@@ -155,23 +383,51 @@ class MemorySampler(threading.Thread):
 
 # ---- a student speaking Streamlit's WebSocket protocol ----------------------------
 
+def table_rows(dataframe) -> list[tuple[int, str]] | None:
+    """(run, test accuracy) of each row, when a Dataframe element is the Train page's
+    runs table (columns run, test_acc, status); None for any other table."""
+    import pyarrow as pa
+
+    data = dataframe.arrow_data.data
+    if not data:
+        return None
+    table = pa.ipc.open_stream(data).read_all()
+    if not {"run", "test_acc", "status"} <= set(table.column_names):
+        return None
+    return [(int(n), acc_text(a)) for n, a in
+            zip(table["run"].to_pylist(), table["test_acc"].to_pylist(), strict=True)]
+
+
 class WsStudent:
-    """One Streamlit session driven over /_stcore/stream, as the browser drives it."""
+    """One Streamlit session driven over /_stcore/stream, as the browser drives it.
+
+    `jar` holds its cookies: its identity (when given a token) and nginx's
+    affinity cookie once a page answer set it; both go with every request.
+    """
 
     def __init__(self, url: str, epochs: int, timeout: float,
-                 context: ssl.SSLContext | None = None):
-        self.url, self.epochs, self.timeout = url, epochs, timeout
+                 context: ssl.SSLContext | None = None, token: str | None = None):
+        self.url, self.epochs, self.timeout, self.token = url, epochs, timeout, token
         self.context = context if url.startswith("https:") else None  # the TLS trust
+        self.jar = {STUDENT_COOKIE: token} if token else {}
         self.query = f"epochs={epochs}"
         self.button, self.queue, self.ws = None, 0, None
+        self.finished: list[tuple[int, str]] = []   # (run, test accuracy) seen finish
+        self.run_seconds: list[float] = []          # each finished run's own seconds
+        self.table: list[tuple[int, str]] | None = None  # the runs table last shown
 
-    def _cookie(self) -> str:
-        """GET the page like a browser; keep nginx's affinity cookie, if any."""
-        with urllib.request.urlopen(f"{self.url}/?{self.query}", timeout=self.timeout,
-                                    context=self.context) as r:
+    def _cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.jar.items())
+
+    def _get_page(self) -> None:
+        """GET the page like a browser, with the jar; keep the cookies the answer sets."""
+        request = urllib.request.Request(f"{self.url}/?{self.query}",
+                                         headers={"Cookie": self._cookie_header()})
+        with urllib.request.urlopen(request, timeout=self.timeout, context=self.context) as r:
             r.read()
-            cookies = r.headers.get_all("Set-Cookie") or []
-        return "; ".join(c.split(";", 1)[0] for c in cookies)
+            for cookie in r.headers.get_all("Set-Cookie") or []:
+                name, _, value = cookie.split(";", 1)[0].partition("=")
+                self.jar[name.strip()] = value.strip()
 
     def _rerun(self, trigger: str | None = None) -> bytes:
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -200,6 +456,10 @@ class WsStudent:
                 what = element.WhichOneof("type")
                 if what == "button" and element.button.id.endswith("train.start"):
                     self.button = element.button.id
+                elif what == "dataframe":
+                    rows = table_rows(element.dataframe)
+                    if rows is not None:
+                        self.table = rows
                 elif what == "exception":
                     raise RuntimeError(f"exception shown: {element.exception.message[:150]}")
                 elif what == "alert":
@@ -211,13 +471,16 @@ class WsStudent:
                         return verdict
 
     async def open(self) -> None:
+        """Load the page in a new session (after a reload or a lost connection too)."""
         import websockets
 
-        cookie = await asyncio.to_thread(self._cookie)
+        self.button, self.table = None, None
+        await asyncio.to_thread(self._get_page)
         self.ws = await websockets.connect(
             self.url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-            additional_headers={"Cookie": cookie} if cookie else None, max_size=None,
-            open_timeout=self.timeout, **({"ssl": self.context} if self.context else {}))
+            additional_headers={"Cookie": self._cookie_header()} if self.jar else None,
+            max_size=None, open_timeout=self.timeout,
+            **({"ssl": self.context} if self.context else {}))
         await self.ws.send(self._rerun())
         await self._read_until(lambda alert: None)
         if self.button is None:
@@ -226,6 +489,10 @@ class WsStudent:
     async def train(self) -> None:
         def verdict(alert):
             if alert.format == alert.SUCCESS and f"after {self.epochs} epochs" in alert.body:
+                found = DONE_RE.search(alert.body)
+                if found:
+                    self.finished.append((int(found.group(1)), acc_text(float(found.group(2)))))
+                    self.run_seconds.append(float(found.group(4)))
                 return "done"
             if alert.format == alert.ERROR:
                 return "error: " + alert.body[:150]
@@ -235,6 +502,19 @@ class WsStudent:
         outcome = await self._read_until(verdict)
         if outcome != "done":
             raise RuntimeError(f"no final message ({outcome})")
+
+    async def alive(self) -> bool:
+        """Whether the session's connection still stands: read what the server sent
+        until it is quiet for half a second (True) or the connection is closed (False)."""
+        import websockets
+
+        try:
+            while True:
+                await asyncio.wait_for(self.ws.recv(), 0.5)
+        except asyncio.TimeoutError:
+            return True
+        except websockets.ConnectionClosed:
+            return False
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -251,8 +531,8 @@ class WsClients:
     async def __aexit__(self, *exc):
         return False
 
-    def student(self, url, args):
-        return WsStudent(url, args.epochs, args.timeout, self.context)
+    def student(self, url, args, token=None):
+        return WsStudent(url, args.epochs, args.timeout, self.context, token)
 
 
 # ---- a student in a browser --------------------------------------------------------
@@ -272,14 +552,19 @@ QUEUE_WATCH = """() => {
 
 
 class BrowserStudent:
-    def __init__(self, browser, url: str, epochs: int, timeout: float):
+    def __init__(self, browser, url: str, epochs: int, timeout: float, token: str | None):
         self.browser, self.url, self.epochs, self.timeout = browser, url, epochs, timeout
-        self.page, self.queue = None, 0
+        self.token, self.page, self.queue = token, None, 0
+        self.finished: list[tuple[int, str]] = []
+        self.run_seconds: list[float] = []
 
     async def open(self) -> None:
         # --tls: the certificate is self-signed, on loopback only: Chromium is told to accept it
         context = await self.browser.new_context(viewport={"width": 1280, "height": 900},
                                                  ignore_https_errors=True)
+        if self.token:  # a browser that visited before: its identity cookie
+            await context.add_cookies([{"name": STUDENT_COOKIE, "value": self.token,
+                                        "url": self.url}])
         self.page = await context.new_page()
         self.page.set_default_timeout(self.timeout * 1000)
         await self.page.goto(f"{self.url}/?epochs={self.epochs}")
@@ -296,6 +581,10 @@ class BrowserStudent:
         self.queue = await page.evaluate("window.__queue")
         if await failed.count():
             raise RuntimeError("page shows: " + (await failed.first.inner_text())[:150])
+        found = DONE_RE.search(await done.first.inner_text())
+        if found:
+            self.finished.append((int(found.group(1)), acc_text(float(found.group(2)))))
+            self.run_seconds.append(float(found.group(4)))
 
     async def close(self) -> None:
         if self.page is not None:
@@ -319,8 +608,8 @@ class BrowserClients:
         await self._pw.stop()
         return False
 
-    def student(self, url, args):
-        return BrowserStudent(self.browser, url, args.epochs, args.timeout)
+    def student(self, url, args, token=None):
+        return BrowserStudent(self.browser, url, args.epochs, args.timeout, token)
 
 
 # ---- the class -------------------------------------------------------------------
@@ -330,7 +619,12 @@ def short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}".rstrip(": ")
 
 
-async def session(i, student, args, opened, go, results) -> None:
+async def session(i, student, args, opened, go, results, killed: asyncio.Event) -> None:
+    """One student: open the page, wait for the class to start, train once.
+
+    In the fault test a student whose replica was killed (its training fails
+    after the kill) reconnects through nginx and trains again, at most twice.
+    """
     rec = {"session": i}
     results.append(rec)
     try:
@@ -341,26 +635,115 @@ async def session(i, student, args, opened, go, results) -> None:
         await go.wait()
         await asyncio.sleep(random.uniform(0, args.ramp))
         t0 = time.perf_counter()
-        await student.train()
-        rec["train_s"] = time.perf_counter() - t0
+        for attempt in range(3):
+            try:
+                await student.train()
+                break
+            except Exception as exc:  # noqa: BLE001 - decided below
+                if not killed.is_set() or attempt == 2:
+                    raise
+                rec.setdefault("interrupted", short(exc))
+                with contextlib.suppress(Exception):
+                    await student.close()
+                await student.open()                       # reconnect through nginx
+                rec["reconnects"] = rec.get("reconnects", 0) + 1
+        rec["train_s"] = time.perf_counter() - t0          # from the first click
     except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the others
         rec["error"] = short(exc)
     rec["queue"] = student.queue
 
 
-async def drive(args, server_pids: list[int], other_pids: list[int]) -> dict:
+def student_replicas(access_log: Path, students: list[WsStudent]) -> dict[int, str]:
+    """Which replica (host:port) each student's page GET was hashed to, from nginx's log:
+    the hash key logged for a first visit is the affinity cookie it handed out."""
+    upstream_of = {}
+    if access_log.is_file():
+        for line in access_log.read_text().splitlines():
+            found = ACCESS_LINE.match(line)
+            if found and found.group(2) == "GET" and found.group(3).startswith("/?"):
+                upstream_of.setdefault(found.group(6), found.group(1).split(",")[-1].strip())
+    return {i: upstream_of[s.jar[AFFINITY_COOKIE]] for i, s in enumerate(students)
+            if s.jar.get(AFFINITY_COOKIE) in upstream_of}
+
+
+def passed_on(access_log: Path, offset: int) -> dict:
+    """From byte `offset` of nginx's log: requests nginx passed to a second replica after
+    the first failed ($upstream_addr lists both), and answers 502 / 504."""
+    lines = []
+    if access_log.is_file():
+        with open(access_log, "rb") as f:
+            f.seek(offset)
+            lines = f.read().decode(errors="replace").splitlines()
+    matches = [m for m in map(ACCESS_LINE.match, lines) if m]
+    return {"requests": len(matches),
+            "passed_on": sum("," in m.group(1) for m in matches),
+            "passed_on_websocket": sum("," in m.group(1) and "/_stcore/stream" in m.group(3)
+                                       for m in matches),
+            "bad_gateway": sum(m.group(4) in ("502", "504") for m in matches)}
+
+
+async def kill_replica(args, students, replicas: dict[str, subprocess.Popen],
+                       killed: asyncio.Event) -> dict:
+    """Once --kill-replica-after runs have finished, SIGKILL the replica that holds the most
+    students with a finished run; what the class looked like at that moment."""
+    while sum(len(s.finished) for s in students) < args.kill_after:
+        await asyncio.sleep(0.05)
+    where = student_replicas(args.access_log, students)
+    with_runs = Counter(where[i] for i, s in enumerate(students) if s.finished and i in where)
+    victim = max(sorted(replicas), key=lambda addr: with_runs.get(addr, 0))
+    log_offset = args.access_log.stat().st_size if args.access_log.is_file() else 0
+    cpu = cpu_seconds(family(replicas[victim].pid))   # its CPU so far: none is read after
+    replicas[victim].kill()                                        # SIGKILL
+    killed.set()
+    at = time.perf_counter()
+    on_victim = [i for i, addr in where.items() if addr == victim]
+    return {"victim": victim, "at": at, "log_offset": log_offset, "where": where, "cpu": cpu,
+            "finished_before": {i: list(s.finished) for i, s in enumerate(students)},
+            "students_on_victim": on_victim,
+            "students_per_replica": dict(Counter(where.values()))}
+
+
+async def reload_all(students: list[WsStudent], args) -> list[dict]:
+    """Every student opens the page again with its cookies (a reload: a new session),
+    after checking whether its old connection still stands. The runs table it gets
+    is kept in student.table."""
+    gate = asyncio.Semaphore(args.open_concurrency)
+
+    async def one(student):
+        rec = {}
+        async with gate:
+            try:
+                rec["alive"] = await student.alive() if student.ws is not None else False
+                with contextlib.suppress(Exception):
+                    await student.close()
+                await student.open()
+            except Exception as exc:  # noqa: BLE001 - counted
+                rec["error"] = short(exc)
+        return rec
+
+    return await asyncio.gather(*(one(s) for s in students))
+
+
+async def drive(args, servers: list[subprocess.Popen], other_pids: list[int]) -> dict:
+    from lib.store import new_token
+
+    server_pids = [proc.pid for proc in servers]
     clients = WsClients(args.ssl_context) if args.client == "ws" else BrowserClients(args.chromium)
     async with clients:
+        warmups = []
         if args.warmup:  # a server loads the data set at its first training: not measured
             for url in args.replica_urls or [args.url]:
-                warm = clients.student(url, argparse.Namespace(**{**vars(args), "epochs": 1}))
+                warm = clients.student(url, argparse.Namespace(**{**vars(args), "epochs": 1}),
+                                       new_token())
                 await warm.open()
                 await warm.train()
                 await warm.close()
-        students = [clients.student(args.url, args) for _ in range(args.sessions)]
-        opened, go, results = asyncio.Semaphore(args.open_concurrency), asyncio.Event(), []
+                warmups.append(warm)
+        students = [clients.student(args.url, args, new_token()) for _ in range(args.sessions)]
+        opened, go, killed, results = (asyncio.Semaphore(args.open_concurrency), asyncio.Event(),
+                                       asyncio.Event(), [])
         t_open = time.perf_counter()
-        tasks = [asyncio.create_task(session(i, s, args, opened, go, results))
+        tasks = [asyncio.create_task(session(i, s, args, opened, go, results, killed))
                  for i, s in enumerate(students)]
         while sum("open_s" in r or "error" in r for r in results) < args.sessions:
             await asyncio.sleep(0.1)
@@ -378,17 +761,36 @@ async def drive(args, server_pids: list[int], other_pids: list[int]) -> dict:
                     cpu_seconds(client_pids()), cpu_seconds(tree(proxy_pids)),
                     machine_cpu_seconds())
 
+        killer = None
+        args.logs_at_go = log_sizes(args.tmp)
         before = snapshot()
         go.set()
+        if args.kill_after:
+            replicas = {url.split("//", 1)[1]: proc
+                        for url, proc in zip(args.replica_urls, servers, strict=True)}
+            killer = asyncio.create_task(kill_replica(args, students, replicas, killed))
         await asyncio.gather(*tasks)
         after = snapshot()
+        args.logs_at_end = log_sizes(args.tmp)
+        fault = None
+        if killer is not None:
+            if killer.done():
+                fault = killer.result()
+                fault["at"] -= before[0]
+                after = (after[0], after[1] + fault["cpu"], *after[2:])
+            else:
+                killer.cancel()
+        reloads = None
+        if args.client == "ws" and args.store != "off":
+            reloads = await reload_all(students, args)
         for s in students:
             with contextlib.suppress(Exception):  # closing a broken session is not a result
                 await s.close()
     wall, server, client, proxy, machine = (a - b for a, b in zip(after, before, strict=True))
     return {"results": sorted(results, key=lambda r: r["session"]), "open_phase_s": open_phase,
             "train_phase_s": wall, "server_cpu_s": server, "client_cpu_s": client,
-            "proxy_cpu_s": proxy, "machine_cpu_s": machine}
+            "proxy_cpu_s": proxy, "machine_cpu_s": machine, "students": students,
+            "warmups": warmups, "fault": fault, "reloads": reloads}
 
 
 # ---- report ---------------------------------------------------------------------
@@ -400,11 +802,62 @@ def percentile(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
-def summarize(run: dict, args, memory: dict, spread: dict | None) -> dict:
+def storage_summary(run: dict, ok: list[dict], db: dict | None, calls: dict,
+                    down: int) -> dict:
+    """What the store did and holds: its calls' times, and the runs found afterwards."""
+    students, reloads = run["students"], run["reloads"]
+    out: dict = {"store_calls": calls, "store_down_warnings": down}
+    save = calls.get("save_run")
+    clicked = sum(r["train_s"] for r in ok)
+    if save and clicked:  # every save is on some student's click -> final message path
+        out["save_share_of_wait"] = save["total_ms"] / 1000 / clicked
+    if db is not None:
+        out["db"] = {k: v for k, v in db.items() if k != "stored"}
+        out["db"]["expected_rows"] = db["seen_total"] + len(run["warmups"])
+    if reloads is not None:
+        tables = [set(s.table) if s.table is not None else set() for s in students]
+        seen = [set(s.finished) for s in students]
+        out["reload"] = {
+            "students": len(reloads), "errors": sum("error" in r for r in reloads),
+            "listed": sum(len(t) for t in tables),
+            "students_listing_exactly_their_runs": sum(
+                t == s for t, s in zip(tables, seen, strict=True))}
+    fault = run["fault"]
+    if fault is not None:
+        before = {i: set(v) for i, v in fault["finished_before"].items()}
+        victim = set(fault["students_on_victim"])
+        stored = db["stored"] if db is not None else [set()] * len(students)
+        tables = [set(s.table or ()) for s in students]
+        dead_at_reload = {i for i, r in enumerate(reloads or []) if r.get("alive") is False}
+        during = {r["session"] for r in run["results"] if r.get("reconnects")}
+        reopened = {i for i, r in enumerate(reloads or []) if "error" not in r}
+        back = (dead_at_reload | during) & reopened
+        out["fault"] = {
+            "victim": fault["victim"], "killed_at_s": fault["at"],
+            "students_per_replica": fault["students_per_replica"],
+            "students_on_victim": len(victim),
+            "finished_before_kill": sum(len(v) for v in before.values()),
+            "finished_before_kill_on_victim": sum(len(before[i]) for i in victim),
+            "found_in_db": sum(len(before[i] & stored[i]) for i in before),
+            "listed_on_reload": sum(len(before[i] & tables[i]) for i in before),
+            "lost": sum(len(before[i] - stored[i]) for i in before),
+            "lost_on_victim": sum(len(before[i] - stored[i]) for i in victim),
+            "reconnected_during_class": len(during),
+            "reconnected_at_reload": len(dead_at_reload),
+            "students_back": len(back),
+            "interrupted_runs": sum(1 for r in run["results"] if "interrupted" in r),
+            "interrupted_then_completed": sum(1 for r in run["results"]
+                                              if "interrupted" in r and "error" not in r),
+            "nginx_after_kill": passed_on(fault["access_log"], fault["log_offset"])}
+    return out
+
+
+def summarize(run: dict, args, memory: dict, spread: dict | None, storage: dict) -> dict:
     results = run["results"]
     ok = [r for r in results if "train_s" in r and "error" not in r]
     times = [r["train_s"] for r in ok]
     opens = [r["open_s"] for r in results if "open_s" in r]
+    own = [sec for s in run["students"] for sec in s.run_seconds]
     errors: dict[str, int] = {}
     for r in results:
         if "error" in r:
@@ -413,11 +866,13 @@ def summarize(run: dict, args, memory: dict, spread: dict | None) -> dict:
         "client": args.client, "sessions": args.sessions, "completed": len(ok),
         "failed": args.sessions - len(ok),
         "replicas": None if args.external else args.replicas, "tls": args.tls,
+        "store": args.store, "db_url": shown_url(args.db_in_use),
         "max_trainings": os.environ.get("SOFTMAX_MAX_TRAININGS", f"cpu count ({os.cpu_count()})"),
         "omp_threads": os.environ.get("OMP_NUM_THREADS", "1 (app default)"),
         "epochs": args.epochs, "ramp_s": args.ramp,
         "train_p50_s": percentile(times, 0.5), "train_p95_s": percentile(times, 0.95),
         "train_max_s": max(times) if times else None,
+        "run_p50_s": percentile(own, 0.5), "run_p95_s": percentile(own, 0.95),
         "open_p50_s": percentile(opens, 0.5), "open_max_s": max(opens) if opens else None,
         "queued_sessions": sum(1 for r in ok if r.get("queue")),
         "max_queue_position": max((r.get("queue") or 0 for r in ok), default=0),
@@ -425,12 +880,53 @@ def summarize(run: dict, args, memory: dict, spread: dict | None) -> dict:
         "client_cpu_s": run["client_cpu_s"], "proxy_cpu_s": run["proxy_cpu_s"],
         "machine_cpu_s": run["machine_cpu_s"],
         "load_average": [round(x, 2) for x in psutil.getloadavg()], **memory,
-        "sessions_per_replica": spread, "errors": errors,
+        "sessions_per_replica": spread, "errors": errors, **storage,
     }
 
 
 def fmt(v, unit=""):
     return "-" if v is None else (f"{v:.2f}{unit}" if isinstance(v, float) else f"{v}{unit}")
+
+
+def print_storage(s: dict) -> None:
+    calls = s.get("store_calls") or {}
+    if calls:
+        print("store calls (ms, wall time in the server):", "; ".join(
+            f"{name} {c['calls']}x p50 {c['p50_ms']:.1f} p95 {c['p95_ms']:.1f} "
+            f"max {c['max_ms']:.1f} total {c['total_ms']:.0f}" for name, c in calls.items()))
+    if "save_share_of_wait" in s:
+        print(f"save_run's total time / the sessions' total click -> final time: "
+              f"{100 * s['save_share_of_wait']:.2f} %")
+    if s.get("store_down_warnings"):
+        print(f"  the servers' logs say '{STORE_DOWN}' {s['store_down_warnings']} times")
+    if "db" in s:
+        d = s["db"]
+        print(f"database afterwards: {d['rows']} runs (expected {d['expected_rows']}: "
+              f"{d['seen_total']} seen finish + {d['warmup_runs']} warm-ups); seen and "
+              f"found {d['found']}, lost {d['lost']}, extra {d['extra']}; students whose "
+              f"stored runs equal what they saw: {d['students_equal']}/{s['sessions']}")
+    if "reload" in s:
+        r = s["reload"]
+        print(f"reloaded pages: {r['students']} ({r['errors']} failed), runs listed "
+              f"{r['listed']}, students listing exactly the runs they saw finish: "
+              f"{r['students_listing_exactly_their_runs']}")
+    if "fault" in s:
+        f, n = s["fault"], s["fault"]["nginx_after_kill"]
+        print(f"fault: killed {f['victim']} (SIGKILL) {f['killed_at_s']:.1f} s after the "
+              f"clicks; students per replica {f['students_per_replica']}, "
+              f"{f['students_on_victim']} on the killed one")
+        print(f"  runs finished before the kill: {f['finished_before_kill']} "
+              f"({f['finished_before_kill_on_victim']} on the killed replica); found in the "
+              f"database afterwards {f['found_in_db']}, listed on the reloaded pages "
+              f"{f['listed_on_reload']}, lost {f['lost']} ({f['lost_on_victim']} of the "
+              f"killed replica's)")
+        print(f"  students reconnected: {f['reconnected_during_class']} during the class "
+              f"(their training was cut: {f['interrupted_runs']} runs, then "
+              f"{f['interrupted_then_completed']} completed on the live replica), "
+              f"{f['reconnected_at_reload']} at the reload; {f['students_back']} back")
+        print(f"  nginx after the kill: {n['requests']} requests, {n['passed_on']} passed on "
+              f"to the live replica after the dead one refused ({n['passed_on_websocket']} "
+              f"WebSockets), {n['bad_gateway']} answered 502/504")
 
 
 def print_report(s: dict) -> None:
@@ -439,12 +935,14 @@ def print_report(s: dict) -> None:
     others = max(s["machine_cpu_s"] - ours, 0.0)
     share = lambda cpu: f"{100 * cpu / phase / cores:.0f}%"  # noqa: E731
     print(f"{s['client']} clients, {s['sessions']} sessions: completed {s['completed']}, "
-          f"failed {s['failed']}  (replicas {fmt(s['replicas'])}, TLS {s['tls']}, "
-          f"SOFTMAX_MAX_TRAININGS "
+          f"failed {s['failed']}  (replicas {fmt(s['replicas'])}, TLS {s['tls']}, store "
+          f"{s['store']} {s['db_url'] or ''}, SOFTMAX_MAX_TRAININGS "
           f"{s['max_trainings']}, OMP_NUM_THREADS {s['omp_threads']}, epochs {s['epochs']}, "
           f"ramp {s['ramp_s']} s)")
     print(f"click -> final chart: p50 {fmt(s['train_p50_s'], ' s')}, "
           f"p95 {fmt(s['train_p95_s'], ' s')}, max {fmt(s['train_max_s'], ' s')}; "
+          f"the training itself: p50 {fmt(s['run_p50_s'], ' s')}, "
+          f"p95 {fmt(s['run_p95_s'], ' s')}; "
           f"page ready: p50 {fmt(s['open_p50_s'], ' s')}, max {fmt(s['open_max_s'], ' s')}")
     print(f"queue: {s['queued_sessions']} sessions waited, "
           f"worst position {s['max_queue_position']}")
@@ -455,21 +953,25 @@ def print_report(s: dict) -> None:
           f"{fmt(others, ' s')} ({share(others)}); load average "
           f"{' '.join(map(str, s['load_average']))}")
     if s.get("server_peak_mb") is not None:
-        each = ", ".join(f"{mb:.0f}" for mb in s["server_peak_each_mb"])
+        each = ", ".join("killed" if mb is None else f"{mb:.0f}"
+                         for mb in s["server_peak_each_mb"])
         print(f"server memory: peak resident size {s['server_peak_mb']:.0f} MB (sum of each "
               f"server's own peak: {each}), peak sampled RSS {s['server_peak_rss_mb']:.0f} MB")
     if s["sessions_per_replica"]:
         print("WebSocket sessions per replica (nginx log):", s["sessions_per_replica"])
+    print_storage(s)
     for error, n in s["errors"].items():
         print(f"  {n} x {error}")
 
 
 def replica_spread(access_log: Path) -> dict:
+    """WebSocket sessions per replica, from nginx's log (the replica that answered)."""
     counts: dict[str, int] = {}
     if access_log.is_file():
         for line in access_log.read_text().splitlines():
-            if "/_stcore/stream" in line:
-                upstream = line.split()[0]
+            found = ACCESS_LINE.match(line)
+            if found and found.group(3) == "/_stcore/stream":
+                upstream = found.group(1).split(",")[-1].strip()
                 counts[upstream] = counts.get(upstream, 0) + 1
     return counts
 
@@ -479,9 +981,11 @@ def start_and_drive(args, tmp: Path, procs: list, servers: list, logs) -> tuple[
     Every process started is appended to procs (servers also to servers) for main to stop."""
     if not args.external:
         ports = [free_port() for _ in range(args.replicas)]
+        env = {**os.environ, "SOFTMAX_DB_URL": args.db_in_use}
         for port in ports:
             servers.append(start_streamlit(port, logs.enter_context(
-                open(tmp / f"server-{port}.log", "w"))))  # noqa: SIM115 - closed by the stack
+                open(tmp / f"server-{port}.log", "w")), env=env,  # noqa: SIM115 - the stack
+                prelude=SERVER_PRELUDE))
         procs += servers
         for port, proc in zip(ports, servers, strict=True):
             wait_healthy(f"http://127.0.0.1:{port}", proc)
@@ -497,17 +1001,18 @@ def start_and_drive(args, tmp: Path, procs: list, servers: list, logs) -> tuple[
             args.url = f"{'https' if cert else 'http'}://127.0.0.1:{listen}"
             wait_healthy(args.url, nginx, context=args.ssl_context)
     args.url = args.url.rstrip("/")
-    print(f"{args.sessions} {args.client} sessions against {args.url} (logs in {tmp})",
-          flush=True)
+    print(f"{args.sessions} {args.client} sessions against {args.url}, store {args.store} "
+          f"(logs in {tmp})", flush=True)
     sampler = MemorySampler([proc.pid for proc in servers])
     sampler.start()
-    run = asyncio.run(asyncio.wait_for(
-        drive(args, [proc.pid for proc in servers], [proc.pid for proc in procs]),
-        args.deadline))
+    run = asyncio.run(asyncio.wait_for(drive(args, servers, [proc.pid for proc in procs]),
+                                       args.deadline))
+    if run["fault"] is not None:
+        run["fault"]["access_log"] = args.access_log
     return run, sampler.finish()
 
 
-def main(argv=None) -> int:
+def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sessions", type=int, default=30)
     p.add_argument("--client", choices=("ws", "browser"), default="ws")
@@ -516,6 +1021,14 @@ def main(argv=None) -> int:
                    help="servers to start; >1 puts nginx in front")
     p.add_argument("--tls", action="store_true",
                    help="nginx in front terminates HTTPS (self-signed certificate); wss clients")
+    p.add_argument("--store", choices=("sqlite", "shm", "postgres", "off"),
+                   help="the servers' database (default sqlite; see the module docstring)")
+    p.add_argument("--db-url", help="--store postgres: a server and a role that may create "
+                   "databases (default: SOFTMAX_TEST_PG_URL; 'own': start one for the run)")
+    p.add_argument("--keep-db", action="store_true",
+                   help="--store postgres: keep the run's database (it is dropped otherwise)")
+    p.add_argument("--kill-replica-after", dest="kill_after", type=int, default=0,
+                   metavar="N", help="fault test: SIGKILL a replica once N runs have finished")
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--ramp", type=float, default=0.0,
                    help="spread the clicks uniformly over this many seconds (0: all at once)")
@@ -531,31 +1044,62 @@ def main(argv=None) -> int:
     args.external, args.replica_urls = bool(args.url), []
     if not (1 <= args.sessions <= 500 and 1 <= args.replicas <= 16 and 1 <= args.epochs <= 50):
         p.error("--sessions 1..500, --replicas 1..16, --epochs 1..50")
-    if args.tls and args.external:
-        p.error("--tls starts its own nginx: not with --url")
+    if args.external and (args.tls or args.store or args.kill_after):
+        p.error("--tls, --store and --kill-replica-after start their own servers: not with --url")
+    if not args.external:
+        args.store = args.store or "sqlite"
+    if args.kill_after and (args.replicas < 2 or args.client != "ws" or args.store == "off"):
+        p.error("--kill-replica-after needs --replicas 2 or more, ws clients and a store")
+    if args.kill_after < 0:
+        p.error("--kill-replica-after: a number of runs, 1 or more")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
     if not args.external and not os.environ.get("FASHION_MNIST_ROOT"):
         print("note: FASHION_MNIST_ROOT is not set; the servers will look in ./data",
               file=sys.stderr)
 
     procs, tmp = [], Path(tempfile.mkdtemp(prefix="softmax-loadtest-"))
     servers: list[subprocess.Popen] = []
-    args.ssl_context = None
-    with contextlib.ExitStack() as logs:
-        try:
-            run, sampled = start_and_drive(args, tmp, procs, servers, logs)
-        finally:
-            peaks = {proc.pid: stop(proc) for proc in reversed(procs)}
+    args.ssl_context, args.access_log, args.db_in_use = None, tmp / "access.log", None
+    args.tmp, args.logs_at_go, args.logs_at_end = tmp, {}, {}
+    with contextlib.ExitStack() as cleanup:
+        if not args.external:
+            args.db_in_use = prepare_store(args, tmp, cleanup)
+        with contextlib.ExitStack() as logs:
+            try:
+                run, sampled = start_and_drive(args, tmp, procs, servers, logs)
+            finally:
+                peaks = {proc.pid: stop(proc) for proc in reversed(procs)}
+        stored = args.db_in_use and args.store != "off"
+        db = check_store(args.db_in_use, run["students"], run["warmups"]) if stored else None
     memory = {}
     if servers:
-        each = [(peaks[proc.pid] or 0) / 2**20 for proc in servers]
-        memory = {"server_peak_mb": sum(each), "server_peak_each_mb": each,
+        each = [None if peaks[proc.pid] is None else peaks[proc.pid] / 2**20
+                for proc in servers]            # None: killed, its usage not reported
+        memory = {"server_peak_mb": sum(mb or 0 for mb in each), "server_peak_each_mb": each,
                   "server_peak_rss_mb": sampled / 2**20}
-    spread = replica_spread(tmp / "access.log") if len(procs) > len(servers) else None
-    summary = summarize(run, args, memory, spread)
+    spread = replica_spread(args.access_log) if len(procs) > len(servers) else None
+    calls, _ = store_calls(args.logs_at_go, args.logs_at_end)   # the training phase
+    _, down = store_calls(dict.fromkeys(log_sizes(tmp), 0), log_sizes(tmp))  # all of it
+    summary = summarize(run, args, memory, spread, storage_summary(run, [
+        r for r in run["results"] if "train_s" in r and "error" not in r], db, calls, down))
     print_report(summary)
     if args.json:
         print(json.dumps(summary))
-    return 0 if summary["failed"] == 0 else 1
+    return 0 if passed(summary) else 1
+
+
+def passed(s: dict) -> bool:
+    """Every session completed and, with storage on, every run seen finish was found."""
+    db, reload, fault = s.get("db"), s.get("reload"), s.get("fault")
+    return (s["failed"] == 0
+            and (db is None or (db["lost"] == 0 and db["students_equal"] == s["sessions"]))
+            and (reload is None or reload["students_listing_exactly_their_runs"]
+                 == s["sessions"])
+            and (fault is None or fault["lost"] == 0))
 
 
 if __name__ == "__main__":

@@ -29,10 +29,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(port: int, log, env: dict | None = None) -> subprocess.Popen:
-    """The app on 127.0.0.1:port, its output into the open file `log`."""
+def start_streamlit(port: int, log, env: dict | None = None,
+                    prelude: str | None = None) -> subprocess.Popen:
+    """The app on 127.0.0.1:port, its output into the open file `log`.
+
+    `prelude`: Python code the server process runs before Streamlit starts (the
+    load test times the store's calls this way); the command is then
+    `python -c "<prelude>; <streamlit's main>" run app.py ...`.
+    """
+    launch = ["-m", "streamlit"]
+    if prelude:
+        launch = ["-c", f"{prelude}\nimport sys\nfrom streamlit.web.cli import main\n"
+                        "sys.exit(main(prog_name='streamlit'))"]
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, *launch, "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=dict(os.environ) if env is None else env,
         stdout=log, stderr=subprocess.STDOUT)
@@ -122,7 +132,9 @@ pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
 events {{ worker_connections 2048; }}
 http {{
-    log_format lt '$upstream_addr "$request" $status $cookie_softmax_replica';
+    # the replica(s) tried, the request, the status, the affinity cookie sent and the
+    # hash key used (on a first visit: the value of the cookie it hands out)
+    log_format lt '$upstream_addr "$request" $status $cookie_softmax_replica $softmax_replica';
     access_log {tmp}/access.log lt;
     client_body_temp_path {tmp}/body;
     proxy_temp_path {tmp}/proxy;
