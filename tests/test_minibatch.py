@@ -80,7 +80,7 @@ def test_batches_come_in_the_trainers_order_epoch_after_epoch():
     expected = [idx for _ in range(2) for idx in minibatch_indices(n, 256, generator)]
     got = [mb.batch_indices(n, step, seed) for step in range(8)]
     assert [len(i) for i in got] == [256, 256, 256, 232] * 2
-    assert all(torch.equal(a, b) for a, b in zip(got, expected))
+    assert all(torch.equal(a, b) for a, b in zip(got, expected, strict=True))
     assert not torch.equal(got[0], got[4])        # a new shuffle in the second epoch
 
 
@@ -93,7 +93,8 @@ def test_take_batch_shapes_and_place():
     assert torch.equal(batch.X.reshape(-1, 784), data.X_test[idx])
     assert torch.equal(batch.y, data.y_test[idx])
     train_batch = mb.take_batch(data, "train", 5, seed=0)
-    assert train_batch.X.shape == (256, 1, 28, 28) and (train_batch.epoch, train_batch.number) == (2, 2)
+    assert train_batch.X.shape == (256, 1, 28, 28)
+    assert (train_batch.epoch, train_batch.number) == (2, 2)
     with pytest.raises(ValueError, match="split"):
         mb.take_batch(data, "validation", 0, seed=0)
 
@@ -117,7 +118,7 @@ def test_every_step_has_the_chapters_shape():
                       "y_hat": (256, 10), "picked": (256,), "l": (256,), "W_grad": (784, 10),
                       "b_grad": (10,), "W_next": (784, 10), "b_next": (10,)}
     table = mb.steps_table(walk, W)
-    assert dict(zip(table["step"], table["shape"])) == {
+    assert dict(zip(table["step"], table["shape"], strict=True)) == {
         "images": "(256, 1, 28, 28)", "reshape": "(256, 784)", "weights": "(784, 10)",
         "logits": "(256, 10)", "softmax": "(256, 10)", "row_sums": "(256,)", "pick": "(256,)",
         "loss": "(256,)", "backward": "(784, 10)", "b_grad": "(10,)", "sgd": "(784, 10)"}
