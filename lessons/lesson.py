@@ -4,6 +4,7 @@ The steps are data in lib/lesson.py, their words lib/i18n/lesson.py. The
 student's progress goes through get_progress / save_progress only, so where it
 is kept (the session now) can change in one place.
 """
+
 import streamlit as st
 
 import ui
@@ -22,7 +23,7 @@ def save_progress(progress: dict) -> None:
 
 
 def pick_key(step_id: str) -> str:
-    return f"lesson.pick.{step_id}.{ui.lang()}"   # translated options: one widget per language
+    return f"lesson.pick.{step_id}.{ui.lang()}"  # translated options: one widget per language
 
 
 def predict(step_id: str) -> None:
@@ -62,18 +63,34 @@ def show_step(n: int, step, progress: dict) -> None:
         heading = "lesson.step_done" if revealed else "lesson.step"
         st.markdown(f"##### {ui.tr(heading, n=n, title=ui.tr(step.title))}")
         st.markdown(ui.tr(step.question))
-        st.radio(ui.tr("lesson.predict"), step.options, format_func=labels.get,
-                 index=step.options.index(kept) if kept in step.options else None,
-                 key=pick_key(step.id), disabled=revealed, on_change=predict, args=(step.id,))
-        st.page_link(f"lessons/{step.page}.py", icon=":material/open_in_new:",
-                     label=ui.tr("lesson.open" if step.train else "lesson.go",
-                                 page=ui.tr(f"nav.{step.page}")),
-                     query_params=L.link_query(step, ui.lang()))
+        st.radio(
+            ui.tr("lesson.predict"),
+            step.options,
+            format_func=labels.get,
+            index=step.options.index(kept) if kept in step.options else None,
+            key=pick_key(step.id),
+            disabled=revealed,
+            on_change=predict,
+            args=(step.id,),
+        )
+        st.page_link(
+            f"lessons/{step.page}.py",
+            icon=":material/open_in_new:",
+            label=ui.tr(
+                "lesson.open" if step.train else "lesson.go", page=ui.tr(f"nav.{step.page}")
+            ),
+            query_params=L.link_query(step, ui.lang()),
+        )
         if revealed:
             answer(step, entry, labels)
         else:
-            st.button(ui.tr("lesson.reveal"), key=f"lesson.reveal.{step.id}",
-                      icon=":material/visibility:", on_click=reveal, args=(step.id,))
+            st.button(
+                ui.tr("lesson.reveal"),
+                key=f"lesson.reveal.{step.id}",
+                icon=":material/visibility:",
+                on_click=reveal,
+                args=(step.id,),
+            )
 
 
 def page_address() -> str | None:
@@ -105,7 +122,11 @@ if done == total:
     st.success(ui.tr("lesson.all_done"))
 for n, step in enumerate(L.STEPS, start=1):
     show_step(n, step, progress)
-st.button(ui.tr("lesson.restart"), key="lesson.restart", icon=":material/restart_alt:",
-          on_click=start_over)
+st.button(
+    ui.tr("lesson.restart"),
+    key="lesson.restart",
+    icon=":material/restart_alt:",
+    on_click=start_over,
+)
 links = (L.link_url, L.url_path, L.base_url) if teacher_view() else ()
 ui.show_code(L.done, L.link_query, L.record, L.verdict, *links)

@@ -5,6 +5,7 @@ All the computing is lib/minibatch.py. The student's current weights live in
 st.session_state["minibatch.state"]: the book's init or a trained run's weights,
 then one SGD step per click on "Next minibatch".
 """
+
 import streamlit as st
 
 import ui
@@ -21,8 +22,14 @@ def choice(where, name: str, options: tuple):
     kept_key = f"{name}.kept"
     kept = st.session_state.get(kept_key, options[0])
     labels = {o: ui.tr(f"{name}.{o}") for o in options}
-    value = where.radio(ui.tr(name), options, index=options.index(kept), horizontal=True,
-                        key=f"{name}.{ui.lang()}", format_func=labels.get)
+    value = where.radio(
+        ui.tr(name),
+        options,
+        index=options.index(kept),
+        horizontal=True,
+        key=f"{name}.{ui.lang()}",
+        format_func=labels.get,
+    )
     st.session_state[kept_key] = value
     return value
 
@@ -31,11 +38,25 @@ def controls():
     """(origin, W, b, seed, split, lr); origin names where the weights started."""
     c1, c2, c3, c4 = st.columns([3, 2, 3, 4])
     source = choice(c1, "minibatch.source", ("init", "run"))
-    seed = int(c2.number_input(ui.tr("minibatch.seed"), 0, 9999, 0, step=1, key="minibatch.seed",
-                               help=ui.tr("minibatch.seed_help")))
+    seed = int(
+        c2.number_input(
+            ui.tr("minibatch.seed"),
+            0,
+            9999,
+            0,
+            step=1,
+            key="minibatch.seed",
+            help=ui.tr("minibatch.seed_help"),
+        )
+    )
     split = choice(c3, "minibatch.split", mb.SPLITS)
-    lr = c4.select_slider(ui.tr("minibatch.lr"), APP_LIMITS["lr"].values, value=0.1,
-                          key="minibatch.lr", format_func=format_value)
+    lr = c4.select_slider(
+        ui.tr("minibatch.lr"),
+        APP_LIMITS["lr"].values,
+        value=0.1,
+        key="minibatch.lr",
+        format_func=format_value,
+    )
     if source == "run":
         run = ui.pick_run("minibatch.run")
         if run is None:
@@ -73,15 +94,18 @@ def reset():
 
 
 def show_images(batch, names):
-    pictures = mb.images(batch, 8)                       # (8, 28, 28) uint8
+    pictures = mb.images(batch, 8)  # (8, 28, 28) uint8
     st.image(list(pictures), caption=[names[int(k)] for k in batch.y[:8]], width=72)
 
 
 def step_table(walk, W):
     table = mb.steps_table(walk, W)
     table["step"] = [ui.tr(f"minibatch.step.{key}") for key in table["step"]]
-    st.dataframe(table.rename(columns={c: ui.tr(f"minibatch.col.{c}") for c in table.columns}),
-                 hide_index=True, height="content")
+    st.dataframe(
+        table.rename(columns={c: ui.tr(f"minibatch.col.{c}") for c in table.columns}),
+        hide_index=True,
+        height="content",
+    )
 
 
 def rows_table(walk, names):
@@ -98,11 +122,18 @@ def rows_table(walk, names):
 
 def before_after(walk):
     c1, c2 = st.columns(2)
-    c1.metric(ui.tr("minibatch.metric.loss"), f"{walk.loss_after:.4f}",
-              delta=f"{walk.loss_after - walk.loss_before:+.4f}", delta_color="inverse")
+    c1.metric(
+        ui.tr("minibatch.metric.loss"),
+        f"{walk.loss_after:.4f}",
+        delta=f"{walk.loss_after - walk.loss_before:+.4f}",
+        delta_color="inverse",
+    )
     c1.caption(ui.tr("minibatch.metric.before", value=f"{walk.loss_before:.4f}"))
-    c2.metric(ui.tr("minibatch.metric.acc"), f"{walk.acc_after:.4f}",
-              delta=f"{walk.acc_after - walk.acc_before:+.4f}")
+    c2.metric(
+        ui.tr("minibatch.metric.acc"),
+        f"{walk.acc_after:.4f}",
+        delta=f"{walk.acc_after - walk.acc_before:+.4f}",
+    )
     c2.caption(ui.tr("minibatch.metric.before", value=f"{walk.acc_before:.4f}"))
 
 
@@ -122,19 +153,43 @@ def walk_section(data, names):
     state = current_state(origin, W0, b0)
     batch = mb.take_batch(data, split, state["steps"], seed)
     walk = mb.walk_step(state["W"], state["b"], batch.X, batch.y, lr)
-    state["next"] = {"W": walk.W_next, "b": walk.b_next, "row": {
-        "number": state["steps"] + 1, "batch": f"{ui.tr(f'minibatch.split.{split}')} "
-        f"{batch.epoch}·{batch.number}", "loss_before": round(walk.loss_before, 4),
-        "loss_after": round(walk.loss_after, 4), "acc_before": round(walk.acc_before, 4),
-        "acc_after": round(walk.acc_after, 4)}}
+    state["next"] = {
+        "W": walk.W_next,
+        "b": walk.b_next,
+        "row": {
+            "number": state["steps"] + 1,
+            "batch": f"{ui.tr(f'minibatch.split.{split}')} {batch.epoch}·{batch.number}",
+            "loss_before": round(walk.loss_before, 4),
+            "loss_after": round(walk.loss_after, 4),
+            "acc_before": round(walk.acc_before, 4),
+            "acc_after": round(walk.acc_after, 4),
+        },
+    }
     with st.container(horizontal=True):
-        st.button(ui.tr("minibatch.next"), key="minibatch.next", type="primary",
-                  icon=":material/skip_next:", on_click=next_minibatch)
-        st.button(ui.tr("minibatch.reset"), key="minibatch.reset", icon=":material/restart_alt:",
-                  on_click=reset)
-    st.markdown(ui.tr("minibatch.counter", steps=state["steps"], number=batch.number,
-                      per_epoch=batch.per_epoch, split=ui.tr(f"minibatch.split.{split}"),
-                      n=len(batch.y), epoch=batch.epoch))
+        st.button(
+            ui.tr("minibatch.next"),
+            key="minibatch.next",
+            type="primary",
+            icon=":material/skip_next:",
+            on_click=next_minibatch,
+        )
+        st.button(
+            ui.tr("minibatch.reset"),
+            key="minibatch.reset",
+            icon=":material/restart_alt:",
+            on_click=reset,
+        )
+    st.markdown(
+        ui.tr(
+            "minibatch.counter",
+            steps=state["steps"],
+            number=batch.number,
+            per_epoch=batch.per_epoch,
+            split=ui.tr(f"minibatch.split.{split}"),
+            n=len(batch.y),
+            epoch=batch.epoch,
+        )
+    )
     if not walk.finite:
         st.error(ui.tr("minibatch.broken"))
 
@@ -150,8 +205,7 @@ def walk_section(data, names):
     st.subheader(ui.tr("minibatch.grad.header"))
     st.markdown(ui.tr("minibatch.grad.text"))
     if walk.finite:
-        st.altair_chart(gradient_maps_chart(walk.W_grad.numpy(), names, ui.lang()),
-                        width="content")
+        st.altair_chart(gradient_maps_chart(walk.W_grad.numpy(), names, ui.lang()), width="content")
     st.subheader(ui.tr("minibatch.sgd.header"))
     st.markdown(ui.tr("minibatch.sgd.text", lr=format_value(lr), n=len(batch.y)))
     before_after(walk)
@@ -175,21 +229,40 @@ def examples(data):
     c3, c4 = st.columns(2, gap="large")
     X, by_column, by_row = mb.sum_example()
     c1.markdown(ui.tr("minibatch.examples.sum"))
-    c1.code(session(("X = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])", None),
-                    ("X.sum(0, keepdim=True)", by_column), ("X.sum(1, keepdim=True)", by_row)),
-            language="python", wrap_lines=True)
+    c1.code(
+        session(
+            ("X = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])", None),
+            ("X.sum(0, keepdim=True)", by_column),
+            ("X.sum(1, keepdim=True)", by_row),
+        ),
+        language="python",
+        wrap_lines=True,
+    )
     X, X_prob, sums = mb.softmax_example()
     c2.markdown(ui.tr("minibatch.examples.softmax"))
-    c2.code(session(("X = torch.normal(0, 1, (2, 5))", None), ("X_prob = softmax(X)", None),
-                    ("X_prob", X_prob), ("X_prob.sum(1)", sums)),
-            language="python", wrap_lines=True)
+    c2.code(
+        session(
+            ("X = torch.normal(0, 1, (2, 5))", None),
+            ("X_prob = softmax(X)", None),
+            ("X_prob", X_prob),
+            ("X_prob.sum(1)", sums),
+        ),
+        language="python",
+        wrap_lines=True,
+    )
     ex = mb.cross_entropy_example()
     c3.markdown(ui.tr("minibatch.examples.cross_entropy"))
-    c3.code(session(("y = torch.tensor([0, 2])", None),
-                    ("y_hat = torch.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]])", None),
-                    ("y_hat[[0, 1], y]", ex.picked), ("cross_entropy(y_hat, y)", ex.loss),
-                    ("accuracy(y_hat, y) / len(y)", ex.accuracy)),
-            language="python", wrap_lines=True)
+    c3.code(
+        session(
+            ("y = torch.tensor([0, 2])", None),
+            ("y_hat = torch.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]])", None),
+            ("y_hat[[0, 1], y]", ex.picked),
+            ("cross_entropy(y_hat, y)", ex.loss),
+            ("accuracy(y_hat, y) / len(y)", ex.accuracy),
+        ),
+        language="python",
+        wrap_lines=True,
+    )
     if data is None:
         c4.caption(ui.tr("minibatch.examples.no_data"))
         return

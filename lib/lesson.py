@@ -11,6 +11,7 @@ runs the linked settings through the real trainer and functions).
 
 Progress is a dict: step id -> {"predicted": option key or None, "revealed": bool}.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,10 +28,10 @@ class Step:
     and lesson.<id>.option.<option>."""
 
     id: str
-    page: str                               # lessons/<page>.py answers it
-    options: tuple[str, ...]                # what the student can predict
-    right: str                              # the right one of them
-    train: dict | None = None               # Train page: TrainConfig overrides for the link
+    page: str  # lessons/<page>.py answers it
+    options: tuple[str, ...]  # what the student can predict
+    right: str  # the right one of them
+    train: dict | None = None  # Train page: TrainConfig overrides for the link
     query: dict = field(default_factory=dict)  # another page: its query (none reads one yet)
 
     @property
@@ -60,10 +61,20 @@ STEPS = (  # in the chapter's order: softmax, loss, accuracy, training, then exe
     Step("random", "minibatch", ("zero", "tenth", "half"), "tenth"),
     Step("train", "train", ("low", "mid", "high", "perfect"), "high", train={"num_epochs": 10}),
     Step("exp50", "overflow", ("inf", "finite", "nan"), "finite"),
-    Step("lr1", "train", ("exp", "log", "nothing"), "log",
-         train={"lr": 1.0, "num_epochs": 3, "softmax": "naive"}),
-    Step("stable", "train", ("breaks", "trains", "later"), "trains",
-         train={"lr": 1.0, "num_epochs": 3, "softmax": "stable"}),
+    Step(
+        "lr1",
+        "train",
+        ("exp", "log", "nothing"),
+        "log",
+        train={"lr": 1.0, "num_epochs": 3, "softmax": "naive"},
+    ),
+    Step(
+        "stable",
+        "train",
+        ("breaks", "trains", "later"),
+        "trains",
+        train={"lr": 1.0, "num_epochs": 3, "softmax": "stable"},
+    ),
     Step("decide", "decisions", ("same", "cheaper", "dearer"), "cheaper"),
     Step("vocab", "many_classes", ("constant", "linear", "square"), "linear"),
 )
@@ -99,8 +110,9 @@ def base_url(page_url: str | None, page: str) -> str:
     return address[: -len(tail)] if tail and address.endswith(tail) else address
 
 
-def record(progress: dict, step_id: str, predicted: str | None = None,
-           revealed: bool | None = None) -> dict:
+def record(
+    progress: dict, step_id: str, predicted: str | None = None, revealed: bool | None = None
+) -> dict:
     """A new progress dict with one step's prediction and/or reveal changed."""
     entry = dict(progress.get(step_id, {"predicted": None, "revealed": False}))
     if predicted is not None:
@@ -116,6 +128,6 @@ def done(progress: dict) -> int:
 
 
 def verdict(step: Step, progress: dict) -> str:
-    """"right", "wrong" or "none" (no prediction made) for a revealed step."""
+    """ "right", "wrong" or "none" (no prediction made) for a revealed step."""
     predicted = progress.get(step.id, {}).get("predicted")
     return "none" if predicted is None else "right" if predicted == step.right else "wrong"

@@ -1,5 +1,6 @@
 """lib/lesson.py: the steps as data, their links and progress; and every answer the lesson
 gives, checked against what the app really computes (the linked settings, really trained)."""
+
 import math
 import re
 from urllib.parse import parse_qs, urlparse
@@ -25,6 +26,7 @@ def answer(step_id: str, lang: str = "en") -> str:
 
 
 # ---- the steps as data --------------------------------------------------------------
+
 
 def test_steps_follow_the_chapter_to_exercise_5():
     assert 8 <= len(L.STEPS) <= 10
@@ -63,23 +65,31 @@ def test_train_links_reproduce_the_steps_settings():
 
 def test_link_urls():
     lr1, keepdim = L.BY_ID["lr1"], L.BY_ID["keepdim"]
-    assert L.link_url(lr1, "en") == \
-        "/?lr=1&epochs=3&batch=256&seed=0&softmax=naive&framework=scratch&lang=en"
+    assert (
+        L.link_url(lr1, "en")
+        == "/?lr=1&epochs=3&batch=256&seed=0&softmax=naive&framework=scratch&lang=en"
+    )
     assert L.link_url(keepdim, "zh") == "/minibatch?lang=zh"
-    assert L.link_url(keepdim, "en", "https://school.edu/softmax/") == \
-        "https://school.edu/softmax/minibatch?lang=en"
+    assert (
+        L.link_url(keepdim, "en", "https://school.edu/softmax/")
+        == "https://school.edu/softmax/minibatch?lang=en"
+    )
     url = urlparse(L.link_url(L.BY_ID["stable"], "en", "http://127.0.0.1:8501"))
     assert url.path == "/" and parse_qs(url.query)["softmax"] == ["stable"]
 
 
-@pytest.mark.parametrize("address, base", [
-    ("http://localhost:8501/lesson", "http://localhost:8501"),
-    ("http://localhost:8501/lesson?lang=zh&x=1", "http://localhost:8501"),
-    ("https://school.edu/softmax/lesson/", "https://school.edu/softmax"),
-    ("https://school.edu/softmax/lesson#top", "https://school.edu/softmax"),
-    ("https://school.edu/", "https://school.edu"),
-    (None, ""), ("", ""),
-])
+@pytest.mark.parametrize(
+    "address, base",
+    [
+        ("http://localhost:8501/lesson", "http://localhost:8501"),
+        ("http://localhost:8501/lesson?lang=zh&x=1", "http://localhost:8501"),
+        ("https://school.edu/softmax/lesson/", "https://school.edu/softmax"),
+        ("https://school.edu/softmax/lesson#top", "https://school.edu/softmax"),
+        ("https://school.edu/", "https://school.edu"),
+        (None, ""),
+        ("", ""),
+    ],
+)
 def test_base_url_from_the_lesson_pages_address(address, base):
     assert L.base_url(address, "lesson") == base
 
@@ -90,7 +100,7 @@ def test_progress_records_and_counts():
     assert progress == {"lr1": {"predicted": "exp", "revealed": False}} and L.done(progress) == 0
     before = progress
     progress = L.record(progress, "lr1", revealed=True)
-    assert before["lr1"]["revealed"] is False                 # a new dict, the old one kept
+    assert before["lr1"]["revealed"] is False  # a new dict, the old one kept
     assert progress["lr1"] == {"predicted": "exp", "revealed": True} and L.done(progress) == 1
     assert L.verdict(L.BY_ID["lr1"], progress) == "wrong"
     progress = L.record(progress, "keepdim", predicted="row", revealed=True)
@@ -103,10 +113,11 @@ def test_progress_records_and_counts():
 
 # ---- every answer, against the app --------------------------------------------------
 
+
 def test_keepdim_answer():
     X, by_column, by_row = mb.sum_example()
     assert L.BY_ID["keepdim"].right == "row"
-    assert f"`{by_column.tolist()}`".replace(".0", ".") in answer("keepdim")   # [[5., 7., 9.]]
+    assert f"`{by_column.tolist()}`".replace(".0", ".") in answer("keepdim")  # [[5., 7., 9.]]
     assert "`[[6.], [15.]]`" in answer("keepdim") and by_row.tolist() == [[6.0], [15.0]]
     assert X.sum(0).shape == (3,) and "(3,)" in answer("keepdim")
 
@@ -125,7 +136,7 @@ def test_random_answer(real_data):
     epoch0 = next(iter(train(TrainConfig(seed=0), real_data)))
     assert f"{acc:.4f}" == "0.0907" and epoch0.test_acc == acc
     assert "0.0907" in answer("random") and "0.0907" in answer("random", "zh")
-    assert abs(epoch0.train_loss - math.log(10)) < 0.02          # "about ln 10 = 2.30"
+    assert abs(epoch0.train_loss - math.log(10)) < 0.02  # "about ln 10 = 2.30"
 
 
 @pytest.fixture(scope="module")
@@ -145,8 +156,11 @@ def test_exp50_answer():
     e50 = torch.exp(torch.tensor(50.0))
     assert e50.dtype == torch.float32 and torch.isfinite(e50) and f"{float(e50):.1e}" == "5.2e+21"
     assert torch.isinf(torch.exp(torch.tensor(50.0, dtype=torch.float16)))
-    for dtype, limit in ((torch.float32, "88.72"), (torch.float64, "709.78"),
-                         (torch.float16, "11.09")):
+    for dtype, limit in (
+        (torch.float32, "88.72"),
+        (torch.float64, "709.78"),
+        (torch.float16, "11.09"),
+    ):
         ln_max = math.log(torch.finfo(dtype).max)
         assert f"{ln_max:.2f}" == limit and limit in answer("exp50")
     assert torch.isinf(torch.exp(torch.tensor(89.0)))
@@ -160,7 +174,7 @@ def run_of(cfg: TrainConfig, data):
 def test_lr1_answer(real_data):
     records = run_of(L.BY_ID["lr1"].config(), real_data)
     broken = records[-1].breakdown
-    assert broken is not None and broken.cause == "log_zero"     # the log, not exp
+    assert broken is not None and broken.cause == "log_zero"  # the log, not exp
     assert (broken.epoch, broken.batch) == (1, 4) and "minibatch 4 of epoch 1" in answer("lr1")
     assert round(broken.max_logit) == 35 and "about 35" in answer("lr1")
     assert broken.max_logit < math.log(torch.finfo(torch.float32).max)
@@ -180,14 +194,14 @@ def test_stable_answer(real_data, book_run):
     accs = [f"{r.test_acc:.2f}" for r in records[1:]]
     assert accs == ["0.74", "0.77", "0.82"] and "0.74, 0.77 and 0.82" in answer("stable")
     assert f"{records[-1].train_loss:.1f}" == "1.8" and "near 1.8" in answer("stable")
-    assert f"{book_run[3].train_loss:.1f}" == "0.5"            # lr 0.1 after 3 epochs
+    assert f"{book_run[3].train_loss:.1f}" == "0.5"  # lr 0.1 after 3 epochs
     assert L.BY_ID["stable"].right == "trains"
 
 
 def test_decide_answer(real_data, book_run):
     pred = predict_test_set(book_run[-1].W, book_run[-1].b, real_data)
     medical = compare(pred.probs, pred.y, preset_costs("medical"))
-    assert 1700 <= medical.changed <= 1900                       # "about 1,800 answers change"
+    assert 1700 <= medical.changed <= 1900  # "about 1,800 answers change"
     assert round(medical.cost_argmax, -2) == 6700 and round(medical.cost_min_cost, -2) == 3500
     acc_a, acc_m = medical.accuracy(medical.y_argmax), medical.accuracy(medical.y_min_cost)
     assert (f"{acc_a:.2f}", f"{acc_m:.2f}") == ("0.83", "0.77")
@@ -196,7 +210,7 @@ def test_decide_answer(real_data, book_run):
     assert int(np.bincount(medical.y_min_cost[changed].numpy()).argmax()) == shirt  # "mostly"
     assert "6,700" in answer("decide") and "3,500" in answer("decide")
     one_costly = compare(pred.probs, pred.y, preset_costs("one_costly"))
-    assert one_costly.cost_min_cost > one_costly.cost_argmax    # "cost slightly more"
+    assert one_costly.cost_min_cost > one_costly.cost_argmax  # "cost slightly more"
     assert one_costly.cost_min_cost < 1.05 * one_costly.cost_argmax
     assert t("decisions.preset.medical", "en") in t("lesson.decide.question", "en")
     assert t("decisions.preset.medical", "zh") in t("lesson.decide.question", "zh")
@@ -206,7 +220,7 @@ def test_decide_answer(real_data, book_run):
 
 def test_vocab_answer():
     million = next(v for v in vocabularies(256, 128) if v.K == 1_000_000)
-    mb_W = output_layer_memory(million)["W_mb"]                  # d x K float32
+    mb_W = output_layer_memory(million)["W_mb"]  # d x K float32
     assert 900 < mb_W < 1100 and "about 1 GB" in answer("vocab")
     assert L.BY_ID["vocab"].right == "linear"
 

@@ -1,4 +1,5 @@
 """lib/minibatch.py: the chapter's worked examples, one minibatch's steps, checked against torch."""
+
 import inspect
 import math
 
@@ -23,13 +24,16 @@ def made_up_batch(n=256, seed=0):
 
 def made_up_data(n_train=1000, n_test=300, seed=0):
     g = torch.Generator().manual_seed(seed)
-    return FashionMNIST(torch.rand(n_train, 784, generator=g),
-                        torch.randint(0, 10, (n_train,), generator=g),
-                        torch.rand(n_test, 784, generator=g),
-                        torch.randint(0, 10, (n_test,), generator=g))
+    return FashionMNIST(
+        torch.rand(n_train, 784, generator=g),
+        torch.randint(0, 10, (n_train,), generator=g),
+        torch.rand(n_test, 784, generator=g),
+        torch.randint(0, 10, (n_test,), generator=g),
+    )
 
 
 # ---- the chapter's worked examples: the printed values ------------------------------
+
 
 def test_sum_along_each_axis_keeps_the_summed_axis():
     X, by_column, by_row = mb.sum_example()
@@ -63,10 +67,10 @@ def test_random_weights_guess_on_the_real_test_set(real_data):
 
 # ---- the weights and the batches -------------------------------------------------------
 
+
 def test_start_weights_are_the_trainers_init():
     W, b = mb.start_weights(3)
-    W0, b0 = init_params(TrainConfig(seed=3), torch.device("cpu"),
-                         torch.Generator().manual_seed(3))
+    W0, b0 = init_params(TrainConfig(seed=3), torch.device("cpu"), torch.Generator().manual_seed(3))
     assert W.shape == (784, 10) and b.shape == (10,)
     assert torch.equal(W, W0.detach()) and torch.equal(b, b0.detach())
     assert not W.requires_grad
@@ -74,20 +78,20 @@ def test_start_weights_are_the_trainers_init():
 
 
 def test_batches_come_in_the_trainers_order_epoch_after_epoch():
-    n, seed = 1000, 7                             # 4 minibatches per epoch, the last of 232
+    n, seed = 1000, 7  # 4 minibatches per epoch, the last of 232
     generator = torch.Generator().manual_seed(seed)
     init_params(TrainConfig(seed=seed), torch.device("cpu"), generator)
     expected = [idx for _ in range(2) for idx in minibatch_indices(n, 256, generator)]
     got = [mb.batch_indices(n, step, seed) for step in range(8)]
     assert [len(i) for i in got] == [256, 256, 256, 232] * 2
     assert all(torch.equal(a, b) for a, b in zip(got, expected, strict=True))
-    assert not torch.equal(got[0], got[4])        # a new shuffle in the second epoch
+    assert not torch.equal(got[0], got[4])  # a new shuffle in the second epoch
 
 
 def test_take_batch_shapes_and_place():
     data = made_up_data()
     batch = mb.take_batch(data, "test", 1, seed=0)
-    assert batch.X.shape == (44, 1, 28, 28) and batch.y.shape == (44,)   # 300 = 256 + 44
+    assert batch.X.shape == (44, 1, 28, 28) and batch.y.shape == (44,)  # 300 = 256 + 44
     assert (batch.epoch, batch.number, batch.per_epoch) == (1, 2, 2)
     idx = mb.batch_indices(300, 1, 0)
     assert torch.equal(batch.X.reshape(-1, 784), data.X_test[idx])
@@ -108,20 +112,52 @@ def test_a_real_batch_is_256_images_in_0_1(real_data):
 
 # ---- one step: shapes, and every value against torch ---------------------------------
 
+
 def test_every_step_has_the_chapters_shape():
     X, y = made_up_batch()
     W, b = mb.start_weights(0)
     walk = mb.walk_step(W, b, X, y, lr=0.1)
-    shapes = {name: tuple(getattr(walk, name).shape) for name in
-              ("X", "X_flat", "O", "y_hat", "picked", "l", "W_grad", "b_grad", "W_next", "b_next")}
-    assert shapes == {"X": (256, 1, 28, 28), "X_flat": (256, 784), "O": (256, 10),
-                      "y_hat": (256, 10), "picked": (256,), "l": (256,), "W_grad": (784, 10),
-                      "b_grad": (10,), "W_next": (784, 10), "b_next": (10,)}
+    shapes = {
+        name: tuple(getattr(walk, name).shape)
+        for name in (
+            "X",
+            "X_flat",
+            "O",
+            "y_hat",
+            "picked",
+            "l",
+            "W_grad",
+            "b_grad",
+            "W_next",
+            "b_next",
+        )
+    }
+    assert shapes == {
+        "X": (256, 1, 28, 28),
+        "X_flat": (256, 784),
+        "O": (256, 10),
+        "y_hat": (256, 10),
+        "picked": (256,),
+        "l": (256,),
+        "W_grad": (784, 10),
+        "b_grad": (10,),
+        "W_next": (784, 10),
+        "b_next": (10,),
+    }
     table = mb.steps_table(walk, W)
     assert dict(zip(table["step"], table["shape"], strict=True)) == {
-        "images": "(256, 1, 28, 28)", "reshape": "(256, 784)", "weights": "(784, 10)",
-        "logits": "(256, 10)", "softmax": "(256, 10)", "row_sums": "(256,)", "pick": "(256,)",
-        "loss": "(256,)", "backward": "(784, 10)", "b_grad": "(10,)", "sgd": "(784, 10)"}
+        "images": "(256, 1, 28, 28)",
+        "reshape": "(256, 784)",
+        "weights": "(784, 10)",
+        "logits": "(256, 10)",
+        "softmax": "(256, 10)",
+        "row_sums": "(256,)",
+        "pick": "(256,)",
+        "loss": "(256,)",
+        "backward": "(784, 10)",
+        "b_grad": "(10,)",
+        "sgd": "(784, 10)",
+    }
 
 
 def test_values_match_torch_and_the_gradient_is_analytic():
@@ -137,7 +173,7 @@ def test_values_match_torch_and_the_gradient_is_analytic():
     torch.testing.assert_close(walk.picked, torch.softmax(O, dim=1).gather(1, y[:, None])[:, 0])
     torch.testing.assert_close(walk.l, F.cross_entropy(O, y, reduction="none"))
     # d(sum of losses)/dW = X^T (softmax(O) - onehot(y)); d/db = its column sums
-    residual = torch.softmax(O, dim=1) - F.one_hot(y, 10).float()          # (256, 10)
+    residual = torch.softmax(O, dim=1) - F.one_hot(y, 10).float()  # (256, 10)
     torch.testing.assert_close(walk.W_grad, X_flat.T @ residual, rtol=1e-4, atol=1e-4)
     torch.testing.assert_close(walk.b_grad, residual.sum(0), rtol=1e-4, atol=1e-4)
     # the book's sgd: W - lr * grad / batch_size
@@ -177,7 +213,7 @@ def test_steps_continue_from_the_updated_weights(real_data):
         walk = mb.walk_step(W, b, batch.X, batch.y, lr=0.1)
         losses.append(walk.loss_before)
         W, b = walk.W_next, walk.b_next
-    assert losses[-1] < losses[0] - 0.3                      # five steps already teach something
+    assert losses[-1] < losses[0] - 0.3  # five steps already teach something
 
 
 def test_a_huge_learning_rate_is_reported_not_raised():
@@ -207,7 +243,7 @@ def test_gradient_maps_are_ten_28_by_28_maps_on_a_symmetric_scale():
     walk = mb.walk_step(*mb.start_weights(0), X, y, lr=0.1)
     chart = gradient_maps_chart(walk.W_grad.numpy(), NAMES, "en")
     assert isinstance(chart, alt.FacetChart)
-    with alt.data_transformers.disable_max_rows():                    # 7,840 cells > 5,000
+    with alt.data_transformers.disable_max_rows():  # 7,840 cells > 5,000
         spec = chart.to_dict()
         zh = str(gradient_maps_chart(walk.W_grad.numpy(), NAMES, "zh").to_dict())
     values = next(iter(spec["datasets"].values()))

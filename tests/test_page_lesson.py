@@ -1,5 +1,6 @@
 """The guided lesson through AppTest: both languages, predict then reveal, progress, the
 links' pages and queries, the teacher's view. The page needs no data set."""
+
 from urllib.parse import parse_qs
 
 import pytest
@@ -10,14 +11,20 @@ from lib.i18n import t
 
 PAGE = "lesson"
 PROGRESS = "lesson.progress"
-PAGE_URLS = {"train": "", "minibatch": "minibatch", "overflow": "overflow",
-             "decisions": "decisions", "many_classes": "many_classes"}
+PAGE_URLS = {
+    "train": "",
+    "minibatch": "minibatch",
+    "overflow": "overflow",
+    "decisions": "decisions",
+    "many_classes": "many_classes",
+}
 
 
 @pytest.fixture
 def open_page(no_data):
     def _open(lang="en"):
         return open_app(page=PAGE, lang=lang)
+
     return _open
 
 
@@ -40,7 +47,7 @@ def test_both_languages(open_page, lang):
     assert t("lesson.progress", lang, done=0, total=len(L.STEPS)) in bar
     for step in L.STEPS:
         assert t(step.question, lang) in shown
-        assert t(step.answer, lang) not in shown              # hidden until asked for
+        assert t(step.answer, lang) not in shown  # hidden until asked for
     assert len(step_links(at)) == len(L.STEPS)
 
 
@@ -53,8 +60,14 @@ def test_every_link_opens_its_page_with_the_steps_settings(open_page, lang):
         assert query == L.link_query(step, lang), step.id
     lr1 = step_links(at)[[s.id for s in L.STEPS].index("lr1")]
     assert parse_qs(lr1.query_string) == {
-        "lr": ["1"], "epochs": ["3"], "batch": ["256"], "seed": ["0"], "softmax": ["naive"],
-        "framework": ["scratch"], "lang": [lang]}
+        "lr": ["1"],
+        "epochs": ["3"],
+        "batch": ["256"],
+        "seed": ["0"],
+        "softmax": ["naive"],
+        "framework": ["scratch"],
+        "lang": [lang],
+    }
 
 
 def test_predict_then_reveal_marks_progress(open_page):
@@ -112,7 +125,7 @@ def test_teachers_view_lists_every_link_as_plain_text(open_page):
     at.toggle(key="lesson.teacher").set_value(True).run()
     assert not at.exception
     urls = [c.value for c in at.code if c.language == "plaintext"]
-    assert urls == [L.link_url(step, "zh") for step in L.STEPS]   # no browser: relative links
+    assert urls == [L.link_url(step, "zh") for step in L.STEPS]  # no browser: relative links
     assert urls[0] == "/minibatch?lang=zh"
     shown = at.session_state["_shown_code"]
     assert "lib.lesson.link_url" in shown and "lib.lesson.base_url" in shown
@@ -121,4 +134,8 @@ def test_teachers_view_lists_every_link_as_plain_text(open_page):
 def test_the_code_shown_is_the_progress_and_link_code(open_page):
     at = open_page()
     assert at.session_state["_shown_code"] == [
-        "lib.lesson.done", "lib.lesson.link_query", "lib.lesson.record", "lib.lesson.verdict"]
+        "lib.lesson.done",
+        "lib.lesson.link_query",
+        "lib.lesson.record",
+        "lib.lesson.verdict",
+    ]

@@ -1,5 +1,6 @@
 """The "One minibatch, step by step" page through AppTest: both languages, Next minibatch,
 Reset, a trained run as the start, a learning rate that breaks, no data, the code shown."""
+
 import sys
 import threading
 
@@ -33,12 +34,17 @@ def test_both_languages(lang):
     assert "(256, 1, 28, 28)" in shown
     assert ("SGD steps taken from the start: **0**" in shown) == (lang == "en")
     assert ("从起点开始已走的 SGD 步数：**0**" in shown) == (lang == "zh")
-    steps = at.dataframe[0].value                     # every step, its shape and range
-    assert list(steps.iloc[:, 2])[:5] == ["(256, 1, 28, 28)", "(256, 784)", "(784, 10)",
-                                          "(256, 10)", "(256, 10)"]
+    steps = at.dataframe[0].value  # every step, its shape and range
+    assert list(steps.iloc[:, 2])[:5] == [
+        "(256, 1, 28, 28)",
+        "(256, 784)",
+        "(784, 10)",
+        "(256, 10)",
+        "(256, 10)",
+    ]
     assert "(784, 10)" in list(steps.iloc[:, 2])[8]  # W.grad
-    assert len(at.get("vega_lite_chart")) == 1       # W.grad as ten maps
-    assert len(at.metric) == 3                        # random accuracy, loss, accuracy
+    assert len(at.get("vega_lite_chart")) == 1  # W.grad as ten maps
+    assert len(at.metric) == 3  # random accuracy, loss, accuracy
 
 
 def test_worked_examples_print_the_chapters_values(real_data):
@@ -99,7 +105,7 @@ def test_training_images_and_a_trained_run(trained_run):
     assert not at.exception
     assert torch.equal(state(at)["W"], trained_run.W) and state(at)["steps"] == 0
     loss, acc = at.metric[1].value, at.metric[2].value
-    assert float(loss) < 1.0 and float(acc) > 0.6       # a trained model, not a guess
+    assert float(loss) < 1.0 and float(acc) > 0.6  # a trained model, not a guess
     click_next(at)
     assert state(at)["steps"] == 1 and not torch.equal(state(at)["W"], trained_run.W)
     assert torch.equal(trained_run.W, trained_run.W.clone())  # the run itself is untouched

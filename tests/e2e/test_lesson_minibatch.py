@@ -5,6 +5,7 @@ moves the step counter twice. /lesson: predict, reveal, the progress moves; a st
 link opens the Train page with the step's settings, and training there breaks down
 for the reason the answer gives.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,8 @@ def wait_main_text(page, text: str) -> None:
     """Wait until the main area shows `text` (code blocks are drawn a moment later)."""
     page.wait_for_function(
         "text => document.querySelector('[data-testid=\"stMain\"]').innerText.includes(text)",
-        arg=text)
+        arg=text,
+    )
 
 
 def shown(markdown: str) -> str:
@@ -44,7 +46,7 @@ def test_minibatch_page_and_next_minibatch(live_server, new_page, lang):
     assert h1_text(page) == t("minibatch.title", lang)
     assert COUNTER[lang].format(n=0) in main_text(page)
     assert "(256, 1, 28, 28)" in main_text(page)
-    wait_main_text(page, "tensor([2.3026, 0.6931])")          # the worked example
+    wait_main_text(page, "tensor([2.3026, 0.6931])")  # the worked example
     grad_maps = page.locator('[data-testid="stVegaLiteChart"]')
     grad_maps.first.wait_for()
     assert grad_maps.count() == 1
@@ -55,7 +57,7 @@ def test_minibatch_page_and_next_minibatch(live_server, new_page, lang):
         settle(page)
     assert_healthy(page, f"{lang}/minibatch after two steps")
     history = page.locator('[data-testid="stDataFrame"] table[role="grid"]').last
-    assert history.locator("tbody tr").count() == 2           # the steps taken so far
+    assert history.locator("tbody tr").count() == 2  # the steps taken so far
     shoot(page, f"{lang}-minibatch-two-steps")
 
 
@@ -71,7 +73,8 @@ def test_lesson_reveal_and_follow_a_link_to_the_train_page(live_server, new_page
     answer_start = shown(t("lesson.lr1.answer", lang))[:20]
     assert answer_start not in step.inner_text()
     step.locator('[data-testid="stRadioOption"]').filter(
-        has_text=t("lesson.lr1.option.log", lang)).click()
+        has_text=t("lesson.lr1.option.log", lang)
+    ).click()
     settle(page)
     step.locator(".st-key-lesson-reveal-lr1 button").click()
     step.locator('[data-testid="stAlertContentSuccess"]').wait_for()
@@ -82,19 +85,21 @@ def test_lesson_reveal_and_follow_a_link_to_the_train_page(live_server, new_page
     assert_healthy(page, f"{lang}/lesson after a reveal")
     shoot(page, f"{lang}-lesson-revealed")
 
-    step.locator('[data-testid="stPageLink"] a').click()      # same session: st.page_link
+    step.locator('[data-testid="stPageLink"] a').click()  # same session: st.page_link
     page.wait_for_function("() => location.pathname === '/'")
     page.wait_for_function(
         "title => document.querySelector('[data-testid=\"stMain\"] h1')?.textContent === title",
-        arg=t("train.title", lang))
+        arg=t("train.title", lang),
+    )
     settle(page)
     assert_healthy(page, f"{lang}/train from the lesson")
     query = parse_qs(urlparse(page.url).query)
     assert query["lr"] == ["1"] and query["softmax"] == ["naive"] and query["lang"] == [lang]
     assert slider_value(page, "train-w-lr") == "1"
     assert slider_value(page, "train-w-epochs") == "3"
-    chosen = page.locator('[class*="st-key-train-w-softmax"] [data-testid="stRadioOption"]'
-                          '[data-selected="true"]')
+    chosen = page.locator(
+        '[class*="st-key-train-w-softmax"] [data-testid="stRadioOption"][data-selected="true"]'
+    )
     assert chosen.inner_text().strip() == t("softmax.naive", lang)
     if lang == "en":  # train once: the lesson's answer is what the trainer reports
         page.locator(".st-key-train-start button").click()
