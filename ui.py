@@ -24,7 +24,8 @@ from lib.i18n import LANGS, class_names, normalize_lang, t
 from lib.metrics import predict_test_set
 from lib.runs import Run
 from lib.slots import AlreadyQueued, QueueFull, TrainingSlots, usable_cpus
-from lib.store import ClassError, SafeStore, Store, StoreError, new_token
+from lib.store import (MAX_RUNS_PER_STUDENT, ClassError, LimitError, SafeStore, Store,
+                       StoreError, new_token)
 from lib.store.values import check_token, class_code
 from lib.text import plain
 from lib.train import train
@@ -181,7 +182,13 @@ def store() -> SafeStore:
     SafeStore keeps the app working when the database is down: runs wait in
     memory and are saved once it is back.
     """
-    return SafeStore(lambda: Store())
+    safe = SafeStore(lambda: Store())
+    if safe.available:                   # once per process: forget what is past retention
+        try:
+            safe.purge(float(os.environ.get("SOFTMAX_RETENTION_DAYS", 30)))
+        except StoreError:
+            pass
+    return safe
 
 
 def _valid(token) -> bool:
@@ -206,14 +213,20 @@ def identity() -> str:
     if linked is not None:
         del st.query_params["me"]
         if _valid(linked) and linked != token:
-            st.session_state.pop("runs", None)       # load the linked student's runs
-            st.session_state["identity"] = token = linked
-            st.session_state["identity.adopted"] = True
+            switch_identity(token := linked)
     if token is None:
         cookie = st.context.cookies.get(COOKIE) if st.context.cookies else None
         token = cookie if _valid(cookie) else new_token()
         st.session_state["identity"] = token
     return token
+
+
+def switch_identity(token: str) -> None:
+    """Become the student `token` (a personal link or code): their runs and progress."""
+    for key in ("runs", "lesson.progress"):
+        st.session_state.pop(key, None)          # loaded again for the new identity
+    st.session_state["identity"] = token
+    st.session_state["identity.adopted"] = True
 
 
 def write_identity_cookie() -> None:
@@ -244,9 +257,7 @@ def _adopt_pasted_code() -> None:
     code = (st.session_state.get("me.paste") or "").strip()
     st.session_state["me.paste"] = ""
     if _valid(code):
-        st.session_state["identity"] = code
-        st.session_state.pop("runs", None)
-        st.session_state["identity.adopted"] = True
+        switch_identity(code)
     elif code:
         st.session_state["me.bad_code"] = True
 
@@ -356,7 +367,13 @@ def runs() -> list[Run]:
 def save(run: Run) -> None:
     """Keep a run in the store (and post it to the student's class); never on the hot path."""
     member = class_membership()
-    store().save_run(identity(), run, class_code=member[0] if member else None)
+    try:
+        store().save_run(identity(), run, class_code=member[0] if member else None)
+    except LimitError:
+        st.warning(tr("store.too_many", limit=MAX_RUNS_PER_STUDENT))
+    except StoreError as exc:
+        st.error(tr("store.refused"))
+        show_plain(exc, 120)
 
 
 def settle_interrupted_runs() -> None:

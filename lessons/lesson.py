@@ -14,12 +14,19 @@ PROGRESS = "lesson.progress"
 
 
 def get_progress() -> dict:
-    """The student's progress: step id -> {"predicted": option or None, "revealed": bool}."""
-    return st.session_state.get(PROGRESS, {})
+    """The student's progress: step id -> {"predicted": option or None, "revealed": bool}.
+
+    Kept in the run store under the browser's identity (so it survives a reload
+    and follows the personal link), read once per session.
+    """
+    if PROGRESS not in st.session_state:
+        st.session_state[PROGRESS] = ui.store().progress(ui.identity())
+    return st.session_state[PROGRESS]
 
 
 def save_progress(progress: dict) -> None:
     st.session_state[PROGRESS] = progress
+    ui.store().save_progress(ui.identity(), progress)   # False: kept in memory until it is back
 
 
 def pick_key(step_id: str) -> str:

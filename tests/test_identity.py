@@ -143,3 +143,22 @@ def test_with_the_database_down_the_app_keeps_working_and_saves_later(monkeypatc
     at.run()
     assert not any(down == w.value for w in at.warning)
     assert [r.id for r in Store(url).runs(token)] == [run.id]
+
+
+def test_lesson_progress_follows_the_browser():
+    token = new_token()
+    at = session(token)
+    at.switch_page("lessons/lesson.py").run()
+    reveal = [b for b in at.button if (b.key or "").startswith("lesson.reveal.")]
+    assert reveal, "the lesson page has reveal buttons"
+    reveal[0].click().run()
+    assert not at.exception
+    done = {k for k, v in at.session_state["lesson.progress"].items() if v.get("revealed")}
+    assert done
+    again = session(token)
+    again.switch_page("lessons/lesson.py").run()
+    assert {k for k, v in again.session_state["lesson.progress"].items()
+            if v.get("revealed")} == done
+    stranger = session(new_token())
+    stranger.switch_page("lessons/lesson.py").run()
+    assert not any(v.get("revealed") for v in stranger.session_state["lesson.progress"].values())

@@ -5,6 +5,12 @@ STRINGS = {
               "working: they are kept here and saved as soon as it is back.",
         "zh": "你的训练暂时没有被保存（无法连接数据库）。可以继续使用：它们先保留在这里，"
               "数据库恢复后会立即保存。"},
+    "store.too_many": {
+        "en": "This run was not saved: you already have {limit} saved runs. Delete some old ones "
+              "(Train page, or all of them in the sidebar) to save new ones.",
+        "zh": "这次训练没有保存：你已经保存了 {limit} 次训练。请删除一些旧的训练（在训练页面，"
+              "或在侧边栏中全部删除）后再保存新的。"},
+    "store.refused": {"en": "The database refused to save this run:", "zh": "数据库拒绝保存这次训练："},
     "me.header": {"en": "Your runs on another device", "zh": "在其他设备上使用你的训练"},
     "me.explain": {
         "en": "This browser keeps your runs under a random identity (no account). Open your "

@@ -14,9 +14,9 @@ STRINGS = {
         "en": "Nine steps through the chapter in its order, from softmax to exercise 5. For each "
         "one: read the question and **predict** the answer, **open** the page the link "
         "prepares (with the right settings) and find out, then **reveal** the answer. "
-        "Your progress is kept while this tab is open.",
+        "Your progress is kept for this browser (and moves with your personal link).",
         "zh": "按本章的顺序走九步，从 softmax 到练习 5。每一步：读问题并**预测**答案，**打开**链接准备好的"
-        "页面（参数已经设好）亲自验证，然后**查看答案**。关闭这个标签页之前，你的进度都会保留。",
+        "页面（参数已经设好）亲自验证，然后**查看答案**。你的进度会保存在这个浏览器中（也会随个人链接转移）。",
     },
     "lesson.progress": {"en": "{done} of {total} steps done", "zh": "已完成 {done} / {total} 步"},
     "lesson.all_done": {
