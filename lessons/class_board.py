@@ -12,28 +12,38 @@ itself every REFRESH_S seconds (a fragment: one class_info and one class_runs
 query, no weights). Names, titles and codes that people typed are shown as
 plain text only (code boxes and dataframe cells).
 """
+
 from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
 
+import pandas as pd
 import streamlit as st
 
 import ui
-from lib.charts.class_board import (best_run, board_chart, board_frame, curves_frame,
-                                    setting_names, split)
+from lib.charts.class_board import (
+    best_run,
+    board_chart,
+    board_frame,
+    curves_frame,
+    setting_names,
+    split,
+)
 from lib.charts.training import compare_chart
 from lib.store import ClassError, StoreError
 from lib.store.values import TITLE_MAX, check_token, class_code
 from lib.text import plain
 
 REFRESH_S = 3
-TEACH = "class_board.teach"          # session_state: {class code: teacher secret}
-FLASH = "class_board.flash"          # session_state: a message for the next run
-HIDDEN = re.compile(r"#(\d+)")       # the store's name for a student while names are hidden
+TABLE_ROWS = 20  # rows the runs table shows without scrolling
+TEACH = "class_board.teach"  # session_state: {class code: teacher secret}
+FLASH = "class_board.flash"  # session_state: a message for the next run
+HIDDEN = re.compile(r"#(\d+)")  # the store's name for a student while names are hidden
 
 
 # ---- small helpers ----------------------------------------------------------------
+
 
 def base_url() -> str:
     """scheme://host:port of the address the browser used ('' when unknown, as in tests)."""
@@ -81,6 +91,7 @@ def refused(err: StoreError) -> None:
 
 # ---- the teacher's secret ---------------------------------------------------------
 
+
 def adopt_teacher_link() -> None:
     """?teach=CODE.SECRET: keep the secret in this session and take it out of the URL."""
     raw = st.query_params.get("teach")
@@ -103,7 +114,7 @@ def adopt_teacher_link() -> None:
         del held[code]
         st.error(ui.tr("class_board.teach.bad"))
         ui.show_plain(raw)
-    else:                                 # checked again once the database answers
+    else:  # checked again once the database answers
         st.warning(ui.tr("class_board.down"))
 
 
@@ -119,13 +130,17 @@ def teacher_classes() -> dict[str, str]:
 
 # ---- starting and joining -----------------------------------------------------------
 
+
 def start_form() -> None:
     """A title (optional) and a button: a new class, whose secret this session keeps."""
     st.caption(ui.tr("class_board.start.explain"))
     with st.form("class_board.start"):
-        title = st.text_input(ui.tr("class_board.start.title"), max_chars=TITLE_MAX,
-                              key="class_board.start.title",
-                              help=ui.tr("class_board.start.title_help"))
+        title = st.text_input(
+            ui.tr("class_board.start.title"),
+            max_chars=TITLE_MAX,
+            key="class_board.start.title",
+            help=ui.tr("class_board.start.title_help"),
+        )
         go = st.form_submit_button(ui.tr("class_board.start.button"), type="primary")
     if go:
         try:
@@ -135,7 +150,7 @@ def start_form() -> None:
             return
         held = st.session_state.setdefault(TEACH, {})
         held.pop(code, None)
-        held[code] = secret               # the newest class last: it is the one shown
+        held[code] = secret  # the newest class last: it is the one shown
         flash("success", ui.tr("class_board.started", code=code))
         st.rerun()
 
@@ -143,8 +158,12 @@ def start_form() -> None:
 def join_form() -> None:
     """A code box: a good code goes into ?class=, where ui.class_join_prompt asks for a name."""
     with st.form("class_board.join"):
-        raw = st.text_input(ui.tr("class_board.join.code"), max_chars=64,
-                            key="class_board.join.code", help=ui.tr("class_board.join.code_help"))
+        raw = st.text_input(
+            ui.tr("class_board.join.code"),
+            max_chars=64,
+            key="class_board.join.code",
+            help=ui.tr("class_board.join.code_help"),
+        )
         go = st.form_submit_button(ui.tr("class_board.join.button"))
     if not go:
         return
@@ -168,11 +187,14 @@ def join_form() -> None:
 
 # ---- the board ----------------------------------------------------------------------
 
+
 def shown_name(hide: bool):
     """The name a run is shown under: 'Student 3' for the store's '#3' while names are hidden."""
+
     def name(run) -> str:
         match = HIDDEN.fullmatch(run.student) if hide else None
         return ui.tr("class_board.hidden_name", k=int(match[1])) if match else run.student
+
     return name
 
 
@@ -194,25 +216,42 @@ def runs_table(frame, best: str | None) -> None:
     df = frame.iloc[::-1][columns].reset_index(drop=True)
     ids = list(frame["run_id"].iloc[::-1])
     df.insert(0, "best", ["★" if rid == best else "" for rid in ids])
-    df["status"] = [ui.tr(f"status.{s}") if ui.has_text(f"status.{s}") else s
-                    for s in df["status"]]
+    df["status"] = [ui.tr(f"status.{s}") if ui.has_text(f"status.{s}") else s for s in df["status"]]
+    # text, so a run that broke down shows a dash (a missing number reads "None")
+    df["test_acc"] = ["–" if pd.isna(acc) else f"{acc:.4f}" for acc in df["test_acc"]]
     config = {name: column_label(name) for name in df.columns}
-    config["test_acc"] = st.column_config.NumberColumn(config["test_acc"], format="%.4f")
+    config["test_acc"] = st.column_config.TextColumn(config["test_acc"])
     config["lr"] = st.column_config.NumberColumn(config["lr"], format="%g")
     highlight = ["background-color: rgba(255, 200, 0, 0.28); font-weight: bold"] * len(df.columns)
     styled = df.style.apply(lambda row: highlight if row["best"] else [""] * len(row), axis=1)
-    st.dataframe(styled, hide_index=True, column_config=config, key="class_board.table")
+    rows = min(len(df), TABLE_ROWS)  # all of them on the projector, up to TABLE_ROWS
+    st.dataframe(
+        styled,
+        hide_index=True,
+        column_config=config,
+        key="class_board.table",
+        height=(rows + 1) * 35 + 3,
+    )
 
 
 def curves(frame, runs, best: str | None) -> None:
     """A few chosen runs' three curves overlaid (the best and the two newest at first)."""
     labels = {row.run_id: run_label(row) for row in frame.iloc[::-1].itertuples()}
-    newest = [rid for rid in labels if rid != best][:2]
-    default = ([best] if best else []) + newest
+    key = "class_board.curves.pick"
+    if key in st.session_state:  # kept by hand: new runs or hidden names change the labels
+        st.session_state[key] = [rid for rid in st.session_state[key] if rid in labels]
+    else:
+        st.session_state[key] = ([best] if best else []) + [rid for rid in labels if rid != best][
+            :2
+        ]  # the best and the two newest
     st.subheader(ui.tr("class_board.curves"))
-    chosen = st.multiselect(ui.tr("class_board.curves.pick"), list(labels), default=default,
-                            format_func=lambda rid: labels.get(rid, rid),
-                            key="class_board.curves.pick")
+    chosen = st.multiselect(
+        ui.tr("class_board.curves.pick"),
+        list(labels),
+        format_func=lambda rid: labels.get(rid, rid),
+        placeholder=ui.tr("class_board.curves.placeholder"),
+        key=key,
+    )
     picked = [r for r in runs if r.run_id in chosen]
     if picked:
         long = curves_frame(picked, lambda r: labels[r.run_id])
@@ -237,12 +276,23 @@ def remove_run(code: str, secret: str) -> None:
 def remove_control(frame, code: str, secret: str) -> None:
     labels = {row.run_id: run_label(row) for row in frame.iloc[::-1].itertuples()}
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        pick = st.selectbox(ui.tr("class_board.remove.pick"), list(labels), index=None,
-                            format_func=lambda rid: labels.get(rid, rid),
-                            key="class_board.remove.pick", width=520)
-        st.button(ui.tr("class_board.remove.button"), key="class_board.remove",
-                  icon=":material/remove_circle:", disabled=pick is None,
-                  on_click=remove_run, args=(code, secret))
+        pick = st.selectbox(
+            ui.tr("class_board.remove.pick"),
+            list(labels),
+            index=None,
+            format_func=lambda rid: labels.get(rid, rid),
+            placeholder=ui.tr("class_board.remove.placeholder"),
+            key="class_board.remove.pick",
+            width=520,
+        )
+        st.button(
+            ui.tr("class_board.remove.button"),
+            key="class_board.remove",
+            icon=":material/remove_circle:",
+            disabled=pick is None,
+            on_click=remove_run,
+            args=(code, secret),
+        )
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -267,8 +317,11 @@ def board(code: str, secret: str | None) -> None:
         st.metric(ui.tr("class_board.students"), info.students, border=True)
         st.metric(ui.tr("class_board.runs"), len(frame), border=True)
         st.metric(ui.tr("class_board.broken_count"), len(broken), border=True)
-        st.metric(ui.tr("class_board.best_acc"),
-                  f"{points['test_acc'].max():.4f}" if best else "–", border=True)
+        st.metric(
+            ui.tr("class_board.best_acc"),
+            f"{points['test_acc'].max():.4f}" if best else "–",
+            border=True,
+        )
     st.caption(ui.tr("class_board.refresh", seconds=REFRESH_S))
     if frame.empty:
         st.info(ui.tr("class_board.empty"))
@@ -286,6 +339,7 @@ def board(code: str, secret: str | None) -> None:
 
 
 # ---- the two headers: the teacher's, a student's -------------------------------------------
+
 
 def teacher_header(code: str, secret: str, info) -> None:
     with st.container(horizontal=True, vertical_alignment="top"):
@@ -312,31 +366,48 @@ def set_hide(code: str, secret: str) -> None:
 def teacher_bar(code: str, secret: str, info) -> None:
     """Hide names and the CSV, above the board (the projector shows what the toggle hides)."""
     if info is not None:
-        st.session_state["class_board.hide"] = info.hide_names   # the stored truth
+        st.session_state["class_board.hide"] = info.hide_names  # the stored truth
     store, failed = ui.store(), ui.tr("class_board.csv.failed")
 
-    def csv() -> str:               # called when the button is pressed, on another thread
+    def csv() -> str:  # called when the button is pressed, on another thread
         try:
             return store.class_csv(code, secret)
         except StoreError:
             return f"error\n{failed}\n"
 
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.toggle(ui.tr("class_board.hide"), key="class_board.hide", on_change=set_hide,
-                  args=(code, secret), help=ui.tr("class_board.hide_help"))
-        st.download_button(ui.tr("class_board.csv"), csv, f"class_{code}.csv", "text/csv",
-                           key="class_board.csv", icon=":material/download:", on_click="ignore")
+        st.toggle(
+            ui.tr("class_board.hide"),
+            key="class_board.hide",
+            on_change=set_hide,
+            args=(code, secret),
+            help=ui.tr("class_board.hide_help"),
+        )
+        st.download_button(
+            ui.tr("class_board.csv"),
+            csv,
+            f"class_{code}.csv",
+            "text/csv",
+            key="class_board.csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 def teacher_end(code: str, secret: str, info) -> None:
     """Close or delete the class, each behind a confirmation."""
     with st.expander(ui.tr("class_board.teacher"), icon=":material/school:"):
         if info is not None and not info.closed:
-            sure = st.checkbox(ui.tr("class_board.close.confirm", code=code),
-                               key="class_board.close.sure")
-            if st.button(ui.tr("class_board.close.button"), key="class_board.close",
-                         disabled=not sure, help=ui.tr("class_board.close.help"),
-                         icon=":material/lock:"):
+            sure = st.checkbox(
+                ui.tr("class_board.close.confirm", code=code), key="class_board.close.sure"
+            )
+            if st.button(
+                ui.tr("class_board.close.button"),
+                key="class_board.close",
+                disabled=not sure,
+                help=ui.tr("class_board.close.help"),
+                icon=":material/lock:",
+            ):
                 try:
                     ui.store().close_class(code, secret)
                 except StoreError as err:
@@ -344,10 +415,15 @@ def teacher_end(code: str, secret: str, info) -> None:
                 else:
                     flash("success", ui.tr("class_board.closed_now", code=code))
                     st.rerun()
-        sure = st.checkbox(ui.tr("class_board.delete.confirm", code=code),
-                           key="class_board.delete.sure")
-        if st.button(ui.tr("class_board.delete.button"), key="class_board.delete",
-                     disabled=not sure, icon=":material/delete_forever:"):
+        sure = st.checkbox(
+            ui.tr("class_board.delete.confirm", code=code), key="class_board.delete.sure"
+        )
+        if st.button(
+            ui.tr("class_board.delete.button"),
+            key="class_board.delete",
+            disabled=not sure,
+            icon=":material/delete_forever:",
+        ):
             try:
                 ui.store().delete_class(code, secret)
             except StoreError as err:
@@ -362,8 +438,9 @@ def teacher_end(code: str, secret: str, info) -> None:
 def student_header(code: str, name: str) -> None:
     st.caption(ui.tr("class_board.member", code=code))
     ui.show_plain(name)
-    st.page_link("lessons/train.py", label=ui.tr("class_board.member.train"),
-                 icon=":material/show_chart:")
+    st.page_link(
+        "lessons/train.py", label=ui.tr("class_board.member.train"), icon=":material/show_chart:"
+    )
 
 
 # ---- the page -------------------------------------------------------------------------
@@ -376,8 +453,11 @@ teaching = teacher_classes()
 member = ui.class_membership()
 if teaching:
     codes = list(teaching)
-    code = codes[-1] if len(codes) == 1 else st.selectbox(
-        ui.tr("class_board.which"), codes[::-1], key="class_board.which")
+    code = (
+        codes[-1]
+        if len(codes) == 1
+        else st.selectbox(ui.tr("class_board.which"), codes[::-1], key="class_board.which")
+    )
     info = ui.store().class_info(code)
     teacher_header(code, teaching[code], info)
     teacher_bar(code, teaching[code], info)

@@ -5,14 +5,15 @@ SOFTMAX_DB_URL at a temporary SQLite file): one is the teacher, the others are
 students who join with the link's ?class=CODE. Runs are posted by training on
 the Train page (real data) or saved through the store, as the app saves them.
 """
+
 import math
 
 import pytest
 import torch
+from apptest_helpers import has_chinese, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 import ui
-from apptest_helpers import has_chinese, open_app, texts
 from lib.config import TrainConfig
 from lib.i18n import t
 from lib.runs import Run
@@ -21,8 +22,13 @@ from lib.store.values import new_code
 
 PAGE = "lessons/class_board.py"
 TEACH = "class_board.teach"
-TEACHER_KEYS = ("class_board.hide", "class_board.csv", "class_board.remove",
-                "class_board.delete", "class_board.close")
+TEACHER_KEYS = (
+    "class_board.hide",
+    "class_board.csv",
+    "class_board.remove",
+    "class_board.delete",
+    "class_board.close",
+)
 
 
 def board(query: dict | None = None, lang: str | None = None) -> AppTest:
@@ -63,24 +69,41 @@ def join(code: str, name: str = "") -> AppTest:
 def run(lr=0.1, softmax="stable", acc=0.8, status="done", epochs=2, number=1) -> Run:
     """A run as the Train page keeps it (weights included), without training."""
     bad = status == "breakdown"
-    history = [{"epoch": e, "train_loss": 2.3 - 0.5 * e, "train_acc": 0.1 + 0.3 * e,
-                "test_acc": acc if e == epochs else 0.1, "seconds": 0.4,
-                "broke_down": bad and e == epochs} for e in range(epochs + 1)]
+    history = [
+        {
+            "epoch": e,
+            "train_loss": 2.3 - 0.5 * e,
+            "train_acc": 0.1 + 0.3 * e,
+            "test_acc": acc if e == epochs else 0.1,
+            "seconds": 0.4,
+            "broke_down": bad and e == epochs,
+        }
+        for e in range(epochs + 1)
+    ]
     W = torch.full((784, 10), math.nan if bad else 0.01)
-    return Run(number=number, cfg=TrainConfig(lr=lr, softmax=softmax, num_epochs=epochs),
-               history=history, W=W, b=torch.zeros(10), status=status)
+    return Run(
+        number=number,
+        cfg=TrainConfig(lr=lr, softmax=softmax, num_epochs=epochs),
+        history=history,
+        W=W,
+        b=torch.zeros(10),
+        status=status,
+    )
 
 
 def table(at: AppTest):
     """The board's runs table (newest first)."""
     (frame,) = [d.value for d in at.dataframe if "best" in d.value.columns]
-    return frame.data if hasattr(frame, "data") else frame      # a Styler holds the frame
+    return frame.data if hasattr(frame, "data") else frame  # a Styler holds the frame
 
 
 def shown(at: AppTest) -> set:
     """Keys of the teacher's controls present on the page."""
-    keys = {w.key for kind in ("toggle", "button", "selectbox", "checkbox", "download_button")
-            for w in getattr(at, kind)}
+    keys = {
+        w.key
+        for kind in ("toggle", "button", "selectbox", "checkbox", "download_button")
+        for w in getattr(at, kind)
+    }
     return set(TEACHER_KEYS) & keys
 
 
@@ -99,18 +122,28 @@ def classroom(store):
     ada = join(code, "Ada")
     eve = join(code, "**Eve** <i>x</i> `tick`")
     ada_token, eve_token = ada.session_state["identity"], eve.session_state["identity"]
-    posted = [(ada_token, run(lr=0.1, acc=0.83, number=1)),
-              (ada_token, run(lr=1.0, softmax="naive", status="breakdown", acc=0.1, number=2)),
-              (eve_token, run(lr=0.3, acc=0.85, number=1)),
-              (eve_token, run(lr=0.03, softmax="naive", acc=0.78, number=2, epochs=1))]
+    posted = [
+        (ada_token, run(lr=0.1, acc=0.83, number=1)),
+        (ada_token, run(lr=1.0, softmax="naive", status="breakdown", acc=0.1, number=2)),
+        (eve_token, run(lr=0.3, acc=0.85, number=1)),
+        (eve_token, run(lr=0.03, softmax="naive", acc=0.78, number=2, epochs=1)),
+    ]
     for token, r in posted:
         store.save_run(token, r, class_code=code)
     teacher.run()
-    return {"teacher": teacher, "code": code, "secret": secret, "ada": ada.run(),
-            "eve": eve.run(), "runs": [r for _, r in posted], "tokens": (ada_token, eve_token)}
+    return {
+        "teacher": teacher,
+        "code": code,
+        "secret": secret,
+        "ada": ada.run(),
+        "eve": eve.run(),
+        "runs": [r for _, r in posted],
+        "tokens": (ada_token, eve_token),
+    }
 
 
 # ---- no class yet, starting one ------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_outside_a_class_the_page_says_how_to_join_or_start(lang):
@@ -118,7 +151,8 @@ def test_outside_a_class_the_page_says_how_to_join_or_start(lang):
     assert at.title[0].value == t("class_board.title", lang)
     assert has_chinese(texts(at)) == (lang == "zh")
     assert t("class_board.none", lang) in [i.value for i in at.info]
-    assert at.text_input(key="class_board.join.code") and at.text_input(key="class_board.start.title")
+    assert at.text_input(key="class_board.join.code")
+    assert at.text_input(key="class_board.start.title")
     assert not shown(at)
 
 
@@ -128,9 +162,9 @@ def test_a_teacher_starts_a_class_and_gets_code_links_and_controls():
     assert [m.value for m in at.metric if m.label == t("class_board.code", "en")] == [code]
     codes = [c.value for c in at.code]
     assert f"/?class={code}" in codes
-    assert "Monday <b>**10:00**</b> [x](https://e.invalid)" in codes     # the title: plain text
+    assert "Monday <b>**10:00**</b> [x](https://e.invalid)" in codes  # the title: plain text
     assert "10:00" not in texts(at) and "e.invalid" not in texts(at)
-    assert not any(secret in c for c in codes)                           # private until asked
+    assert not any(secret in c for c in codes)  # private until asked
     assert shown(at) >= {"class_board.hide", "class_board.csv", "class_board.delete"}
     at.toggle(key=f"class_board.show_teach.{code}").set_value(True).run()
     assert f"/class?teach={code}.{secret}" in [c.value for c in at.code]
@@ -144,7 +178,7 @@ def test_a_teacher_link_gives_the_controls_and_leaves_the_url(store):
     assert at.session_state[TEACH] == {code: secret}
     assert t("class_board.teach.adopted", "en", code=code) in [s.value for s in at.success]
     assert "class_board.hide" in shown(at)
-    at.run()                                      # and it stays for the session
+    at.run()  # and it stays for the session
     assert "class_board.hide" in shown(at) and not at.error
 
 
@@ -161,16 +195,22 @@ def test_a_wrong_teacher_link_gives_no_controls(store, bad):
 
 # ---- the board --------------------------------------------------------------------------
 
+
 def test_the_teachers_board_lists_every_run(classroom):
     at = classroom["teacher"]
     assert not at.exception
     frame = table(at)
     assert len(frame) == 4
-    assert list(frame["student"]) == ["**Eve** <i>x</i> `tick`", "**Eve** <i>x</i> `tick`",
-                                      "Ada", "Ada"]                       # newest first
+    assert list(frame["student"]) == [
+        "**Eve** <i>x</i> `tick`",
+        "**Eve** <i>x</i> `tick`",
+        "Ada",
+        "Ada",
+    ]  # newest first
     assert sorted(frame["lr"]) == [0.03, 0.1, 0.3, 1.0]
     best = frame[frame["best"] == "★"]
-    assert list(best["lr"]) == [0.3] and list(best["test_acc"]) == [0.85]
+    assert list(best["lr"]) == [0.3] and list(best["test_acc"]) == ["0.8500"]
+    assert list(frame[frame["lr"] == 1.0]["test_acc"]) == ["–"]  # it broke down
     assert t("status.breakdown", "en") in list(frame["status"])
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("class_board.students", "en")] == "2"
@@ -178,8 +218,8 @@ def test_the_teachers_board_lists_every_run(classroom):
     assert metrics[t("class_board.broken_count", "en")] == "1"
     assert metrics[t("class_board.best_acc", "en")] == "0.8500"
     assert t("class_board.broken", "en", n=1, lrs="1") in texts(at)
-    assert len(at.get("vega_lite_chart")) == 2                           # the scatter, the curves
-    assert "<i>x</i>" not in texts(at) and "Ada" not in texts(at)       # names: cells only
+    assert len(at.get("vega_lite_chart")) == 2  # the scatter, the curves
+    assert "<i>x</i>" not in texts(at) and "Ada" not in texts(at)  # names: cells only
 
 
 def test_a_student_sees_the_board_read_only(classroom):
@@ -187,7 +227,7 @@ def test_a_student_sees_the_board_read_only(classroom):
     assert not at.exception
     assert len(table(at)) == 4
     assert not shown(at)
-    assert "Ada" in [c.value for c in at.code]                           # posting as
+    assert "Ada" in [c.value for c in at.code]  # posting as
     assert classroom["secret"] not in str([c.value for c in at.code])
 
 
@@ -198,21 +238,25 @@ def test_a_run_trained_on_the_train_page_reaches_the_board(classroom, real_data)
     student.run()
     student.button(key="train.start").click().run()
     assert not student.exception
-    (trained,) = [r for r in student.session_state["runs"] if r.id not in
-                  {r.id for r in classroom["runs"]}]
+    (trained,) = [
+        r for r in student.session_state["runs"] if r.id not in {r.id for r in classroom["runs"]}
+    ]
     assert trained.status == "done" and trained.epochs_run == 1
     teacher = classroom["teacher"].run()
     frame = table(teacher)
     assert len(frame) == 5 and frame.iloc[0]["student"] == "Ada"
-    assert frame.iloc[0]["test_acc"] == pytest.approx(trained.history[-1]["test_acc"])
+    assert frame.iloc[0]["test_acc"] == f"{trained.history[-1]['test_acc']:.4f}"
 
 
 def test_hiding_names_for_the_projector(classroom):
     at = classroom["teacher"]
+    curves = at.multiselect(key="class_board.curves.pick").value
+    assert len(curves) == 3 and curves[0] == classroom["runs"][2].id  # the best first
     at.toggle(key="class_board.hide").set_value(True).run()
     assert not at.exception
+    assert at.multiselect(key="class_board.curves.pick").value == curves  # kept, relabelled
     students = list(table(at)["student"])
-    assert students == ["Student 2", "Student 2", "Student 1", "Student 1"]   # join order
+    assert students == ["Student 2", "Student 2", "Student 1", "Student 1"]  # join order
     assert "Ada" not in str([o for s in at.multiselect for o in s.options])
     ada = classroom["ada"].run()
     assert set(table(ada)["student"]) == {"Student 1", "Student 2"}
@@ -229,16 +273,16 @@ def test_hidden_names_in_chinese(classroom):
 
 def test_removing_a_run_takes_it_off_the_board_only(classroom, store):
     at = classroom["teacher"]
-    gone = classroom["runs"][2]                      # Eve's best run
+    gone = classroom["runs"][2]  # Eve's best run
     at.selectbox(key="class_board.remove.pick").select(gone.id).run()
     at.button(key="class_board.remove").click().run()
     assert not at.exception
     assert t("class_board.removed", "en") in [s.value for s in at.success]
     frame = table(at)
     assert len(frame) == 3 and 0.3 not in list(frame["lr"])
-    assert list(frame[frame["best"] == "★"]["lr"]) == [0.1]          # the next best
+    assert list(frame[frame["best"] == "★"]["lr"]) == [0.1]  # the next best
     eve_token = classroom["tokens"][1]
-    assert gone.id in [r.id for r in store.runs(eve_token)]          # still Eve's
+    assert gone.id in [r.id for r in store.runs(eve_token)]  # still Eve's
 
 
 def test_the_csv_has_every_epoch_of_every_run(classroom, store):
@@ -256,7 +300,7 @@ def test_closing_the_class_refuses_new_students(classroom):
     at.button(key="class_board.close").click().run()
     assert not at.exception
     assert t("class_board.closed", "en") in [i.value for i in at.info]
-    assert len(table(at)) == 4                                        # the board stays
+    assert len(table(at)) == 4  # the board stays
     late = open_app(query={"class": classroom["code"]})
     late.text_input(key="class.join.name").input("Late")
     submit(late, "class.join")
@@ -283,9 +327,9 @@ def test_deleting_the_class_needs_a_confirmation(classroom, store):
     assert store.class_info(classroom["code"]) is None
     assert not at.session_state[TEACH] and not shown(at)
     assert t("class_board.none", "en") in [i.value for i in at.info]
-    ada = classroom["ada"].run()                       # the students are out of the class
+    ada = classroom["ada"].run()  # the students are out of the class
     assert t("class_board.none", "en") in [i.value for i in ada.info]
-    assert len(store.runs(classroom["tokens"][0])) == 2                  # their runs stay
+    assert len(store.runs(classroom["tokens"][0])) == 2  # their runs stay
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -294,18 +338,21 @@ def test_the_board_in_both_languages(classroom, lang):
     at = board(query=query, lang=lang)
     assert not at.exception
     assert at.title[0].value == t("class_board.title", lang)
-    assert {m.label for m in at.metric} >= {t("class_board.students", lang),
-                                            t("class_board.broken_count", lang)}
+    assert {m.label for m in at.metric} >= {
+        t("class_board.students", lang),
+        t("class_board.broken_count", lang),
+    }
     assert t("status.breakdown", lang) in list(table(at)["status"])
     assert has_chinese(texts(at)) == (lang == "zh")
 
 
 def test_a_student_can_join_from_the_code_box(classroom):
     at = board()
-    at.text_input(key="class_board.join.code").input(f" {classroom['code'][:3]}-"
-                                                     f"{classroom['code'][3:].lower()} ")
+    at.text_input(key="class_board.join.code").input(
+        f" {classroom['code'][:3]}-{classroom['code'][3:].lower()} "
+    )
     submit(at, "class_board.join")
-    assert at.query_params["class"] == classroom["code"]     # the join prompt takes over
+    assert at.query_params["class"] == classroom["code"]  # the join prompt takes over
     at.text_input(key="class.join.name").input("Zoë 🙂")
     submit(at, "class.join")
     assert not at.exception and len(table(at)) == 4
@@ -336,7 +383,7 @@ def test_bad_codes_in_the_join_link(kind):
 
 @pytest.mark.parametrize("kind", sorted(BAD_CODES))
 def test_bad_codes_in_the_code_box(kind):
-    raw = BAD_CODES[kind][:64]                          # the box takes 64 characters
+    raw = BAD_CODES[kind][:64]  # the box takes 64 characters
     at = board()
     at.text_input(key="class_board.join.code").input(raw)
     submit(at, "class_board.join")
@@ -372,6 +419,7 @@ def test_an_empty_code_box_asks_for_a_code():
 
 
 # ---- the database down ---------------------------------------------------------------
+
 
 def test_with_the_database_down_the_page_says_so_and_keeps_working(monkeypatch):
     def refuse():

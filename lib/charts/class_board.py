@@ -10,6 +10,7 @@ A run is anything with the attributes of lib.store.BoardRun (student, run_id,
 number, settings, status, epochs_run, test_acc, history). The settings columns
 come from TrainConfig's app fields, so a new setting shows up by itself.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,8 +24,8 @@ from lib.runs import METRICS
 
 SOFTMAX_COLOURS = {"naive": "#e45756", "stable": "#4c78a8"}
 WIDTH = 760
-FIXED = ["run_id", "student", "run"]          # before the settings columns
-RESULT = ["epochs_run", "test_acc", "status", "broke_down"]   # after them
+FIXED = ["run_id", "student", "run"]  # before the settings columns
+RESULT = ["epochs_run", "test_acc", "status", "broke_down"]  # after them
 
 
 def setting_names() -> list[str]:
@@ -40,18 +41,27 @@ def board_frame(runs, student=lambda run: run.student) -> pd.DataFrame:
     """One row per run: FIXED columns, its settings, then RESULT columns.
 
     broke_down: the run's status is "breakdown" or it has no finite test
-    accuracy (a NaN model's accuracy means nothing, so it is not plotted).
+    accuracy; its test_acc is then None (the accuracy of NaN weights means
+    nothing: it is neither plotted nor ranked).
     student(run) gives the name shown (the page maps hidden names to its language).
     """
     defaults = {f.name: f.default for f in fields(TrainConfig, app_only=True)}
     rows = []
     for run in runs:
         settings = {name: run.settings.get(name, default) for name, default in defaults.items()}
-        acc = run.test_acc if _finite(run.test_acc) else None
-        rows.append({"run_id": run.run_id, "student": student(run), "run": run.number,
-                     **settings, "epochs_run": run.epochs_run, "test_acc": acc,
-                     "status": run.status,
-                     "broke_down": run.status == "breakdown" or acc is None})
+        broke_down = run.status == "breakdown" or not _finite(run.test_acc)
+        rows.append(
+            {
+                "run_id": run.run_id,
+                "student": student(run),
+                "run": run.number,
+                **settings,
+                "epochs_run": run.epochs_run,
+                "test_acc": None if broke_down else float(run.test_acc),
+                "status": run.status,
+                "broke_down": broke_down,
+            }
+        )
     return pd.DataFrame(rows, columns=[*FIXED, *defaults, *RESULT])
 
 
@@ -89,17 +99,38 @@ def _label(name: str, value, lang: str) -> str:
     return t(key, lang) if key in STRINGS else str(value)
 
 
-def _x(frame: pd.DataFrame, lang: str) -> alt.X:
-    return alt.X("lr:Q", title=t("class_board.chart.lr", lang),
-                 scale=alt.Scale(type="log", domain=lr_domain(frame)),
-                 axis=alt.Axis(format="~g"))
+def acc_domain(points: pd.DataFrame) -> list[float]:
+    """The y range: whole tenths around the accuracies (0.8..0.9 when all lie between),
+    so close runs stay apart and the axis moves only when a run leaves that band."""
+    accs = [float(a) for a in points["test_acc"] if _finite(a)]
+    if not accs:
+        return [0.0, 1.0]
+    low = min(math.floor(min(accs) * 10) / 10, 0.9)
+    high = max(math.ceil(max(accs) * 10) / 10, low + 0.1)
+    return [max(0.0, low), min(1.0, high)]
+
+
+def _x(frame: pd.DataFrame, lang: str, title: bool = True) -> alt.X:
+    domain = lr_domain(frame)
+    ticks = sorted({*APP_LIMITS["lr"].values, *domain})
+    return alt.X(
+        "lr:Q",
+        title=t("class_board.chart.lr", lang) if title else None,
+        scale=alt.Scale(type="log", domain=domain),
+        axis=alt.Axis(values=ticks, format="~g", grid=True),
+    )
 
 
 def _colour(lang: str) -> alt.Color:
-    return alt.Color("softmax_label:N", title=t("class_board.chart.softmax", lang),
-                     scale=alt.Scale(domain=[_label("softmax", k, lang) for k in SOFTMAX_COLOURS],
-                                     range=list(SOFTMAX_COLOURS.values())),
-                     legend=alt.Legend(orient="bottom"))
+    return alt.Color(
+        "softmax_label:N",
+        title=t("class_board.chart.softmax", lang),
+        scale=alt.Scale(
+            domain=[_label("softmax", k, lang) for k in SOFTMAX_COLOURS],
+            range=list(SOFTMAX_COLOURS.values()),
+        ),
+        legend=alt.Legend(orient="bottom"),
+    )
 
 
 def scatter_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
@@ -107,32 +138,52 @@ def scatter_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
     shape = framework. The x range covers all of `frame` (broken runs too)."""
     points, _ = split(frame)
     student = t("class_board.chart.student", lang)
-    return alt.Chart(_labelled(points, lang)).mark_point(filled=True, size=140, opacity=0.75) \
+    return (
+        alt.Chart(_labelled(points, lang))
+        .mark_point(filled=True, size=140, opacity=0.75)
         .encode(
             x=_x(frame, lang),
-            y=alt.Y("test_acc:Q", title=t("class_board.chart.acc", lang),
-                    scale=alt.Scale(zero=False)),
+            y=alt.Y(
+                "test_acc:Q",
+                title=t("class_board.chart.acc", lang),
+                scale=alt.Scale(domain=acc_domain(points)),
+                axis=alt.Axis(format=".2f"),
+            ),
             color=_colour(lang),
-            shape=alt.Shape("framework_label:N", title=t("class_board.chart.framework", lang),
-                            legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("student:N", title=student), alt.Tooltip("run:Q", title="#"),
-                     alt.Tooltip("lr:Q", format="~g"), alt.Tooltip("batch_size:Q"),
-                     alt.Tooltip("epochs_run:Q"),
-                     alt.Tooltip("test_acc:Q", format=".4f")],
-        ).properties(width=WIDTH, height=340)
+            shape=alt.Shape(
+                "framework_label:N",
+                title=t("class_board.chart.framework", lang),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("student:N", title=student),
+                alt.Tooltip("run:Q", title="#"),
+                alt.Tooltip("lr:Q", format="~g"),
+                alt.Tooltip("batch_size:Q"),
+                alt.Tooltip("epochs_run:Q"),
+                alt.Tooltip("test_acc:Q", format=".4f"),
+            ],
+        )
+        .properties(width=WIDTH, height=340)
+    )
 
 
 def broken_strip(frame: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     """The runs that broke down, on one row at their lr: a cross per lr and softmax, and
     how many runs it stands for."""
     _, broken = split(frame)
-    counts = (_labelled(broken, lang).groupby(["lr", "softmax_label"], as_index=False)
-              .agg(n=("run_id", "size")))
+    counts = (
+        _labelled(broken, lang)
+        .groupby(["lr", "softmax_label"], as_index=False)
+        .agg(n=("run_id", "size"))
+    )
     counts["row"] = t("class_board.chart.broken", lang)
     counts["times"] = counts["n"].map(lambda n: f"×{n}")
     base = alt.Chart(counts).encode(
-        x=_x(frame, lang), y=alt.Y("row:N", title=None),
-        tooltip=[alt.Tooltip("lr:Q", format="~g"), alt.Tooltip("n:Q")])
+        x=_x(frame, lang, title=False),
+        y=alt.Y("row:N", title=None),
+        tooltip=[alt.Tooltip("lr:Q", format="~g"), alt.Tooltip("n:Q")],
+    )
     crosses = base.mark_point(shape="cross", filled=True, size=160).encode(color=_colour(lang))
     labels = base.mark_text(align="left", dx=9, fontSize=13).encode(text="times:N")
     return alt.layer(crosses, labels).properties(width=WIDTH, height=50)
@@ -150,6 +201,10 @@ def board_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart | alt.VConca
 def curves_frame(runs, label) -> pd.DataFrame:
     """The runs' per-epoch metrics stacked (run, epoch, metric, value), run = label(run):
     the long form lib.charts.training.compare_chart draws."""
-    rows = [{"run": label(run), "epoch": h["epoch"], "metric": m, "value": h.get(m)}
-            for run in runs for h in run.history for m in METRICS]
+    rows = [
+        {"run": label(run), "epoch": h["epoch"], "metric": m, "value": h.get(m)}
+        for run in runs
+        for h in run.history
+        for m in METRICS
+    ]
     return pd.DataFrame(rows, columns=["run", "epoch", "metric", "value"])

@@ -1,77 +1,101 @@
 """Strings of the class board page (lessons/class_board.py) and its chart."""
+
 STRINGS = {
     "nav.class_board": {"en": "Class board", "zh": "班级看板"},
     "class_board.title": {"en": "Class board", "zh": "班级看板"},
     "class_board.intro": {
         "en": "Everyone trains with other settings; every run a student finishes or stops lands "
-              "here, on one chart and one table. Which learning rates work, and which break the "
-              "book's softmax?",
+        "here, on one chart and one table. Which learning rates work, and which break the "
+        "book's softmax?",
         "zh": "每个人用不同的设置训练；学生完成或停止的每次训练都会出现在这里的同一张图和同一张表中。"
-              "哪些学习率有效？哪些会让书中的 softmax 数值崩溃？"},
+        "哪些学习率有效？哪些会让书中的 softmax 数值崩溃？",
+    },
     # ---- not in a class yet
     "class_board.none": {
         "en": "You are not in a class. Join one with the code your teacher shows, or start one.",
-        "zh": "你还没有加入班级。输入老师展示的代码加入，或者自己创建一个班级。"},
+        "zh": "你还没有加入班级。输入老师展示的代码加入，或者自己创建一个班级。",
+    },
     "class_board.join.header": {"en": "Join a class", "zh": "加入班级"},
     "class_board.join.code": {"en": "Class code", "zh": "班级代码"},
     "class_board.join.code_help": {
         "en": "Six letters and digits, e.g. K7PX3Q (case and dashes do not matter).",
-        "zh": "六个字母和数字，例如 K7PX3Q（不区分大小写，可以带短横线）。"},
+        "zh": "六个字母和数字，例如 K7PX3Q（不区分大小写，可以带短横线）。",
+    },
     "class_board.join.button": {"en": "Find this class", "zh": "查找这个班级"},
     "class_board.join.empty": {"en": "Type the class code first.", "zh": "请先输入班级代码。"},
     "class_board.start.header": {"en": "Teaching? Start a class", "zh": "你是老师？创建一个班级"},
     "class_board.start.explain": {
         "en": "You get a join code and a link for the students, and a private teacher link that "
-              "opens this board with the teacher's controls (no account needed).",
+        "opens this board with the teacher's controls (no account needed).",
         "zh": "你会得到给学生的加入代码和链接，以及一个私密的老师链接：用它打开这个看板即可使用老师的"
-              "操作（不需要账号）。"},
+        "操作（不需要账号）。",
+    },
     "class_board.start.title": {"en": "Title (optional)", "zh": "标题（可选）"},
-    "class_board.start.title_help": {"en": "Shown to the students, e.g. Monday 10:00.",
-                                     "zh": "学生可以看到，例如“周一 10:00”。"},
+    "class_board.start.title_help": {
+        "en": "Shown to the students, e.g. Monday 10:00.",
+        "zh": "学生可以看到，例如“周一 10:00”。",
+    },
     "class_board.start.button": {"en": "Start a class", "zh": "创建班级"},
     "class_board.start.another": {"en": "Start another class", "zh": "再创建一个班级"},
     "class_board.started": {
         "en": "Class {code} started. Show the code (or the join link) to the students, and keep "
-              "the teacher link: it is the only way back to the teacher's controls after a "
-              "reload or on another computer.",
+        "the teacher link: it is the only way back to the teacher's controls after a "
+        "reload or on another computer.",
         "zh": "班级 {code} 已创建。把代码（或加入链接）给学生看，并保存好老师链接：刷新页面或换一台电脑后，"
-              "只有它能找回老师的操作。"},
+        "只有它能找回老师的操作。",
+    },
     # ---- the teacher's header
     "class_board.code": {"en": "Join code", "zh": "加入代码"},
     "class_board.class_title": {"en": "Title", "zh": "标题"},
     "class_board.join_link": {"en": "Join link for the students", "zh": "给学生的加入链接"},
-    "class_board.teacher_link.show": {"en": "Show the teacher link (private)",
-                                      "zh": "显示老师链接（私密）"},
+    "class_board.teacher_link.show": {
+        "en": "Show the teacher link (private)",
+        "zh": "显示老师链接（私密）",
+    },
     "class_board.teacher_link.note": {
         "en": "Whoever opens this link gets the teacher's controls of this class. Keep it to "
-              "reopen the board after a reload or on the projector's computer; do not share it.",
+        "reopen the board after a reload or on the projector's computer; do not share it.",
         "zh": "打开这个链接的人可以使用这个班级的老师操作。保存好它，刷新后或在投影电脑上用它重新打开看板；"
-              "不要分享。"},
+        "不要分享。",
+    },
     "class_board.which": {"en": "Your class", "zh": "你的班级"},
-    "class_board.teach.adopted": {"en": "You have the teacher's controls of class {code}.",
-                                  "zh": "你现在可以使用班级 {code} 的老师操作。"},
+    "class_board.teach.adopted": {
+        "en": "You have the teacher's controls of class {code}.",
+        "zh": "你现在可以使用班级 {code} 的老师操作。",
+    },
     "class_board.teach.bad": {
         "en": "This teacher link is not valid (wrong, cut short, or its class was deleted):",
-        "zh": "这个老师链接无效（有误、不完整，或者班级已被删除）："},
+        "zh": "这个老师链接无效（有误、不完整，或者班级已被删除）：",
+    },
     # ---- a student's header
-    "class_board.member": {"en": "You are in class {code} and post your runs as:",
-                           "zh": "你在班级 {code} 中，你的训练以这个名字发布："},
-    "class_board.member.train": {"en": "Train a run: it appears here when it ends.",
-                                 "zh": "去训练一次：训练结束后会出现在这里。"},
+    "class_board.member": {
+        "en": "You are in class {code} and post your runs as:",
+        "zh": "你在班级 {code} 中，你的训练以这个名字发布：",
+    },
+    "class_board.member.train": {
+        "en": "Train a run: it appears here when it ends.",
+        "zh": "去训练一次：训练结束后会出现在这里。",
+    },
     # ---- states and errors
     "class_board.down": {
         "en": "The class board cannot be reached right now (the database is not answering). "
-              "This page tries again by itself.",
-        "zh": "暂时无法读取班级看板（数据库没有响应）。这个页面会自动重试。"},
+        "This page tries again by itself.",
+        "zh": "暂时无法读取班级看板（数据库没有响应）。这个页面会自动重试。",
+    },
     "class_board.error": {"en": "That did not work:", "zh": "操作没有成功："},
-    "class_board.gone": {"en": "This class no longer exists (its teacher deleted it).",
-                         "zh": "这个班级已不存在（老师已将其删除）。"},
+    "class_board.gone": {
+        "en": "This class no longer exists (its teacher deleted it).",
+        "zh": "这个班级已不存在（老师已将其删除）。",
+    },
     "class_board.closed": {
         "en": "This class is closed: it takes no new students and no new runs. The board stays "
-              "as it is.",
-        "zh": "这个班级已关闭：不再接受新学生和新的训练，看板保持不变。"},
-    "class_board.refresh": {"en": "Updates by itself every {seconds} seconds.",
-                            "zh": "每 {seconds} 秒自动更新。"},
+        "as it is.",
+        "zh": "这个班级已关闭：不再接受新学生和新的训练，看板保持不变。",
+    },
+    "class_board.refresh": {
+        "en": "Updates by itself every {seconds} seconds.",
+        "zh": "每 {seconds} 秒自动更新。",
+    },
     # ---- the board
     "class_board.students": {"en": "Students", "zh": "学生"},
     "class_board.runs": {"en": "Runs", "zh": "训练次数"},
@@ -79,18 +103,21 @@ STRINGS = {
     "class_board.best_acc": {"en": "Best test acc", "zh": "最高测试精度"},
     "class_board.empty": {
         "en": "No runs on the board yet. Each run a student finishes or stops appears here by "
-              "itself within a few seconds.",
-        "zh": "看板上还没有训练。学生完成或停止的每次训练都会在几秒内自动出现在这里。"},
+        "itself within a few seconds.",
+        "zh": "看板上还没有训练。学生完成或停止的每次训练都会在几秒内自动出现在这里。",
+    },
     "class_board.chart.caption": {
         "en": "One point per run: its final test accuracy against its learning rate (log "
-              "scale). Colour: softmax; shape: framework.",
+        "scale). Colour: softmax; shape: framework.",
         "zh": "每个点是一次训练：最终测试精度与学习率（对数刻度）的关系。颜色表示 softmax 版本，"
-              "形状表示框架。"},
+        "形状表示框架。",
+    },
     "class_board.broken": {
         "en": "{n} runs broke down (the loss became inf/NaN) and have no accuracy to plot; they "
-              "are drawn on their own row. Learning rates: {lrs}.",
+        "are drawn on their own row. Learning rates: {lrs}.",
         "zh": "{n} 次训练出现数值崩溃（损失变成 inf/NaN），没有可画的精度，单独画在下面一行。"
-              "学习率：{lrs}。"},
+        "学习率：{lrs}。",
+    },
     "class_board.table": {"en": "All runs", "zh": "全部训练"},
     "class_board.col.best": {"en": "best", "zh": "最佳"},
     "class_board.col.student": {"en": "student", "zh": "学生"},
@@ -104,31 +131,41 @@ STRINGS = {
     "class_board.chart.broken": {"en": "broke down", "zh": "数值崩溃"},
     "class_board.chart.student": {"en": "student", "zh": "学生"},
     # ---- the teacher's controls
-    "class_board.teacher": {"en": "Teacher's controls", "zh": "老师的操作"},
+    "class_board.teacher": {"en": "Close or delete the class", "zh": "关闭或删除班级"},
     "class_board.hide": {"en": "Hide names (for the projector)", "zh": "隐藏名字（用于投影）"},
     "class_board.hide_help": {
         "en": "Everyone sees Student 1, Student 2, … in the order they joined, until you turn "
-              "this off.",
-        "zh": "在你关闭之前，所有人看到的名字都是“学生 1、学生 2……”（按加入顺序）。"},
+        "this off.",
+        "zh": "在你关闭之前，所有人看到的名字都是“学生 1、学生 2……”（按加入顺序）。",
+    },
     "class_board.csv": {"en": "Download the class's runs (CSV)", "zh": "下载班级的全部训练（CSV）"},
     "class_board.remove.pick": {"en": "Run to take off the board", "zh": "要从看板上移除的训练"},
+    "class_board.remove.placeholder": {"en": "Choose a run", "zh": "选择一次训练"},
+    "class_board.curves.placeholder": {"en": "Choose runs", "zh": "选择训练"},
     "class_board.remove.button": {"en": "Remove from the board", "zh": "从看板上移除"},
     "class_board.removed": {
         "en": "The run was taken off the board (the student still has it).",
-        "zh": "这次训练已从看板上移除（学生自己仍然保留它）。"},
+        "zh": "这次训练已从看板上移除（学生自己仍然保留它）。",
+    },
     "class_board.close.button": {"en": "Close the class", "zh": "关闭班级"},
     "class_board.close.help": {
         "en": "No new students and no new runs after this; the board stays readable. It cannot "
-              "be reopened.",
-        "zh": "关闭后不再接受新学生和新的训练，看板仍可查看。关闭后无法重新打开。"},
+        "be reopened.",
+        "zh": "关闭后不再接受新学生和新的训练，看板仍可查看。关闭后无法重新打开。",
+    },
     "class_board.close.confirm": {"en": "Yes, close class {code}", "zh": "是的，关闭班级 {code}"},
     "class_board.closed_now": {"en": "Class {code} is closed.", "zh": "班级 {code} 已关闭。"},
-    "class_board.delete.confirm": {"en": "Yes, delete class {code} and its board",
-                                   "zh": "是的，删除班级 {code} 及其看板"},
+    "class_board.delete.confirm": {
+        "en": "Yes, delete class {code} and its board",
+        "zh": "是的，删除班级 {code} 及其看板",
+    },
     "class_board.delete.button": {"en": "Delete the class", "zh": "删除班级"},
     "class_board.deleted": {
         "en": "Class {code} was deleted. Its students keep their own runs.",
-        "zh": "班级 {code} 已删除。学生仍然保留他们自己的训练。"},
-    "class_board.csv.failed": {"en": "could not read the class's runs; try again",
-                               "zh": "无法读取班级的训练，请重试"},
+        "zh": "班级 {code} 已删除。学生仍然保留他们自己的训练。",
+    },
+    "class_board.csv.failed": {
+        "en": "could not read the class's runs; try again",
+        "zh": "无法读取班级的训练，请重试",
+    },
 }
