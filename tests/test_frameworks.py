@@ -1,0 +1,223 @@
+"""The concise (torch.nn) trainer against the from-scratch one, and the CLI's --framework.
+
+torch.nn's losses and gradients are checked against lib/softmax.py; the two
+trainers start from the same W and see the same minibatches, so their curves
+agree to rounding. MindSpore has its own file (tests/test_mindspore.py).
+"""
+import dataclasses
+import json
+import math
+import sys
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+import lib.cli
+import lib.train
+from lib import concise
+from lib.data import FashionMNIST
+from lib.softmax import cross_entropy_naive, cross_entropy_stable, loss_naive, softmax_naive
+from lib.train import FRAMEWORKS, TrainConfig, code, framework_available, train
+
+Y8 = torch.tensor([0, 1, 2, 3, 4, 5, 6, 9])
+
+
+def synthetic(n_train=512, n_test=128, seed=0):
+    """Ten separable blobs in 784 dimensions: learnable in a few epochs."""
+    g = torch.Generator().manual_seed(seed)
+    centres = torch.rand(10, 784, generator=g)
+
+    def split(n):
+        y = torch.arange(n) % 10
+        X = (centres[y] + 0.1 * torch.randn(n, 784, generator=g)).clamp(0, 1)
+        return X, y
+
+    return FashionMNIST(*split(n_train), *split(n_test))
+
+
+def random_logits(n=8, q=10, scale=3.0, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, q, generator=g) * scale          # float32, as in training
+
+
+def strip(records):
+    """The figures of a run without the timings (which differ from run to run)."""
+    return [{k: v for k, v in r.metrics().items() if k != "seconds"} for r in records]
+
+
+# ---- torch.nn's loss = the from-scratch loss (float32, tolerance 1e-6 relative) --------
+
+@pytest.mark.parametrize("softmax", ["naive", "stable"])
+def test_concise_losses_and_gradients_equal_the_from_scratch_ones(softmax):
+    O = random_logits().requires_grad_(True)
+    ref = O.detach().clone().requires_grad_(True)
+    ours = concise.LOSSES[softmax](O, Y8)
+    theirs = loss_naive(ref, Y8) if softmax == "naive" else cross_entropy_stable(ref, Y8)
+    torch.testing.assert_close(ours, theirs, rtol=1e-6, atol=1e-6)
+    ours.sum().backward()
+    theirs.sum().backward()
+    torch.testing.assert_close(O.grad, ref.grad, rtol=1e-6, atol=1e-7)
+
+
+def test_the_concise_stable_loss_is_pytorchs_cross_entropy():
+    O = random_logits()
+    torch.testing.assert_close(concise.loss_stable(O, Y8), F.cross_entropy(O, Y8, reduction="none"))
+
+
+def test_concise_naive_cannot_overflow_in_exp_but_still_takes_log_of_0():
+    """torch's softmax subtracts the row maximum itself; only the log step can break."""
+    big = torch.tensor([[89.0, 0.0, -1.0]])                  # exp(89) = inf in float32
+    assert torch.isnan(loss_naive(big, torch.tensor([0]))).all()        # scratch: inf / inf
+    assert torch.isfinite(concise.loss_naive(big, torch.tensor([0]))).all()
+    far = torch.tensor([[0.0, -120.0, 0.0]])                 # p(class 1) = e^-120 / 2 -> 0
+    assert torch.isinf(cross_entropy_naive(softmax_naive(far), torch.tensor([1]))).all()
+    assert torch.isinf(concise.loss_naive(far, torch.tensor([1]))).all()
+    assert torch.isfinite(concise.loss_stable(far, torch.tensor([1]))).all()
+
+
+# ---- the trainer ---------------------------------------------------------------------
+
+def test_the_first_weights_are_scratchs_transposed():
+    cfg = TrainConfig(framework="concise", num_epochs=1, device="cpu")
+    start = next(train(cfg, synthetic()))
+    scratch_start = next(train(dataclasses.replace(cfg, framework="scratch"), synthetic()))
+    assert start.W.shape == (784, 10) and start.b.shape == (10,)
+    assert start.W.dtype == torch.float32 and start.W.device.type == "cpu"
+    assert torch.equal(start.W, scratch_start.W) and torch.equal(start.b, scratch_start.b)
+
+
+@pytest.mark.parametrize("softmax", ["naive", "stable"])
+def test_concise_follows_the_scratch_curve(softmax):
+    """Same W, same minibatches; only the rounding of mean vs sum / batch_size differs."""
+    cfg = TrainConfig(num_epochs=3, batch_size=64, softmax=softmax, device="cpu")
+    ours = list(train(dataclasses.replace(cfg, framework="concise"), synthetic()))
+    theirs = list(train(cfg, synthetic()))
+    assert [r.epoch for r in ours] == [0, 1, 2, 3]
+    for a, b in zip(ours, theirs):
+        assert a.train_loss == pytest.approx(b.train_loss, abs=1e-5)
+        assert a.train_acc == b.train_acc and a.test_acc == b.test_acc
+        torch.testing.assert_close(a.W, b.W, rtol=0, atol=1e-5)
+
+
+def test_same_seed_same_curve_other_seed_other_curve():
+    cfg = TrainConfig(framework="concise", num_epochs=2, batch_size=64, device="cpu")
+    first, again = strip(train(cfg, synthetic())), strip(train(cfg, synthetic()))
+    assert first == again
+    assert strip(train(dataclasses.replace(cfg, seed=1), synthetic())) != first
+
+
+def test_records_are_snapshots_not_the_live_weights():
+    records = list(train(TrainConfig(framework="concise", num_epochs=2, batch_size=64,
+                                     device="cpu"), synthetic()))
+    assert not records[0].W.requires_grad
+    assert not torch.equal(records[0].W, records[1].W)
+
+
+def test_stopping_keeps_the_epochs_done():
+    run = train(TrainConfig(framework="concise", num_epochs=50, batch_size=64, device="cpu"),
+                synthetic())
+    start, first = next(run), next(run)
+    run.close()
+    assert (start.epoch, first.epoch) == (0, 1) and first.W is not None
+    assert first.test_acc > start.test_acc
+
+
+def test_a_breakdown_is_flagged_with_its_cause_not_raised():
+    cfg = TrainConfig(framework="concise", lr=1e3, num_epochs=5, batch_size=64, device="cpu")
+    records = list(train(cfg, synthetic()))
+    last = records[-1]
+    assert last.broke_down and len(records) < 6
+    assert not any(r.broke_down for r in records[:-1])
+    assert last.breakdown.cause == "log_zero"           # not exp_overflow: see lib/concise.py
+    assert last.breakdown.batch >= 1 and last.breakdown.min_p_true == 0.0
+    scratch = list(train(dataclasses.replace(cfg, framework="scratch"), synthetic()))[-1]
+    assert (scratch.breakdown.epoch, scratch.breakdown.batch) == \
+        (last.breakdown.epoch, last.breakdown.batch)    # the same minibatch breaks both
+
+
+def test_stable_does_not_break_where_naive_does():
+    cfg = TrainConfig(framework="concise", lr=1e3, num_epochs=2, batch_size=64,
+                      softmax="stable", device="cpu")
+    assert not any(r.broke_down for r in train(cfg, synthetic()))
+
+
+def test_the_books_defaults_reach_0_82(real_data):
+    records = list(train(TrainConfig(framework="concise", device="cpu"), real_data))
+    assert records[-1].epoch == 10 and not records[-1].broke_down
+    assert records[-1].test_acc >= 0.82
+    assert abs(records[0].train_loss - math.log(10)) < 0.05
+
+
+def test_concise_follows_scratch_on_the_real_data(real_data):
+    cfg = TrainConfig(num_epochs=2, softmax="stable", device="cpu")
+    ours = list(train(dataclasses.replace(cfg, framework="concise"), real_data))
+    theirs = list(train(cfg, real_data))
+    for a, b in zip(ours, theirs):
+        assert a.train_loss == pytest.approx(b.train_loss, abs=1e-5)
+        assert a.train_acc == pytest.approx(b.train_acc, abs=1e-4)     # 6 images in 60,000
+        assert a.test_acc == pytest.approx(b.test_acc, abs=1e-3)
+
+
+# ---- one entry point, the code shown --------------------------------------------------
+
+def test_every_framework_is_listed_and_the_torch_ones_are_available():
+    assert set(FRAMEWORKS) == {"scratch", "concise", "mindspore"}
+    assert framework_available("scratch") and framework_available("concise")
+
+
+@pytest.mark.parametrize("softmax", ["naive", "stable"])
+def test_the_concise_code_shown_is_the_code_that_runs(softmax):
+    cfg = TrainConfig(framework="concise", num_epochs=1, batch_size=64, softmax=softmax,
+                      device="cpu")
+    shown = code(cfg)
+    assert shown[0] is concise.train_concise and concise.LOSSES[softmax] in shown
+    assert called_while(lambda: list(train(cfg, synthetic())), shown) == []
+    broken = dataclasses.replace(cfg, lr=1e3, softmax="naive", num_epochs=3)
+    shown = code(broken, broke_down=True)
+    assert concise.diagnose in shown
+    assert called_while(lambda: list(train(broken, synthetic())), shown) == []
+
+
+def called_while(action, functions) -> list[str]:
+    """The names of `functions` that were not called while `action` ran."""
+    seen = set()
+
+    def profile(frame, event, arg):
+        if event == "call":
+            seen.add(frame.f_code)
+
+    sys.setprofile(profile)
+    try:
+        action()
+    finally:
+        sys.setprofile(None)
+    return [f.__qualname__ for f in functions if f.__code__ not in seen]
+
+
+# ---- the CLI --------------------------------------------------------------------------
+
+def test_cli_trains_with_concise(real_data, capsys, monkeypatch):
+    monkeypatch.setattr(lib.cli, "load_data", lambda root, device: real_data)
+    assert lib.cli.main(["--framework", "concise", "--epochs", "1", "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row.get("epoch") for row in lines[:-1]] == [0, 1]
+    assert lines[-1]["framework"] == "concise" and lines[-1]["test_acc"] > 0.6
+
+
+def test_cli_says_in_one_line_when_a_framework_is_missing(capsys, monkeypatch):
+    monkeypatch.setattr(lib.train, "framework_available", lambda name: name != "mindspore")
+    assert lib.cli.main(["--framework", "mindspore", "--epochs", "1"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:")
+    assert "mindspore" in lines[0] and "requirements-mindspore.txt" in lines[0]
+
+
+def test_cli_rejects_an_unknown_framework(capsys):
+    with pytest.raises(SystemExit) as stop:
+        lib.cli.main(["--framework", "jax"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "invalid choice: 'jax'" in err[0]
