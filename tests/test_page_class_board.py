@@ -94,7 +94,7 @@ def run(lr=0.1, softmax="stable", acc=0.8, status="done", epochs=2, number=1) ->
 def table(at: AppTest):
     """The board's runs table (newest first)."""
     (frame,) = [d.value for d in at.dataframe if "best" in d.value.columns]
-    return frame.data if hasattr(frame, "data") else frame  # a Styler holds the frame
+    return frame
 
 
 def shown(at: AppTest) -> set:
