@@ -294,13 +294,15 @@ def test_the_csv_has_every_epoch_of_every_run(classroom, store):
     assert "class_board.csv" in shown(classroom["teacher"])
 
 
-def test_closing_the_class_refuses_new_students(classroom):
+def test_closing_the_class_refuses_new_students_and_runs(classroom, store):
     at = classroom["teacher"]
     at.checkbox(key="class_board.close.sure").check().run()
     at.button(key="class_board.close").click().run()
     assert not at.exception
     assert t("class_board.closed", "en") in [i.value for i in at.info]
     assert len(table(at)) == 4  # the board stays
+    store.save_run(classroom["tokens"][0], run(lr=3.0, number=3), class_code=classroom["code"])
+    assert len(table(at.run())) == 4  # and takes no new run
     late = open_app(query={"class": classroom["code"]})
     late.text_input(key="class.join.name").input("Late")
     submit(late, "class.join")
