@@ -411,7 +411,7 @@ class WsStudent:
         self.context = context if url.startswith("https:") else None  # the TLS trust
         self.jar = {STUDENT_COOKIE: token} if token else {}
         self.query = f"epochs={epochs}"
-        self.button, self.queue, self.ws = None, 0, None
+        self.button, self.queue, self.ws, self.reader = None, 0, None, None
         self.finished: list[tuple[int, str]] = []   # (run, test accuracy) seen finish
         self.run_seconds: list[float] = []          # each finished run's own seconds
         self.table: list[tuple[int, str]] | None = None  # the runs table last shown
@@ -502,21 +502,30 @@ class WsStudent:
         outcome = await self._read_until(verdict)
         if outcome != "done":
             raise RuntimeError(f"no final message ({outcome})")
+        self.reader = asyncio.create_task(self._read_on())
+
+    async def _read_on(self) -> None:
+        """After the final message, keep reading (and dropping) what the server sends, as a
+        browser tab does: a client that stops reading stalls its connection, whose
+        keepalive pings then go unanswered and the client closes it after ~40 s."""
+        with contextlib.suppress(Exception):
+            while True:
+                await self.ws.recv()
 
     async def alive(self) -> bool:
-        """Whether the session's connection still stands: read what the server sent
-        until it is quiet for half a second (True) or the connection is closed (False)."""
-        import websockets
+        """Whether the session's connection still stands (the server side did not close it)."""
+        from websockets.protocol import State
 
-        try:
-            while True:
-                await asyncio.wait_for(self.ws.recv(), 0.5)
-        except asyncio.TimeoutError:
-            return True
-        except websockets.ConnectionClosed:
+        if self.ws is None:
             return False
+        if self.reader is not None:
+            return not self.reader.done()
+        return self.ws.state is State.OPEN
 
     async def close(self) -> None:
+        if self.reader is not None:
+            self.reader.cancel()
+            self.reader = None
         if self.ws is not None:
             await self.ws.close()
 
@@ -662,8 +671,8 @@ def student_replicas(access_log: Path, students: list[WsStudent]) -> dict[int, s
             found = ACCESS_LINE.match(line)
             if found and found.group(2) == "GET" and found.group(3).startswith("/?"):
                 upstream_of.setdefault(found.group(6), found.group(1).split(",")[-1].strip())
-    return {i: upstream_of[s.jar[AFFINITY_COOKIE]] for i, s in enumerate(students)
-            if s.jar.get(AFFINITY_COOKIE) in upstream_of}
+    keys = {i: getattr(s, "jar", {}).get(AFFINITY_COOKIE) for i, s in enumerate(students)}
+    return {i: upstream_of[key] for i, key in keys.items() if key in upstream_of}
 
 
 def passed_on(access_log: Path, offset: int) -> dict:
@@ -958,22 +967,10 @@ def print_report(s: dict) -> None:
         print(f"server memory: peak resident size {s['server_peak_mb']:.0f} MB (sum of each "
               f"server's own peak: {each}), peak sampled RSS {s['server_peak_rss_mb']:.0f} MB")
     if s["sessions_per_replica"]:
-        print("WebSocket sessions per replica (nginx log):", s["sessions_per_replica"])
+        print("students per replica (nginx log):", s["sessions_per_replica"])
     print_storage(s)
     for error, n in s["errors"].items():
         print(f"  {n} x {error}")
-
-
-def replica_spread(access_log: Path) -> dict:
-    """WebSocket sessions per replica, from nginx's log (the replica that answered)."""
-    counts: dict[str, int] = {}
-    if access_log.is_file():
-        for line in access_log.read_text().splitlines():
-            found = ACCESS_LINE.match(line)
-            if found and found.group(3) == "/_stcore/stream":
-                upstream = found.group(1).split(",")[-1].strip()
-                counts[upstream] = counts.get(upstream, 0) + 1
-    return counts
 
 
 def start_and_drive(args, tmp: Path, procs: list, servers: list, logs) -> tuple[dict, int]:
@@ -1081,7 +1078,9 @@ def main(argv=None) -> int:
                 for proc in servers]            # None: killed, its usage not reported
         memory = {"server_peak_mb": sum(mb or 0 for mb in each), "server_peak_each_mb": each,
                   "server_peak_rss_mb": sampled / 2**20}
-    spread = replica_spread(args.access_log) if len(procs) > len(servers) else None
+    spread = None
+    if len(procs) > len(servers):  # nginx in front: which replica each student's page went to
+        spread = dict(Counter(student_replicas(args.access_log, run["students"]).values()))
     calls, _ = store_calls(args.logs_at_go, args.logs_at_end)   # the training phase
     _, down = store_calls(dict.fromkeys(log_sizes(tmp), 0), log_sizes(tmp))  # all of it
     summary = summarize(run, args, memory, spread, storage_summary(run, [

@@ -98,7 +98,6 @@ def test_replicas_and_passed_on_requests_from_the_access_log(tmp_path):
     assert loadtest.student_replicas(log, students) == {0: "127.0.0.1:1", 1: "127.0.0.1:2"}
     assert loadtest.passed_on(log, offset) == {"requests": 4, "passed_on": 2,
                                                "passed_on_websocket": 1, "bad_gateway": 1}
-    assert loadtest.replica_spread(log) == {"127.0.0.1:1": 1, "127.0.0.1:2": 2}
 
 
 def test_the_database_count_finds_lost_and_extra_runs(tmp_path):
