@@ -22,6 +22,13 @@ def open_app(page: str | None = None, lang: str | None = None, query: dict | Non
     if runs is not None:
         at.session_state["runs"] = runs
     if page:
+        from lessons import PAGES
+
+        spec = next(p for p in PAGES if p.name == page)
+        if spec.url not in ("", spec.name):
+            # Before the first run AppTest finds a page by its URL path = file name;
+            # a page at another path (/class) is only found once the navigation exists.
+            at.run()
         at.switch_page(f"lessons/{page}.py")  # before the first run: the page alone runs
     at.run()
     return at
