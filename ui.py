@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 import torch
-from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from lib.config import TrainConfig, fields
 from lib.data import DataError, FashionMNIST, SharedData, data_root, device_label, pick_device
@@ -460,21 +460,34 @@ def training_slot(wait_box, page: str, request, queue_key: str = "train.queue"):
     `request` is what the page needs to resume the work after a click
     (pending_config returns it): a TrainConfig, a measurement's config.
 
-    A click while waiting keeps the place (the page resumes it on its next
-    script run, see pending_config); Stop, a page switch or a closed tab give it
-    back. Raises QueueFull or AlreadyQueued when no place can be had.
+    A click while waiting keeps the place: Streamlit stops this script run
+    (StopException with runner.fastReruns, RerunException without) and the next
+    run resumes the place (see pending_config); a place that no run resumes is
+    dropped when its lease ends. Stop, a page switch or a closed tab give it back
+    at once. Raises QueueFull or AlreadyQueued when no place can be had.
     """
     slots = server().slots
+    owner = student_id()
     pending = st.session_state.get("pending")
-    if pending and pending["page"] == page and slots.holds(pending["ticket"]):
-        ticket = pending["ticket"]
-    else:
-        cancel_pending()
-        ticket = slots.join(student_id())
-    st.session_state["pending"] = {"page": page, "cfg": request, "ticket": ticket}
-    keep, started = False, False
+    ticket, stored, started = None, False, False
     try:
-        while not slots.try_start(ticket):
+        if pending and pending["page"] == page and slots.holds(pending["ticket"]):
+            ticket = pending["ticket"]
+        else:
+            cancel_pending()
+            ticket = slots.join(owner)
+        # Every Streamlit call, this write included, is where a click or a stop can
+        # land: from the join on, the finally below gives the place back unless kept.
+        st.session_state["pending"] = {"page": page, "cfg": request, "ticket": ticket}
+        stored = True
+        while True:
+            try:
+                if slots.try_start(ticket):
+                    break
+            except KeyError:             # the place expired while this run stalled
+                ticket = slots.join(owner)
+                st.session_state["pending"]["ticket"] = ticket
+                continue
             if not session_active():
                 raise TabClosed
             # Redrawn on every pass on purpose: each st call is where a click or
@@ -485,14 +498,13 @@ def training_slot(wait_box, page: str, request, queue_key: str = "train.queue"):
         st.session_state.pop("pending", None)
         wait_box.empty()
         yield
-    except RerunException:
-        keep = not started               # a click while waiting: keep the place
+    except (RerunException, StopException):
+        if stored and not started:
+            ticket = None                # a click while waiting: the next run resumes it
         raise
     finally:
-        if not keep:
-            slots.leave(ticket)
-            if st.session_state.get("pending", {}).get("ticket") == ticket:
-                st.session_state.pop("pending", None)
+        if ticket is not None:
+            slots.leave(ticket)          # (a stale "pending" is harmless: holds() is False)
 
 
 def in_slot(work, wait_box, page: str, request, queue_key: str = "train.queue") -> bool:
