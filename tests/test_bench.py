@@ -1,4 +1,4 @@
-"""bench/speed.py: one child run on the real data, and the error for a bad folder.
+"""bench/speed.py: child runs on the real data, the tables, and the error for a bad folder.
 
 No timing asserts: these only check that the benchmark runs and says the right things.
 """
@@ -10,51 +10,102 @@ from pathlib import Path
 
 import pytest
 
+from bench import speed
+from conftest import require
+from lib.train import framework_available
+
 ROOT = Path(__file__).resolve().parents[1]
 SPEED = ROOT / "bench" / "speed.py"
-RAW = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-       "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 CHILD_KEYS = {"recipe", "device", "epochs", "load_seconds", "first_epoch_seconds",
-              "mean_epoch_seconds", "median_epoch_seconds", "total_seconds",
-              "epoch_seconds", "train_loss", "train_acc", "test_acc",
+              "mean_epoch_seconds", "median_epoch_seconds", "median_epoch_cpu_seconds",
+              "total_seconds", "epoch_seconds", "train_loss", "train_acc", "test_acc",
               "rss_after_imports_mb", "peak_rss_mb", "self_extra_mb",
               "workers_private_mb", "peak_extra_mb"}
 
 
-def _real_root() -> str:
-    root = os.environ.get("FASHION_MNIST_ROOT")
-    if not root:
-        pytest.skip("FASHION_MNIST_ROOT is not set")
-    if not all((Path(root) / "FashionMNIST" / "raw" / name).is_file() for name in RAW):
-        pytest.skip(f"Fashion-MNIST is not in {root}/FashionMNIST/raw/")
-    return root
+@pytest.fixture(scope="module")
+def data_dir(real_data) -> str:
+    """The folder of the real data (real_data skips, or fails in CI, without it)."""
+    return os.environ["FASHION_MNIST_ROOT"]
 
 
 def _speed(*args):
     return subprocess.run([sys.executable, str(SPEED), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True)
 
 
-def test_lib_child_prints_one_json_line_with_a_sane_accuracy():
-    result = _speed("--recipe", "lib", "--epochs", "1", "--device", "cpu",
-                    "--data-dir", _real_root())
+@pytest.mark.parametrize("recipe", ["scratch", "concise", "mindspore"])
+def test_a_child_prints_one_json_line_with_a_sane_accuracy(data_dir, recipe):
+    if recipe == "mindspore" and not framework_available("mindspore"):
+        require("mindspore", "MindSpore is not importable")
+    result = _speed("--recipe", recipe, "--epochs", "1", "--device", "cpu",
+                    "--data-dir", data_dir)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
     out = json.loads(lines[0])
     assert set(out) == CHILD_KEYS
-    assert out["recipe"] == "lib" and out["epochs"] == 1 and len(out["epoch_seconds"]) == 1
+    assert out["recipe"] == recipe and out["epochs"] == 1 and len(out["epoch_seconds"]) == 1
     assert out["test_acc"] > 0.6
     assert out["load_seconds"] >= 0 and out["total_seconds"] > 0
-    assert out["peak_extra_mb"] > 0 and out["workers_private_mb"] == 0
+    assert out["median_epoch_cpu_seconds"] > 0
+    assert out["peak_rss_mb"] >= out["rss_after_imports_mb"] > 100   # torch is imported
+    assert out["peak_extra_mb"] >= 0 and out["workers_private_mb"] == 0
+    if recipe == "mindspore":
+        assert "MindSpore" in out["device"]
 
 
-def test_skip_book_json_summary():
-    result = _speed("--epochs", "1", "--skip-book", "--json", "--data-dir", _real_root())
+def test_only_and_json_summary(data_dir):
+    result = _speed("--epochs", "1", "--only", "scratch", "--json", "--data-dir", data_dir)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert summary["book"] is None and summary["speedup"] is None
-    assert summary["lib"]["test_acc"] > 0.6
+    assert list(summary["runs"]) == ["scratch"] and summary["compare"] == {}
+    assert summary["runs"]["scratch"]["test_acc"] > 0.6
+    assert len(summary["load_average"]) == 2 and summary["cpus"] >= 1
+
+
+def fake_run(recipe, seconds, acc):
+    return {"recipe": recipe, "device": "cpu · 2 threads", "epochs": 2, "load_seconds": 1.0,
+            "first_epoch_seconds": seconds, "mean_epoch_seconds": seconds,
+            "median_epoch_seconds": seconds, "median_epoch_cpu_seconds": seconds,
+            "total_seconds": 2 * seconds, "epoch_seconds": [seconds] * 2, "train_loss": 0.5,
+            "train_acc": acc, "test_acc": acc, "rss_after_imports_mb": 800.0,
+            "peak_rss_mb": 1000.0, "self_extra_mb": 200.0, "workers_private_mb": 0.0,
+            "peak_extra_mb": 200.0}
+
+
+def test_the_markdown_table_has_a_column_per_recipe_and_n_a_with_the_reason(capsys):
+    runs = {"scratch": fake_run("scratch", 0.5, 0.83), "book": fake_run("book", 10.0, 0.82),
+            "mindspore": {"recipe": "mindspore", "unavailable": "MindSpore is not installed"}}
+    summary = {"epochs": 2, "runs": runs, "load_average": [3.0, 4.0], "cpus": 2,
+               "compare": speed.compare(runs)}
+    assert summary["compare"]["scratch"]["speedup_median"] == pytest.approx(20.0)
+    speed.print_markdown(runs, summary, 2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "|  | scratch (tensors) | book (DataLoader) | MindSpore (jit) |"
+    assert lines[1] == "|---|---:|---:|---:|"
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in lines if line.startswith("| ")}
+    assert rows["final test accuracy"].endswith("| 0.8300 | 0.8200 | n/a |")
+    assert rows["speed-up over the book (median)"].endswith("| 20.0x | 1.0x | n/a |")
+    assert "MindSpore (jit): n/a, MindSpore is not installed" in lines
+    assert any("load average 3.0 before, 4.0 after, on 2 CPUs" in line for line in lines)
+
+
+def test_recipes_run_fast_ones_first_and_the_book_last():
+    parse = speed.build_parser().parse_args
+    assert speed.chosen_recipes(parse([])) == ["scratch", "concise", "mindspore", "book"]
+    assert speed.chosen_recipes(parse(["--skip-book", "--mindspore-modes"])) == [
+        "scratch", "concise", "mindspore", "mindspore-pynative", "mindspore-host"]
+    assert speed.chosen_recipes(parse(["--only", "book,scratch"])) == ["scratch", "book"]
+    with pytest.raises(ValueError, match="jax"):
+        speed.chosen_recipes(parse(["--only", "scratch,jax"]))
+
+
+def test_an_unknown_recipe_is_one_line_and_exit_2():
+    result = _speed("--only", "jax")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "jax" in lines[0]
 
 
 def test_bad_data_dir_is_one_line_and_exit_2(tmp_path):
@@ -63,3 +114,9 @@ def test_bad_data_dir_is_one_line_and_exit_2(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:")
     assert "FASHION_MNIST_ROOT" in lines[0] and "nowhere" in lines[0]
+
+
+def test_peak_memory_is_read_without_the_launchers_peak():
+    """VmHWM of this process (Linux), at least its RSS now; never below it."""
+    assert speed.peak_rss_mb() >= speed.rss_mb() > 0
+    assert speed.cpu_seconds() > 0
