@@ -475,7 +475,10 @@ def training_slot(wait_box, page: str, request, queue_key: str = "train.queue"):
             ticket = pending["ticket"]
         else:
             cancel_pending()
-            ticket = slots.join(owner)
+            # This tab's previous place, if its run is still stopping (a fast rerun
+            # runs the new script while the old one winds down): ours to replace.
+            ticket = slots.join(owner, replace=st.session_state.get("slot.ticket"))
+        st.session_state["slot.ticket"] = ticket
         # Every Streamlit call, this write included, is where a click or a stop can
         # land: from the join on, the finally below gives the place back unless kept.
         st.session_state["pending"] = {"page": page, "cfg": request, "ticket": ticket}

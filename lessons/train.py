@@ -183,7 +183,7 @@ if start or waiting:
     ui.run_training(chosen if start else waiting, lambda run: draw(run, chart_box, bar),
                     wait_box, page="train")
 
-all_runs = [r for r in ui.runs() if r.history]
+all_runs = ui.trained_runs()  # at least one epoch: a run stopped at epoch 0 is not kept
 if not all_runs:
     st.info(ui.tr("train.no_runs"))
 else:

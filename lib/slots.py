@@ -58,10 +58,18 @@ class TrainingSlots:
         self._running: dict[int, _Place] = {}
         self._tickets = itertools.count(1)
 
-    def join(self, owner: str) -> int:
-        """Take a place in the queue; returns its ticket."""
+    def join(self, owner: str, replace: int | None = None) -> int:
+        """Take a place in the queue; returns its ticket.
+
+        `replace`: a ticket of this owner's that the caller knows is finished
+        with (the same tab clicked Train again while its last run was still
+        stopping); it is given back first instead of refusing the owner.
+        """
         with self._lock:
             self._expire()
+            if replace is not None:
+                self._running.pop(replace, None)
+                self._waiting.pop(replace, None)
             if any(p.owner == owner for p in (*self._waiting.values(),
                                              *self._running.values())):
                 raise AlreadyQueued(owner)

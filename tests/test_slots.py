@@ -168,3 +168,16 @@ def test_usable_cpus_follows_the_affinity_mask():
     assert 1 <= cpus <= (os.cpu_count() or 1)
     if hasattr(os, "sched_getaffinity"):
         assert cpus <= len(os.sched_getaffinity(0))
+
+
+def test_the_same_tab_may_replace_its_own_place_but_not_another_tabs():
+    slots = TrainingSlots(1)
+    old = slots.join("ana")
+    assert slots.try_start(old)            # the old run is still stopping
+    with pytest.raises(AlreadyQueued):
+        slots.join("ana")                  # another tab of ana's
+    new = slots.join("ana", replace=old)   # ana's own tab clicked Train again
+    assert new != old and slots.try_start(new)
+    assert slots.load() == (1, 0)
+    slots.leave(old)                       # the old run's late clean-up is harmless
+    assert slots.load() == (1, 0)

@@ -179,7 +179,7 @@ def test_stop_keeps_the_partial_run(live_server, new_page):
     page = new_page()
     open_url(page, f"{live_server.url}/?epochs=30&batch=32&softmax=stable")
     click_train(page)
-    wait_text(page, "of 30")  # the first epoch is drawn
+    wait_text(page, "Epoch 1 of 30")  # the first epoch is drawn (epoch 0 is the start)
     page.locator(".st-key-train-stop button").click()
     warning = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="was stopped after")
     warning.wait_for()
