@@ -8,6 +8,7 @@ The folder is not called pages/: Streamlit treats a pages/ folder as its
 older automatic navigation, and a fresh server's first deep link (a teacher's
 shared /overflow?lang=zh) then ran the page without this router.
 """
+
 import os
 
 # Cap torch's threads once per process, before torch is imported. One thread
@@ -27,12 +28,18 @@ ui.settle_interrupted_runs()
 
 
 def page(spec: PageSpec) -> st.Page:
-    return st.Page(spec.path, title=ui.tr(f"nav.{spec.name}"), icon=f":material/{spec.icon}:",
-                   url_path=spec.url or spec.name, default=spec.url == "")
+    return st.Page(
+        spec.path,
+        title=ui.tr(f"nav.{spec.name}"),
+        icon=f":material/{spec.icon}:",
+        url_path=spec.url or spec.name,
+        default=spec.url == "",
+    )
 
 
-current = st.navigation({ui.tr(section): [page(spec) for spec in pages]
-                         for section, pages in SECTIONS.items()})
+current = st.navigation(
+    {ui.tr(section): [page(spec) for spec in pages] for section, pages in SECTIONS.items()}
+)
 with st.sidebar:
     st.markdown(f"### {ui.tr('app.title')}")
     st.caption(ui.tr("app.tagline"))

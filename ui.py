@@ -4,13 +4,14 @@ Language, the show-code expander, the server's resources (device, data set,
 training queue, run store), who the student is, the student's runs, joining a
 class, and training with a place in the queue.
 """
+
 from __future__ import annotations
 
 import inspect
 import math
 import os
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -24,19 +25,27 @@ from lib.i18n import LANGS, class_names, normalize_lang, t
 from lib.metrics import predict_test_set
 from lib.runs import Run
 from lib.slots import AlreadyQueued, QueueFull, TrainingSlots, usable_cpus
-from lib.store import (MAX_RUNS_PER_STUDENT, ClassError, LimitError, SafeStore, Store,
-                       StoreError, new_token)
+from lib.store import (
+    MAX_RUNS_PER_STUDENT,
+    ClassError,
+    LimitError,
+    SafeStore,
+    Store,
+    StoreError,
+    new_token,
+)
 from lib.store.values import check_token, class_code
 from lib.text import plain
 from lib.train import train
 
 LANG_NAMES = {"en": "English", "zh": "中文"}
-COOKIE = "softmax_student"          # this browser's identity (see identity())
-COOKIE_DAYS = 400                    # browsers cap cookie lifetimes near 400 days
+COOKIE = "softmax_student"  # this browser's identity (see identity())
+COOKIE_DAYS = 400  # browsers cap cookie lifetimes near 400 days
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "")
 
 
 # ---- language ---------------------------------------------------------------
+
 
 def lang() -> str:
     """The session's language: from ?lang= on first visit, then the sidebar switch."""
@@ -58,8 +67,13 @@ def names() -> tuple[str, ...]:
 def language_switch() -> None:
     """Sidebar radio; the choice is mirrored into ?lang= so links keep it."""
     lang()
-    st.sidebar.radio(t("sidebar.language", lang()), LANGS, key="lang",
-                     format_func=LANG_NAMES.get, horizontal=True)
+    st.sidebar.radio(
+        t("sidebar.language", lang()),
+        LANGS,
+        key="lang",
+        format_func=LANG_NAMES.get,
+        horizontal=True,
+    )
     st.query_params["lang"] = st.session_state["lang"]
 
 
@@ -87,13 +101,14 @@ def _strings():
 
 # ---- the server process -----------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Server:
     """What one server process shares between all its sessions."""
 
     device: torch.device
     slots: TrainingSlots
-    max_steps: int          # the largest run allowed: epochs x minibatches
+    max_steps: int  # the largest run allowed: epochs x minibatches
 
 
 @st.cache_resource
@@ -107,9 +122,11 @@ def server() -> Server:
     device = pick_device("auto")
     capacity = int(os.environ.get("SOFTMAX_MAX_TRAININGS") or usable_cpus())
     waiting = int(os.environ.get("SOFTMAX_MAX_WAITING", 60))
-    return Server(device=device,
-                  slots=TrainingSlots(max(capacity, 1), max_waiting=max(waiting, 0)),
-                  max_steps=int(os.environ.get("SOFTMAX_MAX_STEPS", 60_000)))
+    return Server(
+        device=device,
+        slots=TrainingSlots(max(capacity, 1), max_waiting=max(waiting, 0)),
+        max_steps=int(os.environ.get("SOFTMAX_MAX_STEPS", 60_000)),
+    )
 
 
 def device() -> torch.device:
@@ -158,6 +175,7 @@ def get_data() -> FashionMNIST | None:
 
 # ---- showing code -----------------------------------------------------------
 
+
 def show_code(*objects, note: str | None = None) -> None:
     """An expander with the source of the lib functions that made the result."""
     st.session_state["_shown_code"] = [f"{o.__module__}.{o.__qualname__}" for o in objects]
@@ -175,6 +193,7 @@ def show_plain(value, limit: int = 40) -> None:
 
 # ---- who is who: a random identity per browser, in a cookie ----------------------
 
+
 @st.cache_resource(show_spinner=False)
 def store() -> SafeStore:
     """The run store of this process (SOFTMAX_DB_URL; SQLite under state/ by default).
@@ -183,11 +202,9 @@ def store() -> SafeStore:
     memory and are saved once it is back.
     """
     safe = SafeStore(lambda: Store())
-    if safe.available:                   # once per process: forget what is past retention
-        try:
+    if safe.available:  # once per process: forget what is past retention
+        with suppress(StoreError):
             safe.purge(float(os.environ.get("SOFTMAX_RETENTION_DAYS", 30)))
-        except StoreError:
-            pass
     return safe
 
 
@@ -224,7 +241,7 @@ def identity() -> str:
 def switch_identity(token: str) -> None:
     """Become the student `token` (a personal link or code): their runs and progress."""
     for key in ("runs", "lesson.progress"):
-        st.session_state.pop(key, None)          # loaded again for the new identity
+        st.session_state.pop(key, None)  # loaded again for the new identity
     st.session_state["identity"] = token
     st.session_state["identity.adopted"] = True
 
@@ -235,10 +252,14 @@ def write_identity_cookie() -> None:
     if (st.context.cookies.get(COOKIE) if st.context.cookies else None) == token:
         return
     # The token is [A-Za-z0-9_-] only (checked), so it can sit in the script as is.
-    st.html(f"""<script>
+    st.html(
+        f"""<script>
       document.cookie = "{COOKIE}={check_token(token)}; Max-Age={COOKIE_DAYS * 86400}; "
         + "Path=/; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
-    </script>""", unsafe_allow_javascript=True, width="content")
+    </script>""",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
 
 
 def student_id() -> str:
@@ -276,8 +297,15 @@ def identity_panel() -> None:
             st.error(tr("me.bad_code"))
         if runs():
             sure = st.checkbox(tr("me.delete_all.confirm", n=len(runs())), key="me.delete_all.sure")
-            if st.button(tr("me.delete_all"), key="me.delete_all", disabled=not sure,
-                         icon=":material/delete_forever:") and delete_all_runs():
+            if (
+                st.button(
+                    tr("me.delete_all"),
+                    key="me.delete_all",
+                    disabled=not sure,
+                    icon=":material/delete_forever:",
+                )
+                and delete_all_runs()
+            ):
                 st.rerun()
 
 
@@ -296,6 +324,7 @@ def storage_notice() -> None:
 
 
 # ---- a class: joining from a link --------------------------------------------------
+
 
 def class_membership() -> tuple[str, str] | None:
     """(class code, display name) of the class this student last joined, if any."""
@@ -327,8 +356,12 @@ def class_join_prompt() -> None:
         st.markdown(tr("class.join.header", code=code))
         if info.title:
             show_plain(info.title, 80)
-        name = st.text_input(tr("class.join.name"), max_chars=40, key="class.join.name",
-                             help=tr("class.join.name_help"))
+        name = st.text_input(
+            tr("class.join.name"),
+            max_chars=40,
+            key="class.join.name",
+            help=tr("class.join.name_help"),
+        )
         joined = st.form_submit_button(tr("class.join.button"), type="primary")
     if joined:
         try:
@@ -351,11 +384,12 @@ def session_active() -> bool:
 
     ctx = get_script_run_ctx()
     if ctx is None or not Runtime.exists():
-        return True                      # AppTest, or no server: nobody to lose
+        return True  # AppTest, or no server: nobody to lose
     return Runtime.instance().is_active_session(ctx.session_id)
 
 
 # ---- the student's runs -----------------------------------------------------
+
 
 def runs() -> list[Run]:
     """The student's runs, oldest first: loaded from the store once per session."""
@@ -416,11 +450,13 @@ def status_text(run: Run) -> str:
 
 def settings_text(cfg: TrainConfig) -> str:
     """The app settings of a config, one short line (run names, captions)."""
-    return ", ".join(f"{field_label(f.name)} {getattr(cfg, f.name)}"
-                     for f in fields(type(cfg), app_only=True))
+    return ", ".join(
+        f"{field_label(f.name)} {getattr(cfg, f.name)}" for f in fields(type(cfg), app_only=True)
+    )
 
 
 # ---- training with a place in the queue -----------------------------------------
+
 
 class TabClosed(Exception):
     """The student's tab went away while waiting in the queue."""
@@ -487,7 +523,7 @@ def training_slot(wait_box, page: str, request, queue_key: str = "train.queue"):
             try:
                 if slots.try_start(ticket):
                     break
-            except KeyError:             # the place expired while this run stalled
+            except KeyError:  # the place expired while this run stalled
                 ticket = slots.join(owner)
                 st.session_state["pending"]["ticket"] = ticket
                 continue
@@ -503,11 +539,11 @@ def training_slot(wait_box, page: str, request, queue_key: str = "train.queue"):
         yield
     except (RerunException, StopException):
         if stored and not started:
-            ticket = None                # a click while waiting: the next run resumes it
+            ticket = None  # a click while waiting: the next run resumes it
         raise
     finally:
         if ticket is not None:
-            slots.leave(ticket)          # (a stale "pending" is harmless: holds() is False)
+            slots.leave(ticket)  # (a stale "pending" is harmless: holds() is False)
 
 
 def in_slot(work, wait_box, page: str, request, queue_key: str = "train.queue") -> bool:
@@ -549,8 +585,7 @@ def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> R
     data = get_data()
     if data is None:
         return None
-    run = Run(number=max((r.number for r in runs()), default=0) + 1, cfg=cfg,
-              device=device_name())
+    run = Run(number=max((r.number for r in runs()), default=0) + 1, cfg=cfg, device=device_name())
 
     def work():
         runs().append(run)
@@ -558,7 +593,7 @@ def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> R
             run.add(record)
             on_epoch(run)
             if not session_active():
-                break                    # the tab is gone: keep what was trained
+                break  # the tab is gone: keep what was trained
 
     try:
         if not in_slot(work, wait_box, page, cfg):
@@ -567,9 +602,9 @@ def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> R
         if run.status == "running":
             run.status = "stopped"
         if not run.trained and run in runs():
-            runs().remove(run)           # no epoch finished: nothing to keep
+            runs().remove(run)  # no epoch finished: nothing to keep
         elif run.trained:
-            save(run)                    # once, when the run ends or is interrupted
+            save(run)  # once, when the run ends or is interrupted
     return run
 
 
@@ -595,11 +630,13 @@ def require_run(key: str, epochs: int = 5) -> Run | None:
     if run is None:
         st.info(tr("run.none"))
         cfg = pending_config(key) or TrainConfig(num_epochs=epochs, softmax="stable")
-        if st.button(tr("run.train_here", epochs=epochs), key=f"{key}.train", type="primary") \
-                or pending_config(key):
+        if st.button(
+            tr("run.train_here", epochs=epochs), key=f"{key}.train", type="primary"
+        ) or pending_config(key):
             bar = st.progress(0.0)
-            done = run_training(cfg, lambda r: bar.progress(r.epochs_run / epochs), st.empty(),
-                                page=key)
+            done = run_training(
+                cfg, lambda r: bar.progress(r.epochs_run / epochs), st.empty(), page=key
+            )
             if done is not None and done.trained:
                 st.rerun()
         return None

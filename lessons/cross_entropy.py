@@ -1,4 +1,5 @@
 """Cross-entropy & log(0) (exercises 2 and 3): -log of a probability that underflowed to 0."""
+
 import numpy as np
 import streamlit as st
 import torch
@@ -25,7 +26,7 @@ def values_table(table, columns):
     """The values at a few gaps; inf and NaN in bold red."""
     table = table[columns]
     red = np.where(np.isfinite(table), "", "color: #e45756; font-weight: bold")
-    shown = table.map(lambda v: "NaN" if v != v else f"{v:.6g}")   # inf stays "inf"
+    shown = table.map(lambda v: "NaN" if v != v else f"{v:.6g}")  # inf stays "inf"
     shown.columns = [ui.tr(f"cross_entropy.col.{c}") for c in columns]
     return shown.style.apply(lambda _: red, axis=None)
 
@@ -35,25 +36,49 @@ st.markdown(ui.tr("cross_entropy.intro"))
 st.markdown(ui.tr("cross_entropy.setup"))
 
 left, right = st.columns([3, 2])
-gap_max = left.slider(ui.tr("cross_entropy.gap_max"), 10, 1000, 200, step=10,
-                      key="cross_entropy.gap_max", help=ui.tr("cross_entropy.gap_help"))
-dtype = right.radio(ui.tr("cross_entropy.dtype"), list(DTYPES), index=1, horizontal=True,
-                    key="cross_entropy.dtype")
+gap_max = left.slider(
+    ui.tr("cross_entropy.gap_max"),
+    10,
+    1000,
+    200,
+    step=10,
+    key="cross_entropy.gap_max",
+    help=ui.tr("cross_entropy.gap_help"),
+)
+dtype = right.radio(
+    ui.tr("cross_entropy.dtype"), list(DTYPES), index=1, horizontal=True, key="cross_entropy.dtype"
+)
 
 breaks = breaks_for(dtype)
-st.warning(ui.tr("cross_entropy.verdict", dtype=dtype, naive=where(breaks["loss_naive"]),
-                 log0=where(breaks["loss_log0"]), log0_grad=where(breaks["grad_log0"])))
-low, high = exp_limits(dtype)   # the same limits as the Softmax & overflow page
-st.caption(ui.tr("cross_entropy.limits", dtype=dtype, high=f"{high:.2f}",
-                 low=f"{low:.2f}".replace("-", "−"), neg_low=f"{-low:.2f}"))
+st.warning(
+    ui.tr(
+        "cross_entropy.verdict",
+        dtype=dtype,
+        naive=where(breaks["loss_naive"]),
+        log0=where(breaks["loss_log0"]),
+        log0_grad=where(breaks["grad_log0"]),
+    )
+)
+low, high = exp_limits(dtype)  # the same limits as the Softmax & overflow page
+st.caption(
+    ui.tr(
+        "cross_entropy.limits",
+        dtype=dtype,
+        high=f"{high:.2f}",
+        low=f"{low:.2f}".replace("-", "−"),
+        neg_low=f"{-low:.2f}",
+    )
+)
 
 curve = loss_vs_gap(torch.linspace(0, gap_max, 401, dtype=torch.float64), dtype)
 shown = {k: (v if v is not None and v <= gap_max else None) for k, v in breaks.items()}
 left, right = st.columns(2)
-left.altair_chart(loss_chart(curve, {"naive": shown["loss_naive"], "log0": shown["loss_log0"]},
-                             ui.lang()))
-right.altair_chart(grad_chart(curve, {"naive": shown["grad_naive"], "log0": shown["grad_log0"]},
-                              ui.lang()))
+left.altair_chart(
+    loss_chart(curve, {"naive": shown["loss_naive"], "log0": shown["loss_log0"]}, ui.lang())
+)
+right.altair_chart(
+    grad_chart(curve, {"naive": shown["grad_naive"], "log0": shown["grad_log0"]}, ui.lang())
+)
 st.caption(ui.tr("cross_entropy.chart.caption"))
 
 st.subheader(ui.tr("cross_entropy.table"))
@@ -66,9 +91,19 @@ st.subheader(ui.tr("cross_entropy.lse.header"))
 st.latex(ui.tr("cross_entropy.lse.latex"))
 st.markdown(ui.tr("cross_entropy.lse.explain"))
 c1, c2 = st.columns(2)
-c1.page_link("lessons/overflow.py", label=ui.tr("cross_entropy.back"),
-             icon=":material/local_fire_department:")
+c1.page_link(
+    "lessons/overflow.py",
+    label=ui.tr("cross_entropy.back"),
+    icon=":material/local_fire_department:",
+)
 c2.page_link("lessons/train.py", label=ui.tr("cross_entropy.train"), icon=":material/show_chart:")
 
-ui.show_code(cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable,
-             loss_vs_gap, breaking_gaps, exp_limits)
+ui.show_code(
+    cross_entropy_naive,
+    cross_entropy_stable,
+    softmax_naive,
+    softmax_stable,
+    loss_vs_gap,
+    breaking_gaps,
+    exp_limits,
+)

@@ -1,4 +1,5 @@
 """Decisions (exercise 4): argmax vs the minimum expected cost, refer to a doctor, calibration."""
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -6,49 +7,98 @@ import torch
 
 import ui
 from lib.charts.decisions import recall_chart, reject_chart, reliability_chart
-from lib.decisions import (BINS, C_REJECT, COSTLY_PAIR, DANGEROUS, PRESETS, compare,
-                           expected_calibration_error, expected_costs, min_cost_decisions,
-                           min_cost_with_reject, preset_costs, read_costs, recall_per_class,
-                           refer_summary, reject_curve, reject_option, reliability,
-                           threshold_answers, total_cost, with_refer)
+from lib.decisions import (
+    BINS,
+    C_REJECT,
+    COSTLY_PAIR,
+    DANGEROUS,
+    PRESETS,
+    compare,
+    expected_calibration_error,
+    expected_costs,
+    min_cost_decisions,
+    min_cost_with_reject,
+    preset_costs,
+    read_costs,
+    recall_per_class,
+    refer_summary,
+    reject_curve,
+    reject_option,
+    reliability,
+    threshold_answers,
+    total_cost,
+    with_refer,
+)
 from lib.i18n import class_names
 from lib.metrics import predict, predict_test_set
 
-THRESHOLDS = np.round(np.arange(0.10, 1.0001, 0.01), 2)   # the curve's sweep
+THRESHOLDS = np.round(np.arange(0.10, 1.0001, 0.01), 2)  # the curve's sweep
 BIN_CHOICES = (5, 10, 15, 20, 30)
 
 
 def cost_matrix(names):
     """The preset, edited by the student; the last valid matrix while a cell is wrong."""
     # Translated option labels: one widget per language, the choice kept across the switch.
-    kept = st.session_state.setdefault("decisions.kept", {"preset": "equal",
-                                                          "dangerous": list(DANGEROUS)})
+    kept = st.session_state.setdefault(
+        "decisions.kept", {"preset": "equal", "dangerous": list(DANGEROUS)}
+    )
     labels = {p: ui.tr(f"decisions.preset.{p}") for p in PRESETS}
     preset = kept["preset"] = st.radio(
-        ui.tr("decisions.preset"), PRESETS, index=PRESETS.index(kept["preset"]), horizontal=True,
-        key=f"decisions.preset.{ui.lang()}", format_func=labels.get)
+        ui.tr("decisions.preset"),
+        PRESETS,
+        index=PRESETS.index(kept["preset"]),
+        horizontal=True,
+        key=f"decisions.preset.{ui.lang()}",
+        format_func=labels.get,
+    )
     dangerous = DANGEROUS
     if preset == "medical":
         kept["dangerous"] = st.multiselect(
-            ui.tr("decisions.dangerous"), range(len(names)), default=kept["dangerous"],
-            key=f"decisions.dangerous.{ui.lang()}", format_func=names.__getitem__)
+            ui.tr("decisions.dangerous"),
+            range(len(names)),
+            default=kept["dangerous"],
+            key=f"decisions.dangerous.{ui.lang()}",
+            format_func=names.__getitem__,
+        )
         dangerous = tuple(kept["dangerous"])
-    st.markdown(ui.tr(f"decisions.explain.{preset}", truth=names[COSTLY_PAIR[0]],
-                      answer=names[COSTLY_PAIR[1]]))
-    c_reject = st.slider(ui.tr("decisions.c_reject"), 0.01, 0.99, C_REJECT, 0.01,
-                         key="decisions.c_reject", help=ui.tr("decisions.c_reject_help"))
+    st.markdown(
+        ui.tr(
+            f"decisions.explain.{preset}", truth=names[COSTLY_PAIR[0]], answer=names[COSTLY_PAIR[1]]
+        )
+    )
+    c_reject = st.slider(
+        ui.tr("decisions.c_reject"),
+        0.01,
+        0.99,
+        C_REJECT,
+        0.01,
+        key="decisions.c_reject",
+        help=ui.tr("decisions.c_reject_help"),
+    )
     q, refer = len(names), ui.tr("decisions.refer.column")
-    start = pd.DataFrame(with_refer(preset_costs(preset, q, dangerous), c_reject).numpy(),
-                         index=list(names), columns=[*names, refer])
+    start = pd.DataFrame(
+        with_refer(preset_costs(preset, q, dangerous), c_reject).numpy(),
+        index=list(names),
+        columns=[*names, refer],
+    )
     # A new preset (or language) gets a fresh editor: its edits belonged to the old table.
     # A new c keeps them: the refer column is read-only and the table's shape stays the same.
     key = f"decisions.editor.{preset}.{'-'.join(map(str, dangerous))}.{ui.lang()}"
-    columns = {name: st.column_config.NumberColumn(name, min_value=0.0, format="%g", width=68)
-               for name in names}
-    columns[refer] = st.column_config.NumberColumn(refer, format="%g", width=84, disabled=True,
-                                                   help=ui.tr("decisions.refer.column_help"))
-    edited = st.data_editor(start, key=key, column_config={
-        "_index": st.column_config.Column(ui.tr("decisions.corner"), width=120), **columns})
+    columns = {
+        name: st.column_config.NumberColumn(name, min_value=0.0, format="%g", width=68)
+        for name in names
+    }
+    columns[refer] = st.column_config.NumberColumn(
+        refer, format="%g", width=84, disabled=True, help=ui.tr("decisions.refer.column_help")
+    )
+    edited = st.data_editor(
+        start,
+        key=key,
+        column_config={
+            "_index": st.column_config.Column(ui.tr("decisions.corner"), width=120),
+            **columns,
+        },
+    )
     st.caption(ui.tr("decisions.editor_help") + " " + ui.tr("decisions.refer.column_help"))
     C, bad = read_costs(edited.iloc[:, :q], q)
     if C is None:
@@ -65,49 +115,83 @@ def comparison(pred, C, names):
     acc_a, acc_m = result.accuracy(result.y_argmax), result.accuracy(result.y_min_cost)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(ui.tr("decisions.metric.cost_argmax"), f"{result.cost_argmax:,.0f}")
-    m2.metric(ui.tr("decisions.metric.cost_min"), f"{result.cost_min_cost:,.0f}",
-              delta=f"{result.cost_min_cost - result.cost_argmax:+,.0f}", delta_color="inverse")
+    m2.metric(
+        ui.tr("decisions.metric.cost_min"),
+        f"{result.cost_min_cost:,.0f}",
+        delta=f"{result.cost_min_cost - result.cost_argmax:+,.0f}",
+        delta_color="inverse",
+    )
     m3.metric(ui.tr("decisions.metric.acc_min"), f"{acc_m:.4f}", delta=f"{acc_m - acc_a:+.4f}")
     m4.metric(ui.tr("decisions.metric.changed"), f"{result.changed:,}")
-    st.caption(ui.tr("decisions.summary", mean_a=result.cost_argmax / result.n,
-                     mean_m=result.cost_min_cost / result.n, acc_a=acc_a, acc_m=acc_m))
+    st.caption(
+        ui.tr(
+            "decisions.summary",
+            mean_a=result.cost_argmax / result.n,
+            mean_m=result.cost_min_cost / result.n,
+            acc_a=acc_a,
+            acc_m=acc_m,
+        )
+    )
     if bool((C > 1).any()):
         st.caption(ui.tr("decisions.costly", a=result.costly_argmax, m=result.costly_min_cost))
     if result.changed == 0:
         st.info(ui.tr("decisions.verdict.same"))
     elif result.cost_min_cost < result.cost_argmax:
-        st.success(ui.tr("decisions.verdict.better", changed=result.changed, n=result.n,
-                         saved=result.cost_argmax - result.cost_min_cost))
+        st.success(
+            ui.tr(
+                "decisions.verdict.better",
+                changed=result.changed,
+                n=result.n,
+                saved=result.cost_argmax - result.cost_min_cost,
+            )
+        )
     else:
         st.warning(ui.tr("decisions.verdict.worse", changed=result.changed, n=result.n))
     st.markdown(f"**{ui.tr('decisions.recall.header')}**")
     st.altair_chart(recall_chart(result.recall_argmax, result.recall_min_cost, names, ui.lang()))
-    table = pd.DataFrame({ui.tr("decisions.col.class"): names,
-                          ui.tr("decisions.col.recall_argmax"): result.recall_argmax.numpy(),
-                          ui.tr("decisions.col.recall_min"): result.recall_min_cost.numpy()})
+    table = pd.DataFrame(
+        {
+            ui.tr("decisions.col.class"): names,
+            ui.tr("decisions.col.recall_argmax"): result.recall_argmax.numpy(),
+            ui.tr("decisions.col.recall_min"): result.recall_min_cost.numpy(),
+        }
+    )
     table[ui.tr("decisions.col.change")] = table.iloc[:, 2] - table.iloc[:, 1]
-    st.dataframe(table, hide_index=True, column_config={
-        c: st.column_config.NumberColumn(format="%.3f") for c in table.columns[1:]})
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns[1:]},
+    )
 
 
 def reject(pred, C, c_reject):
     st.subheader(ui.tr("decisions.reject.header"))
     st.markdown(ui.tr("decisions.reject.intro"))
-    threshold = st.slider(ui.tr("decisions.reject.threshold"), 0.10, 1.00, 0.50, 0.01,
-                          key="decisions.threshold")
+    threshold = st.slider(
+        ui.tr("decisions.reject.threshold"), 0.10, 1.00, 0.50, 0.01, key="decisions.threshold"
+    )
     coverage, accuracy = reject_option(pred.probs, pred.y, threshold)
     c1, c2, c3 = st.columns(3)
     c1.metric(ui.tr("decisions.reject.coverage"), f"{coverage:.1%}")
-    c2.metric(ui.tr("decisions.reject.accuracy"),
-              "—" if accuracy != accuracy else f"{accuracy:.4f}")
+    c2.metric(
+        ui.tr("decisions.reject.accuracy"), "—" if accuracy != accuracy else f"{accuracy:.4f}"
+    )
     c3.metric(ui.tr("decisions.reject.referred"), f"{round((1 - coverage) * len(pred.y)):,}")
     if accuracy != accuracy:
         st.warning(ui.tr("decisions.reject.nothing"))
     chow = 1 - c_reject
     refer_priced(pred, C, c_reject)
     curve = reject_curve(pred.probs, pred.y, THRESHOLDS)
-    st.altair_chart(reject_chart(curve, threshold, coverage, accuracy, ui.lang(),
-                                 chow=(chow, *reject_option(pred.probs, pred.y, chow))))
+    st.altair_chart(
+        reject_chart(
+            curve,
+            threshold,
+            coverage,
+            accuracy,
+            ui.lang(),
+            chow=(chow, *reject_option(pred.probs, pred.y, chow)),
+        )
+    )
     st.caption(ui.tr("decisions.reject.curve_chow"))
 
 
@@ -118,17 +202,31 @@ def refer_priced(pred, C, c_reject):
     s = refer_summary(pred.probs, pred.y, C, c_reject)
     c1, c2, c3 = st.columns(3)
     c1.metric(ui.tr("decisions.refer.referred"), f"{s['referred']:,}")
-    c2.metric(ui.tr("decisions.refer.accuracy"),
-              "—" if s["accuracy"] != s["accuracy"] else f"{s['accuracy']:.4f}")
-    c3.metric(ui.tr("decisions.refer.cost"), f"{s['cost']:,.1f}",
-              delta=f"{s['cost'] - s['cost_without']:+,.1f}", delta_color="inverse",
-              help=ui.tr("decisions.refer.cost_help"))
+    c2.metric(
+        ui.tr("decisions.refer.accuracy"),
+        "—" if s["accuracy"] != s["accuracy"] else f"{s['accuracy']:.4f}",
+    )
+    c3.metric(
+        ui.tr("decisions.refer.cost"),
+        f"{s['cost']:,.1f}",
+        delta=f"{s['cost'] - s['cost_without']:+,.1f}",
+        delta_color="inverse",
+        help=ui.tr("decisions.refer.cost_help"),
+    )
     q = C.shape[0]
     zero_one = preset_costs("equal", q)
     priced = min_cost_with_reject(pred.probs, zero_one, c_reject)
     same = int((priced == threshold_answers(pred.probs, 1 - c_reject)).sum())
-    st.caption(ui.tr("decisions.refer.chow_check", c=c_reject, threshold=1 - c_reject, same=same,
-                     n=len(pred.y), referred=int((priced == q).sum())))
+    st.caption(
+        ui.tr(
+            "decisions.refer.chow_check",
+            c=c_reject,
+            threshold=1 - c_reject,
+            same=same,
+            n=len(pred.y),
+            referred=int((priced == q).sum()),
+        )
+    )
     if not torch.equal(C, zero_one):
         st.caption(ui.tr("decisions.refer.not_01"))
 
@@ -136,8 +234,9 @@ def refer_priced(pred, C, c_reject):
 def calibration(pred):
     st.subheader(ui.tr("decisions.calib.header"))
     st.markdown(ui.tr("decisions.calib.intro"))
-    bins = st.select_slider(ui.tr("decisions.calib.bins"), BIN_CHOICES, value=BINS,
-                            key="decisions.bins")
+    bins = st.select_slider(
+        ui.tr("decisions.calib.bins"), BIN_CHOICES, value=BINS, key="decisions.bins"
+    )
     table = reliability(pred.probs, pred.y, bins)
     ece = expected_calibration_error(pred.probs, pred.y, bins)
     conf = float(pred.probs.max(dim=1).values.double().mean())
@@ -165,7 +264,19 @@ if chosen is not None:
     comparison(pred, C, names)
     reject(pred, C, c_reject)
     calibration(pred)
-    ui.show_code(predict_test_set, predict, expected_costs, min_cost_decisions, total_cost,
-                 recall_per_class, reject_option, reject_curve, with_refer,
-                 min_cost_with_reject, threshold_answers, refer_summary, reliability,
-                 expected_calibration_error)
+    ui.show_code(
+        predict_test_set,
+        predict,
+        expected_costs,
+        min_cost_decisions,
+        total_cost,
+        recall_per_class,
+        reject_option,
+        reject_curve,
+        with_refer,
+        min_cost_with_reject,
+        threshold_answers,
+        refer_summary,
+        reliability,
+        expected_calibration_error,
+    )

@@ -1,4 +1,5 @@
 """Prediction gallery: the chapter's predict step on test images, and W as templates."""
+
 import random
 
 import streamlit as st
@@ -24,18 +25,38 @@ def filters(names):
     classes = [None, *range(len(names))]
     c1, c2, c3 = st.columns(3, vertical_alignment="bottom")
     wrong_only = c1.toggle(ui.tr("gallery.wrong_only"), key="gallery.wrong")
-    true_class = c2.selectbox(ui.tr("gallery.true_class"), classes, key="gallery.true",
-                              format_func=lambda k: labels[0 if k is None else k + 1])
-    pred_class = c3.selectbox(ui.tr("gallery.pred_class"), classes, key="gallery.pred",
-                              format_func=lambda k: labels[0 if k is None else k + 1])
+    true_class = c2.selectbox(
+        ui.tr("gallery.true_class"),
+        classes,
+        key="gallery.true",
+        format_func=lambda k: labels[0 if k is None else k + 1],
+    )
+    pred_class = c3.selectbox(
+        ui.tr("gallery.pred_class"),
+        classes,
+        key="gallery.pred",
+        format_func=lambda k: labels[0 if k is None else k + 1],
+    )
     return wrong_only, true_class, pred_class
 
 
 def order_buttons(c1, c2):
-    c1.button(ui.tr("gallery.shuffle"), key="gallery.shuffle", icon=":material/shuffle:",
-              on_click=reshuffle, args=(random.randrange(2**31),), width="stretch")
-    c2.button(ui.tr("gallery.in_order"), key="gallery.order", icon=":material/sort:",
-              on_click=reshuffle, args=(None,), width="stretch")
+    c1.button(
+        ui.tr("gallery.shuffle"),
+        key="gallery.shuffle",
+        icon=":material/shuffle:",
+        on_click=reshuffle,
+        args=(random.randrange(2**31),),
+        width="stretch",
+    )
+    c2.button(
+        ui.tr("gallery.in_order"),
+        key="gallery.order",
+        icon=":material/sort:",
+        on_click=reshuffle,
+        args=(None,),
+        width="stretch",
+    )
 
 
 def caption(i, pred, names):
@@ -55,19 +76,34 @@ def grid(shown, images, pred, names):
 
 
 def closer_look(shown, images, pred, names):
-    options = {int(i): ui.tr("gallery.option", index=int(i), true=names[int(pred.y[i])],
-                             pred=names[int(pred.y_pred[i])]) for i in shown}
-    i = st.selectbox(ui.tr("gallery.chosen"), list(options), format_func=options.get,
-                     key="gallery.chosen")                 # a test-set index
-    k = list(options).index(i)                             # its place on this page
+    options = {
+        int(i): ui.tr(
+            "gallery.option",
+            index=int(i),
+            true=names[int(pred.y[i])],
+            pred=names[int(pred.y_pred[i])],
+        )
+        for i in shown
+    }
+    i = st.selectbox(
+        ui.tr("gallery.chosen"), list(options), format_func=options.get, key="gallery.chosen"
+    )  # a test-set index
+    k = list(options).index(i)  # its place on this page
     probs, y, y_hat = pred.probs[i], int(pred.y[i]), int(pred.y_pred[i])
     left, right = st.columns([1, 2])
     left.image(pixels(images[k], 8, WRONG_RGB if y != y_hat else RIGHT_RGB))
     if y == y_hat:
         left.success(ui.tr("gallery.right", pred=names[y_hat], p=float(probs[y_hat])))
     else:
-        left.error(ui.tr("gallery.wrong", pred=names[y_hat], p=float(probs[y_hat]),
-                         true=names[y], p_true=float(probs[y])))
+        left.error(
+            ui.tr(
+                "gallery.wrong",
+                pred=names[y_hat],
+                p=float(probs[y_hat]),
+                true=names[y],
+                p_true=float(probs[y]),
+            )
+        )
     right.altair_chart(probability_chart(probs.numpy(), names, ui.lang(), true_class=y))
 
 
@@ -78,11 +114,12 @@ chosen = ui.run_on_test_set("gallery")
 if chosen is None:
     st.stop()
 
-data, run, pred = chosen                             # pred: probs (10000, 10), y_pred, y
+data, run, pred = chosen  # pred: probs (10000, 10), y_pred, y
 names = ui.names()
 wrong_only, true_class, pred_class = filters(names)
-indices = pick_images(pred, wrong_only, true_class, pred_class,
-                      seed=st.session_state.get("gallery.seed"))
+indices = pick_images(
+    pred, wrong_only, true_class, pred_class, seed=st.session_state.get("gallery.seed")
+)
 wrong = int((pred.y[indices] != pred.y_pred[indices]).sum()) if len(indices) else 0
 info, shuffle, in_order, pager = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
 info.markdown(ui.tr("gallery.matches", n=len(indices), wrong=wrong))
@@ -93,12 +130,13 @@ if len(indices) == 0:
 else:
     pages = num_pages(len(indices), PER_PAGE)
     if st.session_state.get("gallery.page", 1) > pages:
-        st.session_state["gallery.page"] = pages      # the filters shrank the set
-    page = pager.number_input(ui.tr("gallery.page", pages=pages), 1, pages, step=1,
-                              key="gallery.page")
+        st.session_state["gallery.page"] = pages  # the filters shrank the set
+    page = pager.number_input(
+        ui.tr("gallery.page", pages=pages), 1, pages, step=1, key="gallery.page"
+    )
     shown = page_of(indices, page, PER_PAGE)
     rows = torch.as_tensor(shown, device=data.X_test.device)
-    images = data.X_test[rows].cpu().numpy()         # (k, 784) pixels of this page
+    images = data.X_test[rows].cpu().numpy()  # (k, 784) pixels of this page
     grid(shown, images, pred, names)
     st.divider()
     closer_look(shown, images, pred, names)

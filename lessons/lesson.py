@@ -26,7 +26,7 @@ def get_progress() -> dict:
 
 def save_progress(progress: dict) -> None:
     st.session_state[PROGRESS] = progress
-    ui.store().save_progress(ui.identity(), progress)   # False: kept in memory until it is back
+    ui.store().save_progress(ui.identity(), progress)  # False: kept in memory until it is back
 
 
 def pick_key(step_id: str) -> str:

@@ -1,4 +1,5 @@
 """Softmax & overflow (exercises 1 and 3): where exp overflows, and the max-subtraction fix."""
+
 import streamlit as st
 
 import ui
@@ -18,16 +19,16 @@ from lib.overflow import (
 from lib.softmax import softmax_naive, softmax_stable
 from lib.text import plain
 
-BAD = "background-color: rgba(228, 87, 86, 0.25)"     # entries the naive softmax got wrong
+BAD = "background-color: rgba(228, 87, 86, 0.25)"  # entries the naive softmax got wrong
 SHAKY = "background-color: rgba(245, 133, 24, 0.22)"  # exp(o_j) is 0 or subnormal: bits lost
 
 
 def number(v) -> str:
-    return "NaN" if v != v else f"{v:.6g}"   # inf stays "inf"
+    return "NaN" if v != v else f"{v:.6g}"  # inf stays "inf"
 
 
 def bits(v) -> str:
-    return "—" if v is None or v != v else f"{v:.0f}"   # no bits to count in inf
+    return "—" if v is None or v != v else f"{v:.0f}"  # no bits to count in inf
 
 
 def styled(df, columns, status_prefix, number_columns):
@@ -54,11 +55,25 @@ def limit_fields() -> dict:
 def exp_section():
     st.subheader(ui.tr("overflow.exp.header"))
     left, right = st.columns([1, 4])
-    x = left.number_input(ui.tr("overflow.exp.x"), -2000.0, 2000.0, 50.0, step=1.0,
-                          key="overflow.x", help=ui.tr("overflow.exp.x_help"))
+    x = left.number_input(
+        ui.tr("overflow.exp.x"),
+        -2000.0,
+        2000.0,
+        50.0,
+        step=1.0,
+        key="overflow.x",
+        help=ui.tr("overflow.exp.x_help"),
+    )
     table = exp_table(x)
-    right.dataframe(styled(table, ["dtype", "exp_x", "status", "bits", "max_x", "min_x"],
-                           "overflow.exp_status", ["exp_x", "max_x", "min_x"]), hide_index=True)
+    right.dataframe(
+        styled(
+            table,
+            ["dtype", "exp_x", "status", "bits", "max_x", "min_x"],
+            "overflow.exp_status",
+            ["exp_x", "max_x", "min_x"],
+        ),
+        hide_index=True,
+    )
     left, right = st.columns([2, 3])
     left.markdown(ui.tr("overflow.exp.explain", **limit_fields()))
     right.altair_chart(exp_chart(exp_curve(), x, ui.lang()))
@@ -73,8 +88,9 @@ def logits_from_input():
     """
     left, right = st.columns([3, 2])
     text = left.text_input(ui.tr("overflow.sm.logits"), "1, 2, 100", key="overflow.logits")
-    dtype = right.radio(ui.tr("overflow.sm.dtype"), list(DTYPES), index=1, horizontal=True,
-                        key="overflow.dtype")
+    dtype = right.radio(
+        ui.tr("overflow.sm.dtype"), list(DTYPES), index=1, horizontal=True, key="overflow.dtype"
+    )
     st.caption(ui.tr("overflow.sm.logits_help"))
     try:
         return parse_logits(text), dtype
@@ -96,8 +112,11 @@ def verdict(facts: dict, dtype: str) -> None:
     if facts["verdict"] == "broken":
         st.error(ui.tr("overflow.sm.broken", dtype=dtype, **facts))
     elif facts["verdict"] == "disagree":
-        st.warning(ui.tr("overflow.sm.disagree", dtype=dtype, **facts) + "\n\n"
-                   + ui.tr(f"overflow.sm.cause.{facts['cause']}", dtype=dtype, **facts))
+        st.warning(
+            ui.tr("overflow.sm.disagree", dtype=dtype, **facts)
+            + "\n\n"
+            + ui.tr(f"overflow.sm.cause.{facts['cause']}", dtype=dtype, **facts)
+        )
     else:
         st.success(ui.tr("overflow.sm.fine", dtype=dtype, **facts))
 
@@ -112,8 +131,9 @@ def softmax_section():
     table.insert(0, "j", range(len(table)))
     columns = ["j", "o", "exp_o", "bits", "naive", "o_shifted", "exp_shifted", "stable", "status"]
     numbers = ["o", "exp_o", "naive", "o_shifted", "exp_shifted", "stable"]
-    st.dataframe(styled(table, columns, "overflow.sm_status", numbers), hide_index=True,
-                 height="content")
+    st.dataframe(
+        styled(table, columns, "overflow.sm_status", numbers), hide_index=True, height="content"
+    )
     st.altair_chart(softmax_bars(table, ui.lang()))
 
 
@@ -128,5 +148,6 @@ st.markdown(ui.tr("overflow.fix.explain"))
 st.info(ui.tr("overflow.fix.log0"))
 st.page_link("lessons/cross_entropy.py", label=ui.tr("overflow.next"), icon=":material/functions:")
 
-ui.show_code(softmax_naive, softmax_stable, softmax_table, compare, exp_table, exp_limits,
-             parse_logits)
+ui.show_code(
+    softmax_naive, softmax_stable, softmax_table, compare, exp_table, exp_limits, parse_logits
+)

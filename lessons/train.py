@@ -3,20 +3,26 @@
 The controls are made from TrainConfig's fields (lib/config.py) within the
 app's limits; the URL holds the same settings, so a link reproduces a run.
 """
+
 import streamlit as st
 
 import ui
+from lib import config
 from lib import settings as S
 from lib.charts.training import compare_chart, training_chart
-from lib import config
-from lib.config import Choices, Range, app_allowed, fields
+from lib.config import Choices, app_allowed, fields
 from lib.runs import long_frame, runs_csv
 from lib.text import plain
 from lib.train import code, framework_available
 
-BREAKDOWN_PAGES = {"exp_overflow": "overflow", "logits_overflow": "overflow",
-                   "log_zero": "cross_entropy", "grad_overflow": "cross_entropy",
-                   "loss_overflow": "cross_entropy", "unknown": "overflow"}
+BREAKDOWN_PAGES = {
+    "exp_overflow": "overflow",
+    "logits_overflow": "overflow",
+    "log_zero": "cross_entropy",
+    "grad_overflow": "cross_entropy",
+    "loss_overflow": "cross_entropy",
+    "unknown": "overflow",
+}
 
 
 def widget_key(f) -> str:
@@ -65,18 +71,24 @@ def control(f, where):
         value = where.radio(label, options, key=key, format_func=labels.get, help=help)
         missing = [v for v in allowed.values if v not in options]
         if missing:
-            where.caption(ui.tr("train.framework_missing",
-                                names=", ".join(option_label(f.name, v) for v in missing)))
+            where.caption(
+                ui.tr(
+                    "train.framework_missing",
+                    names=", ".join(option_label(f.name, v) for v in missing),
+                )
+            )
         return value
     if isinstance(allowed, Choices):
-        return where.select_slider(label, allowed.values, key=key, help=help,
-                                   format_func=S.format_value)
+        return where.select_slider(
+            label, allowed.values, key=key, help=help, format_func=S.format_value
+        )
     if f.type not in ("int", int):
         return where.slider(label, float(allowed.low), float(allowed.high), key=key, help=help)
     if allowed.high - allowed.low <= 100:
         return where.slider(label, int(allowed.low), int(allowed.high), key=key, help=help)
-    return int(where.number_input(label, int(allowed.low), int(allowed.high), step=1, key=key,
-                                  help=help))
+    return int(
+        where.number_input(label, int(allowed.low), int(allowed.high), step=1, key=key, help=help)
+    )
 
 
 def controls():
@@ -97,61 +109,102 @@ def show_notes() -> None:
     notes = st.session_state.get("train.notes", [])
     if notes:
         st.warning(ui.tr("train.fixed", n=len(notes)))
-        st.dataframe([{ui.tr("train.fixed.name"): n.name,
-                       ui.tr("train.fixed.given"): plain(n.given),
-                       ui.tr("train.fixed.used"): str(n.used)} for n in notes],
-                     hide_index=True, key="train.notes_table")
+        st.dataframe(
+            [
+                {
+                    ui.tr("train.fixed.name"): n.name,
+                    ui.tr("train.fixed.given"): plain(n.given),
+                    ui.tr("train.fixed.used"): str(n.used),
+                }
+                for n in notes
+            ],
+            hide_index=True,
+            key="train.notes_table",
+        )
 
 
 def draw(run, chart_box, bar):
     """One run's curves and progress; called after every epoch and once at rest."""
     last = run.history[-1]
-    bar.progress(run.epochs_run / run.cfg.num_epochs,
-                 text=ui.tr("train.progress", epoch=last["epoch"], total=run.cfg.num_epochs,
-                            acc=last["test_acc"]))
+    bar.progress(
+        run.epochs_run / run.cfg.num_epochs,
+        text=ui.tr(
+            "train.progress", epoch=last["epoch"], total=run.cfg.num_epochs, acc=last["test_acc"]
+        ),
+    )
     chart_box.altair_chart(training_chart(long_frame([run]), run.cfg.num_epochs, ui.lang()))
 
 
 def verdict(run):
     if run.status == "breakdown":
         b = run.breakdown
-        st.error(ui.tr("train.breakdown", number=run.number, epoch=b.epoch, batch=b.batch,
-                       cause=ui.tr(f"breakdown.{b.cause}", max_logit=b.max_logit,
-                                   min_p_true=b.min_p_true)))
+        st.error(
+            ui.tr(
+                "train.breakdown",
+                number=run.number,
+                epoch=b.epoch,
+                batch=b.batch,
+                cause=ui.tr(f"breakdown.{b.cause}", max_logit=b.max_logit, min_p_true=b.min_p_true),
+            )
+        )
         page = BREAKDOWN_PAGES[b.cause]
-        st.page_link(f"lessons/{page}.py", label=ui.tr(f"train.breakdown_link.{page}"),
-                     icon=":material/local_fire_department:")
+        st.page_link(
+            f"lessons/{page}.py",
+            label=ui.tr(f"train.breakdown_link.{page}"),
+            icon=":material/local_fire_department:",
+        )
     elif run.status == "diverged":
-        st.warning(ui.tr("train.diverged", number=run.number, start=run.history[0]["train_loss"],
-                         end=run.history[-1]["train_loss"]))
+        st.warning(
+            ui.tr(
+                "train.diverged",
+                number=run.number,
+                start=run.history[0]["train_loss"],
+                end=run.history[-1]["train_loss"],
+            )
+        )
     elif run.status == "stopped":
         st.warning(ui.tr("train.stopped", number=run.number, epochs=run.epochs_run))
     else:
-        st.success(ui.tr("train.done", number=run.number, acc=run.history[-1]["test_acc"],
-                         epochs=run.epochs_run, seconds=run.seconds))
+        st.success(
+            ui.tr(
+                "train.done",
+                number=run.number,
+                acc=run.history[-1]["test_acc"],
+                epochs=run.epochs_run,
+                seconds=run.seconds,
+            )
+        )
 
 
 def runs_table(all_runs):
     st.subheader(ui.tr("train.runs"))
     rows = [dict(r.summary(), status=ui.status_text(r)) for r in reversed(all_runs)]
-    columns = {name: ui.tr(f"train.col.{name}") if ui.has_text(f"train.col.{name}")
-               else ui.field_label(name) for name in rows[0]}
+    columns = {
+        name: ui.tr(f"train.col.{name}")
+        if ui.has_text(f"train.col.{name}")
+        else ui.field_label(name)
+        for name in rows[0]
+    }
     columns.update(
         train_loss=st.column_config.NumberColumn(columns["train_loss"], format="%.4f"),
         train_acc=st.column_config.NumberColumn(columns["train_acc"], format="%.4f"),
         seconds=st.column_config.NumberColumn(columns["seconds"], format="%.2f"),
-        test_acc=st.column_config.ProgressColumn(columns["test_acc"], min_value=0.0,
-                                                 max_value=1.0, format="%.4f"))
+        test_acc=st.column_config.ProgressColumn(
+            columns["test_acc"], min_value=0.0, max_value=1.0, format="%.4f"
+        ),
+    )
     st.dataframe(rows, hide_index=True, column_config=columns)
     names = [r.name for r in all_runs]
     # keyed by the newest run: a new run resets the choice to the latest three
-    chosen = st.multiselect(ui.tr("train.compare"), names, default=names[-3:],
-                            key=f"train.compare.{all_runs[-1].id}")
+    chosen = st.multiselect(
+        ui.tr("train.compare"), names, default=names[-3:], key=f"train.compare.{all_runs[-1].id}"
+    )
     picked = [r for r in all_runs if r.name in chosen]
     if picked:
         st.altair_chart(compare_chart(long_frame(picked), ui.lang()))
-    st.download_button(ui.tr("train.csv"), runs_csv(all_runs), "softmax_runs.csv",
-                       "text/csv", key="train.csv")
+    st.download_button(
+        ui.tr("train.csv"), runs_csv(all_runs), "softmax_runs.csv", "text/csv", key="train.csv"
+    )
     delete_one(all_runs)
 
 
@@ -159,10 +212,15 @@ def delete_one(all_runs):
     """Delete a run, here and in the store (all runs: the sidebar's identity panel)."""
     with st.expander(ui.tr("train.delete.header"), icon=":material/delete:"):
         by_id = {r.id: r for r in reversed(all_runs)}
-        run_id = st.selectbox(ui.tr("train.delete.which"), list(by_id), key="train.delete.which",
-                              format_func=lambda i: by_id[i].name)
-        if st.button(ui.tr("train.delete.button"), key="train.delete.button") \
-                and ui.delete_run(by_id[run_id]):
+        run_id = st.selectbox(
+            ui.tr("train.delete.which"),
+            list(by_id),
+            key="train.delete.which",
+            format_func=lambda i: by_id[i].name,
+        )
+        if st.button(ui.tr("train.delete.button"), key="train.delete.button") and ui.delete_run(
+            by_id[run_id]
+        ):
             st.rerun()
 
 
@@ -180,8 +238,9 @@ wait_box, bar, chart_box = st.empty(), st.empty(), st.empty()
 waiting = ui.pending_config("train")  # a click interrupted the wait: keep the place
 if start or waiting:
     st.session_state["train.notes"] = []
-    ui.run_training(chosen if start else waiting, lambda run: draw(run, chart_box, bar),
-                    wait_box, page="train")
+    ui.run_training(
+        chosen if start else waiting, lambda run: draw(run, chart_box, bar), wait_box, page="train"
+    )
 
 all_runs = ui.trained_runs()  # at least one epoch: a run stopped at epoch 0 is not kept
 if not all_runs:
@@ -191,6 +250,7 @@ else:
     verdict(all_runs[-1])
     runs_table(all_runs)
 last = all_runs[-1] if all_runs else None
-cfg = last.cfg if last else chosen     # the code of the run on screen, else of the settings
-ui.show_code(*code(cfg, broke_down=bool(last and last.breakdown)),
-             note=f"train.code_note.{cfg.framework}")
+cfg = last.cfg if last else chosen  # the code of the run on screen, else of the settings
+ui.show_code(
+    *code(cfg, broke_down=bool(last and last.breakdown)), note=f"train.code_note.{cfg.framework}"
+)

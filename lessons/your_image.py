@@ -1,4 +1,5 @@
 """Your own image: a photo made to look like Fashion-MNIST, classified by the chosen run."""
+
 import streamlit as st
 
 import ui
@@ -28,9 +29,13 @@ def picture_bytes() -> bytes | None:
     if st.toggle(ui.tr("your_image.camera_toggle"), key="your_image.use_camera"):
         shot = st.camera_input(ui.tr("your_image.camera"), key="your_image.camera", width=480)
     else:
-        shot = st.file_uploader(ui.tr("your_image.upload"), type=["png", "jpg", "jpeg"],
-                                help=ui.tr("your_image.upload_help"), key="your_image.upload",
-                                max_upload_size=MAX_BYTES // 2**20)
+        shot = st.file_uploader(
+            ui.tr("your_image.upload"),
+            type=["png", "jpg", "jpeg"],
+            help=ui.tr("your_image.upload_help"),
+            key="your_image.upload",
+            max_upload_size=MAX_BYTES // 2**20,
+        )
     return None if shot is None else shot.getvalue()
 
 
@@ -50,7 +55,7 @@ def show_result(data: bytes, run) -> None:
     if run is None:
         c3.info(ui.tr("your_image.no_model"))
         return
-    probs = classify(prepared.x, run.W, run.b)          # (10,), sums to 1
+    probs = classify(prepared.x, run.W, run.b)  # (10,), sums to 1
     best = int(probs.argmax())
     c3.subheader(ui.tr("your_image.probs"))
     names = class_names(ui.lang())
@@ -70,5 +75,13 @@ else:
 
 with st.expander(ui.tr("your_image.why_title"), expanded=data is not None):
     st.markdown(ui.tr("your_image.why"))
-ui.show_code(preprocess, prepare, open_image, to_gray, dark_background, crop_to_object,
-             center_on_canvas, classify)
+ui.show_code(
+    preprocess,
+    prepare,
+    open_image,
+    to_gray,
+    dark_background,
+    crop_to_object,
+    center_on_canvas,
+    classify,
+)

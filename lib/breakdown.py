@@ -16,6 +16,7 @@ order, and stops at the first step that produced an inf or a NaN:
     broken = diagnose(W0, b0, generator_state, X, y, cfg, epoch)
     broken.cause, broken.batch, broken.max_logit, broken.min_p_true
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -25,25 +26,31 @@ import torch
 from lib.data import minibatch_indices
 from lib.softmax import LOSSES, logits, softmax_stable
 
-CAUSES = ("exp_overflow", "log_zero", "grad_overflow", "logits_overflow", "loss_overflow",
-          "unknown")
+CAUSES = (
+    "exp_overflow",
+    "log_zero",
+    "grad_overflow",
+    "logits_overflow",
+    "loss_overflow",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)
 class Breakdown:
     """Where and why the first inf/NaN appeared."""
 
-    cause: str          # one of CAUSES
-    epoch: int          # 1-based
-    batch: int          # 1-based minibatch within that epoch (0: not found)
-    max_logit: float    # the largest logit of that minibatch
-    min_p_true: float   # the smallest probability given to a true class there
+    cause: str  # one of CAUSES
+    epoch: int  # 1-based
+    batch: int  # 1-based minibatch within that epoch (0: not found)
+    max_logit: float  # the largest logit of that minibatch
+    min_p_true: float  # the smallest probability given to a true class there
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict | None) -> "Breakdown | None":
+    def from_dict(cls, values: dict | None) -> Breakdown | None:
         return None if values is None else cls(**values)
 
 
@@ -53,7 +60,7 @@ def first_bad_step(O, y, W, b, softmax: str) -> str | None:
         return "logits_overflow"
     if softmax == "naive" and torch.isinf(torch.exp(O)).any():
         return "exp_overflow"
-    l = LOSSES[softmax](O, y)                                   # (batch_size,)
+    l = LOSSES[softmax](O, y)  # (batch_size,)
     if not torch.isfinite(l).all():
         return "log_zero" if softmax == "naive" else "loss_overflow"
     l.sum().backward()
@@ -70,14 +77,15 @@ def diagnose(W0, b0, generator_state, X, y, cfg, epoch: int) -> Breakdown:
     W = W0.clone().requires_grad_(True)
     b = b0.clone().requires_grad_(True)
     batch, O, y_batch = 0, None, None
-    for batch, idx in enumerate(minibatch_indices(len(y), cfg.batch_size, generator,
-                                                  X.device), start=1):
+    for batch, idx in enumerate(
+        minibatch_indices(len(y), cfg.batch_size, generator, X.device), start=1
+    ):
         X_batch, y_batch = X.index_select(0, idx), y.index_select(0, idx)
-        O = logits(X_batch, W, b)                               # (batch_size, 10)
+        O = logits(X_batch, W, b)  # (batch_size, 10)
         cause = first_bad_step(O, y_batch, W, b, cfg.softmax)
         if cause:
             return _found(cause, epoch, batch, O, y_batch)
-        sgd([W, b], cfg.lr, len(idx))                           # the same step as in training
+        sgd([W, b], cfg.lr, len(idx))  # the same step as in training
     if O is None:
         return Breakdown("unknown", epoch, 0, float("nan"), float("nan"))
     return _found("unknown", epoch, 0, O, y_batch)
@@ -90,5 +98,5 @@ def _found(cause, epoch, batch, O, y) -> Breakdown:
     The probability is computed in float64 from the float32 logits, so it shows
     the tiny value that float32 rounded to 0 (e.g. 1e-52), where it was rounded.
     """
-    p_true = softmax_stable(O.double())[torch.arange(len(y)), y]   # (batch_size,)
+    p_true = softmax_stable(O.double())[torch.arange(len(y)), y]  # (batch_size,)
     return Breakdown(cause, epoch, batch, float(O.max()), float(p_true.min()))

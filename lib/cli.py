@@ -7,6 +7,7 @@ data or a framework that is not installed print one line on stderr and exit
 with code 2. A numerical breakdown is a result, not an error: it exits 0 and
 says so.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,15 +39,25 @@ def flags(f) -> list[str]:
 
 
 def build_parser(cls=TrainConfig) -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m lib.train",
-                description="Train softmax regression on Fashion-MNIST.")
+    p = _Parser(
+        prog="python -m lib.train", description="Train softmax regression on Fashion-MNIST."
+    )
     for f in fields(cls):
         allowed = f.metadata["allowed"]
         choices = allowed.values if isinstance(allowed, Choices) else None
-        p.add_argument(*flags(f), dest=f.name, type=_type(f), default=f.default, choices=choices,
-                       help=f"{f.metadata['help']} (default {f.default})")
-    p.add_argument("--data-dir", default=None,
-                   help="folder holding FashionMNIST/raw/ (default: $FASHION_MNIST_ROOT or ./data)")
+        p.add_argument(
+            *flags(f),
+            dest=f.name,
+            type=_type(f),
+            default=f.default,
+            choices=choices,
+            help=f"{f.metadata['help']} (default {f.default})",
+        )
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder holding FashionMNIST/raw/ (default: $FASHION_MNIST_ROOT or ./data)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     return p
 
@@ -57,14 +68,18 @@ def config_from_args(args, cls=TrainConfig):
 
 
 def _print_table_row(m: dict) -> None:
-    print(f"{m['epoch']:>5}  {m['train_loss']:>10.4f}  {m['train_acc']:>9.4f}  "
-          f"{m['test_acc']:>8.4f}  {m['seconds']:>7.3f}", flush=True)
+    print(
+        f"{m['epoch']:>5}  {m['train_loss']:>10.4f}  {m['train_acc']:>9.4f}  "
+        f"{m['test_acc']:>8.4f}  {m['seconds']:>7.3f}",
+        flush=True,
+    )
 
 
 def to_json(row: dict) -> str:
     """Strict JSON: a NaN or inf figure (a broken-down run) is written as null."""
-    return json.dumps({k: None if isinstance(v, float) and not math.isfinite(v) else v
-                       for k, v in row.items()})
+    return json.dumps(
+        {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in row.items()}
+    )
 
 
 def main(argv=None) -> int:
@@ -81,8 +96,10 @@ def run(args) -> int:
     try:
         cfg = config_from_args(args)
         if not framework_available(cfg.framework):
-            raise ValueError(f"framework {cfg.framework!r} is not installed here "
-                             "(pip install -r requirements-mindspore.txt)")
+            raise ValueError(
+                f"framework {cfg.framework!r} is not installed here "
+                "(pip install -r requirements-mindspore.txt)"
+            )
         device = pick_device(cfg.device)
         data = load_data(args.data_dir, device=device)
     except (ValueError, DataError) as exc:
@@ -96,20 +113,26 @@ def run(args) -> int:
         last = record
         row = record.metrics()
         print(to_json(row), flush=True) if args.json else _print_table_row(row)
-    summary = {"test_acc": last.test_acc, "train_acc": last.train_acc,
-               "train_loss": last.train_loss, "epochs_run": last.epoch,
-               "broke_down": last.broke_down,
-               "breakdown": last.breakdown.to_dict() if last.breakdown else None,
-               "framework": cfg.framework, "device": device_label(device),
-               "total_seconds": time.perf_counter() - start}
+    summary = {
+        "test_acc": last.test_acc,
+        "train_acc": last.train_acc,
+        "train_loss": last.train_loss,
+        "epochs_run": last.epoch,
+        "broke_down": last.broke_down,
+        "breakdown": last.breakdown.to_dict() if last.breakdown else None,
+        "framework": cfg.framework,
+        "device": device_label(device),
+        "total_seconds": time.perf_counter() - start,
+    }
     if args.json:
         print(to_json(summary))
     elif last.breakdown:
         b = last.breakdown
-        print(f"BROKE DOWN in epoch {b.epoch}, minibatch {b.batch}: {b.cause} (largest logit "
-              f"{b.max_logit:.1f}, smallest true-class probability {b.min_p_true:.3g}); "
-              "try --softmax stable or a smaller --lr")
+        print(
+            f"BROKE DOWN in epoch {b.epoch}, minibatch {b.batch}: {b.cause} (largest logit "
+            f"{b.max_logit:.1f}, smallest true-class probability {b.min_p_true:.3g}); "
+            "try --softmax stable or a smaller --lr"
+        )
     else:
-        print(f"done; final test accuracy {last.test_acc:.4f} "
-              f"in {summary['total_seconds']:.2f} s")
+        print(f"done; final test accuracy {last.test_acc:.4f} in {summary['total_seconds']:.2f} s")
     return 0

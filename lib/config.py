@@ -15,6 +15,7 @@ second description.
     cfg = TrainConfig(lr=1, softmax="stable")
     TrainConfig.from_dict({"lr": 0.3, "unknown": 1})   # missing -> default, unknown -> ignored
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -38,8 +39,9 @@ class Choices:
     log: bool = False
 
 
-def setting(default, *, help: str, allowed: Range | Choices, query: str | None = None,
-            app: bool = True):
+def setting(
+    default, *, help: str, allowed: Range | Choices, query: str | None = None, app: bool = True
+):
     """A TrainConfig field with what the rest of the project needs to know about it.
 
     query: its name in a shared URL (None: not in URLs); app: shown on the Train page.
@@ -52,25 +54,49 @@ def setting(default, *, help: str, allowed: Range | Choices, query: str | None =
 class TrainConfig:
     """Everything that decides a run; same config and seed -> same curve on CPU."""
 
-    lr: float = setting(0.1, allowed=Range(1e-6, 1000.0), query="lr",
-                        help="learning rate: the step size of each SGD update (the book: 0.1)")
-    num_epochs: int = setting(10, allowed=Range(1, 200), query="epochs",
-                              help="passes over the 60,000 training images (the book: 10)")
-    batch_size: int = setting(256, allowed=Range(1, 60_000), query="batch",
-                              help="images per minibatch (the book: 256)")
-    seed: int = setting(0, allowed=Range(0, 2**31 - 1), query="seed",
-                        help="drives the initial W and the minibatch order")
-    softmax: str = setting("naive", allowed=Choices(("naive", "stable")), query="softmax",
-                           help="naive: the book's softmax and cross-entropy; "
-                                "stable: max subtraction and log-sum-exp")
-    framework: str = setting("scratch", allowed=Choices(("scratch", "concise", "mindspore")),
-                             query="framework",
-                             help="scratch: PyTorch from scratch (the chapter); concise: "
-                                  "torch.nn built-ins; mindspore: the chapter's MindSpore listing")
-    device: str = setting("auto", allowed=Choices(("auto", "cpu", "cuda", "mps")), app=False,
-                          help="auto picks cuda, then mps, then cpu")
-    init_std: float = setting(0.01, allowed=Range(0.0, 1.0), app=False,
-                              help="W ~ N(0, init_std^2), as in the book; b = 0")
+    lr: float = setting(
+        0.1,
+        allowed=Range(1e-6, 1000.0),
+        query="lr",
+        help="learning rate: the step size of each SGD update (the book: 0.1)",
+    )
+    num_epochs: int = setting(
+        10,
+        allowed=Range(1, 200),
+        query="epochs",
+        help="passes over the 60,000 training images (the book: 10)",
+    )
+    batch_size: int = setting(
+        256, allowed=Range(1, 60_000), query="batch", help="images per minibatch (the book: 256)"
+    )
+    seed: int = setting(
+        0,
+        allowed=Range(0, 2**31 - 1),
+        query="seed",
+        help="drives the initial W and the minibatch order",
+    )
+    softmax: str = setting(
+        "naive",
+        allowed=Choices(("naive", "stable")),
+        query="softmax",
+        help="naive: the book's softmax and cross-entropy; stable: max subtraction and log-sum-exp",
+    )
+    framework: str = setting(
+        "scratch",
+        allowed=Choices(("scratch", "concise", "mindspore")),
+        query="framework",
+        help="scratch: PyTorch from scratch (the chapter); concise: "
+        "torch.nn built-ins; mindspore: the chapter's MindSpore listing",
+    )
+    device: str = setting(
+        "auto",
+        allowed=Choices(("auto", "cpu", "cuda", "mps")),
+        app=False,
+        help="auto picks cuda, then mps, then cpu",
+    )
+    init_std: float = setting(
+        0.01, allowed=Range(0.0, 1.0), app=False, help="W ~ N(0, init_std^2), as in the book; b = 0"
+    )
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
@@ -79,7 +105,7 @@ class TrainConfig:
                 raise ValueError(f"{f.name} {problem}, got {getattr(self, f.name)!r}")
 
     @classmethod
-    def from_dict(cls, values: dict) -> "TrainConfig":
+    def from_dict(cls, values: dict) -> TrainConfig:
         """A config from stored or sent values: unknown keys ignored, missing ones default."""
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in names})
@@ -92,8 +118,11 @@ def check(f: dataclasses.Field, value) -> str | None:
     """What is wrong with `value` for field `f` (None when it is allowed)."""
     allowed = f.metadata["allowed"]
     if isinstance(allowed, Choices):
-        return None if value in allowed.values else \
-            "must be one of " + ", ".join(map(str, allowed.values))
+        return (
+            None
+            if value in allowed.values
+            else "must be one of " + ", ".join(map(str, allowed.values))
+        )
     is_int = f.type in ("int", int)
     ok_type = isinstance(value, int) if is_int else isinstance(value, (int, float))
     if isinstance(value, bool) or not ok_type or not math.isfinite(value):

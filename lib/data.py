@@ -15,6 +15,7 @@ every rerun. Operators fetch the files beforehand with
 
     python -m lib.data fetch --root /srv/fashion-mnist
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,9 +24,9 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import torch
 
@@ -39,8 +40,7 @@ RAW_FILES = (
 )
 SPLIT_SIZES = {"train": 60_000, "test": 10_000}
 NUM_INPUTS = 28 * 28  # each image is flattened to a vector of 784 pixels
-NUM_OUTPUTS = 10      # ten clothing classes (their names: lib.i18n.class_names)
-
+NUM_OUTPUTS = 10  # ten clothing classes (their names: lib.i18n.class_names)
 
 
 class DataError(RuntimeError):
@@ -92,12 +92,13 @@ class FashionMNIST:
     def device(self) -> torch.device:
         return self.X_train.device
 
-    def to(self, device: torch.device | str) -> "FashionMNIST":
+    def to(self, device: torch.device | str) -> FashionMNIST:
         device = torch.device(device)
         if device == self.device:
             return self
-        return FashionMNIST(*(t.to(device) for t in
-                              (self.X_train, self.y_train, self.X_test, self.y_test)))
+        return FashionMNIST(
+            *(t.to(device) for t in (self.X_train, self.y_train, self.X_test, self.y_test))
+        )
 
 
 def missing_message(root: Path, reason: str) -> str:
@@ -123,7 +124,8 @@ def _read_split(root: Path, train: bool, download: bool):
     except Exception as exc:  # no files and no network, or unreadable files
         if missing:
             reason = f"missing {', '.join(missing)}" + (
-                " and the download failed" if download else ", download is off")
+                " and the download failed" if download else ", download is off"
+            )
         else:
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             reason = f"a file is truncated or corrupt: {type(exc).__name__} {detail}".strip()
@@ -131,22 +133,26 @@ def _read_split(root: Path, train: bool, download: bool):
     return ds.data, ds.targets
 
 
-def _to_tensors(images: torch.Tensor, labels: torch.Tensor, split: str, root: Path,
-                sizes: dict):
+def _to_tensors(images: torch.Tensor, labels: torch.Tensor, split: str, root: Path, sizes: dict):
     n = sizes[split]
     if tuple(images.shape) != (n, 28, 28) or tuple(labels.shape) != (n,):
-        raise DataError(missing_message(
-            root, f"the {split} split has images {tuple(images.shape)} and labels "
-                  f"{tuple(labels.shape)}, expected ({n}, 28, 28) and ({n},)"))
+        raise DataError(
+            missing_message(
+                root,
+                f"the {split} split has images {tuple(images.shape)} and labels "
+                f"{tuple(labels.shape)}, expected ({n}, 28, 28) and ({n},)",
+            )
+        )
     if int(labels.min()) < 0 or int(labels.max()) >= NUM_OUTPUTS:
         raise DataError(missing_message(root, f"the {split} labels are not all in 0-9"))
     X = images.reshape(n, NUM_INPUTS).to(torch.float32)  # (n, 28, 28) -> (n, 784)
-    X /= 255                                              # in place: [0, 255] -> [0, 1]
+    X /= 255  # in place: [0, 255] -> [0, 1]
     return X, labels.to(torch.int64)
 
 
-def load_data(root=None, device: str | torch.device = "cpu", download: bool = True,
-              sizes: dict = SPLIT_SIZES) -> FashionMNIST:
+def load_data(
+    root=None, device: str | torch.device = "cpu", download: bool = True, sizes: dict = SPLIT_SIZES
+) -> FashionMNIST:
     """Read both splits once and put them on `device`.
 
     Raises DataError with a message naming the folder, the four files and
@@ -162,8 +168,9 @@ def load_data(root=None, device: str | torch.device = "cpu", download: bool = Tr
     return FashionMNIST(*tensors).to(device)
 
 
-def minibatch_indices(n: int, batch_size: int, generator: torch.Generator,
-                      device: torch.device | str = "cpu") -> Iterator[torch.Tensor]:
+def minibatch_indices(
+    n: int, batch_size: int, generator: torch.Generator, device: torch.device | str = "cpu"
+) -> Iterator[torch.Tensor]:
     """Index slices of one seeded random permutation of range(n).
 
     The permutation is drawn on the CPU (same seed, same order on any device),
@@ -171,7 +178,7 @@ def minibatch_indices(n: int, batch_size: int, generator: torch.Generator,
     """
     perm = torch.randperm(n, generator=generator).to(device)
     for start in range(0, n, batch_size):
-        yield perm[start:start + batch_size]
+        yield perm[start : start + batch_size]
 
 
 class SharedData:
@@ -183,8 +190,14 @@ class SharedData:
     the disk, then tries again (so files dropped in later are picked up).
     """
 
-    def __init__(self, root, device: torch.device, timeout_s: float = 60.0,
-                 retry_s: float = 30.0, clock=time.monotonic):
+    def __init__(
+        self,
+        root,
+        device: torch.device,
+        timeout_s: float = 60.0,
+        retry_s: float = 30.0,
+        clock=time.monotonic,
+    ):
         self.root, self.device = data_root(root), device
         self.timeout_s, self.retry_s, self._clock = timeout_s, retry_s, clock
         self._lock = threading.Lock()
@@ -205,7 +218,10 @@ class SharedData:
                 self._error, self._failed_at = exc, self._clock()
                 logging.getLogger(__name__).error(
                     "%s Fix it once for everyone: python -m lib.data fetch --root %s "
-                    "(with internet access), or copy the files there.", exc, self.root)
+                    "(with internet access), or copy the files there.",
+                    exc,
+                    self.root,
+                )
                 raise
 
     def _load_with_timeout(self) -> FashionMNIST:
@@ -223,8 +239,9 @@ class SharedData:
         worker.start()
         worker.join(self.timeout_s)
         if worker.is_alive():
-            raise DataError(missing_message(self.root, f"loading took longer than "
-                                                       f"{self.timeout_s:g} s"))
+            raise DataError(
+                missing_message(self.root, f"loading took longer than {self.timeout_s:g} s")
+            )
         if "error" in box:
             raise box["error"]
         return box["data"]
@@ -238,12 +255,19 @@ def fetch(root=None) -> Path:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m lib.data",
-                                description="Fetch or check Fashion-MNIST for the app.")
-    p.add_argument("action", choices=("fetch", "check"),
-                   help="fetch: download the files if missing, then check them; check: only check")
-    p.add_argument("--root", default=None,
-                   help=f"folder to hold FashionMNIST/raw/ (default: ${ROOT_ENV} or {DEFAULT_ROOT})")
+    p = argparse.ArgumentParser(
+        prog="python -m lib.data", description="Fetch or check Fashion-MNIST for the app."
+    )
+    p.add_argument(
+        "action",
+        choices=("fetch", "check"),
+        help="fetch: download the files if missing, then check them; check: only check",
+    )
+    p.add_argument(
+        "--root",
+        default=None,
+        help=f"folder to hold FashionMNIST/raw/ (default: ${ROOT_ENV} or {DEFAULT_ROOT})",
+    )
     args = p.parse_args(argv)
     try:
         if args.action == "fetch":
@@ -254,8 +278,10 @@ def main(argv=None) -> int:
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"ok: Fashion-MNIST is complete in {root.resolve()}/FashionMNIST/raw/ "
-          f"(set {ROOT_ENV}={root.resolve()})")
+    print(
+        f"ok: Fashion-MNIST is complete in {root.resolve()}/FashionMNIST/raw/ "
+        f"(set {ROOT_ENV}={root.resolve()})"
+    )
     return 0
 
 

@@ -17,6 +17,7 @@ can be trusted.
     answers = min_cost_with_reject(probs, C, 0.3)  # 0..q-1 a class, q = refer
     expected_calibration_error(probs, y, bins=15)  # 0 for a perfectly calibrated model
 """
+
 from __future__ import annotations
 
 import math
@@ -28,22 +29,22 @@ import torch
 from lib.metrics import confusion_matrix, per_class_accuracy
 
 PRESETS = ("equal", "one_costly", "medical")
-COSTLY_PAIR = (9, 5)     # truth "ankle boot", answer "sandal": the costly mistake
-DANGEROUS = (6,)         # the medical preset's default class that must not be missed
-HIGH_COST = 10.0         # how much worse the costly mistakes are
-C_REJECT = 0.3           # default cost of referring an image to a doctor (a mistake costs 1)
-BINS = 15                # equal-width confidence bins of the reliability diagram
+COSTLY_PAIR = (9, 5)  # truth "ankle boot", answer "sandal": the costly mistake
+DANGEROUS = (6,)  # the medical preset's default class that must not be missed
+HIGH_COST = 10.0  # how much worse the costly mistakes are
+C_REJECT = 0.3  # default cost of referring an image to a doctor (a mistake costs 1)
+BINS = 15  # equal-width confidence bins of the reliability diagram
 
 
 def preset_costs(name: str, q: int = 10, dangerous=DANGEROUS) -> torch.Tensor:
     """A (q, q) cost matrix: rows = true class i, columns = answer j."""
     C = torch.ones(q, q, dtype=torch.float64) - torch.eye(q, dtype=torch.float64)
     if name == "one_costly":
-        C[COSTLY_PAIR] = HIGH_COST            # one kind of mistake is 10x worse
+        C[COSTLY_PAIR] = HIGH_COST  # one kind of mistake is 10x worse
     elif name == "medical":
         for i in dangerous:
-            C[i] = HIGH_COST                  # missing a dangerous class costs 10 ...
-            C[i, i] = 0.0                     # ... a false alarm only costs 1
+            C[i] = HIGH_COST  # missing a dangerous class costs 10 ...
+            C[i, i] = 0.0  # ... a false alarm only costs 1
     elif name != "equal":
         raise ValueError(f"unknown preset {name!r}: use one of {', '.join(PRESETS)}")
     return C
@@ -52,8 +53,12 @@ def preset_costs(name: str, q: int = 10, dangerous=DANGEROUS) -> torch.Tensor:
 def bad_cells(C) -> list[tuple[int, int]]:
     """(row, column) of every entry that is not a finite number >= 0."""
     values = pd.DataFrame(C).apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    return [(i, j) for i in range(values.shape[0]) for j in range(values.shape[1])
-            if not (math.isfinite(values[i, j]) and values[i, j] >= 0)]
+    return [
+        (i, j)
+        for i in range(values.shape[0])
+        for j in range(values.shape[1])
+        if not (math.isfinite(values[i, j]) and values[i, j] >= 0)
+    ]
 
 
 def read_costs(table: pd.DataFrame, q: int = 10):
@@ -68,12 +73,12 @@ def read_costs(table: pd.DataFrame, q: int = 10):
 
 def expected_costs(probs, C):
     """Expected cost of every possible answer j: sum_i p(i | x) C[i, j]."""
-    return probs.double() @ C.double()         # (n, q) @ (q, q) -> (n, q)
+    return probs.double() @ C.double()  # (n, q) @ (q, q) -> (n, q)
 
 
 def min_cost_decisions(probs, C):
     """For each image, the answer with the lowest expected cost."""
-    return expected_costs(probs, C).argmin(dim=1)   # (n,)
+    return expected_costs(probs, C).argmin(dim=1)  # (n,)
 
 
 def total_cost(y, y_pred, C):
@@ -88,21 +93,21 @@ def costly_mistakes(y, y_pred, C, above=1.0):
 
 def recall_per_class(y, y_pred, q: int = 10):
     """For each true class, the share of its images answered correctly."""
-    return per_class_accuracy(confusion_matrix(y, y_pred, q))   # (q,)
+    return per_class_accuracy(confusion_matrix(y, y_pred, q))  # (q,)
 
 
 @dataclass(frozen=True)
 class Comparison:
     """The two decision rules side by side on the same images."""
 
-    y: torch.Tensor               # (n,) the true labels
-    y_argmax: torch.Tensor        # (n,) the most probable class
-    y_min_cost: torch.Tensor      # (n,) the cheapest answer on average
-    cost_argmax: float            # total cost over all n images
+    y: torch.Tensor  # (n,) the true labels
+    y_argmax: torch.Tensor  # (n,) the most probable class
+    y_min_cost: torch.Tensor  # (n,) the cheapest answer on average
+    cost_argmax: float  # total cost over all n images
     cost_min_cost: float
-    recall_argmax: torch.Tensor   # (q,) per-class recall
+    recall_argmax: torch.Tensor  # (q,) per-class recall
     recall_min_cost: torch.Tensor
-    costly_argmax: int            # answers that cost more than 1
+    costly_argmax: int  # answers that cost more than 1
     costly_min_cost: int
 
     @property
@@ -121,12 +126,19 @@ class Comparison:
 def compare(probs, y, C) -> Comparison:
     """argmax and minimum expected cost: total cost and recall per class of each."""
     q = C.shape[0]
-    y_argmax = probs.argmax(dim=1)                 # (n,)
-    y_min_cost = min_cost_decisions(probs, C)      # (n,)
-    return Comparison(y, y_argmax, y_min_cost,
-                      total_cost(y, y_argmax, C), total_cost(y, y_min_cost, C),
-                      recall_per_class(y, y_argmax, q), recall_per_class(y, y_min_cost, q),
-                      costly_mistakes(y, y_argmax, C), costly_mistakes(y, y_min_cost, C))
+    y_argmax = probs.argmax(dim=1)  # (n,)
+    y_min_cost = min_cost_decisions(probs, C)  # (n,)
+    return Comparison(
+        y,
+        y_argmax,
+        y_min_cost,
+        total_cost(y, y_argmax, C),
+        total_cost(y, y_min_cost, C),
+        recall_per_class(y, y_argmax, q),
+        recall_per_class(y, y_min_cost, q),
+        costly_mistakes(y, y_argmax, C),
+        costly_mistakes(y, y_min_cost, C),
+    )
 
 
 def reject_option(probs, y, threshold: float):
@@ -135,8 +147,8 @@ def reject_option(probs, y, threshold: float):
     Returns (coverage, accuracy on the answered images); accuracy is NaN when
     nothing is answered.
     """
-    top, y_hat = probs.max(dim=1)                  # (n,), (n,)
-    answered = top >= threshold                    # (n,) True = answer, False = refer on
+    top, y_hat = probs.max(dim=1)  # (n,), (n,)
+    answered = top >= threshold  # (n,) True = answer, False = refer on
     coverage = float(answered.double().mean())
     if not answered.any():
         return coverage, math.nan
@@ -151,12 +163,13 @@ def reject_curve(probs, y, thresholds) -> pd.DataFrame:
 
 # ---- refer to a doctor as one more answer, with a price ------------------------
 
+
 def with_refer(C, c_reject: float):
     """(q, q + 1): C plus a last column, "refer to a doctor", costing c_reject for every truth."""
     if not (math.isfinite(c_reject) and c_reject >= 0):
         raise ValueError("c_reject must be a finite number >= 0")
     refer = torch.full((C.shape[0], 1), float(c_reject), dtype=torch.float64)
-    return torch.cat([C.double(), refer], dim=1)   # (q, q) | (q, 1) -> (q, q + 1)
+    return torch.cat([C.double(), refer], dim=1)  # (q, q) | (q, 1) -> (q, q + 1)
 
 
 def min_cost_with_reject(probs, C, c_reject: float):
@@ -165,30 +178,34 @@ def min_cost_with_reject(probs, C, c_reject: float):
     argmin takes the first of equal costs: on a tie the model answers, it
     refers only when referring is strictly cheaper.
     """
-    return min_cost_decisions(probs, with_refer(C, c_reject))   # (n,) in 0..q
+    return min_cost_decisions(probs, with_refer(C, c_reject))  # (n,) in 0..q
 
 
 def threshold_answers(probs, threshold: float):
     """The threshold rule as answers: the argmax when the top probability reaches it, else q."""
-    top, y_hat = probs.max(dim=1)                  # (n,), (n,)
+    top, y_hat = probs.max(dim=1)  # (n,), (n,)
     return torch.where(top >= threshold, y_hat, probs.shape[1])
 
 
 def refer_summary(probs, y, C, c_reject: float) -> dict:
     """What "refer" as a costed answer does: referrals, accuracy when answering, total costs."""
     q = C.shape[0]
-    answers = min_cost_with_reject(probs, C, c_reject)          # (n,)
+    answers = min_cost_with_reject(probs, C, c_reject)  # (n,)
     answered = answers < q
     n_answered = int(answered.sum())
     right = int((answers[answered] == y[answered]).sum())
-    return {"answers": answers, "referred": len(y) - n_answered,
-            "coverage": n_answered / len(y) if len(y) else math.nan,
-            "accuracy": right / n_answered if n_answered else math.nan,
-            "cost": total_cost(y, answers, with_refer(C, c_reject)),
-            "cost_without": total_cost(y, min_cost_decisions(probs, C), C)}
+    return {
+        "answers": answers,
+        "referred": len(y) - n_answered,
+        "coverage": n_answered / len(y) if len(y) else math.nan,
+        "accuracy": right / n_answered if n_answered else math.nan,
+        "cost": total_cost(y, answers, with_refer(C, c_reject)),
+        "cost_without": total_cost(y, min_cost_decisions(probs, C), C),
+    }
 
 
 # ---- how far the probabilities can be trusted: calibration -----------------------
+
 
 def reliability(probs, y, bins: int = BINS) -> pd.DataFrame:
     """One row per equal-width bin of the confidence (the top probability).
@@ -196,18 +213,24 @@ def reliability(probs, y, bins: int = BINS) -> pd.DataFrame:
     Bin b holds the confidences in (b/bins, (b+1)/bins]; its accuracy is the
     share of those images answered right. Empty bins have NaN means.
     """
-    conf, y_hat = probs.double().max(dim=1)        # (n,), (n,)
-    right = (y_hat == y).double()                  # (n,) 1 = the argmax is the truth
+    conf, y_hat = probs.double().max(dim=1)  # (n,), (n,)
+    right = (y_hat == y).double()  # (n,) 1 = the argmax is the truth
     edges = torch.linspace(0, 1, bins + 1, dtype=torch.float64)
-    b = torch.bucketize(conf, edges[1:-1])         # (n,) bin index, 0..bins-1
+    b = torch.bucketize(conf, edges[1:-1])  # (n,) bin index, 0..bins-1
     count = torch.bincount(b, minlength=bins).double()
     conf_sum = torch.bincount(b, weights=conf, minlength=bins)
     right_sum = torch.bincount(b, weights=right, minlength=bins)
-    table = pd.DataFrame({"bin": range(bins), "lower": edges[:-1].numpy(),
-                          "upper": edges[1:].numpy(), "count": count.long().numpy(),
-                          "confidence": (conf_sum / count).numpy(),    # 0 / 0 -> NaN
-                          "accuracy": (right_sum / count).numpy()})
-    table["gap"] = table["confidence"] - table["accuracy"]    # > 0: too sure of itself
+    table = pd.DataFrame(
+        {
+            "bin": range(bins),
+            "lower": edges[:-1].numpy(),
+            "upper": edges[1:].numpy(),
+            "count": count.long().numpy(),
+            "confidence": (conf_sum / count).numpy(),  # 0 / 0 -> NaN
+            "accuracy": (right_sum / count).numpy(),
+        }
+    )
+    table["gap"] = table["confidence"] - table["accuracy"]  # > 0: too sure of itself
     return table
 
 

@@ -16,6 +16,7 @@ budget, are skipped with the reason, never allocated.
     from lib.many_classes import MeasureConfig, measure
     rows = list(measure(MeasureConfig(n=128, d=256), torch.device("cpu")))
 """
+
 from __future__ import annotations
 
 import math
@@ -27,27 +28,31 @@ import torch.nn.functional as F
 
 from lib.softmax import cross_entropy_stable
 
-METHODS = ("sampled", "hierarchical", "tree", "full")   # the costly one last: the budget ends on it
-BYTES = 4                                        # float32
+METHODS = ("sampled", "hierarchical", "tree", "full")  # the costly one last: the budget ends on it
+BYTES = 4  # float32
 
 
 @dataclass(frozen=True)
 class MeasureConfig:
     """One measurement: sizes, and the limits that keep the server alive."""
 
-    n: int = 128                                  # batch size: rows of X
-    d: int = 256                                  # input dimension: rows of W
+    n: int = 128  # batch size: rows of X
+    d: int = 256  # input dimension: rows of W
     ks: tuple = (10, 100, 1_000, 10_000, 100_000)  # numbers of classes, log-spaced
-    num_sampled: int = 256                        # S: sampled classes per batch
-    log_q: bool = True                            # correct sampled logits by -log(S/K)
-    repeats: int = 3                              # timed passes per size; the fastest counts
-    max_bytes: int = 512 * 2**20                  # refuse sizes that need more memory
-    budget_s: float = 4.0                         # stop starting new sizes after this
+    num_sampled: int = 256  # S: sampled classes per batch
+    log_q: bool = True  # correct sampled logits by -log(S/K)
+    repeats: int = 3  # timed passes per size; the fastest counts
+    max_bytes: int = 512 * 2**20  # refuse sizes that need more memory
+    budget_s: float = 4.0  # stop starting new sizes after this
     seed: int = 0
 
     def __post_init__(self):
-        for name, low, high in (("n", 1, 4096), ("d", 1, 4096), ("num_sampled", 1, 100_000),
-                                ("repeats", 1, 20)):
+        for name, low, high in (
+            ("n", 1, 4096),
+            ("d", 1, 4096),
+            ("num_sampled", 1, 100_000),
+            ("repeats", 1, 20),
+        ):
             if not low <= getattr(self, name) <= high:
                 raise ValueError(f"{name} must be between {low} and {high}")
         if not self.ks or not all(2 <= K <= 10**9 for K in self.ks):
@@ -58,9 +63,10 @@ class MeasureConfig:
 
 # ---- the three losses --------------------------------------------------------
 
+
 def full_loss(X, W, b, y):
     """The chapter's loss with K classes: every class gets a logit."""
-    O = X @ W + b                                  # (n, d) @ (d, K) + (K,) -> (n, K)
+    O = X @ W + b  # (n, d) @ (d, K) + (K,) -> (n, K)
     return cross_entropy_stable(O, y).mean()
 
 
@@ -72,13 +78,13 @@ def sample_classes(K, S, generator=None, device="cpu"):
 def sampled_loss(X, W, b, y, sampled, log_q=True):
     """Cross-entropy over the true class + the sampled classes only (training only)."""
     K, S = W.shape[1], len(sampled)
-    o_true = (X * W[:, y].T).sum(dim=1) + b[y]     # (n, d) * (n, d) -> (n,)
-    o_neg = X @ W[:, sampled] + b[sampled]         # (n, d) @ (d, S) -> (n, S)
+    o_true = (X * W[:, y].T).sum(dim=1) + b[y]  # (n, d) * (n, d) -> (n,)
+    o_neg = X @ W[:, sampled] + b[sampled]  # (n, d) @ (d, S) -> (n, S)
     if log_q:
-        o_neg = o_neg - math.log(S / K)            # each class is drawn S/K times on average
-    hit = sampled[None, :] == y[:, None]           # (n, S) a "negative" that is the true class
+        o_neg = o_neg - math.log(S / K)  # each class is drawn S/K times on average
+    hit = sampled[None, :] == y[:, None]  # (n, S) a "negative" that is the true class
     O = torch.cat([o_true[:, None], o_neg.masked_fill(hit, -math.inf)], dim=1)  # (n, 1 + S)
-    return cross_entropy_stable(O, torch.zeros_like(y)).mean()   # the true class is column 0
+    return cross_entropy_stable(O, torch.zeros_like(y)).mean()  # the true class is column 0
 
 
 def clusters(K):
@@ -90,8 +96,8 @@ def clusters(K):
 def hierarchical_loss(X, y, Wc, bc, Wk, bk, K):
     """-log p(cluster) - log p(class | cluster): two softmaxes of ~sqrt(K) each."""
     C, d, M = Wk.shape
-    c, m = y // M, y % M                           # (n,), (n,) the true cluster and place
-    o_c = X @ Wc + bc                              # (n, d) @ (d, C) -> (n, C)
+    c, m = y // M, y % M  # (n,), (n,) the true cluster and place
+    o_c = X @ Wc + bc  # (n, d) @ (d, C) -> (n, C)
     o_k = torch.bmm(X[:, None, :], Wk[c])[:, 0] + bk[c]  # (n, 1, d) @ (n, d, M) -> (n, M)
     empty = c[:, None] * M + torch.arange(M, device=X.device) >= K  # (n, M) slots past K
     o_k = o_k.masked_fill(empty, -math.inf)
@@ -101,8 +107,8 @@ def hierarchical_loss(X, y, Wc, bc, Wk, bk, K):
 def hierarchical_log_probs(X, Wc, bc, Wk, bk, K):
     """log p(class k | x) for all K classes (to check; training never needs it)."""
     C, d, M = Wk.shape
-    log_p_c = torch.log_softmax(X @ Wc + bc, dim=1)                # (n, C)
-    o_k = torch.einsum("nd,cdm->ncm", X, Wk) + bk                  # (n, C, M)
+    log_p_c = torch.log_softmax(X @ Wc + bc, dim=1)  # (n, C)
+    o_k = torch.einsum("nd,cdm->ncm", X, Wk) + bk  # (n, C, M)
     empty = (torch.arange(C * M, device=X.device) >= K).reshape(C, M)
     log_p_k = torch.log_softmax(o_k.masked_fill(empty, -math.inf), dim=2)
     return (log_p_c[:, :, None] + log_p_k).reshape(len(X), C * M)[:, :K]  # (n, K)
@@ -117,12 +123,12 @@ def tree_paths(K, device="cpu"):
     Returns nodes (K, D) and signs (K, D), D = ceil(log2 K), root last:
     sign +1 = go to the left child, -1 = right, 0 = padding of a shorter path.
     """
-    D = (K - 1).bit_length()                       # depth of the deepest leaf
-    v = K + torch.arange(K, device=device)         # (K,) the leaves
+    D = (K - 1).bit_length()  # depth of the deepest leaf
+    v = K + torch.arange(K, device=device)  # (K,) the leaves
     nodes = torch.zeros(K, D, dtype=torch.long, device=device)
     signs = torch.zeros(K, D, device=device)
-    for step in range(D):                          # one level up per step
-        up = v > 1                                 # (K,) this path has not reached the root
+    for step in range(D):  # one level up per step
+        up = v > 1  # (K,) this path has not reached the root
         nodes[:, step] = torch.where(up, v // 2 - 1, 0)
         signs[:, step] = torch.where(up, 1.0 - 2.0 * (v % 2), 0.0)  # even v: a left child
         v = torch.where(up, v // 2, v)
@@ -131,32 +137,33 @@ def tree_paths(K, device="cpu"):
 
 def tree_loss(X, y, Wt, bt, paths):
     """-log p(y | x) = sum over y's path of -log sigmoid(+-o); only D of the K - 1 nodes."""
-    nodes, signs = paths[0][y], paths[1][y]        # (n, D), (n, D)
-    o = torch.einsum("nd,nkd->nk", X, Wt[nodes]) + bt[nodes]   # (n, d), (n, D, d) -> (n, D)
+    nodes, signs = paths[0][y], paths[1][y]  # (n, D), (n, D)
+    o = torch.einsum("nd,nkd->nk", X, Wt[nodes]) + bt[nodes]  # (n, d), (n, D, d) -> (n, D)
     # -log sigmoid(s * o) = softplus(-s * o), computed without overflow; padding (s = 0) adds 0
     return (-F.logsigmoid(signs * o) * (signs != 0)).sum(dim=1).mean()
 
 
 def tree_log_probs(X, Wt, bt, paths):
     """log p(class k | x) for all K classes (to check; training never needs it)."""
-    nodes, signs = paths                           # (K, D), (K, D)
-    O = X @ Wt.T + bt                              # (n, d) @ (d, K-1) -> (n, K-1)
-    steps = F.logsigmoid(signs * O[:, nodes])      # (n, K, D) log of each decision on the path
-    return (steps * (signs != 0)).sum(dim=2)       # (n, K)
+    nodes, signs = paths  # (K, D), (K, D)
+    O = X @ Wt.T + bt  # (n, d) @ (d, K-1) -> (n, K-1)
+    steps = F.logsigmoid(signs * O[:, nodes])  # (n, K, D) log of each decision on the path
+    return (steps * (signs != 0)).sum(dim=2)  # (n, K)
 
 
 # ---- what a size costs, before anything is allocated ---------------------------
 
+
 def bytes_needed(method, n, d, K, S=256):
     """float32 bytes of the parameters, their gradients and the pass's big tensors."""
-    if method == "full":          # W, b and grads; X; logits, exp, shifted, grad of logits
+    if method == "full":  # W, b and grads; X; logits, exp, shifted, grad of logits
         count = 2 * (d * K + K) + n * d + 4 * n * K
-    elif method == "sampled":     # dense grads of W; gathered columns and grads; small logits
+    elif method == "sampled":  # dense grads of W; gathered columns and grads; small logits
         count = 2 * (d * K + K) + n * d + 2 * d * (n + S) + 4 * n * (S + 1)
     elif method == "hierarchical":  # both levels and grads; gathered cluster weights + grad
         C, M = clusters(K)
         count = 2 * (d * C + C + C * d * M + C * M) + n * d + 2 * n * d * M + 4 * n * (C + M)
-    elif method == "tree":          # node weights and grads; paths; gathered path weights + grad
+    elif method == "tree":  # node weights and grads; paths; gathered path weights + grad
         D = (K - 1).bit_length()
         count = 2 * (K - 1) * (d + 1) + 3 * K * D + n * d + 2 * n * D * d + 6 * n * D
     else:
@@ -178,6 +185,7 @@ def work(method, n, d, K, S=256):
 
 # ---- measuring ------------------------------------------------------------------
 
+
 def make_problem(method, cfg: MeasureConfig, K, device):
     """Random X, y and parameters of one size; returns (loss function, parameters)."""
     g = torch.Generator(device=device).manual_seed(cfg.seed)
@@ -196,7 +204,7 @@ def make_problem(method, cfg: MeasureConfig, K, device):
         sampled = sample_classes(K, cfg.num_sampled, g, device)
         return (lambda: sampled_loss(X, W, b, y, sampled, cfg.log_q)), [W, b]
     if method == "tree":
-        paths = tree_paths(K, device)              # the tree is fixed: built once, not timed
+        paths = tree_paths(K, device)  # the tree is fixed: built once, not timed
         Wt, bt = param(K - 1, d), param(K - 1)
         return (lambda: tree_loss(X, y, Wt, bt, paths)), [Wt, bt]
     C, M = clusters(K)
@@ -232,14 +240,20 @@ def measure(cfg: MeasureConfig, device, clock=time.perf_counter):
     clock times the passes and the budget (tests pass a fake one).
     """
     device = torch.device(device)
-    start, last = clock(), {}                      # last[method] = (work, seconds)
+    start, last = clock(), {}  # last[method] = (work, seconds)
     for K in sorted(cfg.ks):
         for method in METHODS:
-            row = {"method": method, "K": K, "ms": None, "peak_mb": None, "loss": None,
-                   "mb": bytes_needed(method, cfg.n, cfg.d, K, cfg.num_sampled) / 2**20}
+            row = {
+                "method": method,
+                "K": K,
+                "ms": None,
+                "peak_mb": None,
+                "loss": None,
+                "mb": bytes_needed(method, cfg.n, cfg.d, K, cfg.num_sampled) / 2**20,
+            }
             w = work(method, cfg.n, cfg.d, K, cfg.num_sampled)
             prev_work, prev_s = last.get(method, (w, 0.0))
-            predicted = prev_s * w / prev_work     # same speed as the last size
+            predicted = prev_s * w / prev_work  # same speed as the last size
             if row["mb"] * 2**20 > cfg.max_bytes:
                 row["status"] = "too_big"
             elif clock() - start + predicted > cfg.budget_s:
@@ -270,23 +284,31 @@ def _measure_one(method, cfg, K, device, start, clock):
 
 # ---- sizes too big to measure: computed --------------------------------------------
 
+
 @dataclass(frozen=True)
 class Vocabulary:
     name: str
-    K: int      # classes (tokens)
-    d: int      # width of the last hidden layer
-    n: int      # positions per batch
+    K: int  # classes (tokens)
+    d: int  # width of the last hidden layer
+    n: int  # positions per batch
 
 
 def vocabularies(d, n):
     """Sizes worth computing: a million classes at this page's d and n, two language models."""
-    return (Vocabulary("K = 1,000,000", 1_000_000, d, n),
-            Vocabulary("GPT-2 small", 50_257, 768, 1024),     # 1,024 tokens per sequence
-            Vocabulary("Llama 3 8B", 128_256, 4096, 8192))    # one 8,192-token sequence
+    return (
+        Vocabulary("K = 1,000,000", 1_000_000, d, n),
+        Vocabulary("GPT-2 small", 50_257, 768, 1024),  # 1,024 tokens per sequence
+        Vocabulary("Llama 3 8B", 128_256, 4096, 8192),
+    )  # one 8,192-token sequence
 
 
 def output_layer_memory(v: Vocabulary) -> dict:
     """MB of the output weights W (d x K) and of one batch's logits (n x K), float32."""
-    return {"name": v.name, "K": v.K, "d": v.d, "n": v.n,
-            "W_mb": round(BYTES * v.d * v.K / 2**20, 1),
-            "logits_mb": round(BYTES * v.n * v.K / 2**20, 1)}
+    return {
+        "name": v.name,
+        "K": v.K,
+        "d": v.d,
+        "n": v.n,
+        "W_mb": round(BYTES * v.d * v.K / 2**20, 1),
+        "logits_mb": round(BYTES * v.n * v.K / 2**20, 1),
+    }

@@ -8,6 +8,7 @@ comes from here, computed with the functions of lib.softmax in a chosen dtype:
 
 No strings for people here: statuses are short codes that the pages translate.
 """
+
 import math
 import re
 
@@ -58,8 +59,8 @@ def exp_limits(dtype: str) -> tuple[float, float]:
     float64 (-745.13, 709.78).
     """
     info = torch.finfo(DTYPES[dtype])
-    smallest = info.smallest_normal * info.eps     # the smallest subnormal number above 0
-    low = math.log(smallest) - math.log(2)         # log(smallest / 2); smallest / 2 is 0 in float64
+    smallest = info.smallest_normal * info.eps  # the smallest subnormal number above 0
+    low = math.log(smallest) - math.log(2)  # log(smallest / 2); smallest / 2 is 0 in float64
     # the largest number is (2 - eps) * 2**e, one step above it is eps * 2**e
     high = math.log(info.max) + math.log1p(info.eps / (2 * (2 - info.eps)))
     return low, high
@@ -69,13 +70,28 @@ def exp_table(x: float) -> pd.DataFrame:
     """exp(x) in every dtype: its value there and whether it overflowed or underflowed."""
     rows = []
     for name, dtype in DTYPES.items():
-        value = torch.exp(torch.tensor(x, dtype=dtype)).item()   # computed in that dtype
-        status = ("overflow" if math.isinf(value) else "underflow" if value == 0
-                  else "subnormal" if value < torch.finfo(dtype).smallest_normal else "ok")
+        value = torch.exp(torch.tensor(x, dtype=dtype)).item()  # computed in that dtype
+        status = (
+            "overflow"
+            if math.isinf(value)
+            else "underflow"
+            if value == 0
+            else "subnormal"
+            if value < torch.finfo(dtype).smallest_normal
+            else "ok"
+        )
         low, high = exp_limits(name)
-        rows.append({"dtype": name, "x": x, "exp_x": value, "status": status,
-                     "bits": significant_bits(value, name) if math.isfinite(value) else None,
-                     "max_x": high, "min_x": low})
+        rows.append(
+            {
+                "dtype": name,
+                "x": x,
+                "exp_x": value,
+                "status": status,
+                "bits": significant_bits(value, name) if math.isfinite(value) else None,
+                "max_x": high,
+                "min_x": low,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -84,10 +100,11 @@ def exp_curve(lo: float = 0.5, hi: float = 1000.0, n: int = 240) -> pd.DataFrame
     xs = sorted(np.geomspace(lo, hi, n).tolist() + [exp_limits(d)[1] - 1e-3 for d in DTYPES])
     rows = []
     for name, dtype in DTYPES.items():
-        values = torch.exp(torch.tensor(xs, dtype=dtype)).double()   # inf past the limit
+        values = torch.exp(torch.tensor(xs, dtype=dtype)).double()  # inf past the limit
         for x, v in zip(xs, values.tolist(), strict=True):
-            rows.append({"dtype": name, "x": x,
-                         "log10_exp": math.log10(v) if 0 < v < math.inf else None})
+            rows.append(
+                {"dtype": name, "x": x, "log10_exp": math.log10(v) if 0 < v < math.inf else None}
+            )
     return pd.DataFrame(rows)
 
 
@@ -97,35 +114,53 @@ TOL_EPS = 8  # rounding alone keeps naive and stable within 2 eps (20,000 random
 
 def tolerance(dtype: str) -> float:
     """rtol = atol for comparing the two softmax results: 8 machine epsilons of the dtype."""
-    return TOL_EPS * torch.finfo(DTYPES[dtype]).eps   # float32: 9.5e-07
+    return TOL_EPS * torch.finfo(DTYPES[dtype]).eps  # float32: 9.5e-07
 
 
 def significant_bits(value: float, dtype: str) -> int:
     """How many significant bits `value` (a number of the dtype) keeps: fewer when subnormal."""
     info = torch.finfo(DTYPES[dtype])
     if value >= info.smallest_normal:
-        return round(1 - math.log2(info.eps))                 # all of them: float32 24
+        return round(1 - math.log2(info.eps))  # all of them: float32 24
     steps = round(value / (info.smallest_normal * info.eps))  # value = steps * smallest subnormal
-    return steps.bit_length()                                 # 0 for 0, 1 for the smallest one
+    return steps.bit_length()  # 0 for 0, 1 for the smallest one
 
 
 def softmax_table(logits: list[float], dtype: str = "float32") -> pd.DataFrame:
     """Naive and stable softmax side by side on one row of logits, entry by entry."""
-    O = torch.tensor([logits], dtype=DTYPES[dtype])       # (1, q)
-    O_exp = torch.exp(O)                                  # (1, q), what the naive one divides
-    partition = O_exp.sum()                               # inf or 0 here breaks the naive one
-    shifted = O - O.max()                                 # (1, q), every entry <= 0
-    tiny = torch.finfo(O.dtype).smallest_normal           # below it: subnormal, fewer bits
-    status = ["overflow" if torch.isinf(e) else "sum_overflow" if torch.isinf(partition)
-              else "underflow" if partition == 0 else "zero" if e == 0
-              else "subnormal" if e < tiny else "ok" for e in O_exp[0]]
-    return pd.DataFrame({
-        "o": O[0].tolist(), "exp_o": O_exp[0].tolist(),
-        "bits": [significant_bits(e, dtype) if math.isfinite(e) else None
-                 for e in O_exp[0].tolist()],
-        "naive": softmax_naive(O)[0].tolist(),
-        "o_shifted": shifted[0].tolist(), "exp_shifted": torch.exp(shifted)[0].tolist(),
-        "stable": softmax_stable(O)[0].tolist(), "status": status})
+    O = torch.tensor([logits], dtype=DTYPES[dtype])  # (1, q)
+    O_exp = torch.exp(O)  # (1, q), what the naive one divides
+    partition = O_exp.sum()  # inf or 0 here breaks the naive one
+    shifted = O - O.max()  # (1, q), every entry <= 0
+    tiny = torch.finfo(O.dtype).smallest_normal  # below it: subnormal, fewer bits
+    status = [
+        "overflow"
+        if torch.isinf(e)
+        else "sum_overflow"
+        if torch.isinf(partition)
+        else "underflow"
+        if partition == 0
+        else "zero"
+        if e == 0
+        else "subnormal"
+        if e < tiny
+        else "ok"
+        for e in O_exp[0]
+    ]
+    return pd.DataFrame(
+        {
+            "o": O[0].tolist(),
+            "exp_o": O_exp[0].tolist(),
+            "bits": [
+                significant_bits(e, dtype) if math.isfinite(e) else None for e in O_exp[0].tolist()
+            ],
+            "naive": softmax_naive(O)[0].tolist(),
+            "o_shifted": shifted[0].tolist(),
+            "exp_shifted": torch.exp(shifted)[0].tolist(),
+            "stable": softmax_stable(O)[0].tolist(),
+            "status": status,
+        }
+    )
 
 
 def compare(table: pd.DataFrame, dtype: str) -> dict:
@@ -148,11 +183,19 @@ def compare(table: pd.DataFrame, dtype: str) -> dict:
     verdict = "broken" if bad else "agree" if close else "disagree"
     cause = None if verdict != "disagree" else "subnormal" if len(subnormal) else "other"
     digits = significant_bits(1.0, dtype)
-    return {"verdict": verdict, "cause": cause, "bad": bad, "total": len(table),
-            "total_stable": float(stable.sum()), "diff": float(gap.max()) if len(gap) else 0.0,
-            "tol": tol, "subnormal": len(subnormal), "digits": digits,
-            "bits": int(subnormal.min()) if len(subnormal) else digits,
-            "smallest_normal": torch.finfo(DTYPES[dtype]).smallest_normal}
+    return {
+        "verdict": verdict,
+        "cause": cause,
+        "bad": bad,
+        "total": len(table),
+        "total_stable": float(stable.sum()),
+        "diff": float(gap.max()) if len(gap) else 0.0,
+        "tol": tol,
+        "subnormal": len(subnormal),
+        "digits": digits,
+        "bits": int(subnormal.min()) if len(subnormal) else digits,
+        "smallest_normal": torch.finfo(DTYPES[dtype]).smallest_normal,
+    }
 
 
 def loss_vs_gap(gaps: list[float], dtype: str = "float32") -> pd.DataFrame:
@@ -161,19 +204,23 @@ def loss_vs_gap(gaps: list[float], dtype: str = "float32") -> pd.DataFrame:
     The loss should be log(1 + exp(gap)), about gap. Three ways to compute it,
     each with d loss / d o_y from autograd.
     """
-    ways = {"naive": lambda O, y: cross_entropy_naive(softmax_naive(O), y),   # the book's
-            "log0": lambda O, y: cross_entropy_naive(softmax_stable(O), y),   # -log(0) only
-            "stable": cross_entropy_stable}                                   # log-sum-exp
+    ways = {
+        "naive": lambda O, y: cross_entropy_naive(softmax_naive(O), y),  # the book's
+        "log0": lambda O, y: cross_entropy_naive(softmax_stable(O), y),  # -log(0) only
+        "stable": cross_entropy_stable,
+    }  # log-sum-exp
     gap = torch.as_tensor(gaps, dtype=DTYPES[dtype])
     y = torch.zeros(len(gaps), dtype=torch.long)
-    out = {"gap": gap.tolist(),
-           "p_true": softmax_naive(torch.stack([torch.zeros_like(gap), gap], 1))[:, 0].tolist()}
+    out = {
+        "gap": gap.tolist(),
+        "p_true": softmax_naive(torch.stack([torch.zeros_like(gap), gap], 1))[:, 0].tolist(),
+    }
     for name, loss in ways.items():
         O = torch.stack([torch.zeros_like(gap), gap], dim=1).requires_grad_(True)  # (n, 2)
-        loss_values = loss(O, y)                          # (n,), one loss per gap
-        loss_values.sum().backward()                      # rows do not mix: per-row gradients
+        loss_values = loss(O, y)  # (n,), one loss per gap
+        loss_values.sum().backward()  # rows do not mix: per-row gradients
         out[f"loss_{name}"] = loss_values.tolist()
-        out[f"grad_{name}"] = O.grad[:, 0].tolist()       # d loss / d o_y, should be about -1
+        out[f"grad_{name}"] = O.grad[:, 0].tolist()  # d loss / d o_y, should be about -1
     return pd.DataFrame(out)
 
 

@@ -8,6 +8,7 @@ Statuses: running, done, stopped (interrupted, the epochs done are kept),
 breakdown (the naive formulas produced inf/NaN: see lib/breakdown.py), and
 diverged (finished, but the loss ended higher than with the random start).
 """
+
 from __future__ import annotations
 
 import io
@@ -34,15 +35,15 @@ def settings_row(cfg: TrainConfig) -> dict:
 
 @dataclass(eq=False)  # a Run is compared by identity: its tensors have no single truth value
 class Run:
-    number: int                      # 1, 2, 3 … for its student
+    number: int  # 1, 2, 3 … for its student
     cfg: TrainConfig
-    history: list[dict] = field(default_factory=list)   # one row per epoch, epoch 0 first
-    W: torch.Tensor | None = None    # (784, 10), on the CPU
-    b: torch.Tensor | None = None    # (10,)
-    status: str = "running"          # one of STATUSES
+    history: list[dict] = field(default_factory=list)  # one row per epoch, epoch 0 first
+    W: torch.Tensor | None = None  # (784, 10), on the CPU
+    b: torch.Tensor | None = None  # (10,)
+    status: str = "running"  # one of STATUSES
     breakdown: Breakdown | None = None
-    device: str = ""                 # where it trained, e.g. "cpu · 1 thread"
-    created: float = field(default_factory=time.time)   # seconds since 1970, UTC
+    device: str = ""  # where it trained, e.g. "cpu · 1 thread"
+    created: float = field(default_factory=time.time)  # seconds since 1970, UTC
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def add(self, record: EpochRecord) -> None:
@@ -56,8 +57,9 @@ class Run:
 
     def loss_grew(self) -> bool:
         """The last train loss is above the epoch-0 one (random weights): it diverged."""
-        return len(self.history) > 1 and self.history[-1]["train_loss"] > self.history[0][
-            "train_loss"]
+        return (
+            len(self.history) > 1 and self.history[-1]["train_loss"] > self.history[0]["train_loss"]
+        )
 
     @property
     def epochs_run(self) -> int:
@@ -67,8 +69,10 @@ class Run:
     @property
     def name(self) -> str:
         c = self.cfg
-        return (f"#{self.number} {c.framework} lr={c.lr:g} epochs={c.num_epochs} "
-                f"batch={c.batch_size} {c.softmax}")
+        return (
+            f"#{self.number} {c.framework} lr={c.lr:g} epochs={c.num_epochs} "
+            f"batch={c.batch_size} {c.softmax}"
+        )
 
     @property
     def trained(self) -> bool:
@@ -90,17 +94,23 @@ class Run:
 
     def summary(self) -> dict:
         last = self.history[-1] if self.history else {}
-        return {"run": self.number, **settings_row(self.cfg), "epochs_run": self.epochs_run,
-                **{m: last.get(m) for m in METRICS}, "seconds": self.seconds,
-                "status": self.status}
+        return {
+            "run": self.number,
+            **settings_row(self.cfg),
+            "epochs_run": self.epochs_run,
+            **{m: last.get(m) for m in METRICS},
+            "seconds": self.seconds,
+            "status": self.status,
+        }
 
 
 def long_frame(runs: list[Run]) -> pd.DataFrame:
     """All runs' histories stacked, one row per (run, epoch, metric) for charts."""
     frames = []
     for run in runs:
-        df = run.frame().melt(id_vars=["epoch"], value_vars=list(METRICS),
-                              var_name="metric", value_name="value")
+        df = run.frame().melt(
+            id_vars=["epoch"], value_vars=list(METRICS), var_name="metric", value_name="value"
+        )
         df.insert(0, "run", run.name)
         frames.append(df)
     if not frames:
@@ -110,8 +120,7 @@ def long_frame(runs: list[Run]) -> pd.DataFrame:
 
 def runs_csv(runs: list[Run]) -> str:
     """Every epoch of every run with its settings, as CSV text."""
-    rows = [{"run": run.number, **settings_row(run.cfg), **h}
-            for run in runs for h in run.history]
+    rows = [{"run": run.number, **settings_row(run.cfg), **h} for run in runs for h in run.history]
     buffer = io.StringIO()
     pd.DataFrame(rows).to_csv(buffer, index=False)
     return buffer.getvalue()

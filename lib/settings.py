@@ -10,6 +10,7 @@ default), and a note says so.
     cfg.lr, cfg.num_epochs    # 0.3, 50
     notes                     # [Note("lr", "0.2", 0.3), Note("epochs", "999", 50)]
 """
+
 from __future__ import annotations
 
 import math
@@ -28,14 +29,16 @@ class Note(NamedTuple):
 
 def query_names(cls=TrainConfig) -> dict[str, str]:
     """URL name -> field name, for the settings that travel in URLs."""
-    return {f.metadata["query"]: f.name for f in fields(cls, app_only=True)
-            if f.metadata["query"]}
+    return {f.metadata["query"]: f.name for f in fields(cls, app_only=True) if f.metadata["query"]}
 
 
 def to_query(cfg) -> dict[str, str]:
     """The URL query that reproduces `cfg`'s app settings."""
-    return {f.metadata["query"]: format_value(getattr(cfg, f.name))
-            for f in fields(type(cfg), app_only=True) if f.metadata["query"]}
+    return {
+        f.metadata["query"]: format_value(getattr(cfg, f.name))
+        for f in fields(type(cfg), app_only=True)
+        if f.metadata["query"]
+    }
 
 
 def format_value(value) -> str:

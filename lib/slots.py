@@ -21,6 +21,7 @@ can ask how many are ahead of them.
     finally:
         slots.leave(ticket)
 """
+
 from __future__ import annotations
 
 import itertools
@@ -41,12 +42,13 @@ class AlreadyQueued(RuntimeError):
 @dataclass
 class _Place:
     owner: str
-    seen: float          # clock() of the last refresh
+    seen: float  # clock() of the last refresh
 
 
 class TrainingSlots:
-    def __init__(self, capacity: int, max_waiting: int = 60, lease_s: float = 15.0,
-                 clock=time.monotonic):
+    def __init__(
+        self, capacity: int, max_waiting: int = 60, lease_s: float = 15.0, clock=time.monotonic
+    ):
         if capacity < 1:
             raise ValueError(f"capacity must be at least 1, got {capacity}")
         if max_waiting < 0:
@@ -54,7 +56,7 @@ class TrainingSlots:
         self.capacity, self.max_waiting, self.lease_s = capacity, max_waiting, lease_s
         self._clock = clock
         self._lock = threading.Lock()
-        self._waiting: dict[int, _Place] = {}     # ticket -> place, in arrival order
+        self._waiting: dict[int, _Place] = {}  # ticket -> place, in arrival order
         self._running: dict[int, _Place] = {}
         self._tickets = itertools.count(1)
 
@@ -70,8 +72,7 @@ class TrainingSlots:
             if replace is not None:
                 self._running.pop(replace, None)
                 self._waiting.pop(replace, None)
-            if any(p.owner == owner for p in (*self._waiting.values(),
-                                             *self._running.values())):
+            if any(p.owner == owner for p in (*self._waiting.values(), *self._running.values())):
                 raise AlreadyQueued(owner)
             if len(self._waiting) >= self.max_waiting:
                 raise QueueFull(f"{len(self._waiting)} trainings are already waiting")
@@ -96,7 +97,7 @@ class TrainingSlots:
                 raise KeyError(f"ticket {ticket} holds no place (dropped or left)")
             place.seen = self._clock()
             free = self.capacity - len(self._running)
-            if ticket in list(self._waiting)[:max(free, 0)]:
+            if ticket in list(self._waiting)[: max(free, 0)]:
                 self._running[ticket] = self._waiting.pop(ticket)
                 return True
             return False
@@ -130,7 +131,7 @@ def usable_cpus() -> int:
     """CPUs this process may really use: its affinity mask, capped by a cgroup v2 quota."""
     try:
         cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):          # not Linux
+    except (AttributeError, OSError):  # not Linux
         cpus = os.cpu_count() or 1
     try:
         with open("/sys/fs/cgroup/cpu.max") as f:

@@ -7,45 +7,46 @@ Two versions of each, both first-class:
 - stable: subtract the row maximum before exp; compute the loss straight from
   the logits with log-sum-exp, so no probability is ever rounded to 0 first.
 """
+
 import torch
 
 
 def softmax_naive(X):
     """The definition: exp of every entry, divided by its row sum."""
-    X_exp = torch.exp(X)                          # (n, q), inf once X > ~88.7 (float32)
-    partition = X_exp.sum(dim=1, keepdim=True)    # (n, 1), the partition function
-    return X_exp / partition                      # (n, q), each row sums to 1
+    X_exp = torch.exp(X)  # (n, q), inf once X > ~88.7 (float32)
+    partition = X_exp.sum(dim=1, keepdim=True)  # (n, 1), the partition function
+    return X_exp / partition  # (n, q), each row sums to 1
 
 
 def softmax_stable(X):
     """Same result: subtracting the row maximum leaves softmax unchanged."""
-    X_max = X.max(dim=1, keepdim=True).values     # (n, 1)
-    X_exp = torch.exp(X - X_max)                  # (n, q), every entry in (0, 1]
+    X_max = X.max(dim=1, keepdim=True).values  # (n, 1)
+    X_exp = torch.exp(X - X_max)  # (n, q), every entry in (0, 1]
     return X_exp / X_exp.sum(dim=1, keepdim=True)
 
 
 def cross_entropy_naive(y_hat, y):
     """-log of the probability given to the true class (y_hat are probabilities)."""
-    picked = y_hat[torch.arange(len(y_hat)), y]   # (n,), the true class's probability
-    return -torch.log(picked)                     # (n,), inf where picked == 0
+    picked = y_hat[torch.arange(len(y_hat)), y]  # (n,), the true class's probability
+    return -torch.log(picked)  # (n,), inf where picked == 0
 
 
 def cross_entropy_stable(O, y):
     """The same loss from the logits O: log-sum-exp(O) - O[true class]."""
-    O_max = O.max(dim=1, keepdim=True).values                             # (n, 1)
+    O_max = O.max(dim=1, keepdim=True).values  # (n, 1)
     log_partition = O_max[:, 0] + torch.log(torch.exp(O - O_max).sum(dim=1))  # (n,)
-    return log_partition - O[torch.arange(len(O)), y]                     # (n,)
+    return log_partition - O[torch.arange(len(O)), y]  # (n,)
 
 
 def logits(X, W, b):
     """The linear layer: one score per class for every image."""
-    X = X.reshape((-1, W.shape[0]))               # (n, 28, 28) -> (n, 784)
-    return X @ W + b                              # (n, 784) @ (784, 10) + (10,) -> (n, 10)
+    X = X.reshape((-1, W.shape[0]))  # (n, 28, 28) -> (n, 784)
+    return X @ W + b  # (n, 784) @ (784, 10) + (10,) -> (n, 10)
 
 
 def net(X, W, b):
     """Softmax regression, the book's model: class probabilities."""
-    return softmax_naive(logits(X, W, b))         # (n, 10), rows sum to 1
+    return softmax_naive(logits(X, W, b))  # (n, 10), rows sum to 1
 
 
 def loss_naive(O, y):

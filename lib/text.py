@@ -9,6 +9,7 @@ student sees is what was sent.
     plain("0.1`[x](https://e.invalid)", limit=12)   # -> "0.1`[x](http…"
     plain("\\u202e9")                               # -> "\\\\u202e9"
 """
+
 from __future__ import annotations
 
 import unicodedata

@@ -26,13 +26,14 @@ How this differs from the book's listing, and why:
 - No Accumulator or Animator: the loss and accuracy sums stay tensors until
   the epoch ends, and the record is drawn by whoever reads it.
 """
+
 from __future__ import annotations
 
 import importlib
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Iterator
 
 import torch
 
@@ -42,8 +43,19 @@ from lib.data import NUM_INPUTS, NUM_OUTPUTS, FashionMNIST, minibatch_indices, p
 from lib.metrics import accuracy, evaluate_accuracy
 from lib.softmax import LOSSES, logits
 
-__all__ = ["TrainConfig", "EpochRecord", "train", "train_scratch", "init_params", "sgd",
-           "train_epoch", "evaluate_loss", "FRAMEWORKS", "framework_available", "code"]
+__all__ = [
+    "TrainConfig",
+    "EpochRecord",
+    "train",
+    "train_scratch",
+    "init_params",
+    "sgd",
+    "train_epoch",
+    "evaluate_loss",
+    "FRAMEWORKS",
+    "framework_available",
+    "code",
+]
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,7 @@ class EpochRecord:
 
 # ---- the chapter's from-scratch PyTorch trainer --------------------------------
 
+
 def init_params(cfg: TrainConfig, device: torch.device, generator: torch.Generator):
     """W ~ N(0, init_std^2) of shape (784, 10) and b = 0, both tracked by autograd."""
     # speed: drawn as (10, 784) and transposed, the same (784, 10) matrix stored
@@ -97,10 +110,10 @@ def train_epoch(W, b, X, y, cfg: TrainConfig, generator: torch.Generator):
     loss_sum = torch.zeros((), device=X.device)
     right = torch.zeros((), device=X.device, dtype=torch.int64)
     for idx in minibatch_indices(len(y), cfg.batch_size, generator, X.device):
-        X_batch = X.index_select(0, idx)      # X[idx], (batch_size, 784); speed: 3x faster
-        y_batch = y.index_select(0, idx)      # y[idx], (batch_size,)
-        O = logits(X_batch, W, b)             # (batch_size, 784) @ (784, 10) -> (batch_size, 10)
-        l = loss_fn(O, y_batch)               # (batch_size,)
+        X_batch = X.index_select(0, idx)  # X[idx], (batch_size, 784); speed: 3x faster
+        y_batch = y.index_select(0, idx)  # y[idx], (batch_size,)
+        O = logits(X_batch, W, b)  # (batch_size, 784) @ (784, 10) -> (batch_size, 10)
+        l = loss_fn(O, y_batch)  # (batch_size,)
         l.sum().backward()
         sgd([W, b], cfg.lr, len(idx))
         loss_sum += l.detach().sum()
@@ -111,7 +124,7 @@ def train_epoch(W, b, X, y, cfg: TrainConfig, generator: torch.Generator):
 @torch.no_grad()
 def evaluate_loss(W, b, X, y, softmax: str) -> tuple[float, float]:
     """Mean loss and accuracy of (W, b) on all of X: the epoch-0 point of the curves."""
-    O = logits(X, W, b)                                    # (n, 784) @ (784, 10) -> (n, 10)
+    O = logits(X, W, b)  # (n, 784) @ (784, 10) -> (n, 10)
     return float(LOSSES[softmax](O, y).mean()), float(accuracy(O, y)) / len(y)
 
 
@@ -125,8 +138,16 @@ def train_scratch(cfg: TrainConfig, data: FashionMNIST) -> Iterator[EpochRecord]
     start = time.perf_counter()
     loss, acc = evaluate_loss(W, b, data.X_train, data.y_train, cfg.softmax)
     test_acc = evaluate_accuracy(W, b, data.X_test, data.y_test)
-    yield EpochRecord(0, loss, acc, test_acc, time.perf_counter() - start,
-                      None, W.detach().clone(), b.detach().clone())
+    yield EpochRecord(
+        0,
+        loss,
+        acc,
+        test_acc,
+        time.perf_counter() - start,
+        None,
+        W.detach().clone(),
+        b.detach().clone(),
+    )
     for epoch in range(1, cfg.num_epochs + 1):
         start = time.perf_counter()
         before = (W.detach().clone(), b.detach().clone(), generator.get_state())
@@ -135,9 +156,16 @@ def train_scratch(cfg: TrainConfig, data: FashionMNIST) -> Iterator[EpochRecord]
         broken = None
         if not (math.isfinite(loss_sum) and bool(torch.isfinite(W).all())):
             broken = diagnose(*before, data.X_train, data.y_train, cfg, epoch)
-        yield EpochRecord(epoch, loss_sum / n, right / n, test_acc,
-                          time.perf_counter() - start, broken,
-                          W.detach().clone(), b.detach().clone())
+        yield EpochRecord(
+            epoch,
+            loss_sum / n,
+            right / n,
+            test_acc,
+            time.perf_counter() - start,
+            broken,
+            W.detach().clone(),
+            b.detach().clone(),
+        )
         if broken:
             return
 
@@ -170,14 +198,33 @@ def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     """The functions a from-scratch run with cfg calls, in reading order (pages show them)."""
     from lib.breakdown import first_bad_step
     from lib.data import minibatch_indices
-    from lib.softmax import (cross_entropy_naive, cross_entropy_stable, loss_naive, loss_stable,
-                             softmax_naive)
+    from lib.softmax import (
+        cross_entropy_naive,
+        cross_entropy_stable,
+        loss_naive,
+        loss_stable,
+        softmax_naive,
+    )
 
-    loss = (loss_naive, softmax_naive, cross_entropy_naive) if cfg.softmax == "naive" \
+    loss = (
+        (loss_naive, softmax_naive, cross_entropy_naive)
+        if cfg.softmax == "naive"
         else (loss_stable, cross_entropy_stable)
+    )
     extra = (diagnose, first_bad_step) if broke_down else ()
-    return (train_scratch, init_params, evaluate_loss, train_epoch, minibatch_indices, logits,
-            *loss, sgd, accuracy, evaluate_accuracy, *extra)
+    return (
+        train_scratch,
+        init_params,
+        evaluate_loss,
+        train_epoch,
+        minibatch_indices,
+        logits,
+        *loss,
+        sgd,
+        accuracy,
+        evaluate_accuracy,
+        *extra,
+    )
 
 
 def code(cfg: TrainConfig, broke_down: bool = False) -> tuple:

@@ -84,6 +84,7 @@ side, nginx and everything else during the training phase (psutil). Every
 wait is bounded (--timeout per step, --deadline in all); the exit code is 0 only
 when every session completed and, with storage on, every run was found.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -122,9 +123,9 @@ from scripts.local_server import (
 QUEUE_RE = re.compile(r"number (\d+) in the queue")
 # lib/i18n/train.py "train.done" in English: the run's number, accuracy and own seconds
 DONE_RE = re.compile(r"Run #(\d+): test accuracy (\S+) after (\d+) epochs in ([\d.]+) s")
-STUDENT_COOKIE = "softmax_student"   # ui.COOKIE: the browser's identity
+STUDENT_COOKIE = "softmax_student"  # ui.COOKIE: the browser's identity
 AFFINITY_COOKIE = "softmax_replica"  # deploy/nginx.conf's sticky cookie
-STORE_MARK = "loadtest-store-call"   # a timed Store call in a server's log
+STORE_MARK = "loadtest-store-call"  # a timed Store call in a server's log
 STORE_LINE = re.compile(rf"^{STORE_MARK} (\w+) ([\d.]+)$", re.M)
 STORE_DOWN = "database unavailable"  # lib/store/safe.py's warning when the store fails
 # scripts/local_server.nginx_config's log format
@@ -137,6 +138,7 @@ def acc_text(acc) -> str:
 
 
 # ---- processes ----------------------------------------------------------------
+
 
 def stop(proc: subprocess.Popen) -> int | None:
     """Stop proc (terminate, after 15 s kill) and return its peak resident size in bytes,
@@ -161,6 +163,7 @@ def stop(proc: subprocess.Popen) -> int | None:
 
 # ---- the store: which database, timing its calls, counting what it holds ------------
 
+
 def time_store_calls() -> None:
     """In a server process, before Streamlit starts: log the wall time of every public
     lib.store.Store call, one `loadtest-store-call <name> <ms>` line on stderr each."""
@@ -173,8 +176,12 @@ def time_store_calls() -> None:
             try:
                 return call(*args, **kwargs)
             finally:
-                print(f"{STORE_MARK} {name} {1000 * (time.perf_counter() - t):.3f}",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"{STORE_MARK} {name} {1000 * (time.perf_counter() - t):.3f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
         return wrapper
 
     for name, call in list(vars(Store).items()):
@@ -202,9 +209,16 @@ def store_calls(start: dict[Path, int], end: dict[Path, int]) -> tuple[dict, int
         down += text.count(STORE_DOWN)
         for name, ms in STORE_LINE.findall(text):
             times.setdefault(name, []).append(float(ms))
-    return {name: {"calls": len(ms), "total_ms": sum(ms), "p50_ms": percentile(ms, 0.5),
-                   "p95_ms": percentile(ms, 0.95), "max_ms": max(ms)}
-            for name, ms in sorted(times.items())}, down
+    return {
+        name: {
+            "calls": len(ms),
+            "total_ms": sum(ms),
+            "p50_ms": percentile(ms, 0.5),
+            "p95_ms": percentile(ms, 0.95),
+            "max_ms": max(ms),
+        }
+        for name, ms in sorted(times.items())
+    }, down
 
 
 def new_pg_database(admin_url: str) -> str:
@@ -232,8 +246,9 @@ def drop_pg_database(admin_url: str, url: str) -> None:
     engine = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            conn.execute(sa.text(
-                f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'))
+            conn.execute(
+                sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)')
+            )
     finally:
         engine.dispose()
 
@@ -242,27 +257,41 @@ def own_postgres(cleanup: contextlib.ExitStack) -> str:
     """A PostgreSQL server for this run only: initdb in a temporary folder (as the postgres
     user when run as root), default settings, trust on 127.0.0.1 and a free port; its
     superuser's URL. cleanup stops it and deletes the folder."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-                   key=lambda p: int(p.parts[-3]))
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
     if not found:
-        raise SystemExit("--store postgres: no SOFTMAX_TEST_PG_URL and no PostgreSQL "
-                         "installed (apt-get install postgresql)")
-    bindir, folder, port = found[-1].parent, Path(tempfile.mkdtemp(prefix="softmax-pg-")), \
-        free_port()
+        raise SystemExit(
+            "--store postgres: no SOFTMAX_TEST_PG_URL and no PostgreSQL "
+            "installed (apt-get install postgresql)"
+        )
+    bindir, folder, port = (
+        found[-1].parent,
+        Path(tempfile.mkdtemp(prefix="softmax-pg-")),
+        free_port(),
+    )
     as_user = []
-    if os.geteuid() == 0:                      # initdb refuses to run as root
+    if os.geteuid() == 0:  # initdb refuses to run as root
         shutil.chown(folder, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
     cleanup.callback(shutil.rmtree, folder, ignore_errors=True)
 
     def pg(tool, *args):
-        subprocess.run([*as_user, str(bindir / tool), *args], check=True, cwd=folder,
-                       capture_output=True)
+        subprocess.run(
+            [*as_user, str(bindir / tool), *args], check=True, cwd=folder, capture_output=True
+        )
 
     data = folder / "data"
     pg("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8")
-    pg("pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-w", "start", "-o",
-       f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{folder}'")
+    pg(
+        "pg_ctl",
+        "-D",
+        str(data),
+        "-l",
+        str(folder / "log"),
+        "-w",
+        "start",
+        "-o",
+        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{folder}'",
+    )
     cleanup.callback(pg, "pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
 
@@ -285,7 +314,7 @@ def prepare_store(args, tmp: Path, cleanup: contextlib.ExitStack) -> str:
         cleanup.callback(shutil.rmtree, folder, ignore_errors=True)
         return f"sqlite:///{folder / 'softmax.db'}"
     if args.store == "off":
-        blocker = tmp / "no-database"          # a file where the database's folder should be
+        blocker = tmp / "no-database"  # a file where the database's folder should be
         blocker.write_text("the load test's --store off: no database can be made here\n")
         return f"sqlite:///{blocker / 'softmax.db'}"
     admin = args.db_url or os.environ.get("SOFTMAX_TEST_PG_URL") or "own"
@@ -307,23 +336,33 @@ def check_store(url: str, students: list, warmups: list) -> dict:
 
     store = Store(url)
     try:
-        stored = [{(r.number, acc_text(r.history[-1]["test_acc"] if r.history else None))
-                   for r in store.runs(s.token)} for s in students]
+        stored = [
+            {
+                (r.number, acc_text(r.history[-1]["test_acc"] if r.history else None))
+                for r in store.runs(s.token)
+            }
+            for s in students
+        ]
         warm = sum(store.count_runs(s.token) for s in warmups)
         with store.engine.connect() as conn:
             rows = conn.execute(sa.select(sa.func.count()).select_from(runs_table)).scalar()
     finally:
         store.close()
     seen = [set(s.finished) for s in students]
-    return {"rows": rows, "warmup_runs": warm, "stored": stored,
-            "seen_total": sum(len(s) for s in seen),
-            "found": sum(len(s & d) for s, d in zip(seen, stored, strict=True)),
-            "lost": sum(len(s - d) for s, d in zip(seen, stored, strict=True)),
-            "extra": sum(len(d - s) for s, d in zip(seen, stored, strict=True)),
-            "students_equal": sum(s == d for s, d in zip(seen, stored, strict=True))}
+    return {
+        "rows": rows,
+        "warmup_runs": warm,
+        "stored": stored,
+        "seen_total": sum(len(s) for s in seen),
+        "found": sum(len(s & d) for s, d in zip(seen, stored, strict=True)),
+        "lost": sum(len(s - d) for s, d in zip(seen, stored, strict=True)),
+        "extra": sum(len(d - s) for s, d in zip(seen, stored, strict=True)),
+        "students_equal": sum(s == d for s, d in zip(seen, stored, strict=True)),
+    }
 
 
 # ---- memory and CPU (psutil) ---------------------------------------------------------
+
 
 def family(pid: int) -> list[psutil.Process]:
     """The process and all its descendants; [] once it has ended."""
@@ -383,6 +422,7 @@ class MemorySampler(threading.Thread):
 
 # ---- a student speaking Streamlit's WebSocket protocol ----------------------------
 
+
 def table_rows(dataframe) -> list[tuple[int, str]] | None:
     """(run, test accuracy) of each row, when a Dataframe element is the Train page's
     runs table (columns run, test_acc, status); None for any other table."""
@@ -394,8 +434,10 @@ def table_rows(dataframe) -> list[tuple[int, str]] | None:
     table = pa.ipc.open_stream(data).read_all()
     if not {"run", "test_acc", "status"} <= set(table.column_names):
         return None
-    return [(int(n), acc_text(a)) for n, a in
-            zip(table["run"].to_pylist(), table["test_acc"].to_pylist(), strict=True)]
+    return [
+        (int(n), acc_text(a))
+        for n, a in zip(table["run"].to_pylist(), table["test_acc"].to_pylist(), strict=True)
+    ]
 
 
 class WsStudent:
@@ -405,15 +447,21 @@ class WsStudent:
     affinity cookie once a page answer set it; both go with every request.
     """
 
-    def __init__(self, url: str, epochs: int, timeout: float,
-                 context: ssl.SSLContext | None = None, token: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        epochs: int,
+        timeout: float,
+        context: ssl.SSLContext | None = None,
+        token: str | None = None,
+    ):
         self.url, self.epochs, self.timeout, self.token = url, epochs, timeout, token
         self.context = context if url.startswith("https:") else None  # the TLS trust
         self.jar = {STUDENT_COOKIE: token} if token else {}
         self.query = f"epochs={epochs}"
         self.button, self.queue, self.ws, self.reader = None, 0, None, None
-        self.finished: list[tuple[int, str]] = []   # (run, test accuracy) seen finish
-        self.run_seconds: list[float] = []          # each finished run's own seconds
+        self.finished: list[tuple[int, str]] = []  # (run, test accuracy) seen finish
+        self.run_seconds: list[float] = []  # each finished run's own seconds
         self.table: list[tuple[int, str]] | None = None  # the runs table last shown
 
     def _cookie_header(self) -> str:
@@ -421,8 +469,9 @@ class WsStudent:
 
     def _get_page(self) -> None:
         """GET the page like a browser, with the jar; keep the cookies the answer sets."""
-        request = urllib.request.Request(f"{self.url}/?{self.query}",
-                                         headers={"Cookie": self._cookie_header()})
+        request = urllib.request.Request(
+            f"{self.url}/?{self.query}", headers={"Cookie": self._cookie_header()}
+        )
         with urllib.request.urlopen(request, timeout=self.timeout, context=self.context) as r:
             r.read()
             for cookie in r.headers.get_all("Set-Cookie") or []:
@@ -477,10 +526,13 @@ class WsStudent:
         self.button, self.table = None, None
         await asyncio.to_thread(self._get_page)
         self.ws = await websockets.connect(
-            self.url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+            self.url.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit"],
             additional_headers={"Cookie": self._cookie_header()} if self.jar else None,
-            max_size=None, open_timeout=self.timeout,
-            **({"ssl": self.context} if self.context else {}))
+            max_size=None,
+            open_timeout=self.timeout,
+            **({"ssl": self.context} if self.context else {}),
+        )
         await self.ws.send(self._rerun())
         await self._read_until(lambda alert: None)
         if self.button is None:
@@ -569,11 +621,13 @@ class BrowserStudent:
 
     async def open(self) -> None:
         # --tls: the certificate is self-signed, on loopback only: Chromium is told to accept it
-        context = await self.browser.new_context(viewport={"width": 1280, "height": 900},
-                                                 ignore_https_errors=True)
+        context = await self.browser.new_context(
+            viewport={"width": 1280, "height": 900}, ignore_https_errors=True
+        )
         if self.token:  # a browser that visited before: its identity cookie
-            await context.add_cookies([{"name": STUDENT_COOKIE, "value": self.token,
-                                        "url": self.url}])
+            await context.add_cookies(
+                [{"name": STUDENT_COOKIE, "value": self.token, "url": self.url}]
+            )
         self.page = await context.new_page()
         self.page.set_default_timeout(self.timeout * 1000)
         await self.page.goto(f"{self.url}/?epochs={self.epochs}")
@@ -584,7 +638,8 @@ class BrowserStudent:
         page = self.page
         await page.locator(".st-key-train-start button").click()
         done = page.locator('[data-testid="stAlertContentSuccess"]').filter(
-            has_text=f"after {self.epochs} epochs")
+            has_text=f"after {self.epochs} epochs"
+        )
         failed = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
         await done.or_(failed).first.wait_for()
         self.queue = await page.evaluate("window.__queue")
@@ -609,7 +664,8 @@ class BrowserClients:
 
         self._pw = await async_playwright().start()
         self.browser = await self._pw.chromium.launch(
-            executable_path=self.chromium, args=[*CHROMIUM_ARGS, "--disable-dev-shm-usage"])
+            executable_path=self.chromium, args=[*CHROMIUM_ARGS, "--disable-dev-shm-usage"]
+        )
         return self
 
     async def __aexit__(self, *exc):
@@ -622,6 +678,7 @@ class BrowserClients:
 
 
 # ---- the class -------------------------------------------------------------------
+
 
 def short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
@@ -654,9 +711,9 @@ async def session(i, student, args, opened, go, results, killed: asyncio.Event) 
                 rec.setdefault("interrupted", short(exc))
                 with contextlib.suppress(Exception):
                     await student.close()
-                await student.open()                       # reconnect through nginx
+                await student.open()  # reconnect through nginx
                 rec["reconnects"] = rec.get("reconnects", 0) + 1
-        rec["train_s"] = time.perf_counter() - t0          # from the first click
+        rec["train_s"] = time.perf_counter() - t0  # from the first click
     except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the others
         rec["error"] = short(exc)
     rec["queue"] = student.queue
@@ -684,15 +741,19 @@ def passed_on(access_log: Path, offset: int) -> dict:
             f.seek(offset)
             lines = f.read().decode(errors="replace").splitlines()
     matches = [m for m in map(ACCESS_LINE.match, lines) if m]
-    return {"requests": len(matches),
-            "passed_on": sum("," in m.group(1) for m in matches),
-            "passed_on_websocket": sum("," in m.group(1) and "/_stcore/stream" in m.group(3)
-                                       for m in matches),
-            "bad_gateway": sum(m.group(4) in ("502", "504") for m in matches)}
+    return {
+        "requests": len(matches),
+        "passed_on": sum("," in m.group(1) for m in matches),
+        "passed_on_websocket": sum(
+            "," in m.group(1) and "/_stcore/stream" in m.group(3) for m in matches
+        ),
+        "bad_gateway": sum(m.group(4) in ("502", "504") for m in matches),
+    }
 
 
-async def kill_replica(args, students, replicas: dict[str, subprocess.Popen],
-                       killed: asyncio.Event) -> dict:
+async def kill_replica(
+    args, students, replicas: dict[str, subprocess.Popen], killed: asyncio.Event
+) -> dict:
     """Once --kill-replica-after runs have finished, SIGKILL the replica that holds the most
     students with a finished run; what the class looked like at that moment."""
     while sum(len(s.finished) for s in students) < args.kill_after:
@@ -701,15 +762,21 @@ async def kill_replica(args, students, replicas: dict[str, subprocess.Popen],
     with_runs = Counter(where[i] for i, s in enumerate(students) if s.finished and i in where)
     victim = max(sorted(replicas), key=lambda addr: with_runs.get(addr, 0))
     log_offset = args.access_log.stat().st_size if args.access_log.is_file() else 0
-    cpu = cpu_seconds(family(replicas[victim].pid))   # its CPU so far: none is read after
-    replicas[victim].kill()                                        # SIGKILL
+    cpu = cpu_seconds(family(replicas[victim].pid))  # its CPU so far: none is read after
+    replicas[victim].kill()  # SIGKILL
     killed.set()
     at = time.perf_counter()
     on_victim = [i for i, addr in where.items() if addr == victim]
-    return {"victim": victim, "at": at, "log_offset": log_offset, "where": where, "cpu": cpu,
-            "finished_before": {i: list(s.finished) for i, s in enumerate(students)},
-            "students_on_victim": on_victim,
-            "students_per_replica": dict(Counter(where.values()))}
+    return {
+        "victim": victim,
+        "at": at,
+        "log_offset": log_offset,
+        "where": where,
+        "cpu": cpu,
+        "finished_before": {i: list(s.finished) for i, s in enumerate(students)},
+        "students_on_victim": on_victim,
+        "students_per_replica": dict(Counter(where.values())),
+    }
 
 
 async def reload_all(students: list[WsStudent], args) -> list[dict]:
@@ -742,18 +809,25 @@ async def drive(args, servers: list[subprocess.Popen], other_pids: list[int]) ->
         warmups = []
         if args.warmup:  # a server loads the data set at its first training: not measured
             for url in args.replica_urls or [args.url]:
-                warm = clients.student(url, argparse.Namespace(**{**vars(args), "epochs": 1}),
-                                       new_token())
+                warm = clients.student(
+                    url, argparse.Namespace(**{**vars(args), "epochs": 1}), new_token()
+                )
                 await warm.open()
                 await warm.train()
                 await warm.close()
                 warmups.append(warm)
         students = [clients.student(args.url, args, new_token()) for _ in range(args.sessions)]
-        opened, go, killed, results = (asyncio.Semaphore(args.open_concurrency), asyncio.Event(),
-                                       asyncio.Event(), [])
+        opened, go, killed, results = (
+            asyncio.Semaphore(args.open_concurrency),
+            asyncio.Event(),
+            asyncio.Event(),
+            [],
+        )
         t_open = time.perf_counter()
-        tasks = [asyncio.create_task(session(i, s, args, opened, go, results, killed))
-                 for i, s in enumerate(students)]
+        tasks = [
+            asyncio.create_task(session(i, s, args, opened, go, results, killed))
+            for i, s in enumerate(students)
+        ]
         while sum("open_s" in r or "error" in r for r in results) < args.sessions:
             await asyncio.sleep(0.1)
             if time.perf_counter() - t_open > args.timeout:
@@ -766,17 +840,23 @@ async def drive(args, servers: list[subprocess.Popen], other_pids: list[int]) ->
         proxy_pids = [pid for pid in other_pids if pid not in server_pids]  # nginx
 
         def snapshot():
-            return (time.perf_counter(), cpu_seconds(tree(server_pids)),
-                    cpu_seconds(client_pids()), cpu_seconds(tree(proxy_pids)),
-                    machine_cpu_seconds())
+            return (
+                time.perf_counter(),
+                cpu_seconds(tree(server_pids)),
+                cpu_seconds(client_pids()),
+                cpu_seconds(tree(proxy_pids)),
+                machine_cpu_seconds(),
+            )
 
         killer = None
         args.logs_at_go = log_sizes(args.tmp)
         before = snapshot()
         go.set()
         if args.kill_after:
-            replicas = {url.split("//", 1)[1]: proc
-                        for url, proc in zip(args.replica_urls, servers, strict=True)}
+            replicas = {
+                url.split("//", 1)[1]: proc
+                for url, proc in zip(args.replica_urls, servers, strict=True)
+            }
             killer = asyncio.create_task(kill_replica(args, students, replicas, killed))
         await asyncio.gather(*tasks)
         after = snapshot()
@@ -796,13 +876,23 @@ async def drive(args, servers: list[subprocess.Popen], other_pids: list[int]) ->
             with contextlib.suppress(Exception):  # closing a broken session is not a result
                 await s.close()
     wall, server, client, proxy, machine = (a - b for a, b in zip(after, before, strict=True))
-    return {"results": sorted(results, key=lambda r: r["session"]), "open_phase_s": open_phase,
-            "train_phase_s": wall, "server_cpu_s": server, "client_cpu_s": client,
-            "proxy_cpu_s": proxy, "machine_cpu_s": machine, "students": students,
-            "warmups": warmups, "fault": fault, "reloads": reloads}
+    return {
+        "results": sorted(results, key=lambda r: r["session"]),
+        "open_phase_s": open_phase,
+        "train_phase_s": wall,
+        "server_cpu_s": server,
+        "client_cpu_s": client,
+        "proxy_cpu_s": proxy,
+        "machine_cpu_s": machine,
+        "students": students,
+        "warmups": warmups,
+        "fault": fault,
+        "reloads": reloads,
+    }
 
 
 # ---- report ---------------------------------------------------------------------
+
 
 def percentile(values: list[float], q: float) -> float | None:
     """The q-quantile (q in whole percents), interpolated between the data points."""
@@ -811,8 +901,7 @@ def percentile(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
-def storage_summary(run: dict, ok: list[dict], db: dict | None, calls: dict,
-                    down: int) -> dict:
+def storage_summary(run: dict, ok: list[dict], db: dict | None, calls: dict, down: int) -> dict:
     """What the store did and holds: its calls' times, and the runs found afterwards."""
     students, reloads = run["students"], run["reloads"]
     out: dict = {"store_calls": calls, "store_down_warnings": down}
@@ -827,10 +916,13 @@ def storage_summary(run: dict, ok: list[dict], db: dict | None, calls: dict,
         tables = [set(s.table) if s.table is not None else set() for s in students]
         seen = [set(s.finished) for s in students]
         out["reload"] = {
-            "students": len(reloads), "errors": sum("error" in r for r in reloads),
+            "students": len(reloads),
+            "errors": sum("error" in r for r in reloads),
             "listed": sum(len(t) for t in tables),
             "students_listing_exactly_their_runs": sum(
-                t == s for t, s in zip(tables, seen, strict=True))}
+                t == s for t, s in zip(tables, seen, strict=True)
+            ),
+        }
     fault = run["fault"]
     if fault is not None:
         before = {i: set(v) for i, v in fault["finished_before"].items()}
@@ -842,7 +934,8 @@ def storage_summary(run: dict, ok: list[dict], db: dict | None, calls: dict,
         reopened = {i for i, r in enumerate(reloads or []) if "error" not in r}
         back = (dead_at_reload | during) & reopened
         out["fault"] = {
-            "victim": fault["victim"], "killed_at_s": fault["at"],
+            "victim": fault["victim"],
+            "killed_at_s": fault["at"],
             "students_per_replica": fault["students_per_replica"],
             "students_on_victim": len(victim),
             "finished_before_kill": sum(len(v) for v in before.values()),
@@ -855,9 +948,11 @@ def storage_summary(run: dict, ok: list[dict], db: dict | None, calls: dict,
             "reconnected_at_reload": len(dead_at_reload),
             "students_back": len(back),
             "interrupted_runs": sum(1 for r in run["results"] if "interrupted" in r),
-            "interrupted_then_completed": sum(1 for r in run["results"]
-                                              if "interrupted" in r and "error" not in r),
-            "nginx_after_kill": passed_on(fault["access_log"], fault["log_offset"])}
+            "interrupted_then_completed": sum(
+                1 for r in run["results"] if "interrupted" in r and "error" not in r
+            ),
+            "nginx_after_kill": passed_on(fault["access_log"], fault["log_offset"]),
+        }
     return out
 
 
@@ -872,24 +967,37 @@ def summarize(run: dict, args, memory: dict, spread: dict | None, storage: dict)
         if "error" in r:
             errors[r["error"]] = errors.get(r["error"], 0) + 1
     return {
-        "client": args.client, "sessions": args.sessions, "completed": len(ok),
+        "client": args.client,
+        "sessions": args.sessions,
+        "completed": len(ok),
         "failed": args.sessions - len(ok),
-        "replicas": None if args.external else args.replicas, "tls": args.tls,
-        "store": args.store, "db_url": shown_url(args.db_in_use),
+        "replicas": None if args.external else args.replicas,
+        "tls": args.tls,
+        "store": args.store,
+        "db_url": shown_url(args.db_in_use),
         "max_trainings": os.environ.get("SOFTMAX_MAX_TRAININGS", f"cpu count ({os.cpu_count()})"),
         "omp_threads": os.environ.get("OMP_NUM_THREADS", "1 (app default)"),
-        "epochs": args.epochs, "ramp_s": args.ramp,
-        "train_p50_s": percentile(times, 0.5), "train_p95_s": percentile(times, 0.95),
+        "epochs": args.epochs,
+        "ramp_s": args.ramp,
+        "train_p50_s": percentile(times, 0.5),
+        "train_p95_s": percentile(times, 0.95),
         "train_max_s": max(times) if times else None,
-        "run_p50_s": percentile(own, 0.5), "run_p95_s": percentile(own, 0.95),
-        "open_p50_s": percentile(opens, 0.5), "open_max_s": max(opens) if opens else None,
+        "run_p50_s": percentile(own, 0.5),
+        "run_p95_s": percentile(own, 0.95),
+        "open_p50_s": percentile(opens, 0.5),
+        "open_max_s": max(opens) if opens else None,
         "queued_sessions": sum(1 for r in ok if r.get("queue")),
         "max_queue_position": max((r.get("queue") or 0 for r in ok), default=0),
-        "train_phase_s": run["train_phase_s"], "server_cpu_s": run["server_cpu_s"],
-        "client_cpu_s": run["client_cpu_s"], "proxy_cpu_s": run["proxy_cpu_s"],
+        "train_phase_s": run["train_phase_s"],
+        "server_cpu_s": run["server_cpu_s"],
+        "client_cpu_s": run["client_cpu_s"],
+        "proxy_cpu_s": run["proxy_cpu_s"],
         "machine_cpu_s": run["machine_cpu_s"],
-        "load_average": [round(x, 2) for x in psutil.getloadavg()], **memory,
-        "sessions_per_replica": spread, "errors": errors, **storage,
+        "load_average": [round(x, 2) for x in psutil.getloadavg()],
+        **memory,
+        "sessions_per_replica": spread,
+        "errors": errors,
+        **storage,
     }
 
 
@@ -900,42 +1008,61 @@ def fmt(v, unit=""):
 def print_storage(s: dict) -> None:
     calls = s.get("store_calls") or {}
     if calls:
-        print("store calls (ms, wall time in the server):", "; ".join(
-            f"{name} {c['calls']}x p50 {c['p50_ms']:.1f} p95 {c['p95_ms']:.1f} "
-            f"max {c['max_ms']:.1f} total {c['total_ms']:.0f}" for name, c in calls.items()))
+        print(
+            "store calls (ms, wall time in the server):",
+            "; ".join(
+                f"{name} {c['calls']}x p50 {c['p50_ms']:.1f} p95 {c['p95_ms']:.1f} "
+                f"max {c['max_ms']:.1f} total {c['total_ms']:.0f}"
+                for name, c in calls.items()
+            ),
+        )
     if "save_share_of_wait" in s:
-        print(f"save_run's total time / the sessions' total click -> final time: "
-              f"{100 * s['save_share_of_wait']:.2f} %")
+        print(
+            f"save_run's total time / the sessions' total click -> final time: "
+            f"{100 * s['save_share_of_wait']:.2f} %"
+        )
     if s.get("store_down_warnings"):
         print(f"  the servers' logs say '{STORE_DOWN}' {s['store_down_warnings']} times")
     if "db" in s:
         d = s["db"]
-        print(f"database afterwards: {d['rows']} runs (expected {d['expected_rows']}: "
-              f"{d['seen_total']} seen finish + {d['warmup_runs']} warm-ups); seen and "
-              f"found {d['found']}, lost {d['lost']}, extra {d['extra']}; students whose "
-              f"stored runs equal what they saw: {d['students_equal']}/{s['sessions']}")
+        print(
+            f"database afterwards: {d['rows']} runs (expected {d['expected_rows']}: "
+            f"{d['seen_total']} seen finish + {d['warmup_runs']} warm-ups); seen and "
+            f"found {d['found']}, lost {d['lost']}, extra {d['extra']}; students whose "
+            f"stored runs equal what they saw: {d['students_equal']}/{s['sessions']}"
+        )
     if "reload" in s:
         r = s["reload"]
-        print(f"reloaded pages: {r['students']} ({r['errors']} failed), runs listed "
-              f"{r['listed']}, students listing exactly the runs they saw finish: "
-              f"{r['students_listing_exactly_their_runs']}")
+        print(
+            f"reloaded pages: {r['students']} ({r['errors']} failed), runs listed "
+            f"{r['listed']}, students listing exactly the runs they saw finish: "
+            f"{r['students_listing_exactly_their_runs']}"
+        )
     if "fault" in s:
         f, n = s["fault"], s["fault"]["nginx_after_kill"]
-        print(f"fault: killed {f['victim']} (SIGKILL) {f['killed_at_s']:.1f} s after the "
-              f"clicks; students per replica {f['students_per_replica']}, "
-              f"{f['students_on_victim']} on the killed one")
-        print(f"  runs finished before the kill: {f['finished_before_kill']} "
-              f"({f['finished_before_kill_on_victim']} on the killed replica); found in the "
-              f"database afterwards {f['found_in_db']}, listed on the reloaded pages "
-              f"{f['listed_on_reload']}, lost {f['lost']} ({f['lost_on_victim']} of the "
-              f"killed replica's)")
-        print(f"  students reconnected: {f['reconnected_during_class']} during the class "
-              f"(their training was cut: {f['interrupted_runs']} runs, then "
-              f"{f['interrupted_then_completed']} completed on the live replica), "
-              f"{f['reconnected_at_reload']} at the reload; {f['students_back']} back")
-        print(f"  nginx after the kill: {n['requests']} requests, {n['passed_on']} passed on "
-              f"to the live replica after the dead one refused ({n['passed_on_websocket']} "
-              f"WebSockets), {n['bad_gateway']} answered 502/504")
+        print(
+            f"fault: killed {f['victim']} (SIGKILL) {f['killed_at_s']:.1f} s after the "
+            f"clicks; students per replica {f['students_per_replica']}, "
+            f"{f['students_on_victim']} on the killed one"
+        )
+        print(
+            f"  runs finished before the kill: {f['finished_before_kill']} "
+            f"({f['finished_before_kill_on_victim']} on the killed replica); found in the "
+            f"database afterwards {f['found_in_db']}, listed on the reloaded pages "
+            f"{f['listed_on_reload']}, lost {f['lost']} ({f['lost_on_victim']} of the "
+            f"killed replica's)"
+        )
+        print(
+            f"  students reconnected: {f['reconnected_during_class']} during the class "
+            f"(their training was cut: {f['interrupted_runs']} runs, then "
+            f"{f['interrupted_then_completed']} completed on the live replica), "
+            f"{f['reconnected_at_reload']} at the reload; {f['students_back']} back"
+        )
+        print(
+            f"  nginx after the kill: {n['requests']} requests, {n['passed_on']} passed on "
+            f"to the live replica after the dead one refused ({n['passed_on_websocket']} "
+            f"WebSockets), {n['bad_gateway']} answered 502/504"
+        )
 
 
 def print_report(s: dict) -> None:
@@ -943,29 +1070,37 @@ def print_report(s: dict) -> None:
     ours = s["server_cpu_s"] + s["client_cpu_s"] + s["proxy_cpu_s"]
     others = max(s["machine_cpu_s"] - ours, 0.0)
     share = lambda cpu: f"{100 * cpu / phase / cores:.0f}%"  # noqa: E731
-    print(f"{s['client']} clients, {s['sessions']} sessions: completed {s['completed']}, "
-          f"failed {s['failed']}  (replicas {fmt(s['replicas'])}, TLS {s['tls']}, store "
-          f"{s['store']} {s['db_url'] or ''}, SOFTMAX_MAX_TRAININGS "
-          f"{s['max_trainings']}, OMP_NUM_THREADS {s['omp_threads']}, epochs {s['epochs']}, "
-          f"ramp {s['ramp_s']} s)")
-    print(f"click -> final chart: p50 {fmt(s['train_p50_s'], ' s')}, "
-          f"p95 {fmt(s['train_p95_s'], ' s')}, max {fmt(s['train_max_s'], ' s')}; "
-          f"the training itself: p50 {fmt(s['run_p50_s'], ' s')}, "
-          f"p95 {fmt(s['run_p95_s'], ' s')}; "
-          f"page ready: p50 {fmt(s['open_p50_s'], ' s')}, max {fmt(s['open_max_s'], ' s')}")
-    print(f"queue: {s['queued_sessions']} sessions waited, "
-          f"worst position {s['max_queue_position']}")
-    print(f"training phase {fmt(s['train_phase_s'], ' s')}, CPU of the {cores} cores: server "
-          f"{fmt(s['server_cpu_s'], ' s')} ({share(s['server_cpu_s'])}), client side "
-          f"{fmt(s['client_cpu_s'], ' s')} ({share(s['client_cpu_s'])}), nginx "
-          f"{fmt(s['proxy_cpu_s'], ' s')} ({share(s['proxy_cpu_s'])}), everything else "
-          f"{fmt(others, ' s')} ({share(others)}); load average "
-          f"{' '.join(map(str, s['load_average']))}")
+    print(
+        f"{s['client']} clients, {s['sessions']} sessions: completed {s['completed']}, "
+        f"failed {s['failed']}  (replicas {fmt(s['replicas'])}, TLS {s['tls']}, store "
+        f"{s['store']} {s['db_url'] or ''}, SOFTMAX_MAX_TRAININGS "
+        f"{s['max_trainings']}, OMP_NUM_THREADS {s['omp_threads']}, epochs {s['epochs']}, "
+        f"ramp {s['ramp_s']} s)"
+    )
+    print(
+        f"click -> final chart: p50 {fmt(s['train_p50_s'], ' s')}, "
+        f"p95 {fmt(s['train_p95_s'], ' s')}, max {fmt(s['train_max_s'], ' s')}; "
+        f"the training itself: p50 {fmt(s['run_p50_s'], ' s')}, "
+        f"p95 {fmt(s['run_p95_s'], ' s')}; "
+        f"page ready: p50 {fmt(s['open_p50_s'], ' s')}, max {fmt(s['open_max_s'], ' s')}"
+    )
+    print(
+        f"queue: {s['queued_sessions']} sessions waited, worst position {s['max_queue_position']}"
+    )
+    print(
+        f"training phase {fmt(s['train_phase_s'], ' s')}, CPU of the {cores} cores: server "
+        f"{fmt(s['server_cpu_s'], ' s')} ({share(s['server_cpu_s'])}), client side "
+        f"{fmt(s['client_cpu_s'], ' s')} ({share(s['client_cpu_s'])}), nginx "
+        f"{fmt(s['proxy_cpu_s'], ' s')} ({share(s['proxy_cpu_s'])}), everything else "
+        f"{fmt(others, ' s')} ({share(others)}); load average "
+        f"{' '.join(map(str, s['load_average']))}"
+    )
     if s.get("server_peak_mb") is not None:
-        each = ", ".join("killed" if mb is None else f"{mb:.0f}"
-                         for mb in s["server_peak_each_mb"])
-        print(f"server memory: peak resident size {s['server_peak_mb']:.0f} MB (sum of each "
-              f"server's own peak: {each}), peak sampled RSS {s['server_peak_rss_mb']:.0f} MB")
+        each = ", ".join("killed" if mb is None else f"{mb:.0f}" for mb in s["server_peak_each_mb"])
+        print(
+            f"server memory: peak resident size {s['server_peak_mb']:.0f} MB (sum of each "
+            f"server's own peak: {each}), peak sampled RSS {s['server_peak_rss_mb']:.0f} MB"
+        )
     if s["sessions_per_replica"]:
         print("students per replica (nginx log):", s["sessions_per_replica"])
     print_storage(s)
@@ -980,9 +1115,14 @@ def start_and_drive(args, tmp: Path, procs: list, servers: list, logs) -> tuple[
         ports = [free_port() for _ in range(args.replicas)]
         env = {**os.environ, "SOFTMAX_DB_URL": args.db_in_use}
         for port in ports:
-            servers.append(start_streamlit(port, logs.enter_context(
-                open(tmp / f"server-{port}.log", "w")), env=env,  # noqa: SIM115 - the stack
-                prelude=SERVER_PRELUDE))
+            servers.append(
+                start_streamlit(
+                    port,
+                    logs.enter_context(open(tmp / f"server-{port}.log", "w")),  # noqa: SIM115
+                    env=env,
+                    prelude=SERVER_PRELUDE,
+                )
+            )
         procs += servers
         for port, proc in zip(ports, servers, strict=True):
             wait_healthy(f"http://127.0.0.1:{port}", proc)
@@ -998,12 +1138,16 @@ def start_and_drive(args, tmp: Path, procs: list, servers: list, logs) -> tuple[
             args.url = f"{'https' if cert else 'http'}://127.0.0.1:{listen}"
             wait_healthy(args.url, nginx, context=args.ssl_context)
     args.url = args.url.rstrip("/")
-    print(f"{args.sessions} {args.client} sessions against {args.url}, store {args.store} "
-          f"(logs in {tmp})", flush=True)
+    print(
+        f"{args.sessions} {args.client} sessions against {args.url}, store {args.store} "
+        f"(logs in {tmp})",
+        flush=True,
+    )
     sampler = MemorySampler([proc.pid for proc in servers])
     sampler.start()
-    run = asyncio.run(asyncio.wait_for(drive(args, servers, [proc.pid for proc in procs]),
-                                       args.deadline))
+    run = asyncio.run(
+        asyncio.wait_for(drive(args, servers, [proc.pid for proc in procs]), args.deadline)
+    )
     if run["fault"] is not None:
         run["fault"]["access_log"] = args.access_log
     return run, sampler.finish()
@@ -1014,28 +1158,57 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--sessions", type=int, default=30)
     p.add_argument("--client", choices=("ws", "browser"), default="ws")
     p.add_argument("--url", help="test this running server instead of starting one")
-    p.add_argument("--replicas", type=int, default=1,
-                   help="servers to start; >1 puts nginx in front")
-    p.add_argument("--tls", action="store_true",
-                   help="nginx in front terminates HTTPS (self-signed certificate); wss clients")
-    p.add_argument("--store", choices=("sqlite", "shm", "postgres", "off"),
-                   help="the servers' database (default sqlite; see the module docstring)")
-    p.add_argument("--db-url", help="--store postgres: a server and a role that may create "
-                   "databases (default: SOFTMAX_TEST_PG_URL; 'own': start one for the run)")
-    p.add_argument("--keep-db", action="store_true",
-                   help="--store postgres: keep the run's database (it is dropped otherwise)")
-    p.add_argument("--kill-replica-after", dest="kill_after", type=int, default=0,
-                   metavar="N", help="fault test: SIGKILL a replica once N runs have finished")
+    p.add_argument(
+        "--replicas", type=int, default=1, help="servers to start; >1 puts nginx in front"
+    )
+    p.add_argument(
+        "--tls",
+        action="store_true",
+        help="nginx in front terminates HTTPS (self-signed certificate); wss clients",
+    )
+    p.add_argument(
+        "--store",
+        choices=("sqlite", "shm", "postgres", "off"),
+        help="the servers' database (default sqlite; see the module docstring)",
+    )
+    p.add_argument(
+        "--db-url",
+        help="--store postgres: a server and a role that may create "
+        "databases (default: SOFTMAX_TEST_PG_URL; 'own': start one for the run)",
+    )
+    p.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="--store postgres: keep the run's database (it is dropped otherwise)",
+    )
+    p.add_argument(
+        "--kill-replica-after",
+        dest="kill_after",
+        type=int,
+        default=0,
+        metavar="N",
+        help="fault test: SIGKILL a replica once N runs have finished",
+    )
     p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--ramp", type=float, default=0.0,
-                   help="spread the clicks uniformly over this many seconds (0: all at once)")
+    p.add_argument(
+        "--ramp",
+        type=float,
+        default=0.0,
+        help="spread the clicks uniformly over this many seconds (0: all at once)",
+    )
     p.add_argument("--open-concurrency", type=int, default=10)
     p.add_argument("--timeout", type=float, default=180, help="per session and step, seconds")
     p.add_argument("--deadline", type=float, default=900, help="the whole run, seconds")
-    p.add_argument("--no-warmup", dest="warmup", action="store_false",
-                   help="measure the first training too (it loads the data set)")
-    p.add_argument("--chromium", default=os.environ.get("CHROMIUM") or shutil.which("chromium")
-                   or "/usr/bin/chromium")
+    p.add_argument(
+        "--no-warmup",
+        dest="warmup",
+        action="store_false",
+        help="measure the first training too (it loads the data set)",
+    )
+    p.add_argument(
+        "--chromium",
+        default=os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON too")
     args = p.parse_args(argv)
     args.external, args.replica_urls = bool(args.url), []
@@ -1055,8 +1228,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     if not args.external and not os.environ.get("FASHION_MNIST_ROOT"):
-        print("note: FASHION_MNIST_ROOT is not set; the servers will look in ./data",
-              file=sys.stderr)
+        print(
+            "note: FASHION_MNIST_ROOT is not set; the servers will look in ./data", file=sys.stderr
+        )
 
     procs, tmp = [], Path(tempfile.mkdtemp(prefix="softmax-loadtest-"))
     servers: list[subprocess.Popen] = []
@@ -1074,17 +1248,28 @@ def main(argv=None) -> int:
         db = check_store(args.db_in_use, run["students"], run["warmups"]) if stored else None
     memory = {}
     if servers:
-        each = [None if peaks[proc.pid] is None else peaks[proc.pid] / 2**20
-                for proc in servers]            # None: killed, its usage not reported
-        memory = {"server_peak_mb": sum(mb or 0 for mb in each), "server_peak_each_mb": each,
-                  "server_peak_rss_mb": sampled / 2**20}
+        each = [
+            None if peaks[proc.pid] is None else peaks[proc.pid] / 2**20 for proc in servers
+        ]  # None: killed, its usage not reported
+        memory = {
+            "server_peak_mb": sum(mb or 0 for mb in each),
+            "server_peak_each_mb": each,
+            "server_peak_rss_mb": sampled / 2**20,
+        }
     spread = None
     if len(procs) > len(servers):  # nginx in front: which replica each student's page went to
         spread = dict(Counter(student_replicas(args.access_log, run["students"]).values()))
-    calls, _ = store_calls(args.logs_at_go, args.logs_at_end)   # the training phase
+    calls, _ = store_calls(args.logs_at_go, args.logs_at_end)  # the training phase
     _, down = store_calls(dict.fromkeys(log_sizes(tmp), 0), log_sizes(tmp))  # all of it
-    summary = summarize(run, args, memory, spread, storage_summary(run, [
-        r for r in run["results"] if "train_s" in r and "error" not in r], db, calls, down))
+    summary = summarize(
+        run,
+        args,
+        memory,
+        spread,
+        storage_summary(
+            run, [r for r in run["results"] if "train_s" in r and "error" not in r], db, calls, down
+        ),
+    )
     print_report(summary)
     if args.json:
         print(json.dumps(summary))
@@ -1094,11 +1279,12 @@ def main(argv=None) -> int:
 def passed(s: dict) -> bool:
     """Every session completed and, with storage on, every run seen finish was found."""
     db, reload, fault = s.get("db"), s.get("reload"), s.get("fault")
-    return (s["failed"] == 0
-            and (db is None or (db["lost"] == 0 and db["students_equal"] == s["sessions"]))
-            and (reload is None or reload["students_listing_exactly_their_runs"]
-                 == s["sessions"])
-            and (fault is None or fault["lost"] == 0))
+    return (
+        s["failed"] == 0
+        and (db is None or (db["lost"] == 0 and db["students_equal"] == s["sessions"]))
+        and (reload is None or reload["students_listing_exactly_their_runs"] == s["sessions"])
+        and (fault is None or fault["lost"] == 0)
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ render deploy/nginx.conf for loopback ports and start nginx in front of replicas
 Shared by the browser tests (tests/e2e), the nginx test (tests/test_nginx.py) and the
 load test (scripts/loadtest.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # Debian's Chromium, headless, as root, on a machine with no outside network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:
@@ -29,8 +36,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(port: int, log, env: dict | None = None,
-                    prelude: str | None = None) -> subprocess.Popen:
+def start_streamlit(
+    port: int, log, env: dict | None = None, prelude: str | None = None
+) -> subprocess.Popen:
     """The app on 127.0.0.1:port, its output into the open file `log`.
 
     `prelude`: Python code the server process runs before Streamlit starts (the
@@ -39,17 +47,37 @@ def start_streamlit(port: int, log, env: dict | None = None,
     """
     launch = ["-m", "streamlit"]
     if prelude:
-        launch = ["-c", f"{prelude}\nimport sys\nfrom streamlit.web.cli import main\n"
-                        "sys.exit(main(prog_name='streamlit'))"]
+        launch = [
+            "-c",
+            f"{prelude}\nimport sys\nfrom streamlit.web.cli import main\n"
+            "sys.exit(main(prog_name='streamlit'))",
+        ]
     return subprocess.Popen(
-        [sys.executable, *launch, "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=dict(os.environ) if env is None else env,
-        stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            *launch,
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ) if env is None else env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
-def wait_healthy(url: str, proc: subprocess.Popen | None, timeout: float = 60,
-                 context: ssl.SSLContext | None = None) -> None:
+def wait_healthy(
+    url: str,
+    proc: subprocess.Popen | None,
+    timeout: float = 60,
+    context: ssl.SSLContext | None = None,
+) -> None:
     """Return once url/_stcore/health answers 'ok' (over https with `context`);
     RuntimeError if proc exits or time runs out."""
     deadline = time.monotonic() + timeout
@@ -57,8 +85,7 @@ def wait_healthy(url: str, proc: subprocess.Popen | None, timeout: float = 60,
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"{url}: the process exited with code {proc.returncode}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2,
-                                        context=context) as r:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2, context=context) as r:
                 if r.read().decode().strip() == "ok":
                     return
         except OSError:
@@ -77,11 +104,30 @@ def self_signed_cert(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 and localhost, valid one day, made with the openssl CLI:
     (cert.pem, key.pem) in folder. For loopback tests only."""
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
@@ -92,31 +138,53 @@ def _sub_once(pattern: str, repl, text: str, what: str, flags=re.M) -> str:
     return text
 
 
-def render_site(replicas: list[int], listen: int, tls: tuple[Path, Path] | None = None,
-                http_listen: int | None = None) -> str:
+def render_site(
+    replicas: list[int],
+    listen: int,
+    tls: tuple[Path, Path] | None = None,
+    http_listen: int | None = None,
+) -> str:
     """deploy/nginx.conf for loopback ports: the replica list, and either HTTPS on `listen`
     with the certificate `tls` (and the redirect on `http_listen`), or plain HTTP on
     `listen` (the redirect server, TLS lines, HSTS and the cookie's Secure flag removed)."""
     site = NGINX_SITE.read_text()
     servers = "".join(f"    server 127.0.0.1:{p} max_fails=2 fail_timeout=10s;\n" for p in replicas)
-    site = _sub_once(r"(# replicas: begin\n).*?(\s*# replicas: end)",
-                     lambda m: m.group(1) + servers + m.group(2).lstrip("\n"), site,
-                     "replica block", flags=re.S)
+    site = _sub_once(
+        r"(# replicas: begin\n).*?(\s*# replicas: end)",
+        lambda m: m.group(1) + servers + m.group(2).lstrip("\n"),
+        site,
+        "replica block",
+        flags=re.S,
+    )
     redirect = r"^server \{\n    listen 80;\n.*?^\}\n"
     if tls is None:
         site = _sub_once(redirect, "", site, "port-80 server", flags=re.M | re.S)
-        site = _sub_once(r"^(\s*)listen 443 ssl http2;.*$", rf"\1listen 127.0.0.1:{listen};",
-                         site, "listen 443 line")
-        site = re.sub(r"^[ \t]*ssl_\w+[ \t].*\n|^.*Strict-Transport-Security.*\n", "", site,
-                      flags=re.M)
+        site = _sub_once(
+            r"^(\s*)listen 443 ssl http2;.*$",
+            rf"\1listen 127.0.0.1:{listen};",
+            site,
+            "listen 443 line",
+        )
+        site = re.sub(
+            r"^[ \t]*ssl_\w+[ \t].*\n|^.*Strict-Transport-Security.*\n", "", site, flags=re.M
+        )
         return _sub_once(r"Secure; ", "", site, "Secure cookie flag")
     cert, key = tls
-    site = _sub_once(r"^(\s*)listen 80;", rf"\1listen 127.0.0.1:{http_listen or free_port()};",
-                     site, "listen 80 line")
-    site = _sub_once(r"https://\$host\$request_uri", f"https://$host:{listen}$request_uri",
-                     site, "redirect")
-    site = _sub_once(r"^(\s*)listen 443 ssl http2;", rf"\1listen 127.0.0.1:{listen} ssl http2;",
-                     site, "listen 443 line")
+    site = _sub_once(
+        r"^(\s*)listen 80;",
+        rf"\1listen 127.0.0.1:{http_listen or free_port()};",
+        site,
+        "listen 80 line",
+    )
+    site = _sub_once(
+        r"https://\$host\$request_uri", f"https://$host:{listen}$request_uri", site, "redirect"
+    )
+    site = _sub_once(
+        r"^(\s*)listen 443 ssl http2;",
+        rf"\1listen 127.0.0.1:{listen} ssl http2;",
+        site,
+        "listen 443 line",
+    )
     site = _sub_once(r"^(\s*ssl_certificate\s+)\S+;", rf"\g<1>{cert};", site, "certificate")
     return _sub_once(r"^(\s*ssl_certificate_key\s+)\S+;", rf"\g<1>{key};", site, "key")
 
@@ -152,8 +220,11 @@ def nginx_check(tmp: Path, site: str) -> subprocess.CompletedProcess:
     """`nginx -t` on the rendered site; the result holds nginx's verdict in stderr."""
     os.chmod(tmp, 0o777)  # the workers run as an unprivileged user
     conf = nginx_config(tmp, site)
-    return subprocess.run([NGINX, "-t", "-p", str(tmp), "-e", str(tmp / "error.log"),
-                           "-c", str(conf)], capture_output=True, text=True)
+    return subprocess.run(
+        [NGINX, "-t", "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+    )
 
 
 def start_nginx(tmp: Path, site: str) -> subprocess.Popen:
@@ -161,6 +232,8 @@ def start_nginx(tmp: Path, site: str) -> subprocess.Popen:
     check = nginx_check(tmp, site)
     if check.returncode != 0:
         raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
-    return subprocess.Popen([NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"),
-                             "-c", str(tmp / "nginx.conf")],
-                            stdout=subprocess.DEVNULL, stderr=open(tmp / "stderr.log", "w"))
+    return subprocess.Popen(
+        [NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp / "stderr.log", "w"),
+    )

@@ -1,4 +1,5 @@
 """Helpers for AppTest: open the app on a page, in a language, with some runs."""
+
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -8,8 +9,12 @@ APP = str(ROOT / "app.py")
 TIMEOUT = 120  # training on real data and the first data load take seconds, not 3
 
 
-def open_app(page: str | None = None, lang: str | None = None, query: dict | None = None,
-             runs: list | None = None) -> AppTest:
+def open_app(
+    page: str | None = None,
+    lang: str | None = None,
+    query: dict | None = None,
+    runs: list | None = None,
+) -> AppTest:
     """Run app.py once, on lessons/<page>.py, with `runs` as if trained before.
 
     The data folder is FASHION_MNIST_ROOT: tests change it with monkeypatch.
@@ -37,8 +42,17 @@ def open_app(page: str | None = None, lang: str | None = None, query: dict | Non
 def texts(at: AppTest) -> str:
     """All the visible text of markdown, titles, captions, alerts in one string."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "error", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         parts.extend(str(e.value) for e in getattr(at, kind))
     return "\n".join(parts)
 

@@ -7,6 +7,7 @@
 - In CI (CI=true) a run with any skipped test fails: a skip CI did not expect
   is a test that did not run.
 """
+
 import os
 import tempfile
 
@@ -68,6 +69,9 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
     if os.environ.get("CI") == "true" and skipped and exitstatus == 0:
-        reporter.write_line(f"CI=true: {skipped} test(s) were skipped; every test must run in CI "
-                            "(see the skip reasons above)", red=True)
+        reporter.write_line(
+            f"CI=true: {skipped} test(s) were skipped; every test must run in CI "
+            "(see the skip reasons above)",
+            red=True,
+        )
         session.exitstatus = 1

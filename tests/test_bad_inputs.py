@@ -6,12 +6,13 @@ would not), replaces a bad one by the nearest allowed one and says so.
 Then the extremes the sliders do allow, impatient clicking, page switches and
 two students at once.
 """
+
 import random
 import string
 
 import pytest
-
 from apptest_helpers import fixed_notes, open_app, texts
+
 from lib import settings as S
 from lib.config import APP_LIMITS, TrainConfig
 from lib.i18n import t
@@ -20,13 +21,22 @@ LR_CHOICES = APP_LIMITS["lr"].values
 BATCH_CHOICES = APP_LIMITS["batch_size"].values
 EPOCHS, SEEDS = APP_LIMITS["num_epochs"], APP_LIMITS["seed"]
 SOFTMAX_CHOICES = ("naive", "stable")
-FIELD = {"lr": "lr", "epochs": "num_epochs", "batch": "batch_size", "seed": "seed",
-         "softmax": "softmax"}  # URL name -> TrainConfig field
+FIELD = {
+    "lr": "lr",
+    "epochs": "num_epochs",
+    "batch": "batch_size",
+    "seed": "seed",
+    "softmax": "softmax",
+}  # URL name -> TrainConfig field
 
 needs_data = pytest.mark.usefixtures("real_data")  # fails, not skips, under REQUIRE_DATA=1
 
-WIDGETS = {"lr": ("select_slider", "train.w.lr"), "epochs": ("slider", "train.w.epochs"),
-           "batch": ("select_slider", "train.w.batch"), "seed": ("number_input", "train.w.seed")}
+WIDGETS = {
+    "lr": ("select_slider", "train.w.lr"),
+    "epochs": ("slider", "train.w.epochs"),
+    "batch": ("select_slider", "train.w.batch"),
+    "seed": ("number_input", "train.w.seed"),
+}
 
 
 def controls(at) -> dict:
@@ -55,20 +65,34 @@ def assert_allowed(values: dict) -> None:
 # ---- the URL, checked on the server ------------------------------------------
 
 BAD_QUERIES = [  # (query, the values the page must use instead)
-    ({"lr": "-1", "epochs": "0", "batch": "0", "seed": "-5"},
-     {"lr": 0.001, "epochs": 1, "batch": 32, "seed": 0}),
-    ({"lr": "1e9", "epochs": "1000000", "batch": "99999", "seed": "1e12"},
-     {"lr": 100.0, "epochs": 50, "batch": 1024, "seed": 9999}),
-    ({"lr": "nan", "epochs": "inf", "batch": "-inf", "seed": "NaN"},
-     {"lr": 0.1, "epochs": 10, "batch": 256, "seed": 0}),
-    ({"lr": "1e309", "epochs": "3.7", "batch": "300", "softmax": "STABLE "},
-     {"lr": 0.1, "epochs": 4, "batch": 256, "softmax": "stable"}),
-    ({"lr": "", "epochs": " ", "batch": "0x100", "seed": "7.0.1", "softmax": ""},
-     {"lr": 0.1, "epochs": 10, "batch": 256, "seed": 0, "softmax": "naive"}),
-    ({"lr": "<script>alert(1)</script>", "epochs": "ten", "softmax": "'; DROP TABLE runs;--"},
-     {"lr": 0.1, "epochs": 10, "softmax": "naive"}),
-    ({"lr": "`**x**`", "epochs": "五", "batch": "１２８", "seed": "\u202e9"},
-     {"lr": 0.1, "epochs": 10, "seed": 0}),
+    (
+        {"lr": "-1", "epochs": "0", "batch": "0", "seed": "-5"},
+        {"lr": 0.001, "epochs": 1, "batch": 32, "seed": 0},
+    ),
+    (
+        {"lr": "1e9", "epochs": "1000000", "batch": "99999", "seed": "1e12"},
+        {"lr": 100.0, "epochs": 50, "batch": 1024, "seed": 9999},
+    ),
+    (
+        {"lr": "nan", "epochs": "inf", "batch": "-inf", "seed": "NaN"},
+        {"lr": 0.1, "epochs": 10, "batch": 256, "seed": 0},
+    ),
+    (
+        {"lr": "1e309", "epochs": "3.7", "batch": "300", "softmax": "STABLE "},
+        {"lr": 0.1, "epochs": 4, "batch": 256, "softmax": "stable"},
+    ),
+    (
+        {"lr": "", "epochs": " ", "batch": "0x100", "seed": "7.0.1", "softmax": ""},
+        {"lr": 0.1, "epochs": 10, "batch": 256, "seed": 0, "softmax": "naive"},
+    ),
+    (
+        {"lr": "<script>alert(1)</script>", "epochs": "ten", "softmax": "'; DROP TABLE runs;--"},
+        {"lr": 0.1, "epochs": 10, "softmax": "naive"},
+    ),
+    (
+        {"lr": "`**x**`", "epochs": "五", "batch": "１２８", "seed": "\u202e9"},
+        {"lr": 0.1, "epochs": 10, "seed": 0},
+    ),
 ]
 
 
@@ -95,10 +119,14 @@ def test_every_bad_value_gets_its_own_note():
 
 
 INJECTIONS = [  # (URL value, what the page must show for it: plain text, cut at 40)
-    ("0.1`[Sign in again](https://example.invalid/login)",
-     "0.1`[Sign in again](https://example.inva…"),
-    ("<a href='https://example.invalid'>x</a><script>alert(1)</script>",
-     "<a href='https://example.invalid'>x</a><…"),
+    (
+        "0.1`[Sign in again](https://example.invalid/login)",
+        "0.1`[Sign in again](https://example.inva…",
+    ),
+    (
+        "<a href='https://example.invalid'>x</a><script>alert(1)</script>",
+        "<a href='https://example.invalid'>x</a><…",
+    ),
     ("**bold** _it_ [x](javascript:alert(1))", "**bold** _it_ [x](javascript:alert(1))"),
     ("\u202e1.0\u200b", "\\u202e1.0\\u200b"),
 ]
@@ -110,8 +138,11 @@ def test_link_values_are_shown_as_plain_text_never_markdown(value, shown):
     at = open_app(query={"lr": value})
     assert not at.exception
     assert fixed_notes(at)["lr"][0] == shown
-    rendered = " ".join(e.value for kind in ("warning", "markdown", "error", "info", "caption")
-                        for e in getattr(at, kind))
+    rendered = " ".join(
+        e.value
+        for kind in ("warning", "markdown", "error", "info", "caption")
+        for e in getattr(at, kind)
+    )
     assert "example.invalid" not in rendered and "javascript:" not in rendered
     assert "\u202e" not in rendered
 
@@ -125,15 +156,17 @@ def test_a_very_long_value_does_not_break_the_page():
 
 
 def test_valid_links_give_no_warning_and_unknown_parameters_are_ignored():
-    at = open_app(query={"lr": "0.10", "epochs": "10.0", "batch": "256", "foo": "bar",
-                         "lang": "klingon"})
+    at = open_app(
+        query={"lr": "0.10", "epochs": "10.0", "batch": "256", "foo": "bar", "lang": "klingon"}
+    )
     assert not at.exception and not at.warning
     assert controls(at)["lr"] == 0.1 and controls(at)["epochs"] == 10
     assert at.session_state["lang"] == "en"
 
 
-@pytest.mark.parametrize("lang_param, lang", [("zh-CN", "zh"), ("ZH", "zh"), ("", "en"),
-                                              ("<b>zh</b>", "en")])
+@pytest.mark.parametrize(
+    "lang_param, lang", [("zh-CN", "zh"), ("ZH", "zh"), ("", "en"), ("<b>zh</b>", "en")]
+)
 def test_the_language_parameter_is_normalised(lang_param, lang):
     at = open_app(query={"lang": lang_param})
     assert not at.exception
@@ -144,19 +177,49 @@ def test_the_language_parameter_is_normalised(lang_param, lang):
 def test_random_garbage_never_escapes_the_allowed_values():
     rng = random.Random(0)
     alphabet = string.printable + "∞−１２³½中文\u00a0\u202e"
-    pieces = ["", "0", "-0", "1e-400", "1e400", "nan", "inf", "-inf", "1_000", "0b1", "1j",
-              "+5", " 7 ", "3.", ".5", "1e2", "naive", "stable"]
+    pieces = [
+        "",
+        "0",
+        "-0",
+        "1e-400",
+        "1e400",
+        "nan",
+        "inf",
+        "-inf",
+        "1_000",
+        "0b1",
+        "1j",
+        "+5",
+        " 7 ",
+        "3.",
+        ".5",
+        "1e2",
+        "naive",
+        "stable",
+    ]
     for _ in range(2000):
-        query = {name: rng.choice(pieces) if rng.random() < 0.5 else
-                 "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-                 for name in ("lr", "epochs", "batch", "seed", "softmax") if rng.random() < 0.8}
+        query = {
+            name: rng.choice(pieces)
+            if rng.random() < 0.5
+            else "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+            for name in ("lr", "epochs", "batch", "seed", "softmax")
+            if rng.random() < 0.8
+        }
         cfg, notes = S.from_query(query)
-        assert_allowed({"lr": cfg.lr, "epochs": cfg.num_epochs, "batch": cfg.batch_size,
-                        "seed": cfg.seed, "softmax": cfg.softmax})
+        assert_allowed(
+            {
+                "lr": cfg.lr,
+                "epochs": cfg.num_epochs,
+                "batch": cfg.batch_size,
+                "seed": cfg.seed,
+                "softmax": cfg.softmax,
+            }
+        )
         assert {n for n, _, _ in notes} <= set(query)
 
 
 # ---- the extremes the sliders allow -------------------------------------------
+
 
 @needs_data
 @pytest.mark.parametrize("lr", [LR_CHOICES[0], LR_CHOICES[-1]])
@@ -181,6 +244,7 @@ def test_one_epoch_at_either_end_of_the_learning_rate_slider(lr, softmax):
 
 
 # ---- page switches, two students (impatient clicking: tests/e2e) ----------------
+
 
 @needs_data
 def test_runs_survive_page_switches_and_an_interrupted_run_is_kept_as_stopped():
@@ -229,6 +293,7 @@ def test_two_sessions_are_independent():
 
 
 # ---- no data on the server ------------------------------------------------------
+
 
 def test_train_without_data_explains_instead_of_failing(no_data):
     at = open_app(query={"epochs": "1"})

@@ -1,4 +1,5 @@
 """The training charts: fixed axes while a run grows, translated curves, NaN left out."""
+
 import pandas as pd
 
 from lib.charts.training import compare_chart, training_chart
@@ -8,8 +9,17 @@ from lib.train import TrainConfig
 
 def _run(values, number=1):
     run = Run(number=number, cfg=TrainConfig(num_epochs=5))
-    run.history = [dict(epoch=i + 1, train_loss=loss, train_acc=0.7, test_acc=0.75,
-                        seconds=0.1, broke_down=False) for i, loss in enumerate(values)]
+    run.history = [
+        dict(
+            epoch=i + 1,
+            train_loss=loss,
+            train_acc=0.7,
+            test_acc=0.75,
+            seconds=0.1,
+            broke_down=False,
+        )
+        for i, loss in enumerate(values)
+    ]
     return run
 
 
@@ -20,11 +30,13 @@ def test_axes_cover_the_whole_run_from_the_random_start():
 
 
 def test_a_large_loss_widens_the_y_axis_and_nan_or_inf_do_not():
-    assert training_chart(long_frame([_run([3.5, 1.2])]), 5).to_dict()[
-        "encoding"]["y"]["scale"]["domain"] == [0, 3.5]
+    assert training_chart(long_frame([_run([3.5, 1.2])]), 5).to_dict()["encoding"]["y"]["scale"][
+        "domain"
+    ] == [0, 3.5]
     for bad in (float("nan"), float("inf")):
-        assert training_chart(long_frame([_run([bad])]), 5).to_dict()[
-            "encoding"]["y"]["scale"]["domain"] == [0, 1.0]
+        assert training_chart(long_frame([_run([bad])]), 5).to_dict()["encoding"]["y"]["scale"][
+            "domain"
+        ] == [0, 1.0]
 
 
 def test_curves_are_named_in_the_language():

@@ -1,12 +1,12 @@
 """The loader on tiny IDX files written here, and the clear error for bad ones."""
+
 import struct
 
 import numpy as np
 import pytest
 import torch
 
-from lib.data import (RAW_FILES, ROOT_ENV, DataError, data_root,
-                      load_data, minibatch_indices)
+from lib.data import RAW_FILES, ROOT_ENV, DataError, data_root, load_data, minibatch_indices
 
 TINY = {"train": 6, "test": 4}
 
@@ -39,7 +39,7 @@ def test_tiny_files_become_flat_float_tensors(tmp_path):
     assert data.X_test.shape == (4, 784)
     assert data.y_train.dtype == torch.int64
     assert data.y_train.tolist() == [0, 1, 2, 3, 4, 5]
-    assert 0.0 <= float(data.X_train.min()) and float(data.X_train.max()) <= 1.0
+    assert float(data.X_train.min()) >= 0.0 and float(data.X_train.max()) <= 1.0
     torch.testing.assert_close(data.X_train[0, :3], torch.tensor([0, 1, 2]) / 255)
 
 

@@ -2,6 +2,7 @@
 
 Each rule is checked by hand on a few images and against a brute-force loop.
 """
+
 import math
 
 import numpy as np
@@ -10,12 +11,26 @@ import pytest
 import torch
 
 from lib.charts.decisions import recall_chart, reject_chart, reliability_chart
-from lib.decisions import (bad_cells, compare, expected_calibration_error, expected_costs,
-                           min_cost_decisions, min_cost_with_reject, preset_costs, read_costs,
-                           recall_per_class, refer_summary, reject_curve, reject_option,
-                           reliability, threshold_answers, total_cost, with_refer)
-from lib.train import TrainConfig, train
+from lib.decisions import (
+    bad_cells,
+    compare,
+    expected_calibration_error,
+    expected_costs,
+    min_cost_decisions,
+    min_cost_with_reject,
+    preset_costs,
+    read_costs,
+    recall_per_class,
+    refer_summary,
+    reject_curve,
+    reject_option,
+    reliability,
+    threshold_answers,
+    total_cost,
+    with_refer,
+)
 from lib.metrics import predict
+from lib.train import TrainConfig, train
 
 
 def random_probs(n=500, q=10, seed=0):
@@ -27,8 +42,10 @@ def random_probs(n=500, q=10, seed=0):
 def test_expected_costs_match_a_double_loop():
     probs, _ = random_probs(20, 4)
     C = torch.rand(4, 4, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
-    brute = [[sum(float(probs[n, i]) * float(C[i, j]) for i in range(4)) for j in range(4)]
-             for n in range(20)]
+    brute = [
+        [sum(float(probs[n, i]) * float(C[i, j]) for i in range(4)) for j in range(4)]
+        for n in range(20)
+    ]
     torch.testing.assert_close(expected_costs(probs, C), torch.tensor(brute, dtype=torch.float64))
 
 
@@ -41,7 +58,7 @@ def test_with_all_errors_equal_min_cost_is_argmax():
 
 def test_a_costly_mistake_flips_the_decision_by_hand():
     probs = torch.zeros(1, 10)
-    probs[0, 5], probs[0, 9] = 0.6, 0.4          # sandal 0.6, ankle boot 0.4
+    probs[0, 5], probs[0, 9] = 0.6, 0.4  # sandal 0.6, ankle boot 0.4
     C = preset_costs("one_costly")
     assert C[9, 5] == 10 and C[5, 9] == 1
     # answer sandal: 0.4 * 10 = 4.0; answer ankle boot: 0.6 * 1 = 0.6; anything else: 1.0
@@ -67,7 +84,7 @@ def test_total_cost_and_recall_against_loops():
     assert total_cost(y, y_pred, C) == pytest.approx(sum(float(C[a, b]) for a, b in zip(y, y_pred)))
     recall = recall_per_class(y, y_pred)
     for c in range(10):
-        mine = (y == c)
+        mine = y == c
         assert recall[c].item() == pytest.approx(float((y_pred[mine] == c).double().mean()))
 
 
@@ -99,7 +116,7 @@ def test_read_costs_rejects_negative_missing_infinite_and_text():
 
 def test_reject_option_by_hand():
     probs = torch.tensor([[0.9, 0.1], [0.6, 0.4], [0.45, 0.55], [0.2, 0.8]])
-    y = torch.tensor([0, 1, 1, 1])           # the second image is wrong
+    y = torch.tensor([0, 1, 1, 1])  # the second image is wrong
     assert reject_option(probs, y, 0.0) == (1.0, 0.75)
     assert reject_option(probs, y, 0.7) == (0.5, 1.0)
     coverage, accuracy = reject_option(probs, y, 0.95)
@@ -135,13 +152,14 @@ def test_on_real_data_missing_shirts_costs_less_with_the_medical_matrix(real_dat
     record = list(train(cfg, real_data))[-1]
     pred = predict(record.W, record.b, real_data.X_test, real_data.y_test)
     result = compare(pred.probs, pred.y, preset_costs("medical", dangerous=(6,)))
-    assert result.recall_min_cost[6] > result.recall_argmax[6] + 0.1   # shirts are found more often
+    assert result.recall_min_cost[6] > result.recall_argmax[6] + 0.1  # shirts are found more often
     assert result.cost_min_cost < result.cost_argmax
-    assert result.costly_min_cost < result.costly_argmax / 2             # far fewer missed shirts
+    assert result.costly_min_cost < result.costly_argmax / 2  # far fewer missed shirts
     assert compare(pred.probs, pred.y, preset_costs("equal")).changed == 0
 
 
 # ---- refer to a doctor as a costed answer ----------------------------------------
+
 
 def brute_min_cost_with_refer(probs, C, c):
     """Loop over images and answers; the first of equal costs wins, refer (q) comes last."""
@@ -165,13 +183,13 @@ def test_with_refer_adds_a_constant_last_column():
 @pytest.mark.parametrize("c", [0.05, 0.2, 0.3, 0.5, 0.7])
 def test_refer_with_0_1_costs_is_chows_threshold_rule(c):
     probs, _ = random_probs(3000, seed=4)
-    probs = probs.double() / probs.double().sum(dim=1, keepdim=True)   # rows sum to 1 in float64
+    probs = probs.double() / probs.double().sum(dim=1, keepdim=True)  # rows sum to 1 in float64
     C = preset_costs("equal")
     mine = min_cost_with_reject(probs, C, c)
     assert torch.equal(mine, brute_min_cost_with_refer(probs, C, c))
-    assert torch.equal(mine, threshold_answers(probs, 1 - c))   # Chow: answer iff max p >= 1 - c
+    assert torch.equal(mine, threshold_answers(probs, 1 - c))  # Chow: answer iff max p >= 1 - c
     referred = int((mine == 10).sum())
-    assert 0 < referred < 3000                                        # both branches are tested
+    assert 0 < referred < 3000  # both branches are tested
 
 
 def test_refer_by_hand_and_a_tie_answers():
@@ -184,25 +202,28 @@ def test_refer_by_hand_and_a_tie_answers():
     # a costly class changes the rule: missing class 1 costs 10, so 0.25 of it is 2.5 > 0.3
     C_costly = torch.tensor([[0.0, 1.0], [10.0, 0.0]], dtype=torch.float64)
     assert min_cost_with_reject(probs, C_costly, 0.3).tolist() == [2, 2, 2]
-    assert min_cost_with_reject(probs, C_costly, 0.3).tolist() == brute_min_cost_with_refer(
-        probs, C_costly, 0.3).tolist()
+    assert (
+        min_cost_with_reject(probs, C_costly, 0.3).tolist()
+        == brute_min_cost_with_refer(probs, C_costly, 0.3).tolist()
+    )
 
 
 def test_refer_summary_by_hand():
     probs = torch.tensor([[0.9, 0.1], [0.6, 0.4], [0.45, 0.55], [0.2, 0.8]], dtype=torch.float64)
     y = torch.tensor([0, 1, 1, 0])
-    s = refer_summary(probs, y, preset_costs("equal", q=2), 0.3)    # answer iff max p >= 0.7
+    s = refer_summary(probs, y, preset_costs("equal", q=2), 0.3)  # answer iff max p >= 0.7
     assert s["answers"].tolist() == [0, 2, 2, 1]
     assert s["referred"] == 2 and s["coverage"] == 0.5 and s["accuracy"] == 0.5
-    assert s["cost"] == pytest.approx(0 + 0.3 + 0.3 + 1)            # one mistake, two referrals
-    assert s["cost_without"] == 2.0                                 # argmax 0, 0, 1, 1: 2 wrong
+    assert s["cost"] == pytest.approx(0 + 0.3 + 0.3 + 1)  # one mistake, two referrals
+    assert s["cost_without"] == 2.0  # argmax 0, 0, 1, 1: 2 wrong
 
 
 # ---- calibration -----------------------------------------------------------------------
 
+
 def test_reliability_and_ece_by_hand():
     probs = torch.tensor([[0.55, 0.45], [0.58, 0.42], [0.1, 0.9], [0.95, 0.05], [0.3, 0.7]])
-    y = torch.tensor([0, 1, 1, 0, 0])   # right, wrong, right, right, wrong
+    y = torch.tensor([0, 1, 1, 0, 0])  # right, wrong, right, right, wrong
     table = reliability(probs, y, bins=5)
     assert table["count"].tolist() == [0, 0, 2, 1, 2]
     used = table[table["count"] > 0]
@@ -233,7 +254,7 @@ def calibrated_sample(n, sharpen=1.0, seed=0):
     sharpen > 1 makes the same model report more confident probabilities.
     """
     g = torch.Generator().manual_seed(seed)
-    c = 0.5 + 0.5 * torch.rand(n, generator=g, dtype=torch.float64)    # top probability
+    c = 0.5 + 0.5 * torch.rand(n, generator=g, dtype=torch.float64)  # top probability
     y = (torch.rand(n, generator=g, dtype=torch.float64) >= c).long()  # 0 with probability c
     logit = torch.log(c / (1 - c)) * sharpen
     p0 = torch.sigmoid(logit)
@@ -243,12 +264,12 @@ def calibrated_sample(n, sharpen=1.0, seed=0):
 def test_a_perfectly_calibrated_model_has_ece_near_zero_and_a_sharpened_one_does_not():
     probs, y = calibrated_sample(200_000)
     ece = expected_calibration_error(probs, y)
-    assert ece < 0.006                 # sampling noise only: about 0.5 / sqrt(200000 / 8)
+    assert ece < 0.006  # sampling noise only: about 0.5 / sqrt(200000 / 8)
     table = reliability(probs, y)
     used = table[table["count"] > 1000]
     assert (used["gap"].abs() < 0.02).all()
     sharp, y2 = calibrated_sample(200_000, sharpen=3.0)
-    assert expected_calibration_error(sharp, y2) > 0.1   # much surer than right
+    assert expected_calibration_error(sharp, y2) > 0.1  # much surer than right
     assert (reliability(sharp, y2)["gap"].dropna() >= -0.01).all()
 
 
@@ -264,7 +285,7 @@ def test_reliability_chart_is_translated_and_leaves_out_empty_bins():
     text = str(spec)
     assert "置信度（最大概率）" in text and "完全校准" in text
     bars = spec["datasets"][spec["vconcat"][0]["layer"][0]["data"]["name"]]
-    assert len(bars) == int((table["count"] > 0).sum()) < 15     # no bar for an empty bin
+    assert len(bars) == int((table["count"] > 0).sum()) < 15  # no bar for an empty bin
     hist = spec["datasets"][spec["vconcat"][1]["data"]["name"]]
     assert len(hist) == 15 and sum(r["share"] for r in hist) == pytest.approx(1.0)
     assert "calibrated" in str(reliability_chart(table, "en").to_dict())
@@ -273,8 +294,15 @@ def test_reliability_chart_is_translated_and_leaves_out_empty_bins():
 def test_reject_chart_marks_chows_threshold():
     probs, y = random_probs(200)
     curve = reject_curve(probs, y, [0.3, 0.7])
-    spec = str(reject_chart(curve, 0.5, *reject_option(probs, y, 0.5), "en",
-                            chow=(0.7, *reject_option(probs, y, 0.7))).to_dict())
+    spec = str(
+        reject_chart(
+            curve,
+            0.5,
+            *reject_option(probs, y, 0.5),
+            "en",
+            chow=(0.7, *reject_option(probs, y, 0.7)),
+        ).to_dict()
+    )
     assert "1 − c = 0.70" in spec
 
 
@@ -284,9 +312,10 @@ def test_on_real_data_chow_holds_and_the_probabilities_are_nearly_calibrated(rea
     pred = predict(record.W, record.b, real_data.X_test, real_data.y_test)
     C = preset_costs("equal")
     for c in (0.1, 0.3, 0.5):
-        assert torch.equal(min_cost_with_reject(pred.probs, C, c),
-                           threshold_answers(pred.probs, 1 - c))
+        assert torch.equal(
+            min_cost_with_reject(pred.probs, C, c), threshold_answers(pred.probs, 1 - c)
+        )
     table = reliability(pred.probs, pred.y)
     assert table["count"].sum() == 10_000
     ece = expected_calibration_error(pred.probs, pred.y)
-    assert 0 < ece < 0.1     # a softmax regression is roughly calibrated, not perfectly
+    assert 0 < ece < 0.1  # a softmax regression is roughly calibrated, not perfectly

@@ -1,11 +1,12 @@
 """Every visible string in both languages, and every page in both languages."""
+
 import re
 import string
 from pathlib import Path
 
 import pytest
-
 from apptest_helpers import has_chinese, open_app
+
 from lessons import PAGES as ALL_PAGES
 from lib.i18n import STRINGS, normalize_lang, t
 
@@ -25,8 +26,11 @@ def test_both_languages_fill_the_same_fields(key):
 
 
 def test_chinese_strings_are_translated():
-    untranslated = [k for k, v in STRINGS.items()
-                    if v["zh"] == v["en"] and re.search(r"[a-z]{4,} [a-z]{4,}", v["en"])]
+    untranslated = [
+        k
+        for k, v in STRINGS.items()
+        if v["zh"] == v["en"] and re.search(r"[a-z]{4,} [a-z]{4,}", v["en"])
+    ]
     assert not untranslated
     assert sum(has_chinese(v["zh"]) for v in STRINGS.values()) > 0.9 * len(STRINGS)
 

@@ -4,11 +4,12 @@ A browser's identity is a secret token in a cookie; AppTest cannot send
 cookies, so these tests hand a session its token through session_state, which
 is exactly where ui.identity() keeps what it read from the cookie.
 """
+
 import pytest
 import torch
+from apptest_helpers import texts
 
 import ui
-from apptest_helpers import open_app, texts
 from lib.i18n import t
 from lib.store import SafeStore, Store, new_token
 
@@ -17,9 +18,8 @@ pytestmark = pytest.mark.usefixtures("real_data")
 
 def session(token=None, **kwargs):
     """open_app, as the browser whose cookie holds `token` (None: a first visit)."""
-    from streamlit.testing.v1 import AppTest
-
     from apptest_helpers import APP, TIMEOUT
+    from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     if token:
@@ -47,7 +47,7 @@ def test_runs_come_back_in_a_new_session_of_the_same_browser():
     token = new_token()
     first = session(token)
     run = train(first)
-    again = session(token)                      # a reload, a new tab, the next day
+    again = session(token)  # a reload, a new tab, the next day
     (back,) = again.session_state["runs"]
     assert back.id == run.id and back.status == "done"
     assert torch.equal(back.W, run.W) and torch.equal(back.b, run.b)
@@ -69,11 +69,10 @@ def test_a_personal_link_moves_the_runs_and_leaves_the_url():
     other_device = session(query={"me": token})
     assert other_device.session_state["identity"] == token
     assert [r.id for r in other_device.session_state["runs"]] == [run.id]
-    assert "me" not in other_device.query_params        # never kept in a shareable URL
+    assert "me" not in other_device.query_params  # never kept in a shareable URL
 
 
-@pytest.mark.parametrize("bad", ["", "short", "x" * 5000, "<script>", "a b c d" * 8,
-                                 "\u202e" * 40])
+@pytest.mark.parametrize("bad", ["", "short", "x" * 5000, "<script>", "a b c d" * 8, "\u202e" * 40])
 def test_a_bad_personal_link_is_ignored(bad):
     at = session(query={"me": bad})
     assert not at.exception
@@ -109,8 +108,8 @@ def test_an_interrupted_run_is_saved_as_stopped():
     token = new_token()
     at = session(token)
     run = train(at, epochs=2)
-    run.status = "running"                      # as a click or closed tab leaves it
-    at.run()                                    # the next script run settles it
+    run.status = "running"  # as a click or closed tab leaves it
+    at.run()  # the next script run settles it
     assert run.status == "stopped"
     (back,) = session(token).session_state["runs"]
     assert back.status == "stopped" and back.epochs_run == 2
@@ -134,7 +133,7 @@ def test_with_the_database_down_the_app_keeps_working_and_saves_later(monkeypatc
     assert not at.exception
     down = t("store.down", "en")
     assert any(down == w.value for w in at.warning)
-    run = train(at)                             # trains fine, kept in memory
+    run = train(at)  # trains fine, kept in memory
     assert run.trained and at.session_state["runs"] == [run]
     path.parent.mkdir()
     state["up"] = True
@@ -157,8 +156,9 @@ def test_lesson_progress_follows_the_browser():
     assert done
     again = session(token)
     again.switch_page("lessons/lesson.py").run()
-    assert {k for k, v in again.session_state["lesson.progress"].items()
-            if v.get("revealed")} == done
+    assert {
+        k for k, v in again.session_state["lesson.progress"].items() if v.get("revealed")
+    } == done
     stranger = session(new_token())
     stranger.switch_page("lessons/lesson.py").run()
     assert not any(v.get("revealed") for v in stranger.session_state["lesson.progress"].values())

@@ -3,6 +3,7 @@
 The memory tests decode each file in a child process and read the kernel's peak resident
 size (VmHWM) before and after: any accepted file of at most 5 MB may raise it by < 50 MB.
 """
+
 import io
 import struct
 import subprocess
@@ -65,27 +66,38 @@ def chunk(kind: bytes, body: bytes) -> bytes:
 
 def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims width × height pixels (a decompression bomb's shape)."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)      # 8-bit grey
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b""))
-            + chunk(b"IEND", b""))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grey
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
 
 
 def big_png(width: int, height: int, mode: str = "RGBA", flat: bool = False) -> bytes:
     """A light PNG, with a dark band across the middle third unless flat, written row by
     row so the test never holds the full-size picture in memory."""
-    pixel = {"L": (b"\xe6", b"\x1e"), "RGB": (b"\xe6" * 3, b"\x1e" * 3),
-             "RGBA": (b"\xe6" * 3 + b"\xff", b"\x1e" * 3 + b"\xff")}[mode]
+    pixel = {
+        "L": (b"\xe6", b"\x1e"),
+        "RGB": (b"\xe6" * 3, b"\x1e" * 3),
+        "RGBA": (b"\xe6" * 3 + b"\xff", b"\x1e" * 3 + b"\xff"),
+    }[mode]
     light, dark = pixel
     third = width // 3
-    plain = b"\x00" + light * width                                  # filter byte 0, pixels
+    plain = b"\x00" + light * width  # filter byte 0, pixels
     band = b"\x00" + light * third + dark * third + light * (width - 2 * third)
     z = zlib.compressobj(9)
-    idat = b"".join(z.compress(band if not flat and height // 3 <= y < 2 * height // 3
-                               else plain) for y in range(height)) + z.flush()
+    idat = (
+        b"".join(
+            z.compress(band if not flat and height // 3 <= y < 2 * height // 3 else plain)
+            for y in range(height)
+        )
+        + z.flush()
+    )
     colour_type = {"L": 0, "RGB": 2, "RGBA": 6}[mode]
     ihdr = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat)
-            + chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def big_jpeg(width: int, height: int, noise: bool = False, **kw) -> bytes:
@@ -94,8 +106,12 @@ def big_jpeg(width: int, height: int, noise: bool = False, **kw) -> bytes:
         rng = np.random.default_rng(0)
         img = Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
     else:
-        img = photo((width, height), (width // 3, height // 3, 2 * width // 3, 2 * height // 3),
-                    bg=(230, 228, 220), fg=(30, 30, 60))
+        img = photo(
+            (width, height),
+            (width // 3, height // 3, 2 * width // 3, 2 * height // 3),
+            bg=(230, 228, 220),
+            fg=(30, 30, 60),
+        )
     return encode(img, "JPEG", quality=90, **kw)
 
 
@@ -105,12 +121,12 @@ def test_dark_object_on_light_png_is_inverted_cropped_and_centred():
     assert p.x.min() >= 0.0 and p.x.max() <= 1.0 and p.x.max() > 0.9
     assert p.inverted
     top, bottom, left, right = bbox(p.x)
-    assert bottom - top + 1 == pytest.approx(OBJECT_SIZE, abs=1)    # the taller side fills 24 px
+    assert bottom - top + 1 == pytest.approx(OBJECT_SIZE, abs=1)  # the taller side fills 24 px
     assert right - left + 1 == pytest.approx(OBJECT_SIZE * 101 / 221, abs=1.5)  # aspect kept
-    assert (top + bottom) / 2 == pytest.approx(13.5, abs=1)          # centred, although the
-    assert (left + right) / 2 == pytest.approx(13.5, abs=1)          # object sat top-left
+    assert (top + bottom) / 2 == pytest.approx(13.5, abs=1)  # centred, although the
+    assert (left + right) / 2 == pytest.approx(13.5, abs=1)  # object sat top-left
     corners = p.x.reshape(28, 28)[[0, 0, -1, -1], [0, -1, 0, -1]]
-    assert corners.max() == 0.0                                       # black background
+    assert corners.max() == 0.0  # black background
 
 
 def test_light_background_jpeg_is_inverted_dark_background_is_not():
@@ -118,7 +134,7 @@ def test_light_background_jpeg_is_inverted_dark_background_is_not():
     assert light.inverted and light.x.max() > 0.9
     dark = preprocess(encode(photo(bg="black", fg=(220, 220, 220)), "JPEG", quality=90))
     assert not dark.inverted and dark.x.max() > 0.9
-    assert bbox(light.x) == pytest.approx(bbox(dark.x), abs=1)        # same shape either way
+    assert bbox(light.x) == pytest.approx(bbox(dark.x), abs=1)  # same shape either way
 
 
 def test_wide_object_keeps_its_aspect_ratio():
@@ -135,12 +151,12 @@ def test_transparent_background_counts_as_paper():
 
 
 def test_exif_rotation_of_a_phone_photo_is_applied():
-    img = photo(size=(400, 300), box=(100, 120, 299, 179))            # stored wide (200 × 60)
+    img = photo(size=(400, 300), box=(100, 120, 299, 179))  # stored wide (200 × 60)
     exif = Image.Exif()
-    exif[0x0112] = 6                                                  # "rotate 90° to view"
+    exif[0x0112] = 6  # "rotate 90° to view"
     p = preprocess(encode(img, "JPEG", exif=exif.tobytes()))
     top, bottom, left, right = bbox(p.x)
-    assert bottom - top > right - left                                # shown tall
+    assert bottom - top > right - left  # shown tall
 
 
 def test_steps_one_by_one():
@@ -153,7 +169,7 @@ def test_steps_one_by_one():
     assert obj.shape == (10, 30) and obj.max() == pytest.approx(1.0)
     canvas = center_on_canvas(obj)
     assert canvas.shape == (28, 28)
-    assert bbox(canvas) == (9, 17, 0, 27)                             # 9 × 28, in the middle
+    assert bbox(canvas) == (9, 17, 0, 27)  # 9 × 28, in the middle
 
 
 @pytest.mark.parametrize("i", range(6))
@@ -165,19 +181,25 @@ def test_a_fashion_mnist_image_survives_the_round_trip(real_data, i):
         p = preprocess(encode(data))
         assert p.inverted == inverted
         back = p.x.reshape(28, 28)
-        best = max(np.corrcoef(np.roll(back, (dy, dx), (0, 1)).ravel(), x)[0, 1]
-                   for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+        best = max(
+            np.corrcoef(np.roll(back, (dy, dx), (0, 1)).ravel(), x)[0, 1]
+            for dy in (-1, 0, 1)
+            for dx in (-1, 0, 1)
+        )
         assert best > 0.97
 
 
-@pytest.mark.parametrize("data, key", [
-    (b"", "your_image.err.empty"),
-    (b"just some text, not a picture\n" * 10, "your_image.err.not_image"),
-    (np.random.default_rng(0).bytes(5000), "your_image.err.not_image"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(MAX_BYTES), "your_image.err.too_big"),
-    (png_claiming(100_000, 100_000), "your_image.err.too_many_pixels"),   # 10 gigapixels
-    (png_claiming(7_000, 7_000), "your_image.err.too_many_pixels"),       # 49 megapixels
-])
+@pytest.mark.parametrize(
+    "data, key",
+    [
+        (b"", "your_image.err.empty"),
+        (b"just some text, not a picture\n" * 10, "your_image.err.not_image"),
+        (np.random.default_rng(0).bytes(5000), "your_image.err.not_image"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(MAX_BYTES), "your_image.err.too_big"),
+        (png_claiming(100_000, 100_000), "your_image.err.too_many_pixels"),  # 10 gigapixels
+        (png_claiming(7_000, 7_000), "your_image.err.too_many_pixels"),  # 49 megapixels
+    ],
+)
 def test_bad_bytes_raise_one_clear_error(data, key):
     assert error_key(data) == key
 
@@ -190,7 +212,7 @@ def test_truncated_png_and_jpeg_are_corrupt():
 
 
 def test_too_many_pixels_is_refused_before_decoding():
-    data = encode(Image.new("L", (8000, 6000)))                      # 48 MP, a tiny file
+    data = encode(Image.new("L", (8000, 6000)))  # 48 MP, a tiny file
     assert len(data) < MAX_BYTES
     assert error_key(data) == "your_image.err.too_many_pixels"
 
@@ -208,30 +230,32 @@ def test_every_error_has_a_message_in_both_languages():
             assert t(key, lang, mb=6.0, limit=5.0)
 
 
-
 def test_a_16_bit_grey_png_is_read_as_grey():
     img = photo(fg=40, mode="L")
-    wide = Image.fromarray(np.asarray(img).astype(np.uint16) * 257)   # 16 bits, same picture
+    wide = Image.fromarray(np.asarray(img).astype(np.uint16) * 257)  # 16 bits, same picture
     assert Image.open(io.BytesIO(encode(wide))).mode == "I;16"
     np.testing.assert_array_equal(preprocess(encode(wide)).x, preprocess(encode(img)).x)
 
 
 def test_exif_rotation_is_applied_after_shrinking():
-    img = photo(size=(1600, 1200), box=(400, 480, 1199, 719))        # stored wide, shrunk first
+    img = photo(size=(1600, 1200), box=(400, 480, 1199, 719))  # stored wide, shrunk first
     exif = Image.Exif()
-    exif[0x0112] = 6                                                  # "rotate 90° to view"
+    exif[0x0112] = 6  # "rotate 90° to view"
     p = preprocess(encode(img, "JPEG", exif=exif.tobytes()))
-    assert p.original.size == (384, 512)                              # shown tall, at WORK_SIZE
+    assert p.original.size == (384, 512)  # shown tall, at WORK_SIZE
     top, bottom, left, right = bbox(p.x)
     assert bottom - top > right - left
 
 
-@pytest.mark.parametrize("data, limit", [
-    (big_png(3500, 2600, "RGB"), 8),              # 9.1 MP colour PNG: 4 bytes a pixel
-    (big_png(2500, 1700, "RGBA"), 4),             # 4.3 MP with alpha: and a premultiplied copy
-    (big_jpeg(6000, 3990, progressive=True), 10),  # 24 MP progressive: all its DCT coefficients
-    (big_png(7280, 5450, "RGBA", flat=True), 24),  # 39.7 MP: over MAX_PIXELS, from the header
-])
+@pytest.mark.parametrize(
+    "data, limit",
+    [
+        (big_png(3500, 2600, "RGB"), 8),  # 9.1 MP colour PNG: 4 bytes a pixel
+        (big_png(2500, 1700, "RGBA"), 4),  # 4.3 MP with alpha: and a premultiplied copy
+        (big_jpeg(6000, 3990, progressive=True), 10),  # 24 MP progressive: all its DCT coefficients
+        (big_png(7280, 5450, "RGBA", flat=True), 24),  # 39.7 MP: over MAX_PIXELS, from the header
+    ],
+)
 def test_files_that_would_decode_beyond_the_budget_say_their_limit(data, limit):
     assert len(data) < MAX_BYTES
     with pytest.raises(ImageError) as info:
@@ -276,23 +300,40 @@ def peak_rise_mb(data: bytes, tmp_path: Path) -> tuple[str, float]:
     """(outcome, MB the peak resident size rose by) of prepare(data) in a fresh process."""
     path = tmp_path / "upload"
     path.write_bytes(data)
-    out = subprocess.run([sys.executable, "-c", MEASURE, str(path)], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return out[0], float(out[1])
 
 
 @pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux's /proc")
-@pytest.mark.parametrize("build, outcome", [
-    (lambda: big_png(7280, 5450, "RGBA", flat=True), "too_many_pixels"),  # 40 MP, 160 KB
-    (lambda: big_jpeg(2640, 1980, noise=True), "ok"),                     # 4.8 MB of noise
-    (lambda: big_png(2400, 1700, "RGBA"), "ok"),     # the largest PNGs accepted, by mode
-    (lambda: big_png(3450, 2300, "RGB"), "ok"),
-    (lambda: big_png(6000, 3990, "L"), "ok"),
-    (lambda: big_jpeg(6000, 3990), "ok"),            # 24 MP, decoded at 1/8 scale
-    (lambda: big_jpeg(24000, 990), "ok"),            # a panorama: 1/8 scale too
-    (lambda: big_jpeg(3800, 2600, progressive=True), "ok"),
-], ids=["png-40mp-flat", "jpeg-5mb-noise", "png-rgba-4mp", "png-rgb-8mp", "png-grey-24mp",
-        "jpeg-24mp", "jpeg-panorama", "jpeg-progressive-10mp"])
+@pytest.mark.parametrize(
+    "build, outcome",
+    [
+        (lambda: big_png(7280, 5450, "RGBA", flat=True), "too_many_pixels"),  # 40 MP, 160 KB
+        (lambda: big_jpeg(2640, 1980, noise=True), "ok"),  # 4.8 MB of noise
+        (lambda: big_png(2400, 1700, "RGBA"), "ok"),  # the largest PNGs accepted, by mode
+        (lambda: big_png(3450, 2300, "RGB"), "ok"),
+        (lambda: big_png(6000, 3990, "L"), "ok"),
+        (lambda: big_jpeg(6000, 3990), "ok"),  # 24 MP, decoded at 1/8 scale
+        (lambda: big_jpeg(24000, 990), "ok"),  # a panorama: 1/8 scale too
+        (lambda: big_jpeg(3800, 2600, progressive=True), "ok"),
+    ],
+    ids=[
+        "png-40mp-flat",
+        "jpeg-5mb-noise",
+        "png-rgba-4mp",
+        "png-rgb-8mp",
+        "png-grey-24mp",
+        "jpeg-24mp",
+        "jpeg-panorama",
+        "jpeg-progressive-10mp",
+    ],
+)
 def test_any_file_up_to_5_mb_raises_peak_memory_by_less_than_50_mb(build, outcome, tmp_path):
     data = build()
     assert len(data) < MAX_BYTES
@@ -308,12 +349,12 @@ def test_a_rerun_with_the_same_file_reuses_the_result(monkeypatch):
     monkeypatch.setattr(image, "CACHE", LRU(4))
     data = encode(photo(size=(333, 222)))
     first = preprocess(data)
-    assert preprocess(bytes(data)) is first and len(calls) == 1      # same bytes, same result
+    assert preprocess(bytes(data)) is first and len(calls) == 1  # same bytes, same result
     blank = encode(Image.new("RGB", (90, 60), "grey"))
     for _ in range(2):
-        with pytest.raises(ImageError) as info:                       # a refusal is kept too,
+        with pytest.raises(ImageError) as info:  # a refusal is kept too,
             preprocess(blank)
-        assert info.value.key == "your_image.err.blank"               # and raised afresh
+        assert info.value.key == "your_image.err.blank"  # and raised afresh
     assert len(calls) == 2
 
 
@@ -321,7 +362,7 @@ def test_the_cache_keeps_the_most_recently_used():
     cache = LRU(2)
     cache.put("a", 1)
     cache.put("b", 2)
-    assert cache.get("a") == 1                                        # "b" is now the oldest
+    assert cache.get("a") == 1  # "b" is now the oldest
     cache.put("c", 3)
     assert (cache.get("a"), cache.get("b"), cache.get("c"), len(cache)) == (1, None, 3, 2)
 
@@ -331,7 +372,7 @@ def test_at_most_two_pictures_are_decoded_at_once(monkeypatch):
     two_in, gate = threading.Event(), threading.Event()
     real_thumbnail = Image.Image.thumbnail
 
-    def slow_thumbnail(img, *args, **kw):                            # runs inside DECODES only
+    def slow_thumbnail(img, *args, **kw):  # runs inside DECODES only
         with lock:
             inside.append(img)
             most[0] = max(most[0], len(inside))
@@ -345,15 +386,17 @@ def test_at_most_two_pictures_are_decoded_at_once(monkeypatch):
     monkeypatch.setattr(image, "CACHE", LRU(8))
     monkeypatch.setattr(image, "DECODES", threading.BoundedSemaphore(image.MAX_DECODES))
     monkeypatch.setattr(Image.Image, "thumbnail", slow_thumbnail)
-    threads = [threading.Thread(target=preprocess, args=(encode(photo(size=(300 + i, 200))),))
-               for i in range(4)]
+    threads = [
+        threading.Thread(target=preprocess, args=(encode(photo(size=(300 + i, 200))),))
+        for i in range(4)
+    ]
     for thread in threads:
         thread.start()
     assert two_in.wait(60)
-    assert not image.DECODES.acquire(blocking=False)                 # both slots are taken
-    assert len(inside) == 2                                          # the others wait outside
+    assert not image.DECODES.acquire(blocking=False)  # both slots are taken
+    assert len(inside) == 2  # the others wait outside
     gate.set()
     for thread in threads:
         thread.join()
     assert most[0] == image.MAX_DECODES == 2
-    assert len(image.CACHE) == 4                                     # and all four were done
+    assert len(image.CACHE) == 4  # and all four were done

@@ -8,6 +8,7 @@ app on a free port with a SQLite store (no warm-up training, to keep it short)
 and checks that both students' runs are in the database and listed on the
 reloaded page.
 """
+
 import json
 import subprocess
 import sys
@@ -32,8 +33,18 @@ from scripts.local_server import ROOT
 def made_up_run(number: int, test_acc: float) -> Run:
     run = Run(number=number, cfg=TrainConfig(num_epochs=1, softmax="stable"))
     for epoch in (0, 1):
-        run.add(EpochRecord(epoch, 2.3 - epoch, 0.1, test_acc if epoch else 0.1, 0.01, None,
-                            torch.zeros(784, 10), torch.zeros(10)))
+        run.add(
+            EpochRecord(
+                epoch,
+                2.3 - epoch,
+                0.1,
+                test_acc if epoch else 0.1,
+                0.01,
+                None,
+                torch.zeros(784, 10),
+                torch.zeros(10),
+            )
+        )
     return run
 
 
@@ -46,8 +57,10 @@ def test_the_final_message_is_read_back(acc):
     text = t("train.done", "en", number=7, acc=acc, epochs=10, seconds=12.345)
     found = loadtest.DONE_RE.search(text)
     assert found is not None
-    assert (int(found.group(1)), loadtest.acc_text(float(found.group(2)))) \
-        == (7, loadtest.acc_text(acc))
+    assert (int(found.group(1)), loadtest.acc_text(float(found.group(2)))) == (
+        7,
+        loadtest.acc_text(acc),
+    )
     assert float(found.group(4)) == 12.35
 
 
@@ -55,7 +68,8 @@ def test_the_runs_table_is_told_from_other_tables():
     runs = [made_up_run(2, 0.8), made_up_run(1, 0.75)]
     frame = Dataframe()
     frame.arrow_data.data = convert_pandas_df_to_arrow_bytes(
-        pd.DataFrame([dict(r.summary(), status="done") for r in runs]))
+        pd.DataFrame([dict(r.summary(), status="done") for r in runs])
+    )
     assert loadtest.table_rows(frame) == [(2, "0.8000"), (1, "0.7500")]
     other = Dataframe()
     other.arrow_data.data = convert_pandas_df_to_arrow_bytes(pd.DataFrame({"name": ["lr"]}))
@@ -87,17 +101,24 @@ def test_replicas_and_passed_on_requests_from_the_access_log(tmp_path):
     log.write_text(
         '127.0.0.1:1 "GET /?epochs=10 HTTP/1.1" 200 - key-a\n'
         '127.0.0.1:2 "GET /?epochs=10 HTTP/1.1" 200 - key-b\n'
-        '127.0.0.1:1 "GET /_stcore/stream HTTP/1.1" 101 key-a key-a\n')
+        '127.0.0.1:1 "GET /_stcore/stream HTTP/1.1" 101 key-a key-a\n'
+    )
     offset = log.stat().st_size
     with log.open("a") as f:
-        f.write('127.0.0.1:1, 127.0.0.1:2 "GET /?epochs=10 HTTP/1.1" 200 key-a key-a\n'
-                '127.0.0.1:1, 127.0.0.1:2 "GET /_stcore/stream HTTP/1.1" 101 key-a key-a\n'
-                '127.0.0.1:2 "GET /_stcore/stream HTTP/1.1" 101 key-b key-b\n'
-                '127.0.0.1:1 "GET /_stcore/health HTTP/1.1" 502 - x\n')
+        f.write(
+            '127.0.0.1:1, 127.0.0.1:2 "GET /?epochs=10 HTTP/1.1" 200 key-a key-a\n'
+            '127.0.0.1:1, 127.0.0.1:2 "GET /_stcore/stream HTTP/1.1" 101 key-a key-a\n'
+            '127.0.0.1:2 "GET /_stcore/stream HTTP/1.1" 101 key-b key-b\n'
+            '127.0.0.1:1 "GET /_stcore/health HTTP/1.1" 502 - x\n'
+        )
     students = [SimpleNamespace(jar={"softmax_replica": key}) for key in ("key-a", "key-b", "c")]
     assert loadtest.student_replicas(log, students) == {0: "127.0.0.1:1", 1: "127.0.0.1:2"}
-    assert loadtest.passed_on(log, offset) == {"requests": 4, "passed_on": 2,
-                                               "passed_on_websocket": 1, "bad_gateway": 1}
+    assert loadtest.passed_on(log, offset) == {
+        "requests": 4,
+        "passed_on": 2,
+        "passed_on_websocket": 1,
+        "bad_gateway": 1,
+    }
 
 
 def test_the_database_count_finds_lost_and_extra_runs(tmp_path):
@@ -108,21 +129,31 @@ def test_the_database_count_finds_lost_and_extra_runs(tmp_path):
         for number, acc in runs:
             store.save_run(student.token, made_up_run(number, acc))
     store.close()
-    a.finished = [(1, "0.8000"), (2, "0.7000")]     # both stored
-    b.finished = [(1, "0.6000"), (2, "0.9000")]     # #2 seen but not stored: lost
+    a.finished = [(1, "0.8000"), (2, "0.7000")]  # both stored
+    b.finished = [(1, "0.6000"), (2, "0.9000")]  # #2 seen but not stored: lost
     found = loadtest.check_store(url, [a, b], [warm])
-    assert {k: found[k] for k in ("rows", "warmup_runs", "seen_total", "found", "lost",
-                                  "extra", "students_equal")} \
-        == {"rows": 4, "warmup_runs": 1, "seen_total": 4, "found": 3, "lost": 1, "extra": 0,
-            "students_equal": 1}
-    b.finished = []                                 # b's stored run never seen: extra
+    assert {
+        k: found[k]
+        for k in ("rows", "warmup_runs", "seen_total", "found", "lost", "extra", "students_equal")
+    } == {
+        "rows": 4,
+        "warmup_runs": 1,
+        "seen_total": 4,
+        "found": 3,
+        "lost": 1,
+        "extra": 0,
+        "students_equal": 1,
+    }
+    b.finished = []  # b's stored run never seen: extra
     assert loadtest.check_store(url, [a, b], [warm])["extra"] == 1
 
 
 def test_options_that_cannot_go_together_are_refused():
-    for argv in (["--kill-replica-after", "5"],                       # one replica
-                 ["--replicas", "2", "--kill-replica-after", "5", "--store", "off"],
-                 ["--url", "http://127.0.0.1:1", "--store", "sqlite"]):
+    for argv in (
+        ["--kill-replica-after", "5"],  # one replica
+        ["--replicas", "2", "--kill-replica-after", "5", "--store", "off"],
+        ["--url", "http://127.0.0.1:1", "--store", "sqlite"],
+    ):
         with pytest.raises(SystemExit):
             loadtest.parse_args(argv)
     assert loadtest.parse_args([]).store == "sqlite"
@@ -131,9 +162,23 @@ def test_options_that_cannot_go_together_are_refused():
 def test_a_class_of_two_trains_and_finds_its_runs_stored(real_data, tmp_path):
     """The whole script against a real server: 2 ws students, 1 epoch, SQLite store."""
     done = subprocess.run(
-        [sys.executable, "-m", "scripts.loadtest", "--sessions", "2", "--epochs", "1",
-         "--open-concurrency", "2", "--no-warmup", "--json"],
-        cwd=ROOT, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "scripts.loadtest",
+            "--sessions",
+            "2",
+            "--epochs",
+            "1",
+            "--open-concurrency",
+            "2",
+            "--no-warmup",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert (summary["completed"], summary["failed"], summary["store"]) == (2, 0, "sqlite")

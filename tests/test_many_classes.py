@@ -2,6 +2,7 @@
 
 No test here depends on how fast the machine is: the time budget is tested with a fake clock.
 """
+
 import math
 
 import pytest
@@ -9,10 +10,24 @@ import torch
 import torch.nn.functional as F
 
 from lib.charts.many_classes import cost_chart
-from lib.many_classes import (METHODS, MeasureConfig, Vocabulary, bytes_needed, clusters,
-                              full_loss, hierarchical_log_probs, hierarchical_loss, measure,
-                              output_layer_memory, sample_classes, sampled_loss, tree_log_probs,
-                              tree_loss, tree_paths, work)
+from lib.many_classes import (
+    METHODS,
+    MeasureConfig,
+    Vocabulary,
+    bytes_needed,
+    clusters,
+    full_loss,
+    hierarchical_log_probs,
+    hierarchical_loss,
+    measure,
+    output_layer_memory,
+    sample_classes,
+    sampled_loss,
+    tree_log_probs,
+    tree_loss,
+    tree_paths,
+    work,
+)
 
 
 class FakeClock:
@@ -26,7 +41,7 @@ class FakeClock:
         return self.now
 
 
-UNLIMITED = 10.0**9   # a budget no fake clock here gets near
+UNLIMITED = 10.0**9  # a budget no fake clock here gets near
 
 
 def problem(n=6, d=5, K=13, seed=0):
@@ -88,7 +103,7 @@ def test_sample_classes_stays_in_range():
 @pytest.mark.parametrize("K", [2, 10, 13, 37, 100])
 def test_clusters_hold_every_class_once(K):
     C, M = clusters(K)
-    assert C * M >= K and C == math.ceil(math.sqrt(K)) and (C - 1) * M < K
+    assert C * M >= K and math.ceil(math.sqrt(K)) == C and (C - 1) * M < K
     places = {(k // M, k % M) for k in range(K)}
     assert len(places) == K and all(c < C for c, _ in places)
 
@@ -97,8 +112,9 @@ def hierarchical_problem(K, n=4, d=3, seed=0):
     g = torch.Generator().manual_seed(seed)
     C, M = clusters(K)
     X = torch.randn(n, d, generator=g)
-    params = [torch.randn(*s, generator=g).requires_grad_(True)
-              for s in ((d, C), (C,), (C, d, M), (C, M))]
+    params = [
+        torch.randn(*s, generator=g).requires_grad_(True) for s in ((d, C), (C,), (C, d, M), (C, M))
+    ]
     return X, params, torch.randint(0, K, (n,), generator=g)
 
 
@@ -113,10 +129,11 @@ def test_hierarchical_probabilities_sum_to_one_and_match_brute_force(K):
         p_cluster = torch.softmax(X[i] @ Wc + bc, dim=0)
         for k in range(K):
             c, m = divmod(k, M)
-            members = [j for j in range(M) if c * M + j < K]      # the real classes of cluster c
+            members = [j for j in range(M) if c * M + j < K]  # the real classes of cluster c
             p_in = torch.softmax((X[i] @ Wk[c] + bk[c])[members], dim=0)
-            assert log_p[i, k].exp().item() == pytest.approx((p_cluster[c] * p_in[m]).item(),
-                                                             rel=1e-5, abs=1e-7)
+            assert log_p[i, k].exp().item() == pytest.approx(
+                (p_cluster[c] * p_in[m]).item(), rel=1e-5, abs=1e-7
+            )
 
 
 def test_hierarchical_loss_is_minus_log_probability_with_the_same_gradients():
@@ -131,6 +148,7 @@ def test_hierarchical_loss_is_minus_log_probability_with_the_same_gradients():
 
 # ---- the binary tree ------------------------------------------------------------------
 
+
 def tree_problem(K, n=5, d=4, seed=0, scale=1.0, dtype=torch.float32):
     g = torch.Generator().manual_seed(seed)
     X = torch.randn(n, d, generator=g, dtype=dtype) * scale
@@ -141,7 +159,7 @@ def tree_problem(K, n=5, d=4, seed=0, scale=1.0, dtype=torch.float32):
 
 def brute_tree_probability(x, Wt, bt, K, k):
     """Walk down from the root with a loop: the product of sigmoid(+-o) at each inner node."""
-    path, v = [], K + k                    # heap numbering: leaf of class k
+    path, v = [], K + k  # heap numbering: leaf of class k
     while v > 1:
         path.append((v // 2, v % 2 == 0))  # (parent, went left)
         v //= 2
@@ -161,11 +179,12 @@ def test_tree_probabilities_sum_to_one_and_paths_are_short(K):
     depth = (signs != 0).sum(dim=1)
     assert depth.max() - depth.min() <= 1 and depth.max() == math.ceil(math.log2(K))  # balanced
     steps = torch.cat([nodes, signs.long()], dim=1).tolist()
-    assert nodes.max() < K - 1 and len({tuple(r) for r in steps}) == K   # K different paths
+    assert nodes.max() < K - 1 and len({tuple(r) for r in steps}) == K  # K different paths
     log_p = tree_log_probs(X, Wt, bt, paths)
     assert log_p.shape == (len(X), K)
-    torch.testing.assert_close(torch.logsumexp(log_p, dim=1), torch.zeros(len(X)),
-                               atol=1e-5, rtol=0)
+    torch.testing.assert_close(
+        torch.logsumexp(log_p, dim=1), torch.zeros(len(X)), atol=1e-5, rtol=0
+    )
 
 
 @pytest.mark.parametrize("K", [2, 5, 13])
@@ -193,17 +212,17 @@ def test_tree_loss_is_minus_log_probability_with_the_same_gradients(K):
 
 
 def test_tree_loss_stays_finite_where_a_naive_sigmoid_would_not():
-    X, Wt, bt, y = tree_problem(100, n=16, scale=1000.0)       # node logits of thousands
+    X, Wt, bt, y = tree_problem(100, n=16, scale=1000.0)  # node logits of thousands
     paths = tree_paths(100)
     loss = tree_loss(X, y, Wt, bt, paths)
     assert torch.isfinite(loss)
-    O = (X.double() @ Wt.double().T + bt.double())               # the same in float64
+    O = X.double() @ Wt.double().T + bt.double()  # the same in float64
     nodes, signs = paths[0][y], paths[1][y]
     o = O[torch.arange(len(y))[:, None], nodes]
     exact = (F.softplus(-signs.double() * o) * (signs != 0)).sum(1).mean()
     assert loss.item() == pytest.approx(exact.item(), rel=1e-4)
     naive = -(torch.log(torch.sigmoid(signs * o.float())) * (signs != 0)).sum(1).mean()
-    assert not torch.isfinite(naive)                              # log(0) = -inf somewhere
+    assert not torch.isfinite(naive)  # log(0) = -inf somewhere
 
 
 def test_costs_grow_linearly_for_full_and_slowly_for_the_others():
@@ -215,7 +234,7 @@ def test_costs_grow_linearly_for_full_and_slowly_for_the_others():
     assert work("sampled", n, d, 10**5, 256) < work("full", n, d, 10**5) / 20
     others = min(work(m, n, d, 10**5) for m in ("sampled", "hierarchical"))
     assert work("tree", n, d, 10**5) < others
-    assert work("tree", n, d, 2**10) == n * d * 10 + d * 2**10    # 10 decisions per example
+    assert work("tree", n, d, 2**10) == n * d * 10 + d * 2**10  # 10 decisions per example
     assert bytes_needed("tree", n, d, 10**5) < bytes_needed("full", n, d, 10**5)
     # the full loss at K = 100k, d = 256: W and its gradient alone are 2 * 256 * 1e5 * 4 bytes
     assert bytes_needed("full", n, d, 10**5) > 2 * 256 * 10**5 * 4
@@ -228,17 +247,19 @@ def test_measure_small_sizes_on_cpu():
     rows = list(measure(cfg, "cpu", clock=FakeClock()))
     assert METHODS == ("sampled", "hierarchical", "tree", "full")
     assert [(r["method"], r["K"]) for r in rows] == [(m, K) for K in (10, 100) for m in METHODS]
-    assert all(r["status"] == "ok" and r["ms"] == pytest.approx(1.0) and r["peak_mb"] is None
-               for r in rows)                  # 1 ms: one step of the fake clock per pass
+    assert all(
+        r["status"] == "ok" and r["ms"] == pytest.approx(1.0) and r["peak_mb"] is None for r in rows
+    )  # 1 ms: one step of the fake clock per pass
     for r in rows:
-        if r["method"] != "sampled":           # exact losses: a fresh model finds ~log K
+        if r["method"] != "sampled":  # exact losses: a fresh model finds ~log K
             assert abs(r["loss"] - math.log(r["K"])) < 0.2, r
 
 
 def test_measure_refuses_sizes_over_the_memory_cap_without_allocating():
     # 10^9 classes x 4096 inputs would be terabytes: allocating it would crash the test
-    cfg = MeasureConfig(n=4, d=4096, ks=(10, 10**9), repeats=1, max_bytes=64 * 2**20,
-                        budget_s=UNLIMITED)
+    cfg = MeasureConfig(
+        n=4, d=4096, ks=(10, 10**9), repeats=1, max_bytes=64 * 2**20, budget_s=UNLIMITED
+    )
     rows = list(measure(cfg, "cpu", clock=FakeClock()))
     assert {r["status"] for r in rows if r["K"] == 10} == {"ok"}
     assert {r["status"] for r in rows if r["K"] == 10**9} == {"too_big"}
@@ -251,11 +272,11 @@ def test_measure_stops_when_the_time_budget_is_spent():
     rows = list(measure(cfg, "cpu", clock=lambda: float(next(ticks))))
     statuses = [r["status"] for r in rows]
     assert statuses[0] == "ok" and statuses[-1] == "over_time"
-    assert all(s == "over_time" for s in statuses[statuses.index("over_time"):])
+    assert all(s == "over_time" for s in statuses[statuses.index("over_time") :])
 
 
 def test_a_size_predicted_to_overrun_the_budget_is_not_started():
-    clock = FakeClock(step=1e-3)                   # every pass takes 1 ms
+    clock = FakeClock(step=1e-3)  # every pass takes 1 ms
     cfg = MeasureConfig(n=4, d=4, ks=(10, 100_000), num_sampled=256, repeats=1, budget_s=1.0)
     rows = list(measure(cfg, "cpu", clock=clock))
     status = {(r["method"], r["K"]): r["status"] for r in rows}
@@ -263,7 +284,7 @@ def test_a_size_predicted_to_overrun_the_budget_is_not_started():
     # 1 ms at K = 10 predicts 10,000 x 1 ms = 10 s for the full softmax at K = 100,000 (work
     # n*d*K), over the 1 s budget; the sampled softmax's work only grows ~100x: 0.1 s, started
     assert status[("full", 100_000)] == "over_time" and status[("sampled", 100_000)] == "ok"
-    assert clock.now < cfg.budget_s                # the prediction stopped it, not the clock
+    assert clock.now < cfg.budget_s  # the prediction stopped it, not the clock
 
 
 def test_config_refuses_bad_sizes():
@@ -274,13 +295,18 @@ def test_config_refuses_bad_sizes():
 
 def test_output_layer_memory_of_a_language_model():
     row = output_layer_memory(Vocabulary("Llama 3 8B", 128_256, 4096, 8192))
-    assert row["W_mb"] == 2004.0 == 4096 * 128_256 * 4 / 2**20             # about 2 GB
+    assert row["W_mb"] == 2004.0 == 4096 * 128_256 * 4 / 2**20  # about 2 GB
     assert row["logits_mb"] == 4008.0 == 8192 * 128_256 * 4 / 2**20
 
 
 def test_cost_chart_uses_log_axes_and_translated_titles():
-    rows = list(measure(MeasureConfig(n=4, d=4, ks=(10, 100), repeats=1, budget_s=UNLIMITED),
-                        "cpu", clock=FakeClock()))
+    rows = list(
+        measure(
+            MeasureConfig(n=4, d=4, ks=(10, 100), repeats=1, budget_s=UNLIMITED),
+            "cpu",
+            clock=FakeClock(),
+        )
+    )
     spec = cost_chart(rows, "ms", "zh").to_dict()
     text = str(spec)
     assert "'type': 'log'" in text and "类别数 K" in text and "完整 softmax" in text

@@ -1,8 +1,15 @@
 """Accuracy, confusion matrix and predictions against plain counting."""
+
 import torch
 
-from lib.metrics import (accuracy, confusion_matrix, evaluate, most_confused_with,
-                         per_class_accuracy, predict)
+from lib.metrics import (
+    accuracy,
+    confusion_matrix,
+    evaluate,
+    most_confused_with,
+    per_class_accuracy,
+    predict,
+)
 
 
 def test_accuracy_counts_right_answers_from_probabilities_or_labels():
@@ -17,8 +24,9 @@ def test_confusion_matrix_and_per_class_accuracy():
     y_pred = torch.tensor([0, 1, 1, 1, 1, 0])
     C = confusion_matrix(y, y_pred, num_classes=3)
     assert C.tolist() == [[1, 2, 0], [0, 2, 0], [1, 0, 0]]
-    torch.testing.assert_close(per_class_accuracy(C),
-                               torch.tensor([1 / 3, 1.0, 0.0], dtype=torch.float64))
+    torch.testing.assert_close(
+        per_class_accuracy(C), torch.tensor([1 / 3, 1.0, 0.0], dtype=torch.float64)
+    )
     assert most_confused_with(C).tolist() == [1, 0, 0]
 
 

@@ -6,6 +6,7 @@ openssl CLI, passed through `nginx -t`, and started in front of a tiny HTTP
 server that stands in for a Streamlit replica. Without nginx or openssl these
 tests are skipped, unless REQUIRE_NGINX=1 (CI), where they fail.
 """
+
 import http.client
 import os
 import shutil
@@ -33,8 +34,11 @@ PROFILE = ROOT / "deploy" / "streamlit-hosted.toml"
 @pytest.fixture(scope="module")
 def tools():
     """nginx and openssl, or a skip (a failure where REQUIRE_NGINX=1)."""
-    missing = [name for name, path in (("nginx", NGINX), ("openssl", shutil.which("openssl")))
-               if not (path and os.access(path, os.X_OK))]
+    missing = [
+        name
+        for name, path in (("nginx", NGINX), ("openssl", shutil.which("openssl")))
+        if not (path and os.access(path, os.X_OK))
+    ]
     if missing:
         message = f"not installed: {', '.join(missing)} (apt-get install nginx openssl)"
         if os.environ.get("REQUIRE_NGINX") == "1":
@@ -94,8 +98,7 @@ def get(port, path, context=None, cookie=None):
     else:
         conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=60, context=context)
     try:
-        conn.request("GET", path, headers={"Cookie": f"softmax_replica={cookie}"} if cookie
-                     else {})
+        conn.request("GET", path, headers={"Cookie": f"softmax_replica={cookie}"} if cookie else {})
         response = conn.getresponse()
         return response.status, response.getheaders(), response.read().decode()
     finally:
@@ -139,25 +142,35 @@ def test_the_cookie_is_kept_and_is_not_the_clients_to_invent_on_first_visit(prox
     _, headers, _ = get(https, "/", context, cookie="abc123")
     assert header(headers, "Set-Cookie")[0].startswith("softmax_replica=abc123;")
     first = [header(get(https, "/", context)[1], "Set-Cookie")[0] for _ in range(2)]
-    assert first[0] != first[1]                       # a fresh random key per new browser
+    assert first[0] != first[1]  # a fresh random key per new browser
 
 
-@pytest.mark.parametrize("path", ["/_stcore/metrics", "/_stcore/metrics?format=proto",
-                                  "//_stcore/metrics", "/_stcore/%6Detrics",
-                                  "/_stcore/metrics/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_stcore/metrics",
+        "/_stcore/metrics?format=proto",
+        "//_stcore/metrics",
+        "/_stcore/%6Detrics",
+        "/_stcore/metrics/",
+    ],
+)
 def test_metrics_are_not_public(proxy, path):
     https, _, context = proxy
     before = len(Replica.seen)
     status, headers, body = get(https, path, context)
     assert status == 404 and "replica" not in body
-    assert Replica.seen[before:] == []                 # never reached the replica
+    assert Replica.seen[before:] == []  # never reached the replica
     assert header(headers, "X-Frame-Options") == ["SAMEORIGIN"]
 
 
 def limit(name: str) -> int:
     """The number in `limit_conn <name> N;` of deploy/nginx.conf."""
-    line = next(line for line in (ROOT / "deploy" / "nginx.conf").read_text().splitlines()
-                if line.strip().startswith(f"limit_conn {name} "))
+    line = next(
+        line
+        for line in (ROOT / "deploy" / "nginx.conf").read_text().splitlines()
+        if line.strip().startswith(f"limit_conn {name} ")
+    )
     return int(line.split()[2].rstrip(";"))
 
 
@@ -167,15 +180,16 @@ def test_connection_limit_is_per_client_not_per_address(proxy, holder):
     client from the same address (a classmate behind the school's NAT) is not."""
     https, _, context = proxy
     n = limit("softmax_conn")
-    assert 30 <= n <= 200                              # a class's tabs fit, a flood does not
+    assert 30 <= n <= 200  # a class's tabs fit, a flood does not
     Replica.release.clear()
-    threads = [threading.Thread(target=get, args=(https, "/hold", context, holder))
-               for _ in range(n)]
+    threads = [
+        threading.Thread(target=get, args=(https, "/hold", context, holder)) for _ in range(n)
+    ]
     for thread in threads:
         thread.start()
     try:
         for _ in range(n):
-            assert Replica.held.acquire(timeout=60)   # all n are open inside nginx
+            assert Replica.held.acquire(timeout=60)  # all n are open inside nginx
         assert get(https, "/", context, holder)[0] == 429
         assert get(https, "/", context, "classmate")[0] == 200
     finally:
@@ -192,10 +206,11 @@ def test_the_hosted_profile_is_the_repo_config_plus_the_hosting_settings():
         for name, value in options.items():
             assert hosted[section][name] == value, f"{section}.{name} differs"
     server = hosted["server"]
-    assert server["address"] == "127.0.0.1"           # only nginx reaches a replica
+    assert server["address"] == "127.0.0.1"  # only nginx reaches a replica
     assert server["enableXsrfProtection"] and server["enableCORS"]
-    assert server["allowedHosts"] and all("/" not in h and ":" not in h
-                                          for h in server["allowedHosts"])
+    assert server["allowedHosts"] and all(
+        "/" not in h and ":" not in h for h in server["allowedHosts"]
+    )
 
 
 def test_streamlit_knows_every_option_and_enforces_the_allowed_hosts():
@@ -205,11 +220,11 @@ def test_streamlit_knows_every_option_and_enforces_the_allowed_hosts():
     hosted = tomllib.loads(PROFILE.read_text())
     known = config.get_config_options()
     names = [f"{section}.{name}" for section, options in hosted.items() for name in options]
-    assert [n for n in names if n not in known] == []   # a typo would be ignored silently
+    assert [n for n in names if n not in known] == []  # a typo would be ignored silently
     allowed = hosted["server"]["allowedHosts"]
     try:
         config.set_option("server.allowedHosts", allowed)
-        assert is_host_allowed(f"{allowed[0]}:443")      # the port is ignored
-        assert not is_host_allowed("attacker.example")   # DNS rebinding: refused
+        assert is_host_allowed(f"{allowed[0]}:443")  # the port is ignored
+        assert not is_host_allowed("attacker.example")  # DNS rebinding: refused
     finally:
         config.set_option("server.allowedHosts", [])

@@ -1,4 +1,5 @@
 """lib.overflow against PyTorch: exp limits, naive vs stable softmax, losses and their gradients."""
+
 import math
 
 import pytest
@@ -26,6 +27,7 @@ from lib.overflow import (
 
 # ---- exp in float16 / float32 / float64 -------------------------------------------
 
+
 def neighbours(limit: float, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
     """The numbers of `dtype` just below and just above `limit`.
 
@@ -48,20 +50,21 @@ def exp_in(x: torch.Tensor) -> tuple[float, float]:
     return torch.exp(x).item(), torch.exp(x.repeat(64))[17].item()
 
 
-@pytest.mark.parametrize("dtype, low, high", [("float16", -17.33, 11.09),
-                                              ("float32", -103.97, 88.72),
-                                              ("float64", -745.13, 709.78)])
+@pytest.mark.parametrize(
+    "dtype, low, high",
+    [("float16", -17.33, 11.09), ("float32", -103.97, 88.72), ("float64", -745.13, 709.78)],
+)
 def test_exp_limits_are_where_torch_exp_rounds_to_zero_and_to_inf(dtype, low, high):
     lo, hi = exp_limits(dtype)
     assert lo == pytest.approx(low, abs=0.005) and hi == pytest.approx(high, abs=0.005)
     info = torch.finfo(DTYPES[dtype])
-    smallest = info.smallest_normal * info.eps            # float32: 2**-149
-    assert lo == pytest.approx((math.log2(smallest) - 1) * math.log(2))   # log of half of it
+    smallest = info.smallest_normal * info.eps  # float32: 2**-149
+    assert lo == pytest.approx((math.log2(smallest) - 1) * math.log(2))  # log of half of it
     below, above = neighbours(lo, DTYPES[dtype])
     assert exp_in(below) == (0.0, 0.0)
-    assert exp_in(above) == (smallest, smallest)          # the smallest subnormal, not 0
+    assert exp_in(above) == (smallest, smallest)  # the smallest subnormal, not 0
     below, above = neighbours(hi, DTYPES[dtype])
-    assert all(info.max * 0.99 < v <= info.max for v in exp_in(below))   # finite, near the top
+    assert all(info.max * 0.99 < v <= info.max for v in exp_in(below))  # finite, near the top
     assert all(math.isinf(v) for v in exp_in(above))
 
 
@@ -77,7 +80,7 @@ def test_exp_limits_split_every_number_of_the_dtype(dtype):
 
 def test_exp_table_computes_in_each_dtype():
     table = exp_table(50.0).set_index("dtype")
-    assert list(table["status"]) == ["overflow", "ok", "ok"]      # exp(50) > 65504 in float16
+    assert list(table["status"]) == ["overflow", "ok", "ok"]  # exp(50) > 65504 in float16
     for name, dtype in DTYPES.items():
         assert table.loc[name, "exp_x"] == torch.exp(torch.tensor(50.0, dtype=dtype)).item()
     assert table.loc["float32", "exp_x"] == pytest.approx(5.1847e21, rel=1e-4)
@@ -94,10 +97,20 @@ def test_exp_table_at_minus_103_5_agrees_with_its_own_column():
     assert row["exp_x"] == 0 and row["status"] == "underflow" and row["min_x"] > -104.0
 
 
-@pytest.mark.parametrize("value, dtype, bits", [
-    (1.0, "float32", 24), (1.0, "float16", 11), (1.0, "float64", 53), (0.0, "float32", 0),
-    (2 ** -149, "float32", 1), (3 * 2 ** -149, "float32", 2), (2 ** -127, "float32", 23),
-    (2 ** -24, "float16", 1), (2 ** -1074, "float64", 1)])
+@pytest.mark.parametrize(
+    "value, dtype, bits",
+    [
+        (1.0, "float32", 24),
+        (1.0, "float16", 11),
+        (1.0, "float64", 53),
+        (0.0, "float32", 0),
+        (2**-149, "float32", 1),
+        (3 * 2**-149, "float32", 2),
+        (2**-127, "float32", 23),
+        (2**-24, "float16", 1),
+        (2**-1074, "float64", 1),
+    ],
+)
 def test_significant_bits(value, dtype, bits):
     assert significant_bits(value, dtype) == bits
 
@@ -113,20 +126,27 @@ def test_exp_curve_stops_at_each_limit():
 
 # ---- reading the student's logits ----------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [("1, 2, 50", [1.0, 2.0, 50.0]),
-                                            ("1，2 ；-3.5e1", [1.0, 2.0, -35.0]),
-                                            ("  7 ", [7.0])])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1, 2, 50", [1.0, 2.0, 50.0]), ("1，2 ；-3.5e1", [1.0, 2.0, -35.0]), ("  7 ", [7.0])],
+)
 def test_parse_logits_accepts_numbers(text, expected):
     assert parse_logits(text) == expected
 
 
-@pytest.mark.parametrize("text, reason, token", [("abc", "not_number", "abc"),
-                                                 ("1, 2x, 3", "not_number", "2x"),
-                                                 ("", "empty", ""), (" , ", "empty", ""),
-                                                 ("1, inf", "not_finite", "inf"),
-                                                 ("nan", "not_finite", "nan"),
-                                                 (", ".join(["1"] * (MAX_LOGITS + 1)), "too_many",
-                                                  str(MAX_LOGITS + 1))])
+@pytest.mark.parametrize(
+    "text, reason, token",
+    [
+        ("abc", "not_number", "abc"),
+        ("1, 2x, 3", "not_number", "2x"),
+        ("", "empty", ""),
+        (" , ", "empty", ""),
+        ("1, inf", "not_finite", "inf"),
+        ("nan", "not_finite", "nan"),
+        (", ".join(["1"] * (MAX_LOGITS + 1)), "too_many", str(MAX_LOGITS + 1)),
+    ],
+)
 def test_parse_logits_names_what_is_wrong(text, reason, token):
     with pytest.raises(LogitsError) as err:
         parse_logits(text)
@@ -134,6 +154,7 @@ def test_parse_logits_names_what_is_wrong(text, reason, token):
 
 
 # ---- naive vs stable softmax ---------------------------------------------------------
+
 
 def test_softmax_table_matches_torch_on_ordinary_logits():
     logits = torch.randn(7, generator=torch.Generator().manual_seed(0), dtype=torch.float64) * 4
@@ -151,9 +172,11 @@ def test_one_big_logit_overflows_in_float32_not_in_float64():
     table = softmax_table([1, 2, 100], "float32")
     assert list(table["status"]) == ["sum_overflow", "sum_overflow", "overflow"]
     assert math.isinf(table["exp_o"][2]) and math.isnan(table["naive"][2])
-    assert list(table["naive"][:2]) == [0.0, 0.0]              # finite / inf
-    torch.testing.assert_close(torch.tensor(table["stable"], dtype=torch.float32),
-                               torch.softmax(torch.tensor([1.0, 2.0, 100.0]), dim=0))
+    assert list(table["naive"][:2]) == [0.0, 0.0]  # finite / inf
+    torch.testing.assert_close(
+        torch.tensor(table["stable"], dtype=torch.float32),
+        torch.softmax(torch.tensor([1.0, 2.0, 100.0]), dim=0),
+    )
     facts = compare(table, "float32")
     assert facts["verdict"] == "broken" and facts["bad"] == 3
     fine = softmax_table([1, 2, 100], "float64")
@@ -166,8 +189,10 @@ def test_every_exp_fits_but_the_sum_does_not():
     assert table["exp_o"].apply(math.isfinite).all()
     assert list(table["status"]) == ["sum_overflow", "sum_overflow"]
     assert list(table["naive"]) == [0.0, 0.0]
-    torch.testing.assert_close(torch.tensor(table["stable"], dtype=torch.float32),
-                               torch.softmax(torch.tensor([88.0, 88.5]), dim=0))
+    torch.testing.assert_close(
+        torch.tensor(table["stable"], dtype=torch.float32),
+        torch.softmax(torch.tensor([88.0, 88.5]), dim=0),
+    )
 
 
 def test_everything_underflows_to_zero_over_zero():
@@ -191,6 +216,7 @@ def test_softmax_is_unchanged_by_a_shift(c):
 
 # ---- comparing naive and stable with a tolerance ----------------------------------------
 
+
 def test_subnormal_exps_make_the_two_disagree():
     """-103 and -103.5 in float32: both exps round to the smallest subnormal: naive 0.5 / 0.5."""
     table = softmax_table([-103, -103.5], "float32")
@@ -203,8 +229,10 @@ def test_subnormal_exps_make_the_two_disagree():
     assert facts["diff"] == pytest.approx(0.1225, abs=1e-3) and facts["bad"] == 0
 
 
-@pytest.mark.parametrize("logits, dtype", [([-15, -15.3], "float16"), ([-740, -741], "float64"),
-                                           ([-100, -110], "float32")])
+@pytest.mark.parametrize(
+    "logits, dtype",
+    [([-15, -15.3], "float16"), ([-740, -741], "float64"), ([-100, -110], "float32")],
+)
 def test_subnormal_disagreement_in_every_dtype(logits, dtype):
     facts = compare(softmax_table(logits, dtype), dtype)
     assert (facts["verdict"], facts["cause"]) == ("disagree", "subnormal")
@@ -222,12 +250,16 @@ def test_ordinary_logits_agree_within_the_tolerance(dtype):
         row = torch.rand(q, generator=gen, dtype=torch.float64) * (high - low) + low
         facts = compare(softmax_table(row.tolist(), dtype), dtype)
         assert facts["verdict"] == "agree", (row, facts)
-        assert facts["diff"] <= 4 * info.eps                     # 2 eps (1 + |p|) at most
+        assert facts["diff"] <= 4 * info.eps  # 2 eps (1 + |p|) at most
 
 
 def test_overflow_is_still_broken_and_tolerance_is_per_dtype():
-    for logits, dtype in [([1, 2, 100], "float32"), ([88, 88.5], "float32"),
-                          ([-200, -200], "float32"), ([1, 2, 50], "float16")]:
+    for logits, dtype in [
+        ([1, 2, 100], "float32"),
+        ([88, 88.5], "float32"),
+        ([-200, -200], "float32"),
+        ([1, 2, 50], "float16"),
+    ]:
         facts = compare(softmax_table(logits, dtype), dtype)
         assert facts["verdict"] == "broken" and facts["cause"] is None and facts["bad"] > 0
     assert tolerance("float32") == 8 * torch.finfo(torch.float32).eps
@@ -235,12 +267,13 @@ def test_overflow_is_still_broken_and_tolerance_is_per_dtype():
 
 
 def test_a_tiny_entry_that_underflows_alone_is_not_broken():
-    table = softmax_table([0, -200], "float32")     # exp(-200) = 0, but the sum is 1
+    table = softmax_table([0, -200], "float32")  # exp(-200) = 0, but the sum is 1
     assert list(table["status"]) == ["ok", "zero"] and list(table["naive"]) == [1.0, 0.0]
     assert compare(table, "float32")["verdict"] == "agree"
 
 
 # ---- cross-entropy as the logit gap grows --------------------------------------------
+
 
 def _torch_reference(gaps, dtype):
     """F.cross_entropy and its autograd gradient w.r.t. the true class's logit."""
@@ -268,26 +301,27 @@ def test_naive_loss_is_inf_past_the_overflow_stable_one_matches_torch():
     loss, grad = _torch_reference(gaps, torch.float32)
     torch.testing.assert_close(torch.tensor(table["loss_stable"], dtype=torch.float32), loss)
     torch.testing.assert_close(torch.tensor(table["grad_stable"], dtype=torch.float32), grad)
-    assert table["loss_stable"].tolist() == pytest.approx(gaps)          # log(1 + e^gap) ~ gap
+    assert table["loss_stable"].tolist() == pytest.approx(gaps)  # log(1 + e^gap) ~ gap
     naive_inf = table["loss_naive"].apply(math.isinf).tolist()
     assert naive_inf == [False, False, True, True, True, True, True, True]
     assert table.loc[2:, "grad_naive"].apply(math.isnan).all()
-    assert table.loc[2:, "p_true"].eq(0).all()                          # 1 / inf = 0
+    assert table.loc[2:, "p_true"].eq(0).all()  # 1 / inf = 0
     log0_inf = table["loss_log0"].apply(math.isinf).tolist()
     assert log0_inf == [False, False, False, False, False, True, True, True]
 
 
-@pytest.mark.parametrize("dtype, naive, log0", [("float16", 11.09, 17.33),
-                                                ("float32", 88.72, 103.97),
-                                                ("float64", 709.78, 745.13)])
+@pytest.mark.parametrize(
+    "dtype, naive, log0",
+    [("float16", 11.09, 17.33), ("float32", 88.72, 103.97), ("float64", 709.78, 745.13)],
+)
 def test_breaking_gaps(dtype, naive, log0):
     breaks = breaking_gaps(dtype)
     assert breaks["loss_naive"] == pytest.approx(naive, abs=0.05)
     assert breaks["loss_log0"] == pytest.approx(log0, abs=0.05)
-    assert breaks["grad_log0"] == pytest.approx(naive, abs=0.05)   # -1/p_y overflows first
+    assert breaks["grad_log0"] == pytest.approx(naive, abs=0.05)  # -1/p_y overflows first
     assert breaks["loss_stable"] is None and breaks["grad_stable"] is None
-    low, high = exp_limits(dtype)                      # the limits the overflow page shows
-    step = 0.02 + 0.008                                # the grid, and its rounding into float16
+    low, high = exp_limits(dtype)  # the limits the overflow page shows
+    step = 0.02 + 0.008  # the grid, and its rounding into float16
     assert high <= breaks["loss_naive"] < high + step
     assert -low <= breaks["loss_log0"] < -low + step
 
@@ -302,15 +336,18 @@ def test_first_bad_gap_and_table_gaps():
 
 # ---- charts --------------------------------------------------------------------------
 
+
 def test_charts_build_and_translate():
     spec = exp_chart(exp_curve(), 50.0, "zh").to_dict()
     assert "对数刻度" in str(spec) and "float32" in str(spec)
-    assert "black" not in str(exp_chart(exp_curve(), -5.0, "en").to_dict())   # x out of range
+    assert "black" not in str(exp_chart(exp_curve(), -5.0, "en").to_dict())  # x out of range
     bars = softmax_bars(softmax_table([1, 2, 100], "float32"), "en").to_dict()
     assert "NaN" in str(bars) and "probability" in str(bars)
     table = loss_vs_gap([0.0, 50.0, 100.0, 150.0], "float32")
     breaks = breaking_gaps("float32", gap_max=150.0, step=0.5)
-    for chart in (loss_chart(table, {"naive": breaks["loss_naive"], "log0": None}, "zh"),
-                  grad_chart(table, {"naive": None, "log0": None}, "en")):
+    for chart in (
+        loss_chart(table, {"naive": breaks["loss_naive"], "log0": None}, "zh"),
+        grad_chart(table, {"naive": None, "log0": None}, "en"),
+    ):
         assert chart.to_dict()
     assert "从这里起损失 = inf (89.0)" in str(loss_chart(table, {"naive": 89.0}, "zh").to_dict())

@@ -1,4 +1,5 @@
 """The Cross-entropy & log(0) page through AppTest: math only, so it works without the data set."""
+
 import pytest
 from apptest_helpers import has_chinese, open_app, texts
 
@@ -9,6 +10,7 @@ def open_page(no_data):
 
     def _open(lang="en"):
         return open_app(page="cross_entropy", lang=lang)
+
     return _open
 
 
@@ -26,11 +28,11 @@ def test_renders_without_the_data_set(open_page):
     assert loss.loc["88", book] == "88" and loss.loc["89", book] == "inf"
     assert loss.loc["89", "p_y (book's softmax)"] == "0"
     assert loss.loc["103", "loss: −log(stable p_y)"] != "inf"
-    assert loss.loc["104", "loss: −log(stable p_y)"] == "inf"   # past −103.97
+    assert loss.loc["104", "loss: −log(stable p_y)"] == "inf"  # past −103.97
     assert loss.loc["200", "loss: log-sum-exp"] == "200"
     assert grad.loc["89", "∂/∂o_y: the book's"] == "NaN"
     assert grad.loc["88", "∂/∂o_y: −log(stable p_y)"] == "-1"
-    assert grad.loc["89", "∂/∂o_y: −log(stable p_y)"] == "NaN"   # −1/p_y overflowed
+    assert grad.loc["89", "∂/∂o_y: −log(stable p_y)"] == "NaN"  # −1/p_y overflowed
     assert grad.loc["200", "∂/∂o_y: log-sum-exp"] == "-1"
     assert len(at.get("page_link")) == 2
 
@@ -48,9 +50,14 @@ def test_chinese(open_page):
     assert "LogSumExp技巧" in shown and "−103.97" in shown
 
 
-@pytest.mark.parametrize("dtype, naive, high, low", [("float16", "11.1", "11.09", "−17.33"),
-                                                     ("float32", "88.7", "88.72", "−103.97"),
-                                                     ("float64", "709.8", "709.78", "−745.13")])
+@pytest.mark.parametrize(
+    "dtype, naive, high, low",
+    [
+        ("float16", "11.1", "11.09", "−17.33"),
+        ("float32", "88.7", "88.72", "−103.97"),
+        ("float64", "709.8", "709.78", "−745.13"),
+    ],
+)
 def test_dtype_moves_the_breaking_point(open_page, dtype, naive, high, low):
     at = open_page()
     at.radio(key="cross_entropy.dtype").set_value(dtype).run()

@@ -1,10 +1,11 @@
 """The Decisions page through AppTest: missing data, no run yet, presets, reject option,
 refer as a costed answer, calibration, zh."""
+
 import pytest
 import torch
+from apptest_helpers import has_chinese, open_app, texts
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import has_chinese, open_app, texts
 from lib.decisions import expected_calibration_error, min_cost_with_reject, preset_costs
 from lib.metrics import predict
 from lib.runs import Run
@@ -17,12 +18,26 @@ PAGE = "decisions"
 def run(real_data):
     """A usable linear model in no time: nearest class mean, written as X @ W + b."""
     X, y = real_data.X_train, real_data.y_train
-    mu = torch.stack([X[y == c].mean(dim=0) for c in range(10)])     # (10, 784)
+    mu = torch.stack([X[y == c].mean(dim=0) for c in range(10)])  # (10, 784)
     W, b = mu.T * 0.3, -0.15 * (mu * mu).sum(dim=1)  # -0.15 |x - mu|^2 up to a per-image constant
-    history = [{"epoch": 1, "train_loss": 0.0, "train_acc": 0.0, "test_acc": 0.0,
-                "seconds": 0.0, "diverged": False}]
-    return Run(number=1, cfg=TrainConfig(num_epochs=1, softmax="stable"), history=history,
-               W=W, b=b, status="done")
+    history = [
+        {
+            "epoch": 1,
+            "train_loss": 0.0,
+            "train_acc": 0.0,
+            "test_acc": 0.0,
+            "seconds": 0.0,
+            "diverged": False,
+        }
+    ]
+    return Run(
+        number=1,
+        cfg=TrainConfig(num_epochs=1, softmax="stable"),
+        history=history,
+        W=W,
+        b=b,
+        status="done",
+    )
 
 
 def open_page(lang="en", runs=None) -> AppTest:
@@ -70,18 +85,24 @@ def test_equal_costs_change_nothing_then_the_medical_preset_does(run):
 
 def test_reject_option_threshold(run):
     at = open_page(runs=[run])
-    assert metric(at, "Coverage") != "100.0%"          # 0.5 refers some images to a doctor
+    assert metric(at, "Coverage") != "100.0%"  # 0.5 refers some images to a doctor
     at.slider(key="decisions.threshold").set_value(0.1).run()
     assert metric(at, "Coverage") == "100.0%" and metric(at, "Referred") == "0"
-    at.slider(key="decisions.threshold").set_value(1.0).run()   # no probability reaches 1 here
+    at.slider(key="decisions.threshold").set_value(1.0).run()  # no probability reaches 1 here
     assert not at.exception
     assert metric(at, "Coverage") == "0.0%" and metric(at, "Accuracy on the answered") == "—"
     assert "everything goes to the doctor" in texts(at)
 
 
 def test_a_diverged_run_is_explained(run):
-    broken = Run(number=2, cfg=run.cfg, history=run.history, W=run.W * float("nan"), b=run.b,
-                 status="diverged")
+    broken = Run(
+        number=2,
+        cfg=run.cfg,
+        history=run.history,
+        W=run.W * float("nan"),
+        b=run.b,
+        status="diverged",
+    )
     at = open_page(runs=[broken])
     assert not at.exception and at.warning and not at.metric
 
@@ -101,7 +122,7 @@ def test_the_chosen_preset_survives_a_language_switch(run):
     at.radio(key="decisions.preset.en").set_value("medical").run()
     at.multiselect(key="decisions.dangerous.en").set_value([4, 6]).run()
     changed_en = metric(at, "Answers changed")
-    at.session_state["lang"] = "zh"            # what the sidebar switch does
+    at.session_state["lang"] = "zh"  # what the sidebar switch does
     at.run()
     assert not at.exception
     assert at.radio(key="decisions.preset.zh").value == "medical"
@@ -124,7 +145,7 @@ def test_refer_as_a_costed_answer_follows_chows_rule(run, pred):
     assert "the same decision on 10,000 of 10,000 test images" in texts(at)
     assert "not the 0-1 one" not in texts(at)
 
-    at.slider(key="decisions.c_reject").set_value(0.05).run()      # referring is cheap now
+    at.slider(key="decisions.c_reject").set_value(0.05).run()  # referring is cheap now
     assert not at.exception
     more = int((min_cost_with_reject(pred.probs, preset_costs("equal"), 0.05) == 10).sum())
     assert more > referred and metric(at, "Referred (cost c each)") == f"{more:,}"
@@ -135,7 +156,7 @@ def test_refer_as_a_costed_answer_follows_chows_rule(run, pred):
     medical = min_cost_with_reject(pred.probs, preset_costs("medical"), 0.05)
     assert metric(at, "Referred (cost c each)") == f"{int((medical == 10).sum()):,}"
     assert "not the 0-1 one" in texts(at)
-    assert at.slider(key="decisions.c_reject").value == 0.05       # the price survives a preset
+    assert at.slider(key="decisions.c_reject").value == 0.05  # the price survives a preset
 
 
 def test_calibration_section_shows_the_ece_of_the_run(run, pred):
@@ -148,14 +169,20 @@ def test_calibration_section_shows_the_ece_of_the_run(run, pred):
     at.select_slider(key="decisions.bins").set_value(5).run()
     assert not at.exception
     assert metric(at, "Expected calibration error") == (
-        f"{expected_calibration_error(pred.probs, pred.y, bins=5):.4f}")
+        f"{expected_calibration_error(pred.probs, pred.y, bins=5):.4f}"
+    )
 
 
 def test_the_code_shown_is_the_code_that_ran(run):
     at = open_page(runs=[run])
-    shown = at.session_state["_shown_code"] if "_shown_code" in at.session_state else []
-    for name in ("min_cost_with_reject", "threshold_answers", "refer_summary", "reliability",
-                 "expected_calibration_error"):
+    shown = at.session_state["_shown_code"]
+    for name in (
+        "min_cost_with_reject",
+        "threshold_answers",
+        "refer_summary",
+        "reliability",
+        "expected_calibration_error",
+    ):
         assert f"lib.decisions.{name}" in shown
 
 

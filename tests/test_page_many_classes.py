@@ -4,11 +4,12 @@ Nothing here depends on how fast the machine is: a real measurement may stop at 
 time budget, so its rows are checked for shape only; the budget itself is tested
 with a fake clock that makes every pass "take" a fixed time.
 """
+
 import pytest
+from apptest_helpers import has_chinese, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 import lib.many_classes
-from apptest_helpers import has_chinese, open_app, texts
 
 PAGE = "many_classes"
 METHODS = ("sampled", "hierarchical", "tree", "full")
@@ -22,6 +23,7 @@ def ticking_clock(step):
     def clock():
         now[0] += step
         return now[0]
+
     return clock
 
 
@@ -31,8 +33,12 @@ def fake_clock(monkeypatch):
     real = lib.many_classes.measure
 
     def use(step):
-        monkeypatch.setattr(lib.many_classes, "measure",
-                            lambda cfg, device: real(cfg, device, clock=ticking_clock(step)))
+        monkeypatch.setattr(
+            lib.many_classes,
+            "measure",
+            lambda cfg, device: real(cfg, device, clock=ticking_clock(step)),
+        )
+
     return use
 
 
@@ -53,7 +59,7 @@ def test_works_without_the_data_and_measures_nothing_until_asked(no_data, lang):
     assert not at.exception and not at.error
     assert "many_classes.result" not in at.session_state
     assert has_chinese(texts(at)) == (lang == "zh")
-    assert len(at.dataframe) == 1                              # only the computed table
+    assert len(at.dataframe) == 1  # only the computed table
     assert "Llama 3 8B" in at.dataframe[0].value["name"].tolist()
 
 
@@ -73,7 +79,7 @@ def test_measure_keeps_the_result_across_reruns(no_data):
     assert sorted(table["K"].unique().tolist()) == KS
     assert "hierarchical softmax (binary tree)" in table["method"].tolist()
 
-    at.checkbox(key="many_classes.log_q").uncheck().run()      # a rerun does not measure again
+    at.checkbox(key="many_classes.log_q").uncheck().run()  # a rerun does not measure again
     assert not at.exception
     assert at.session_state["many_classes.result"]["seconds"] == result["seconds"]
 
@@ -88,19 +94,20 @@ def test_chinese_after_measuring(no_data):
 
 
 def test_every_size_is_measured_when_the_budget_allows(no_data, fake_clock):
-    fake_clock(1e-3)                   # every pass "takes" 1 ms: 4 s is never reached
+    fake_clock(1e-3)  # every pass "takes" 1 ms: 4 s is never reached
     at = small(open_page()).run()
     at.button(key="many_classes.measure").click().run()
     assert not at.exception and not at.warning
     rows = at.session_state["many_classes.result"]["rows"]
-    assert len(rows) == 20 and all(r["status"] == "ok" and r["ms"] == pytest.approx(1.0)
-                                   for r in rows)
+    assert len(rows) == 20 and all(
+        r["status"] == "ok" and r["ms"] == pytest.approx(1.0) for r in rows
+    )
     tree = [r for r in rows if r["method"] == "tree"]
     assert [r["K"] for r in tree] == KS and all(r["loss"] > 0 for r in tree)
 
 
 def test_a_spent_budget_is_reported_not_an_error(no_data, fake_clock):
-    fake_clock(1.0)                    # every read of the clock is one more second
+    fake_clock(1.0)  # every read of the clock is one more second
     at = small(open_page()).run()
     at.button(key="many_classes.measure").click().run()
     assert not at.exception and not at.error
@@ -110,7 +117,7 @@ def test_a_spent_budget_is_reported_not_an_error(no_data, fake_clock):
     table = at.dataframe[0].value
     assert "over the time budget" in table["status"].tolist()
     stopped = table[table["status"] == "over the time budget"]
-    assert stopped["ms"].isna().all() and table["ms"].dtype == float   # empty cells, not "None"
+    assert stopped["ms"].isna().all() and table["ms"].dtype == float  # empty cells, not "None"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

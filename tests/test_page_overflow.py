@@ -1,4 +1,5 @@
 """The Softmax & overflow page through AppTest: math only, so it must work without the data set."""
+
 import pytest
 from apptest_helpers import has_chinese, open_app, texts
 
@@ -9,6 +10,7 @@ def open_page(no_data):
 
     def _open(lang="en"):
         return open_app(page="overflow", lang=lang)
+
     return _open
 
 
@@ -40,7 +42,7 @@ def test_exp_of_x_in_each_dtype(open_page):
     at = open_page()
     at.number_input(key="overflow.x").set_value(89.0).run()
     statuses = list(at.dataframe[0].value["status"])
-    assert statuses == ["overflow: inf", "overflow: inf", "fits"]   # 89 > 88.72
+    assert statuses == ["overflow: inf", "overflow: inf", "fits"]  # 89 > 88.72
 
 
 def plain_codes(at) -> list[str]:
@@ -48,34 +50,42 @@ def plain_codes(at) -> list[str]:
     return [c.value for c in at.code if c.language not in ("python",)]
 
 
-@pytest.mark.parametrize("text, message, token", [("abc", "is not a number", "abc"),
-                                                  ("", "at least one logit", None),
-                                                  ("1, inf", "is not a finite number", "inf"),
-                                                  (",".join(["1"] * 21), "at most 20", None)])
+@pytest.mark.parametrize(
+    "text, message, token",
+    [
+        ("abc", "is not a number", "abc"),
+        ("", "at least one logit", None),
+        ("1, inf", "is not a finite number", "inf"),
+        (",".join(["1"] * 21), "at most 20", None),
+    ],
+)
 def test_bad_logits_get_a_message_and_the_page_keeps_working(open_page, text, message, token):
     at = open_page()
     at.text_input(key="overflow.logits").set_value(text).run()
     assert not at.exception
     assert message in at.error[0].value
     assert plain_codes(at) == ([token] if token else [])
-    assert len(at.dataframe) == 1                         # only the exp table; no softmax table
+    assert len(at.dataframe) == 1  # only the exp table; no softmax table
     assert "3. The fix: subtract the maximum" in texts(at)
     at.text_input(key="overflow.logits").set_value("1, 2, 3").run()
     assert not at.exception and not at.error and len(at.dataframe) == 2 and not plain_codes(at)
 
 
-LINK = "[x](https://example.invalid/login)"   # no spaces: spaces split the logits
+LINK = "[x](https://example.invalid/login)"  # no spaces: spaces split the logits
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("typed, shown", [
-    ("1, 2`" + LINK, "2`" + LINK),                                 # a backtick, then a link
-    ("1, " + LINK, LINK),
-    ("<b>html</b>, 2", "<b>html</b>"),
-    ("1, " + "9" * 30 + "x" * 30, "9" * 30 + "x" * 10 + "…"),      # cut at 40 characters
-    ("1, 2\u202e3", "2\\u202e3"),                               # right-to-left override
-    ("1\u200b, 2", "1\\u200b"),                                 # zero-width space
-])
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("1, 2`" + LINK, "2`" + LINK),  # a backtick, then a link
+        ("1, " + LINK, LINK),
+        ("<b>html</b>, 2", "<b>html</b>"),
+        ("1, " + "9" * 30 + "x" * 30, "9" * 30 + "x" * 10 + "…"),  # cut at 40 characters
+        ("1, 2\u202e3", "2\\u202e3"),  # right-to-left override
+        ("1\u200b, 2", "1\\u200b"),  # zero-width space
+    ],
+)
 def test_typed_text_is_shown_as_plain_text_only(open_page, lang, typed, shown):
     """The offending token goes in a plain code box; no markdown ever carries it."""
     at = open_page(lang)
@@ -85,7 +95,7 @@ def test_typed_text_is_shown_as_plain_text_only(open_page, lang, typed, shown):
     markdown = texts(at) + "\n".join(e.value for e in at.error)
     for piece in ("example.invalid", "](", "<b>", "html", "xxxx", "\u202e", "\u200b", "u202e"):
         assert piece not in markdown
-    assert "1, 2, 50" in at.error[0].value                # the message itself is ours
+    assert "1, 2, 50" in at.error[0].value  # the message itself is ours
 
 
 def test_minus_103_5_in_float32_fits_and_its_row_says_so(open_page):
@@ -146,6 +156,13 @@ def test_exp_50_in_float16(open_page):
 
 def test_shows_the_code_that_ran(open_page):
     code = "\n".join(c.value for c in open_page().code)
-    for name in ("softmax_naive", "softmax_stable", "softmax_table", "compare", "exp_table",
-                 "exp_limits", "parse_logits"):
+    for name in (
+        "softmax_naive",
+        "softmax_stable",
+        "softmax_table",
+        "compare",
+        "exp_table",
+        "exp_limits",
+        "parse_logits",
+    ):
         assert f"def {name}(" in code

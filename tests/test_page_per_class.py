@@ -1,15 +1,16 @@
 """Per-class accuracy: the table and charts from lib, and the page through AppTest."""
+
 import pytest
 import torch
+from apptest_helpers import has_chinese, open_app, texts
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import has_chinese, open_app, texts
 from lib.charts.classes import accuracy_chart, confusion_chart, confusion_frame
 from lib.i18n import class_names
 from lib.metrics import class_table, confusion_matrix, predict, predict_test_set
+from lib.runs import Run
 
 EN, ZH = class_names("en"), class_names("zh")
-from lib.runs import Run
 
 PAGE = "per_class"
 
@@ -19,6 +20,7 @@ def open_page(lang="en", runs=None) -> AppTest:
 
 
 # ---- lib --------------------------------------------------------------------
+
 
 def made_up_C():
     """100 right per class; shirts taken for T-shirts (60) and pullovers (40),
@@ -35,7 +37,7 @@ def test_class_table_is_sorted_hardest_first_with_both_names():
     assert table["accuracy"].tolist()[:3] == pytest.approx([0.5, 100 / 130, 1.0])
     assert table["count"].tolist()[:3] == [200, 130, 100]
     assert table["confused_with"].tolist()[:2] == ["T恤", "套衫"]
-    assert table["confused_with"][2:].isna().all()                    # never wrong: no name
+    assert table["confused_with"][2:].isna().all()  # never wrong: no name
     assert table["confused_count"].tolist()[:3] == [60, 30, 0]
     assert class_table(made_up_C(), EN)["confused_with"][0] == "t-shirt"
 
@@ -67,6 +69,7 @@ def test_confusion_chart_has_every_cell_and_translated_axes():
 
 # ---- the page -----------------------------------------------------------------
 
+
 def test_missing_data_shows_the_fix_not_a_traceback(no_data):
     at = open_page("en")
     assert not at.exception
@@ -74,7 +77,9 @@ def test_missing_data_shows_the_fix_not_a_traceback(no_data):
     assert not at.dataframe and not at.button
 
 
-@pytest.mark.parametrize("lang, prompt", [("en", "No trained model yet"), ("zh", "还没有训练好的模型")])
+@pytest.mark.parametrize(
+    "lang, prompt", [("en", "No trained model yet"), ("zh", "还没有训练好的模型")]
+)
 def test_prompt_then_train_here_then_the_table(real_data, lang, prompt):
     at = open_page(lang)
     assert not at.exception
@@ -94,16 +99,32 @@ def test_chinese_page_with_a_run(real_data, trained_run):
     assert not at.exception
     assert at.title[0].value == "各类别的分类精度"
     table = at.dataframe[0].value
-    assert set(table["name"]) == {"T恤", "裤子", "套衫", "连衣裙", "外套", "凉鞋", "衬衫",
-                                  "运动鞋", "包", "短靴"}
-    assert set(table["also"]) == set(EN)                     # and the other language
-    assert has_chinese("".join(table["confused_with"]))      # names in the session language
+    assert set(table["name"]) == {
+        "T恤",
+        "裤子",
+        "套衫",
+        "连衣裙",
+        "外套",
+        "凉鞋",
+        "衬衫",
+        "运动鞋",
+        "包",
+        "短靴",
+    }
+    assert set(table["also"]) == set(EN)  # and the other language
+    assert has_chinese("".join(table["confused_with"]))  # names in the session language
     assert "最难的类别：**" + table["name"][0] in texts(at)
 
 
 def test_a_broken_down_run_is_refused_with_a_warning(real_data, trained_run):
-    bad = Run(number=2, cfg=trained_run.cfg, history=trained_run.history,
-              W=torch.full_like(trained_run.W, float("nan")), b=trained_run.b, status="breakdown")
+    bad = Run(
+        number=2,
+        cfg=trained_run.cfg,
+        history=trained_run.history,
+        W=torch.full_like(trained_run.W, float("nan")),
+        b=trained_run.b,
+        status="breakdown",
+    )
     at = open_page("en", runs=[bad])
     assert not at.exception
     assert "broke down" in " ".join(w.value for w in at.warning)

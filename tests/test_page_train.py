@@ -1,7 +1,6 @@
 """The Train page through AppTest: controls, a real run, links, divergence."""
 
 import pytest
-
 from apptest_helpers import fixed_notes, has_chinese, open_app, texts
 
 needs_data = pytest.mark.usefixtures("real_data")  # fails, not skips, under REQUIRE_DATA=1
@@ -25,8 +24,9 @@ def test_chinese():
 
 
 def test_query_parameters_set_the_controls():
-    at = open_app(query={"lr": "1", "epochs": "4", "batch": "128", "seed": "7",
-                         "softmax": "stable"})
+    at = open_app(
+        query={"lr": "1", "epochs": "4", "batch": "128", "seed": "7", "softmax": "stable"}
+    )
     assert not at.exception and not at.warning
     assert at.select_slider(key="train.w.lr").value == 1.0
     assert at.slider(key="train.w.epochs").value == 4
@@ -43,8 +43,12 @@ def test_bad_query_parameters_are_corrected_with_a_warning():
     assert at.select_slider(key="train.w.batch").value == 256
     assert at.radio(key="train.w.softmax.en").value == "naive"
     assert len(at.warning) == 1
-    assert fixed_notes(at) == {"lr": ("0.2", "0.3"), "epochs": ("999", "50"),
-                               "batch": ("abc", "256"), "softmax": ("fast", "naive")}
+    assert fixed_notes(at) == {
+        "lr": ("0.2", "0.3"),
+        "epochs": ("999", "50"),
+        "batch": ("abc", "256"),
+        "softmax": ("fast", "naive"),
+    }
     assert at.query_params["epochs"] == "50"  # the URL now holds the valid value
 
 

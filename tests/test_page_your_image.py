@@ -2,6 +2,7 @@
 
 Only the tests with a trained run need Fashion-MNIST; the rest run anywhere.
 """
+
 import io
 
 import pytest
@@ -23,7 +24,7 @@ def trouser_photo(fmt="PNG") -> bytes:
     """A dark pair of trousers (two legs) on light paper, as a phone might see it."""
     img = Image.new("RGB", (600, 800), (230, 228, 220))
     d = ImageDraw.Draw(img)
-    d.rectangle((200, 100, 400, 250), fill=(30, 30, 60))                # waist
+    d.rectangle((200, 100, 400, 250), fill=(30, 30, 60))  # waist
     d.polygon([(200, 250), (290, 250), (280, 720), (190, 720)], fill=(30, 30, 60))
     d.polygon([(310, 250), (400, 250), (410, 720), (320, 720)], fill=(30, 30, 60))
     buffer = io.BytesIO()
@@ -48,9 +49,9 @@ def test_before_anything_the_page_asks_for_a_picture():
     at = open_page("en")
     assert not at.exception
     assert "Upload a picture or take a photo" in texts(at)
-    assert at.button(key=f"{PAGE}.train")                             # no run yet: train here
+    assert at.button(key=f"{PAGE}.train")  # no run yet: train here
     assert at.file_uploader(key=f"{PAGE}.upload").allowed_type == [".png", ".jpg", ".jpeg"]
-    assert not at.camera_input                                        # no camera until asked
+    assert not at.camera_input  # no camera until asked
 
 
 def test_chinese_page():
@@ -63,7 +64,7 @@ def test_chinese_page():
 def test_an_upload_without_a_model_shows_the_28x28_input():
     at = upload(open_page("en"), "trousers.png", trouser_photo())
     assert not at.exception and not at.error
-    assert len(at.image) == 2                                         # the photo, the model input
+    assert len(at.image) == 2  # the photo, the model input
     assert "inverted" in texts(at)
     assert "Train a model (above)" in texts(at)
 
@@ -74,13 +75,16 @@ def flat_jpeg() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("empty.png", b"", "The file is empty"),
-    ("notes.png", b"these are my notes, not a picture", "not a PNG or JPEG"),
-    ("cut.png", trouser_photo()[:3000], "damaged or incomplete"),
-    ("flat.jpg", flat_jpeg(), "No object found"),
-    ("huge.png", b"\x89PNG" + bytes(6 * 2**20), "The file is 6.0 MB; the limit is 5 MB"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("empty.png", b"", "The file is empty"),
+        ("notes.png", b"these are my notes, not a picture", "not a PNG or JPEG"),
+        ("cut.png", trouser_photo()[:3000], "damaged or incomplete"),
+        ("flat.jpg", flat_jpeg(), "No object found"),
+        ("huge.png", b"\x89PNG" + bytes(6 * 2**20), "The file is 6.0 MB; the limit is 5 MB"),
+    ],
+)
 def test_bad_files_get_a_clear_message(name, data, message):
     at = upload(open_page("en"), name, data)
     assert not at.exception
@@ -104,8 +108,9 @@ def test_the_camera_is_behind_a_toggle_and_its_photo_is_classified():
     assert not at.exception and len(at.image) == 2
 
 
-@pytest.mark.parametrize("lang, verdict", [("en", "The model says **trouser**"),
-                                           ("zh", "模型认为这是 **裤子**")])
+@pytest.mark.parametrize(
+    "lang, verdict", [("en", "The model says **trouser**"), ("zh", "模型认为这是 **裤子**")]
+)
 def test_a_trained_run_recognises_the_trousers(real_data, trained_run, lang, verdict):
     at = upload(open_page(lang, runs=[trained_run]), "trousers.png", trouser_photo())
     assert not at.exception and not at.error
@@ -121,7 +126,7 @@ def test_a_rerun_does_not_decode_the_same_file_again(monkeypatch):
     monkeypatch.setattr(image, "CACHE", image.LRU(4))
     monkeypatch.setattr(image, "prepare", lambda data: calls.append(1) or real(data))
     at = upload(open_page("en"), "trousers.png", trouser_photo())
-    at.run()                                                          # any click reruns the page
+    at.run()  # any click reruns the page
     at.run()
     assert not at.exception and len(at.image) == 2
     assert len(calls) == 1

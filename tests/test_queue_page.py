@@ -13,6 +13,7 @@ The `slots` fixture stretches the queue's lease for the test, so a place nobody 
 stays visible instead of expiring, and gives back every ticket taken during the test, so
 none survives into the next one (the assertions about leaks are made before that).
 """
+
 from __future__ import annotations
 
 import threading
@@ -29,13 +30,14 @@ import ui
 from lib.i18n import t
 
 needs_data = pytest.mark.usefixtures("real_data")  # fails, not skips, under REQUIRE_DATA=1
-WAIT_S = 90        # the longest we wait for something the script run should do
+WAIT_S = 90  # the longest we wait for something the script run should do
 QUERY = {"epochs": "1", "softmax": "stable", "seed": "5"}  # a short run for the tests that train
 STUDENT = "test.student"  # session_state key: the name a test gives a session's student
 FAST_RERUNS = config.get_option("runner.fastReruns")  # how a click during a run arrives
 
 
 # ---- the shared queue, watched ----------------------------------------------------
+
 
 @pytest.fixture(autouse=True)
 def named_students(monkeypatch):
@@ -51,8 +53,8 @@ def slots(monkeypatch):
     queue = ui.server().slots
     assert queue.load() == (0, 0), f"a ticket survived an earlier test: {queue.load()}"
     real_join = queue.join
-    queue.joins = []        # (owner, ticket) of every join that got a place
-    queue.attempts = []     # owners of every join asked for, refused or not
+    queue.joins = []  # (owner, ticket) of every join that got a place
+    queue.attempts = []  # owners of every join asked for, refused or not
     queue.after_join = None
 
     def join(owner):
@@ -141,8 +143,12 @@ def waiting(slots, owner: str, place: int = 1) -> bool:
     """True while owner holds a waiting place with `place - 1` waiting in front of it.
     Only while `busy` holds every slot: a place held then cannot be running."""
     ticket = ticket_of(slots, owner)
-    return (ticket is not None and slots.holds(ticket) and slots.load()[0] == slots.capacity
-            and slots.ahead(ticket) == place - 1)
+    return (
+        ticket is not None
+        and slots.holds(ticket)
+        and slots.load()[0] == slots.capacity
+        and slots.ahead(ticket) == place - 1
+    )
 
 
 def request(kind: str, **rerun) -> None:
@@ -167,11 +173,12 @@ def page_hash(url_path: str) -> str:
 def hooks(monkeypatch):
     """Calls into the waiting loop: ui.session_active (asked on every pass while waiting)
     and ui.training_slot (entered once per script run that takes or resumes a place)."""
+
     class Hooks:
-        on_wait = None          # called on each pass of the waiting loop, in the script thread
-        entries = 0             # script runs that entered training_slot
+        on_wait = None  # called on each pass of the waiting loop, in the script thread
+        entries = 0  # script runs that entered training_slot
         passes: list[int] = []  # the entry each waiting pass belonged to
-        closed = False          # the tab is gone: session_active() says False
+        closed = False  # the tab is gone: session_active() says False
 
     real_slot = ui.training_slot
 
@@ -199,8 +206,9 @@ def prepared(at, click, undo):
     return states
 
 
-def click_while_waiting(at, slots, hooks, busy, owner, click, rerun, before_click=None,
-                        after_click=None):
+def click_while_waiting(
+    at, slots, hooks, busy, owner, click, rerun, before_click=None, after_click=None
+):
     """Press Train on a busy server, and while the session waits, `click` — delivered the
     way this server delivers a click during a script run (runner.fastReruns):
 
@@ -245,9 +253,11 @@ def click_while_waiting(at, slots, hooks, busy, owner, click, rerun, before_clic
 
 # ---- a place in the queue ----------------------------------------------------------
 
+
 @needs_data
-def test_a_busy_server_shows_place_one_and_trains_when_the_slot_frees(slots, busy, hooks,
-                                                                      monkeypatch):
+def test_a_busy_server_shows_place_one_and_trains_when_the_slot_frees(
+    slots, busy, hooks, monkeypatch
+):
     shown = []
     real_tr = ui.tr
     monkeypatch.setattr(ui, "tr", lambda key, **f: shown.append((key, f)) or real_tr(key, **f))
@@ -276,28 +286,40 @@ def test_a_click_while_waiting_keeps_the_place(slots, busy, hooks):
     someone who came later, and the run trains with the settings of the Train click."""
     at = open_app(query=QUERY)
     at.session_state[STUDENT] = "queue-click"
-    seed_changed = prepared(at, lambda: at.number_input(key="train.w.seed").set_value(99),
-                            lambda: at.number_input(key="train.w.seed").set_value(5))
+    seed_changed = prepared(
+        at,
+        lambda: at.number_input(key="train.w.seed").set_value(99),
+        lambda: at.number_input(key="train.w.seed").set_value(5),
+    )
     seen = {}
 
     def before_click():
         seen["later"] = slots.join("queue-later")  # someone else queues behind it
 
     def after_click(run_over):
-        wait_for(lambda: hooks.entries == 2 and hooks.passes[-1] == 2,
-                 "the click's run waits again", run_over)
-        seen["ahead"] = (slots.ahead(ticket_of(slots, "queue-click")),
-                         slots.ahead(seen["later"]))
+        wait_for(
+            lambda: hooks.entries == 2 and hooks.passes[-1] == 2,
+            "the click's run waits again",
+            run_over,
+        )
+        seen["ahead"] = (slots.ahead(ticket_of(slots, "queue-click")), slots.ahead(seen["later"]))
         seen["load"] = slots.load()
         slots.leave(seen["later"])
 
-    click_while_waiting(at, slots, hooks, busy, "queue-click",
-                        click=lambda: at.number_input(key="train.w.seed").set_value(99),
-                        rerun=lambda: {"widget_states": seed_changed},
-                        before_click=before_click, after_click=after_click)
+    click_while_waiting(
+        at,
+        slots,
+        hooks,
+        busy,
+        "queue-click",
+        click=lambda: at.number_input(key="train.w.seed").set_value(99),
+        rerun=lambda: {"widget_states": seed_changed},
+        before_click=before_click,
+        after_click=after_click,
+    )
     assert not at.exception
     assert [who for who, _ in slots.joins if who == "queue-click"] == ["queue-click"]  # one ticket
-    assert seen["ahead"] == (0, 1)               # still first, the later one still behind
+    assert seen["ahead"] == (0, 1)  # still first, the later one still behind
     assert seen["load"] == (slots.capacity, 2)
     assert at.number_input(key="train.w.seed").value == 99  # the click itself took effect
     run = at.session_state["runs"][-1]
@@ -313,18 +335,27 @@ def test_stop_while_waiting_gives_the_place_back(slots, busy, hooks):
     seen = {}
 
     def after_click(run_over):
-        wait_for(lambda: not slots.holds(ticket_of(slots, "queue-stop")),
-                 "the place is given back", run_over)
+        wait_for(
+            lambda: not slots.holds(ticket_of(slots, "queue-stop")),
+            "the place is given back",
+            run_over,
+        )
         seen["after"] = slots.load()
 
-    click_while_waiting(at, slots, hooks, busy, "queue-stop",
-                        click=lambda: at.button(key="train.stop").click(),
-                        rerun=lambda: {"widget_states": stop_clicked},
-                        before_click=lambda: seen.update(before=slots.load()),
-                        after_click=after_click)
+    click_while_waiting(
+        at,
+        slots,
+        hooks,
+        busy,
+        "queue-stop",
+        click=lambda: at.button(key="train.stop").click(),
+        rerun=lambda: {"widget_states": stop_clicked},
+        before_click=lambda: seen.update(before=slots.load()),
+        after_click=after_click,
+    )
     assert not at.exception
     assert seen["before"] == (slots.capacity, 1) and seen["after"] == (slots.capacity, 0)
-    assert not at.session_state["runs"]          # nothing trained
+    assert not at.session_state["runs"]  # nothing trained
     assert "pending" not in at.session_state and slots.load() == (0, 0)
 
 
@@ -335,14 +366,23 @@ def test_a_page_switch_while_waiting_gives_the_place_back(slots, busy, hooks):
     seen = {}
 
     def after_click(run_over):
-        wait_for(lambda: not slots.holds(ticket_of(slots, "queue-switch")),
-                 "the place is given back", run_over)
+        wait_for(
+            lambda: not slots.holds(ticket_of(slots, "queue-switch")),
+            "the place is given back",
+            run_over,
+        )
         seen["after"] = slots.load()
 
-    click_while_waiting(at, slots, hooks, busy, "queue-switch",
-                        click=lambda: at.switch_page("lessons/cross_entropy.py"),
-                        rerun=lambda: {"page_script_hash": page_hash("cross_entropy")},
-                        after_click=after_click)
+    click_while_waiting(
+        at,
+        slots,
+        hooks,
+        busy,
+        "queue-switch",
+        click=lambda: at.switch_page("lessons/cross_entropy.py"),
+        rerun=lambda: {"page_script_hash": page_hash("cross_entropy")},
+        after_click=after_click,
+    )
     assert not at.exception
     assert at.title[0].value == t("cross_entropy.title", "en")  # the other page ran
     assert seen["after"] == (slots.capacity, 0)
@@ -350,6 +390,7 @@ def test_a_page_switch_while_waiting_gives_the_place_back(slots, busy, hooks):
 
 
 # ---- stops that land at the worst moment ------------------------------------------------
+
 
 @needs_data
 @pytest.mark.parametrize("when", ["right_after_join", "first_wait"])
@@ -376,7 +417,7 @@ def test_a_stop_right_after_entering_the_queue_leaks_nothing(slots, busy, hooks,
     if when == "right_after_join":
         assert slots.load() == (slots.capacity, 0), "a place no run can resume was kept"
     else:
-        slots.lease_s = 1.0                      # (the fixture puts the real lease back)
+        slots.lease_s = 1.0  # (the fixture puts the real lease back)
         wait_for(lambda: slots.load() == (slots.capacity, 0), "the place is dropped")
     busy.free()
     assert slots.load() == (0, 0)
@@ -388,8 +429,11 @@ def test_a_click_right_after_entering_the_queue_leaks_nothing(slots, busy, hooks
     noted it): no place is left behind, and the student's next Train works."""
     at = open_app(query=QUERY)
     at.session_state[STUDENT] = "queue-clicked"
-    seed_changed = prepared(at, lambda: at.number_input(key="train.w.seed").set_value(99),
-                            lambda: at.number_input(key="train.w.seed").set_value(5))
+    seed_changed = prepared(
+        at,
+        lambda: at.number_input(key="train.w.seed").set_value(99),
+        lambda: at.number_input(key="train.w.seed").set_value(5),
+    )
     clicked = threading.Event()
 
     def click_once(owner, ticket):
@@ -403,7 +447,7 @@ def test_a_click_right_after_entering_the_queue_leaks_nothing(slots, busy, hooks
     slots.after_join = click_once
     at.button(key="train.start").click().run()
     assert clicked.is_set() and not at.exception
-    if FAST_RERUNS:                              # the click's own run
+    if FAST_RERUNS:  # the click's own run
         at.number_input(key="train.w.seed").set_value(99).run()
         assert not at.exception
     assert slots.load() == (slots.capacity, 0), "a place was left behind"
@@ -433,6 +477,7 @@ def test_a_tab_closed_while_waiting_gives_the_place_back(slots, busy, hooks):
 
 # ---- limits -------------------------------------------------------------------------------
 
+
 @needs_data
 def test_one_training_per_student_across_tabs(slots, busy, hooks):
     """Tab A of a student waits; tab B of the same student is refused with a message and
@@ -457,7 +502,7 @@ def test_one_training_per_student_across_tabs(slots, busy, hooks):
         assert slots.attempts.count("same") == 2 and len(slots.joins) == slots.capacity + 1
         assert slots.load() == (slots.capacity, 1)  # A's place only
     finally:
-        hooks.closed = True                      # A's tab goes away
+        hooks.closed = True  # A's tab goes away
         thread_a.join(WAIT_S)
     assert not thread_a.is_alive()
     busy.free()
@@ -482,11 +527,12 @@ def test_a_full_queue_says_so_and_takes_no_place(slots):
 
 def test_a_run_over_the_step_budget_is_refused_before_queueing(slots):
     at = open_app(query={"epochs": "50", "batch": "32"})
-    steps = 50 * 1875                            # 50 epochs of 60,000 / 32 minibatches
+    steps = 50 * 1875  # 50 epochs of 60,000 / 32 minibatches
     assert steps > ui.server().max_steps
     at.button(key="train.start").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        t("train.too_long", "en", steps=steps, max_steps=ui.server().max_steps)]
+        t("train.too_long", "en", steps=steps, max_steps=ui.server().max_steps)
+    ]
     assert slots.attempts == [] and slots.load() == (0, 0)
     assert not at.session_state["runs"]

@@ -4,13 +4,13 @@
 Each page runs once under a profiler that records every Python function
 called (ui.show_code notes what it showed in session_state["_shown_code"]).
 """
+
 import sys
 import threading
 from contextlib import contextmanager
 
 import pytest
 import streamlit as st
-
 from apptest_helpers import open_app
 
 
@@ -35,7 +35,7 @@ def calls():
 def resolve(name: str):
     """'lib.softmax.softmax_naive' -> the function object."""
     module, _, qualname = name.rpartition(".")
-    while module not in sys.modules:                      # a method: Class.method
+    while module not in sys.modules:  # a method: Class.method
         module, _, outer = module.rpartition(".")
         qualname = f"{outer}.{qualname}"
     obj = sys.modules[module]
@@ -56,7 +56,7 @@ def shown_but_not_called(at, seen) -> list[str]:
 
 
 def run_page(page, runs=None, query=None, action=None):
-    st.cache_data.clear()               # a cached result would hide the call that made it
+    st.cache_data.clear()  # a cached result would hide the call that made it
     with calls() as seen:
         at = open_app(page=page, runs=runs, query=query)
         if action:
@@ -69,13 +69,14 @@ def click(key):
     return lambda at: at.button(key=key).click().run()
 
 
-@pytest.mark.parametrize("query", [{"epochs": "1", "softmax": "stable"},
-                                   {"epochs": "1", "softmax": "naive", "lr": "1"}])
+@pytest.mark.parametrize(
+    "query", [{"epochs": "1", "softmax": "stable"}, {"epochs": "1", "softmax": "naive", "lr": "1"}]
+)
 def test_train_page_shows_what_trained(real_data, query):
     at, seen = run_page("train", query=query, action=click("train.start"))
     assert shown_but_not_called(at, seen) == []
     shown = at.session_state["_shown_code"]
-    if query["softmax"] == "naive":     # the breakdown's replay is shown when it ran
+    if query["softmax"] == "naive":  # the breakdown's replay is shown when it ran
         assert "lib.breakdown.diagnose" in shown and "lib.softmax.softmax_naive" in shown
     else:
         assert "lib.softmax.softmax_naive" not in shown

@@ -1,4 +1,5 @@
 """lib.slots.TrainingSlots: the server-wide queue in front of the trainings."""
+
 import os
 import threading
 import time
@@ -135,9 +136,9 @@ def test_one_place_per_student():
     slots = TrainingSlots(2)
     slots.join("ana")
     with pytest.raises(AlreadyQueued):
-        slots.join("ana")             # a second tab of the same student
+        slots.join("ana")  # a second tab of the same student
     assert slots.load() == (0, 1)
-    slots.join("ben")                 # another student is welcome
+    slots.join("ben")  # another student is welcome
 
 
 def test_the_queue_has_a_cap():
@@ -153,12 +154,12 @@ def test_a_waiting_place_survives_while_refreshed_and_expires_when_not():
     slots = TrainingSlots(1, lease_s=10, clock=clock)
     running, waiting = slots.join("a"), slots.join("b")
     assert slots.try_start(running)
-    for _ in range(5):                # reruns keep asking: the place stays
+    for _ in range(5):  # reruns keep asking: the place stays
         clock.now += 8
         assert not slots.try_start(waiting) and slots.holds(waiting)
-    clock.now += 11                   # nobody asked for 11 s: the tab is gone
+    clock.now += 11  # nobody asked for 11 s: the tab is gone
     assert not slots.holds(waiting)
-    assert slots.load() == (1, 0)     # a running training never expires
+    assert slots.load() == (1, 0)  # a running training never expires
     with pytest.raises(KeyError):
         slots.try_start(waiting)
 
@@ -173,11 +174,11 @@ def test_usable_cpus_follows_the_affinity_mask():
 def test_the_same_tab_may_replace_its_own_place_but_not_another_tabs():
     slots = TrainingSlots(1)
     old = slots.join("ana")
-    assert slots.try_start(old)            # the old run is still stopping
+    assert slots.try_start(old)  # the old run is still stopping
     with pytest.raises(AlreadyQueued):
-        slots.join("ana")                  # another tab of ana's
-    new = slots.join("ana", replace=old)   # ana's own tab clicked Train again
+        slots.join("ana")  # another tab of ana's
+    new = slots.join("ana", replace=old)  # ana's own tab clicked Train again
     assert new != old and slots.try_start(new)
     assert slots.load() == (1, 0)
-    slots.leave(old)                       # the old run's late clean-up is harmless
+    slots.leave(old)  # the old run's late clean-up is harmless
     assert slots.load() == (1, 0)

@@ -1,10 +1,17 @@
 """The math against PyTorch's own functions and autograd."""
+
 import pytest
 import torch
 import torch.nn.functional as F
 
-from lib.softmax import (cross_entropy_naive, cross_entropy_stable, logits, net,
-                         softmax_naive, softmax_stable)
+from lib.softmax import (
+    cross_entropy_naive,
+    cross_entropy_stable,
+    logits,
+    net,
+    softmax_naive,
+    softmax_stable,
+)
 
 
 def _random_logits(n=8, q=10, scale=3.0, seed=0, dtype=torch.float64):
@@ -28,7 +35,9 @@ def test_cross_entropy_matches_torch_values_and_gradients(loss):
     O = _random_logits()
     ref = O.detach().clone().requires_grad_(True)
     y = torch.tensor([0, 1, 2, 3, 4, 5, 6, 9])
-    ours = cross_entropy_naive(softmax_naive(O), y) if loss == "naive" else cross_entropy_stable(O, y)
+    ours = (
+        cross_entropy_naive(softmax_naive(O), y) if loss == "naive" else cross_entropy_stable(O, y)
+    )
     theirs = F.cross_entropy(ref, y, reduction="none")
     torch.testing.assert_close(ours, theirs)
     ours.sum().backward()
@@ -55,7 +64,7 @@ def test_naive_softmax_overflows_where_the_book_says(big):
 def test_exp_50_fits_in_float32_but_not_float16():
     assert torch.isfinite(torch.exp(torch.tensor(50.0)))
     assert torch.isinf(torch.exp(torch.tensor(50.0, dtype=torch.float16)))
-    assert torch.isinf(torch.exp(torch.tensor(89.0)))          # float32 ends near 88.7
+    assert torch.isinf(torch.exp(torch.tensor(89.0)))  # float32 ends near 88.7
     assert torch.isfinite(torch.exp(torch.tensor(89.0, dtype=torch.float64)))
 
 

@@ -1,4 +1,5 @@
-"""The trainer: determinism, the epoch-0 point, breakdowns diagnosed, stopping, the book's accuracy."""
+"""The trainer: determinism, epoch 0, breakdowns diagnosed, stopping, the book's accuracy."""
+
 import dataclasses
 import json
 import math
@@ -11,8 +12,8 @@ import pytest
 import torch
 
 from lib.data import FashionMNIST
-from lib.train import TrainConfig, train
 from lib.runs import Run
+from lib.train import TrainConfig, train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,6 +27,7 @@ def _synthetic(n_train=512, n_test=128, seed=0):
         y = torch.arange(n) % 10
         X = (centres[y] + 0.1 * torch.randn(n, 784, generator=g)).clamp(0, 1)
         return X, y
+
     return FashionMNIST(*split(n_train), *split(n_test))
 
 
@@ -33,7 +35,10 @@ def test_same_seed_gives_the_same_curve():
     cfg = TrainConfig(num_epochs=3, batch_size=64, device="cpu")
     first = [r.metrics() for r in train(cfg, _synthetic())]
     again = [r.metrics() for r in train(cfg, _synthetic())]
-    strip = lambda rows: [{k: v for k, v in r.items() if k != "seconds"} for r in rows]
+
+    def strip(rows):
+        return [{k: v for k, v in r.items() if k != "seconds"} for r in rows]
+
     assert strip(first) == strip(again)
     other = [r.metrics() for r in train(dataclasses.replace(cfg, seed=1), _synthetic())]
     assert strip(other) != strip(first)
@@ -53,7 +58,7 @@ def test_epoch_0_is_the_random_start():
     data = _synthetic()
     start = next(train(cfg, data))
     assert start.epoch == 0 and not start.broke_down
-    assert start.train_loss == pytest.approx(math.log(10))   # every class gets 1/10
+    assert start.train_loss == pytest.approx(math.log(10))  # every class gets 1/10
     share_of_0 = float((data.y_train == 0).double().mean())  # ties go to class 0
     assert start.train_acc == pytest.approx(share_of_0)
 
@@ -80,9 +85,18 @@ def test_a_breakdown_is_flagged_not_raised():
     assert records[-1].metrics()["broke_down"] is True
 
 
-@pytest.mark.parametrize("bad", [dict(lr=0), dict(lr=-1), dict(lr=float("nan")),
-                                 dict(num_epochs=0), dict(batch_size=0),
-                                 dict(softmax="fast"), dict(device="tpu")])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(lr=0),
+        dict(lr=-1),
+        dict(lr=float("nan")),
+        dict(num_epochs=0),
+        dict(batch_size=0),
+        dict(softmax="fast"),
+        dict(device="tpu"),
+    ],
+)
 def test_config_rejects_bad_settings(bad):
     with pytest.raises(ValueError):
         TrainConfig(**bad)
@@ -98,8 +112,8 @@ def test_the_books_defaults_reach_0_82(real_data):
     last = records[-1]
     assert last.epoch == 10 and not last.broke_down
     assert last.test_acc >= 0.82
-    assert abs(records[0].train_loss - math.log(10)) < 0.05   # epoch 0: ln 10
-    assert 0.05 < records[0].test_acc < 0.2                   # and chance accuracy
+    assert abs(records[0].train_loss - math.log(10)) < 0.05  # epoch 0: ln 10
+    assert 0.05 < records[0].test_acc < 0.2  # and chance accuracy
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
@@ -111,7 +125,7 @@ def test_at_lr_1_the_naive_formulas_break_at_log_not_exp(real_data, seed):
     assert broken is not None and records[-1].test_acc < 0.2
     assert broken.cause in ("log_zero", "grad_overflow")
     assert broken.epoch == 1 and broken.batch >= 1
-    assert broken.max_logit < 88.7                  # exp(88.7) is the float32 limit
+    assert broken.max_logit < 88.7  # exp(88.7) is the float32 limit
     assert broken.min_p_true < torch.finfo(torch.float32).smallest_normal
 
 
@@ -135,7 +149,7 @@ def test_stable_at_lr_1_trains_on_real_data(real_data):
     run = Run(1, cfg)
     for record in records:
         run.add(record)
-    assert run.status == "done"   # its loss ends below the start: not "diverged" either
+    assert run.status == "done"  # its loss ends below the start: not "diverged" either
 
 
 def test_a_run_whose_loss_ends_higher_than_it_started_diverged():
@@ -146,18 +160,26 @@ def test_a_run_whose_loss_ends_higher_than_it_started_diverged():
     run = Run(2, TrainConfig(num_epochs=1, device="cpu"))
     run.history = [{"epoch": 0, "train_loss": 2.3}]
     from lib.train import EpochRecord
+
     run.add(EpochRecord(1, 9.5, 0.5, 0.5, 0.1, None, torch.zeros(784, 10), torch.zeros(10)))
     assert run.status == "diverged"
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "lib.train", *args], cwd=ROOT,
-                          capture_output=True, text=True, env=env or os.environ.copy(),
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "lib.train", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env or os.environ.copy(),
+        timeout=300,
+    )
 
 
-@pytest.mark.parametrize("args", [["--lr", "0"], ["--epochs", "0"], ["--device", "tpu"],
-                                  ["--softmax", "fast"], ["--lr", "abc"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--lr", "0"], ["--epochs", "0"], ["--device", "tpu"], ["--softmax", "fast"], ["--lr", "abc"]],
+)
 def test_cli_bad_arguments_exit_2_with_one_line(args):
     result = _cli(*args)
     assert result.returncode == 2
@@ -178,14 +200,18 @@ def test_cli_json_lines(real_data):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["epoch"] for r in rows[:3]] == [0, 1, 2]
     assert {"train_loss", "train_acc", "test_acc", "seconds"} <= set(rows[0])
-    assert {"test_acc", "broke_down", "breakdown", "framework", "device",
-            "total_seconds"} <= set(rows[-1])
+    assert {"test_acc", "broke_down", "breakdown", "framework", "device", "total_seconds"} <= set(
+        rows[-1]
+    )
 
 
 def test_cli_broken_down_run_exits_0_and_says_so(real_data):
     result = _cli("--epochs", "2", "--lr", "1", "--json")
     assert result.returncode == 0
-    strict = lambda token: pytest.fail(f"not strict JSON: {token}")
+
+    def strict(token):
+        pytest.fail(f"not strict JSON: {token}")
+
     rows = [json.loads(line, parse_constant=strict) for line in result.stdout.splitlines()]
     assert rows[-1]["broke_down"] is True
     assert rows[-1]["breakdown"]["cause"] == "log_zero"
@@ -193,11 +219,14 @@ def test_cli_broken_down_run_exits_0_and_says_so(real_data):
 
 
 def test_lib_imports_no_streamlit():
-    code = ("import sys, pkgutil, importlib, lib\n"
-            "for m in pkgutil.walk_packages(lib.__path__, 'lib.'):\n"
-            "    importlib.import_module(m.name)\n"
-            "print('streamlit' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    code = (
+        "import sys, pkgutil, importlib, lib\n"
+        "for m in pkgutil.walk_packages(lib.__path__, 'lib.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print('streamlit' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

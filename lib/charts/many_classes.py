@@ -1,4 +1,5 @@
 """Charts of the Many-classes page: time and memory against K, log-log, one line per method."""
+
 import altair as alt
 import pandas as pd
 
@@ -21,31 +22,53 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
         df = df[df["status"] == "ok"]
     names = [t(f"many_classes.method.{m}", lang) for m in METHOD_ORDER]
     title = t(f"many_classes.chart.{metric}", lang)
-    x = alt.X("K:Q", title=t("many_classes.chart.k", lang),
-              scale=alt.Scale(type="log"), axis=alt.Axis(format="~s"))
+    x = alt.X(
+        "K:Q",
+        title=t("many_classes.chart.k", lang),
+        scale=alt.Scale(type="log"),
+        axis=alt.Axis(format="~s"),
+    )
     y = alt.Y(f"{metric}:Q", title=title, scale=alt.Scale(type="log"))
-    lines = alt.Chart(df).mark_line(point=True).encode(
-        x=x, y=y,
-        color=alt.Color("method_name:N", sort=names, title=None,
-                        scale=alt.Scale(domain=names, range=list(COLORS)),
-                        legend=alt.Legend(orient="bottom", labelLimit=400)),
-        tooltip=[alt.Tooltip("method_name:N", title=t("many_classes.col.method", lang)),
-                 alt.Tooltip("K:Q", format=","),
-                 alt.Tooltip(f"{metric}:Q", title=title, format=",.3f")])
+    lines = (
+        alt.Chart(df)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "method_name:N",
+                sort=names,
+                title=None,
+                scale=alt.Scale(domain=names, range=list(COLORS)),
+                legend=alt.Legend(orient="bottom", labelLimit=400),
+            ),
+            tooltip=[
+                alt.Tooltip("method_name:N", title=t("many_classes.col.method", lang)),
+                alt.Tooltip("K:Q", format=","),
+                alt.Tooltip(f"{metric}:Q", title=title, format=",.3f"),
+            ],
+        )
+    )
     layers = [lines]
     if cap_mb is not None and metric == "mb":
-        cap = pd.DataFrame([{"mb": cap_mb, "label": t("many_classes.chart.cap", lang,
-                                                       mb=f"{cap_mb:,.0f}")}])
+        cap = pd.DataFrame(
+            [{"mb": cap_mb, "label": t("many_classes.chart.cap", lang, mb=f"{cap_mb:,.0f}")}]
+        )
         rule = alt.Chart(cap).encode(y="mb:Q")
-        layers += [rule.mark_rule(strokeDash=[6, 4], color="#868e96"),
-                   rule.mark_text(align="left", baseline="bottom", x=4, dy=-2,
-                                  color="#868e96").encode(text="label:N")]
+        layers += [
+            rule.mark_rule(strokeDash=[6, 4], color="#868e96"),
+            rule.mark_text(align="left", baseline="bottom", x=4, dy=-2, color="#868e96").encode(
+                text="label:N"
+            ),
+        ]
     return alt.layer(*layers).properties(height=300)
 
 
-def costs_chart(rows, lang: str = "en", cap_mb: float | None = None,
-                width: int = 380) -> alt.HConcatChart:
+def costs_chart(
+    rows, lang: str = "en", cap_mb: float | None = None, width: int = 380
+) -> alt.HConcatChart:
     """Time and memory side by side, one legend for both."""
-    return alt.hconcat(cost_chart(rows, "ms", lang).properties(width=width),
-                       cost_chart(rows, "mb", lang, cap_mb).properties(width=width)
-                       ).resolve_scale(color="shared")
+    return alt.hconcat(
+        cost_chart(rows, "ms", lang).properties(width=width),
+        cost_chart(rows, "mb", lang, cap_mb).properties(width=width),
+    ).resolve_scale(color="shared")

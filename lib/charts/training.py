@@ -1,11 +1,15 @@
 """The book's three curves (train loss, train acc, test acc) per epoch."""
+
 import altair as alt
 import pandas as pd
 
 from lib.i18n import t
 
-METRIC_KEYS = {"train_loss": "chart.train_loss", "train_acc": "chart.train_acc",
-               "test_acc": "chart.test_acc"}
+METRIC_KEYS = {
+    "train_loss": "chart.train_loss",
+    "train_acc": "chart.train_acc",
+    "test_acc": "chart.test_acc",
+}
 
 
 def _labelled(long_df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -19,30 +23,50 @@ def training_chart(long_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> 
     df = _labelled(long_df, lang)
     order = [t(k, lang) for k in METRIC_KEYS.values()]
     values = pd.to_numeric(df["value"])
-    finite = values[values.abs() < float("inf")]      # NaN and inf are left out (not drawn)
+    finite = values[values.abs() < float("inf")]  # NaN and inf are left out (not drawn)
     top = max([1.0, *finite])  # 0..1 at least: the axes stay put while the curves grow
-    return alt.Chart(df).mark_line(point=True).encode(
-        x=alt.X("epoch:Q", title=t("chart.epoch", lang),
+    return (
+        alt.Chart(df)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "epoch:Q",
+                title=t("chart.epoch", lang),
                 scale=alt.Scale(domain=[0, num_epochs]),
-                axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("value:Q", title=t("chart.value", lang), scale=alt.Scale(domain=[0, top])),
-        color=alt.Color("curve:N", sort=order, title=None,
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("epoch:Q"), alt.Tooltip("curve:N"),
-                 alt.Tooltip("value:Q", format=".4f")],
-    ).properties(height=320)
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            y=alt.Y("value:Q", title=t("chart.value", lang), scale=alt.Scale(domain=[0, top])),
+            color=alt.Color("curve:N", sort=order, title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("epoch:Q"),
+                alt.Tooltip("curve:N"),
+                alt.Tooltip("value:Q", format=".4f"),
+            ],
+        )
+        .properties(height=320)
+    )
 
 
 def compare_chart(long_df: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """Several runs overlaid: one panel per curve, one colour per run."""
     df = _labelled(long_df, lang)
     order = [t(k, lang) for k in METRIC_KEYS.values()]
-    return alt.Chart(df).mark_line(point=True).encode(
-        x=alt.X("epoch:Q", title=t("chart.epoch", lang), axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        color=alt.Color("run:N", title=t("chart.run", lang),
-                        legend=alt.Legend(orient="bottom", labelLimit=400, columns=2)),
-        tooltip=["run:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
-    ).properties(width=220, height=220).facet(
-        column=alt.Column("curve:N", sort=order, title=None)
-    ).resolve_scale(y="independent")
+    return (
+        alt.Chart(df)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "epoch:Q", title=t("chart.epoch", lang), axis=alt.Axis(tickMinStep=1, format="d")
+            ),
+            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "run:N",
+                title=t("chart.run", lang),
+                legend=alt.Legend(orient="bottom", labelLimit=400, columns=2),
+            ),
+            tooltip=["run:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
+        )
+        .properties(width=220, height=220)
+        .facet(column=alt.Column("curve:N", sort=order, title=None))
+        .resolve_scale(y="independent")
+    )

@@ -12,6 +12,7 @@ defined twice, or missing a language, is an error at import time.
 Every language decision is made here: code elsewhere asks for a key and a
 language and gets text back, so a third language touches this package only.
 """
+
 import importlib
 import pkgutil
 

@@ -1,4 +1,5 @@
 """The ten Fashion-MNIST class names, by label 0-9 (the book's Chinese names)."""
+
 STRINGS = {
     "class.0": {"en": "t-shirt", "zh": "T恤"},
     "class.1": {"en": "trouser", "zh": "裤子"},

@@ -1,48 +1,72 @@
 """Strings of the shared classroom frame: storage, identity, joining a class."""
+
 STRINGS = {
     "store.down": {
         "en": "Your runs are not being saved right now (the database cannot be reached). Keep "
-              "working: they are kept here and saved as soon as it is back.",
+        "working: they are kept here and saved as soon as it is back.",
         "zh": "你的训练暂时没有被保存（无法连接数据库）。可以继续使用：它们先保留在这里，"
-              "数据库恢复后会立即保存。"},
+        "数据库恢复后会立即保存。",
+    },
     "store.too_many": {
         "en": "This run was not saved: you already have {limit} saved runs. Delete some old ones "
-              "(Train page, or all of them in the sidebar) to save new ones.",
+        "(Train page, or all of them in the sidebar) to save new ones.",
         "zh": "这次训练没有保存：你已经保存了 {limit} 次训练。请删除一些旧的训练（在训练页面，"
-              "或在侧边栏中全部删除）后再保存新的。"},
-    "store.refused": {"en": "The database refused to save this run:", "zh": "数据库拒绝保存这次训练："},
+        "或在侧边栏中全部删除）后再保存新的。",
+    },
+    "store.refused": {
+        "en": "The database refused to save this run:",
+        "zh": "数据库拒绝保存这次训练：",
+    },
     "me.header": {"en": "Your runs on another device", "zh": "在其他设备上使用你的训练"},
     "me.explain": {
         "en": "This browser keeps your runs under a random identity (no account). Open your "
-              "personal link on another device to see them there.",
-        "zh": "这个浏览器用一个随机身份保存你的训练（不需要账号）。在其他设备上打开你的个人链接即可看到它们。"},
+        "personal link on another device to see them there.",
+        "zh": "这个浏览器用一个随机身份保存你的训练（不需要账号）。在其他设备上打开你的个人链接即可看到它们。",
+    },
     "me.show": {"en": "Show my personal link", "zh": "显示我的个人链接"},
     "me.private": {
         "en": "Keep it private: whoever opens it sees and can delete your runs. The part after "
-              "me= is also your personal code.",
-        "zh": "请勿分享：打开它的人可以看到并删除你的训练。me= 后面的部分也是你的个人代码。"},
+        "me= is also your personal code.",
+        "zh": "请勿分享：打开它的人可以看到并删除你的训练。me= 后面的部分也是你的个人代码。",
+    },
     "me.paste": {"en": "Have a personal code? Paste it here", "zh": "有个人代码？粘贴到这里"},
-    "me.bad_code": {"en": "That is not a personal code (it has 32 letters, digits, - or _).",
-                    "zh": "这不是个人代码（个人代码由 32 个字母、数字、- 或 _ 组成）。"},
-    "me.adopted": {"en": "This browser now shows the runs of your personal link ({n} runs).",
-                   "zh": "这个浏览器现在显示你个人链接中的训练（共 {n} 次）。"},
-    "me.delete_all.confirm": {"en": "Yes, delete all {n} of my runs", "zh": "是的，删除我全部 {n} 次训练"},
+    "me.bad_code": {
+        "en": "That is not a personal code (it has 32 letters, digits, - or _).",
+        "zh": "这不是个人代码（个人代码由 32 个字母、数字、- 或 _ 组成）。",
+    },
+    "me.adopted": {
+        "en": "This browser now shows the runs of your personal link ({n} runs).",
+        "zh": "这个浏览器现在显示你个人链接中的训练（共 {n} 次）。",
+    },
+    "me.delete_all.confirm": {
+        "en": "Yes, delete all {n} of my runs",
+        "zh": "是的，删除我全部 {n} 次训练",
+    },
     "me.delete_all": {"en": "Delete all my runs", "zh": "删除我的全部训练"},
     "class.member": {"en": "Class {code}, as:", "zh": "班级 {code}，你的名字："},
     "class.join.header": {"en": "Join class **{code}**", "zh": "加入班级 **{code}**"},
     "class.join.name": {"en": "Your name on the class board", "zh": "你在班级看板上的名字"},
     "class.join.name_help": {
         "en": "Any name, up to 40 characters; leave it empty for a generated one.",
-        "zh": "任意名字，最多 40 个字符；留空则自动生成一个。"},
+        "zh": "任意名字，最多 40 个字符；留空则自动生成一个。",
+    },
     "class.join.button": {"en": "Join", "zh": "加入"},
     "class.join.dismiss": {"en": "Continue without joining", "zh": "不加入，继续"},
-    "class.join.unknown": {"en": "There is no class with this code:", "zh": "没有使用这个代码的班级："},
+    "class.join.unknown": {
+        "en": "There is no class with this code:",
+        "zh": "没有使用这个代码的班级：",
+    },
     "class.join.malformed": {
         "en": "This is not a class code (six letters and digits, e.g. K7PX3Q):",
-        "zh": "这不是班级代码（六个字母和数字，例如 K7PX3Q）："},
-    "class.join.closed": {"en": "This class is closed: it takes no new students or runs.",
-                          "zh": "这个班级已关闭：不再接受新学生或新的训练。"},
+        "zh": "这不是班级代码（六个字母和数字，例如 K7PX3Q）：",
+    },
+    "class.join.closed": {
+        "en": "This class is closed: it takes no new students or runs.",
+        "zh": "这个班级已关闭：不再接受新学生或新的训练。",
+    },
     "class.join.full": {"en": "This class is full.", "zh": "这个班级已满。"},
-    "class.join.not_teacher": {"en": "Only the class's teacher can do this.",
-                               "zh": "只有这个班级的老师可以这样做。"},
+    "class.join.not_teacher": {
+        "en": "Only the class's teacher can do this.",
+        "zh": "只有这个班级的老师可以这样做。",
+    },
 }

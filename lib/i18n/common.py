@@ -1,8 +1,11 @@
 """Strings of the shared frame: app title, navigation, sidebar, messages, charts."""
+
 STRINGS = {
     "app.title": {"en": "Softmax Explorer", "zh": "Softmax 探索器"},
-    "app.tagline": {"en": "Softmax regression from scratch, live on Fashion-MNIST",
-                    "zh": "softmax回归的从零开始实现，在 Fashion-MNIST 上实时训练"},
+    "app.tagline": {
+        "en": "Softmax regression from scratch, live on Fashion-MNIST",
+        "zh": "softmax回归的从零开始实现，在 Fashion-MNIST 上实时训练",
+    },
     "nav.train": {"en": "Train", "zh": "训练"},
     "nav.overflow": {"en": "Softmax & overflow", "zh": "softmax 与上溢"},
     "nav.cross_entropy": {"en": "Cross-entropy & log(0)", "zh": "交叉熵与 log(0)"},
@@ -17,38 +20,51 @@ STRINGS = {
     "nav.section.exercises": {"en": "Exercises 4–5", "zh": "练习 4–5"},
     "sidebar.language": {"en": "Language / 语言", "zh": "语言 / Language"},
     "sidebar.device": {"en": "Device: **{device}**", "zh": "设备：**{device}**"},
-    "sidebar.load": {"en": "Trainings on this server: {running} running, {waiting} waiting",
-                     "zh": "本服务器上的训练：{running} 个进行中，{waiting} 个排队中"},
+    "sidebar.load": {
+        "en": "Trainings on this server: {running} running, {waiting} waiting",
+        "zh": "本服务器上的训练：{running} 个进行中，{waiting} 个排队中",
+    },
     "code.expander": {"en": "Show the code that produced this", "zh": "查看产生这个结果的代码"},
-    "data.missing.title": {"en": "The Fashion-MNIST data set is not available on this server.",
-                           "zh": "本服务器上没有可用的 Fashion-MNIST 数据集。"},
+    "data.missing.title": {
+        "en": "The Fashion-MNIST data set is not available on this server.",
+        "zh": "本服务器上没有可用的 Fashion-MNIST 数据集。",
+    },
     "data.missing.fix": {
         "en": "Fix: put the four files `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, "
-              "`t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte` into the folder below, or start the app "
-              "with `FASHION_MNIST_ROOT` set to the folder that holds `FashionMNIST/raw/`. With internet "
-              "access, `python -m lib.data fetch` downloads them. The math pages (softmax & overflow, "
-              "cross-entropy) work without the data.",
+        "`t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte` into the folder below, or start the app "
+        "with `FASHION_MNIST_ROOT` set to the folder that holds `FashionMNIST/raw/`. With internet "
+        "access, `python -m lib.data fetch` downloads them. The math pages (softmax & overflow, "
+        "cross-entropy) work without the data.",
         "zh": "解决方法：把四个文件 `train-images-idx3-ubyte`、`train-labels-idx1-ubyte`、"
-              "`t10k-images-idx3-ubyte`、`t10k-labels-idx1-ubyte` 放进下面的文件夹，或者启动应用时把 "
-              "`FASHION_MNIST_ROOT` 设为包含 `FashionMNIST/raw/` 的文件夹。能联网时，"
-              "`python -m lib.data fetch` 会下载它们。数学页面（softmax 与上溢、交叉熵）不需要数据也能使用。"},
+        "`t10k-images-idx3-ubyte`、`t10k-labels-idx1-ubyte` 放进下面的文件夹，或者启动应用时把 "
+        "`FASHION_MNIST_ROOT` 设为包含 `FashionMNIST/raw/` 的文件夹。能联网时，"
+        "`python -m lib.data fetch` 会下载它们。数学页面（softmax 与上溢、交叉熵）不需要数据也能使用。",
+    },
     "data.missing.hosted": {
         "en": "The data set is not installed on this server: tell your teacher. The math pages "
-              "(softmax & overflow, cross-entropy) work without it.",
-        "zh": "本服务器上没有安装数据集：请告诉你的老师。数学页面（softmax 与上溢、交叉熵）不需要它也能使用。"},
+        "(softmax & overflow, cross-entropy) work without it.",
+        "zh": "本服务器上没有安装数据集：请告诉你的老师。数学页面（softmax 与上溢、交叉熵）不需要它也能使用。",
+    },
     "data.missing.detail": {"en": "Details", "zh": "详细信息"},
-    "data.loading": {"en": "Loading Fashion-MNIST (once per server)…",
-                     "zh": "正在加载 Fashion-MNIST（每个服务器只加载一次）…"},
-    "run.none": {"en": "No trained model yet: train one first (it takes a few seconds).",
-                 "zh": "还没有训练好的模型：请先训练一个（只需几秒钟）。"},
-    "run.train_here": {"en": "Train a model here ({epochs} epochs, stable softmax)",
-                       "zh": "在这里训练一个模型（{epochs} 个迭代周期，稳定版 softmax）"},
+    "data.loading": {
+        "en": "Loading Fashion-MNIST (once per server)…",
+        "zh": "正在加载 Fashion-MNIST（每个服务器只加载一次）…",
+    },
+    "run.none": {
+        "en": "No trained model yet: train one first (it takes a few seconds).",
+        "zh": "还没有训练好的模型：请先训练一个（只需几秒钟）。",
+    },
+    "run.train_here": {
+        "en": "Train a model here ({epochs} epochs, stable softmax)",
+        "zh": "在这里训练一个模型（{epochs} 个迭代周期，稳定版 softmax）",
+    },
     "run.picker": {"en": "Run", "zh": "选择一次训练"},
     "run.unusable": {
         "en": "This run broke down: its weights are inf or NaN, so it predicts nothing useful. Pick "
-              "another run or train again with the stable softmax or a smaller learning rate.",
+        "another run or train again with the stable softmax or a smaller learning rate.",
         "zh": "这次训练出现了数值崩溃：权重是 inf 或 NaN，无法做出有用的预测。请选择另一次训练，"
-              "或用稳定版 softmax、更小的学习率重新训练。"},
+        "或用稳定版 softmax、更小的学习率重新训练。",
+    },
     "status.running": {"en": "running", "zh": "进行中"},
     "status.done": {"en": "done", "zh": "完成"},
     "status.stopped": {"en": "stopped", "zh": "已停止"},

@@ -1,151 +1,197 @@
 """Strings of the Train page."""
+
 STRINGS = {
     "train.title": {"en": "Train softmax regression", "zh": "训练 softmax 回归"},
     "train.intro": {
         "en": "The chapter's model: flatten each 28×28 image to 784 pixels, multiply by **W** (784×10), "
-              "add **b**, and turn the 10 scores into probabilities with softmax. Minibatch SGD "
-              "lowers the cross-entropy loss. Choose the settings, press **Train** and watch the "
-              "three curves grow, one point per epoch (point 0 is the random start).",
+        "add **b**, and turn the 10 scores into probabilities with softmax. Minibatch SGD "
+        "lowers the cross-entropy loss. Choose the settings, press **Train** and watch the "
+        "three curves grow, one point per epoch (point 0 is the random start).",
         "zh": "本章的模型：把每张 28×28 的图像展平成 784 个像素，乘以 **W**（784×10），加上 **b**，"
-              "再用 softmax 把 10 个分数变成概率。小批量随机梯度下降会降低交叉熵损失。"
-              "选择参数，按下 **训练**，看三条曲线随迭代周期逐点延伸（第 0 个点是训练前的随机权重）。"},
+        "再用 softmax 把 10 个分数变成概率。小批量随机梯度下降会降低交叉熵损失。"
+        "选择参数，按下 **训练**，看三条曲线随迭代周期逐点延伸（第 0 个点是训练前的随机权重）。",
+    },
     "config.lr": {"en": "Learning rate (lr)", "zh": "学习率 (lr)"},
-    "config.lr.help": {"en": "Step size of each SGD update. The book uses 0.1; try 1 with the book's softmax.",
-                       "zh": "每次 SGD 更新的步长。书中用 0.1；试试把学习率设为 1，并使用书中的 softmax。"},
+    "config.lr.help": {
+        "en": "Step size of each SGD update. The book uses 0.1; try 1 with the book's softmax.",
+        "zh": "每次 SGD 更新的步长。书中用 0.1；试试把学习率设为 1，并使用书中的 softmax。",
+    },
     "config.num_epochs": {"en": "Epochs (num_epochs)", "zh": "迭代周期数 (num_epochs)"},
-    "config.num_epochs.help": {"en": "Passes over the 60,000 training images. The book uses 10.",
-                               "zh": "遍历 60,000 张训练图像的次数。书中用 10。"},
+    "config.num_epochs.help": {
+        "en": "Passes over the 60,000 training images. The book uses 10.",
+        "zh": "遍历 60,000 张训练图像的次数。书中用 10。",
+    },
     "config.batch_size": {"en": "Batch size (batch_size)", "zh": "批量大小 (batch_size)"},
-    "config.batch_size.help": {"en": "Images per minibatch. The book uses 256.",
-                               "zh": "每个小批量的图像数。书中用 256。"},
+    "config.batch_size.help": {
+        "en": "Images per minibatch. The book uses 256.",
+        "zh": "每个小批量的图像数。书中用 256。",
+    },
     "config.seed": {"en": "Random seed", "zh": "随机种子"},
-    "config.seed.help": {"en": "Same seed, same settings: the same curve.",
-                         "zh": "相同的种子和参数会得到相同的曲线。"},
+    "config.seed.help": {
+        "en": "Same seed, same settings: the same curve.",
+        "zh": "相同的种子和参数会得到相同的曲线。",
+    },
     "config.softmax": {"en": "Softmax and cross-entropy", "zh": "softmax 与交叉熵"},
     "config.softmax.help": {
         "en": "The book's naive formulas, or the stable ones (subtract the largest logit; "
-              "the loss straight from the logits with log-sum-exp).",
-        "zh": "书中的朴素公式，或稳定版（先减去最大的 logit；用 LogSumExp 技巧直接从 logit 计算损失）。"},
+        "the loss straight from the logits with log-sum-exp).",
+        "zh": "书中的朴素公式，或稳定版（先减去最大的 logit；用 LogSumExp 技巧直接从 logit 计算损失）。",
+    },
     "config.framework": {"en": "Framework", "zh": "框架"},
     "config.framework.help": {
         "en": "From scratch in PyTorch (this chapter), PyTorch's built-in layers (the next "
-              "section), or the chapter's MindSpore version.",
+        "section), or the chapter's MindSpore version.",
         "zh": "用 PyTorch 从零开始实现（本章）、PyTorch 的内置层（下一节的简洁实现），"
-              "或本章的 MindSpore 版本。"},
+        "或本章的 MindSpore 版本。",
+    },
     "framework.scratch": {"en": "PyTorch from scratch", "zh": "PyTorch 从零实现"},
     "framework.concise": {"en": "PyTorch concise (torch.nn)", "zh": "PyTorch 简洁实现（torch.nn）"},
     "framework.mindspore": {"en": "MindSpore from scratch", "zh": "MindSpore 从零实现"},
     "train.framework_missing": {
         "en": "Not installed on this server: {names} (`pip install -r requirements-mindspore.txt`).",
-        "zh": "本服务器未安装：{names}（`pip install -r requirements-mindspore.txt`）。"},
+        "zh": "本服务器未安装：{names}（`pip install -r requirements-mindspore.txt`）。",
+    },
     "train.button": {"en": "Train", "zh": "训练"},
     "train.stop": {"en": "Stop", "zh": "停止"},
-    "train.queue": {"en": "The server is busy: you are number {ahead} in the queue. Training starts by itself.",
-                    "zh": "服务器正忙：你在队列中排第 {ahead} 位。轮到你时训练会自动开始。"},
+    "train.queue": {
+        "en": "The server is busy: you are number {ahead} in the queue. Training starts by itself.",
+        "zh": "服务器正忙：你在队列中排第 {ahead} 位。轮到你时训练会自动开始。",
+    },
     "train.queue_full": {
         "en": "The server is full: too many trainings are waiting. Try again in a minute.",
-        "zh": "服务器已满：排队等待的训练太多了。请一分钟后再试。"},
+        "zh": "服务器已满：排队等待的训练太多了。请一分钟后再试。",
+    },
     "train.queue_elsewhere": {
         "en": "You are already training (or waiting) in another tab. One training at a time: "
-              "wait for it to finish, or stop it there.",
-        "zh": "你已经在另一个标签页中训练（或排队）。每次只能进行一次训练：请等它结束，或在那里停止它。"},
+        "wait for it to finish, or stop it there.",
+        "zh": "你已经在另一个标签页中训练（或排队）。每次只能进行一次训练：请等它结束，或在那里停止它。",
+    },
     "train.too_long": {
         "en": "This run would take {steps:,} minibatch steps; this server allows at most {max_steps:,} "
-              "per run. Choose fewer epochs or a larger batch size.",
+        "per run. Choose fewer epochs or a larger batch size.",
         "zh": "这次训练需要 {steps:,} 个小批量步骤；本服务器每次训练最多允许 {max_steps:,} 步。"
-              "请减少迭代周期数或增大批量大小。"},
-    "train.progress": {"en": "Epoch {epoch} of {total}: test accuracy {acc:.3f}",
-                       "zh": "第 {epoch} / {total} 个迭代周期：测试精度 {acc:.3f}"},
-    "train.done": {"en": "Run #{number}: test accuracy {acc:.4f} after {epochs} epochs in {seconds:.2f} s.",
-                   "zh": "第 {number} 次训练：{epochs} 个迭代周期后测试精度 {acc:.4f}，用时 {seconds:.2f} 秒。"},
-    "train.stopped": {"en": "Run #{number} was stopped after {epochs} epochs; everything trained so far is kept.",
-                      "zh": "第 {number} 次训练在第 {epochs} 个迭代周期后停止；已训练的结果都保留了。"},
+        "请减少迭代周期数或增大批量大小。",
+    },
+    "train.progress": {
+        "en": "Epoch {epoch} of {total}: test accuracy {acc:.3f}",
+        "zh": "第 {epoch} / {total} 个迭代周期：测试精度 {acc:.3f}",
+    },
+    "train.done": {
+        "en": "Run #{number}: test accuracy {acc:.4f} after {epochs} epochs in {seconds:.2f} s.",
+        "zh": "第 {number} 次训练：{epochs} 个迭代周期后测试精度 {acc:.4f}，用时 {seconds:.2f} 秒。",
+    },
+    "train.stopped": {
+        "en": "Run #{number} was stopped after {epochs} epochs; everything trained so far is kept.",
+        "zh": "第 {number} 次训练在第 {epochs} 个迭代周期后停止；已训练的结果都保留了。",
+    },
     "train.breakdown": {
         "en": "**Run #{number} broke down numerically in epoch {epoch}, minibatch {batch}: the loss "
-              "became inf or NaN.** {cause} From then on the weights are inf or NaN and accuracy falls "
-              "to chance (0.10). This is not the optimisation diverging: the stable softmax trains fine "
-              "with the same learning rate. Try it, or a smaller learning rate.",
+        "became inf or NaN.** {cause} From then on the weights are inf or NaN and accuracy falls "
+        "to chance (0.10). This is not the optimisation diverging: the stable softmax trains fine "
+        "with the same learning rate. Try it, or a smaller learning rate.",
         "zh": "**第 {number} 次训练在第 {epoch} 个迭代周期的第 {batch} 个小批量出现数值崩溃：损失变成了 "
-              "inf 或 NaN。** {cause} 此后权重都是 inf 或 NaN，精度降到随机猜测的 0.10。"
-              "这不是优化过程发散：同样的学习率下稳定版 softmax 可以正常训练。试试它，或更小的学习率。"},
+        "inf 或 NaN。** {cause} 此后权重都是 inf 或 NaN，精度降到随机猜测的 0.10。"
+        "这不是优化过程发散：同样的学习率下稳定版 softmax 可以正常训练。试试它，或更小的学习率。",
+    },
     "breakdown.exp_overflow": {
         "en": "What broke first: `exp` overflowed. The largest logit in that minibatch was {max_logit:.1f}, "
-              "above ln(max float32) ≈ 88.7, so exp gave inf, and inf / inf = NaN.",
+        "above ln(max float32) ≈ 88.7, so exp gave inf, and inf / inf = NaN.",
         "zh": "最先出问题的是 `exp` 上溢：该小批量中最大的 logit 是 {max_logit:.1f}，超过了 "
-              "ln(float32 最大值) ≈ 88.7，exp 得到 inf，而 inf / inf = NaN。"},
+        "ln(float32 最大值) ≈ 88.7，exp 得到 inf，而 inf / inf = NaN。",
+    },
     "breakdown.log_zero": {
         "en": "What broke first: log of a zero probability. Nothing overflowed (the largest logit was only "
-              "{max_logit:.1f}), but a true class's probability was about {min_p_true:.2g}, below the "
-              "smallest float32 number, so softmax rounded it to 0 and −log(0) = inf.",
+        "{max_logit:.1f}), but a true class's probability was about {min_p_true:.2g}, below the "
+        "smallest float32 number, so softmax rounded it to 0 and −log(0) = inf.",
         "zh": "最先出问题的是对概率 0 取对数：没有任何数上溢（最大的 logit 只有 {max_logit:.1f}），"
-              "但某个真实类别的概率约为 {min_p_true:.2g}，小于 float32 能表示的最小数，softmax 把它舍入为 0，"
-              "而 −log(0) = inf。"},
+        "但某个真实类别的概率约为 {min_p_true:.2g}，小于 float32 能表示的最小数，softmax 把它舍入为 0，"
+        "而 −log(0) = inf。",
+    },
     "breakdown.grad_overflow": {
         "en": "What broke first: the gradient. The loss was still finite, but a true class's probability "
-              "was about {min_p_true:.2g}, so the gradient of −log p, which is −1/p, overflowed to inf "
-              "and the SGD step put inf and NaN into W (largest logit {max_logit:.1f}).",
+        "was about {min_p_true:.2g}, so the gradient of −log p, which is −1/p, overflowed to inf "
+        "and the SGD step put inf and NaN into W (largest logit {max_logit:.1f}).",
         "zh": "最先出问题的是梯度：损失仍是有限值，但某个真实类别的概率约为 {min_p_true:.2g}，"
-              "−log p 的梯度 −1/p 上溢为 inf，SGD 更新把 inf 和 NaN 写进了 W（最大的 logit 为 {max_logit:.1f}）。"},
+        "−log p 的梯度 −1/p 上溢为 inf，SGD 更新把 inf 和 NaN 写进了 W（最大的 logit 为 {max_logit:.1f}）。",
+    },
     "breakdown.logits_overflow": {
         "en": "What broke first: the logits themselves (largest {max_logit:.3g}): the weights had grown "
-              "too large to compute X @ W + b in float32.",
-        "zh": "最先出问题的是 logit 本身（最大为 {max_logit:.3g}）：权重已经大到无法用 float32 计算 X @ W + b。"},
+        "too large to compute X @ W + b in float32.",
+        "zh": "最先出问题的是 logit 本身（最大为 {max_logit:.3g}）：权重已经大到无法用 float32 计算 X @ W + b。",
+    },
     "breakdown.loss_overflow": {
         "en": "What broke first: the stable loss itself (largest logit {max_logit:.3g}): the weights had "
-              "grown beyond what float32 can hold.",
-        "zh": "最先出问题的是稳定版损失本身（最大的 logit 为 {max_logit:.3g}）：权重已超出 float32 的范围。"},
+        "grown beyond what float32 can hold.",
+        "zh": "最先出问题的是稳定版损失本身（最大的 logit 为 {max_logit:.3g}）：权重已超出 float32 的范围。",
+    },
     "breakdown.unknown": {
         "en": "Replaying the epoch did not reproduce the first bad step (largest logit {max_logit:.3g}, "
-              "smallest true-class probability {min_p_true:.2g}).",
+        "smallest true-class probability {min_p_true:.2g}).",
         "zh": "重放这个迭代周期没有复现第一个出错的步骤（最大的 logit 为 {max_logit:.3g}，"
-              "真实类别的最小概率为 {min_p_true:.2g}）。"},
-    "train.breakdown_link.overflow": {"en": "Why? See softmax & overflow", "zh": "为什么？看 softmax 与上溢"},
-    "train.breakdown_link.cross_entropy": {"en": "Why? See cross-entropy & log(0)",
-                                           "zh": "为什么？看交叉熵与 log(0)"},
+        "真实类别的最小概率为 {min_p_true:.2g}）。",
+    },
+    "train.breakdown_link.overflow": {
+        "en": "Why? See softmax & overflow",
+        "zh": "为什么？看 softmax 与上溢",
+    },
+    "train.breakdown_link.cross_entropy": {
+        "en": "Why? See cross-entropy & log(0)",
+        "zh": "为什么？看交叉熵与 log(0)",
+    },
     "train.diverged": {
         "en": "Run #{number} diverged: it finished, but its training loss ended at {end:.3f}, higher than "
-              "the {start:.3f} of the random start. The learning rate is too large for this problem: "
-              "each step overshoots.",
+        "the {start:.3f} of the random start. The learning rate is too large for this problem: "
+        "each step overshoots.",
         "zh": "第 {number} 次训练发散了：训练虽然完成，但最终训练损失 {end:.3f} 高于随机初始化时的 {start:.3f}。"
-              "学习率对这个问题来说太大了：每一步都走过了头。"},
-    "train.fixed": {"en": "The link asked for {n} setting(s) that are not allowed here; they were replaced:",
-                    "zh": "链接中有 {n} 个设置在这里不可用，已替换为："},
+        "学习率对这个问题来说太大了：每一步都走过了头。",
+    },
+    "train.fixed": {
+        "en": "The link asked for {n} setting(s) that are not allowed here; they were replaced:",
+        "zh": "链接中有 {n} 个设置在这里不可用，已替换为：",
+    },
     "train.fixed.name": {"en": "setting", "zh": "设置"},
     "train.fixed.given": {"en": "in the link", "zh": "链接中的值"},
     "train.fixed.used": {"en": "used instead", "zh": "改用"},
     "train.code_note.scratch": {
         "en": "How this differs from the book's listing, and why: the data are two whole tensors and a "
-              "minibatch is an index slice of a shuffled permutation (no DataLoader: an epoch takes "
-              "hundredths of a second, not seconds); the loss gets the logits and applies the book's "
-              "softmax and cross-entropy to them (`loss_naive`), or the stable form; the sums stay "
-              "tensors until the epoch ends instead of an Accumulator, and the page draws the curves "
-              "instead of an Animator. Lines marked `speed:` only make it faster.",
+        "minibatch is an index slice of a shuffled permutation (no DataLoader: an epoch takes "
+        "hundredths of a second, not seconds); the loss gets the logits and applies the book's "
+        "softmax and cross-entropy to them (`loss_naive`), or the stable form; the sums stay "
+        "tensors until the epoch ends instead of an Accumulator, and the page draws the curves "
+        "instead of an Animator. Lines marked `speed:` only make it faster.",
         "zh": "与书中代码的不同之处及原因：数据是两个完整的张量，小批量是打乱后排列的一段索引"
-              "（不用 DataLoader：一个迭代周期只需百分之几秒而不是几秒）；损失函数接收 logit，"
-              "再对它应用书中的 softmax 和交叉熵（`loss_naive`），或用稳定版；求和结果在迭代周期结束前"
-              "一直是张量，代替 Accumulator；曲线由页面绘制，代替 Animator。标有 `speed:` 的行只是为了更快。"},
+        "（不用 DataLoader：一个迭代周期只需百分之几秒而不是几秒）；损失函数接收 logit，"
+        "再对它应用书中的 softmax 和交叉熵（`loss_naive`），或用稳定版；求和结果在迭代周期结束前"
+        "一直是张量，代替 Accumulator；曲线由页面绘制，代替 Animator。标有 `speed:` 的行只是为了更快。",
+    },
     "train.code_note.concise": {
         "en": "The next section's concise version: `nn.Flatten` and `nn.Linear(784, 10)`, "
-              "`nn.CrossEntropyLoss` (which takes the logits) and `torch.optim.SGD`, on the same data "
-              "tensors in the same minibatch order.",
+        "`nn.CrossEntropyLoss` (which takes the logits) and `torch.optim.SGD`, on the same data "
+        "tensors in the same minibatch order.",
         "zh": "下一节的简洁实现：`nn.Flatten` 和 `nn.Linear(784, 10)`、`nn.CrossEntropyLoss`"
-              "（它接收 logit）和 `torch.optim.SGD`，使用同样的数据张量和同样的小批量顺序。"},
+        "（它接收 logit）和 `torch.optim.SGD`，使用同样的数据张量和同样的小批量顺序。",
+    },
     "train.code_note.mindspore": {
         "en": "The chapter's MindSpore version: a `Cell` holding W and b as `Parameter`s, the same "
-              "softmax and cross-entropy written with MindSpore ops, gradients from "
-              "`mindspore.value_and_grad`, and the book's SGD update.",
+        "softmax and cross-entropy written with MindSpore ops, gradients from "
+        "`mindspore.value_and_grad`, and the book's SGD update.",
         "zh": "本章的 MindSpore 版本：一个以 `Parameter` 保存 W 和 b 的 `Cell`，用 MindSpore 算子写成的"
-              "同样的 softmax 和交叉熵，由 `mindspore.value_and_grad` 求梯度，再用书中的 SGD 更新。"},
-    "train.no_runs": {"en": "No runs yet. Press **Train** to start the first one.",
-                      "zh": "还没有训练。按 **训练** 开始第一次训练。"},
+        "同样的 softmax 和交叉熵，由 `mindspore.value_and_grad` 求梯度，再用书中的 SGD 更新。",
+    },
+    "train.no_runs": {
+        "en": "No runs yet. Press **Train** to start the first one.",
+        "zh": "还没有训练。按 **训练** 开始第一次训练。",
+    },
     "train.runs": {"en": "Your runs", "zh": "你的训练"},
     "train.compare": {"en": "Overlay runs to compare", "zh": "叠加比较的训练"},
     "train.delete.header": {"en": "Delete a run", "zh": "删除一次训练"},
     "train.delete.which": {"en": "Run to delete", "zh": "要删除的训练"},
     "train.delete.button": {"en": "Delete it (for good)", "zh": "删除（无法恢复）"},
     "train.csv": {"en": "Download metrics (CSV)", "zh": "下载指标（CSV）"},
-    "train.share": {"en": "Share these settings: copy this page's address; it holds them.",
-                    "zh": "分享这些设置：复制本页地址即可，地址里包含了它们。"},
+    "train.share": {
+        "en": "Share these settings: copy this page's address; it holds them.",
+        "zh": "分享这些设置：复制本页地址即可，地址里包含了它们。",
+    },
     "train.col.run": {"en": "run", "zh": "训练"},
     "train.col.lr": {"en": "lr", "zh": "学习率"},
     "train.col.num_epochs": {"en": "epochs", "zh": "迭代周期数"},

@@ -11,6 +11,7 @@ Both servers listen on 127.0.0.1 on a free port chosen at run time and are
 stopped at the end of the session. Their logs go to artifacts/e2e-*.log, the
 screenshots to artifacts/screenshots/ (both printed at the end of the run).
 """
+
 from __future__ import annotations
 
 import os
@@ -43,7 +44,7 @@ class StreamlitServer:
         self.url = f"http://127.0.0.1:{self.port}"
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"e2e-server-{name}.log"
-        self._log = open(self.log_path, "w")
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - open while the server runs
         self.proc = start_streamlit(self.port, self._log, env)
 
     def log_tail(self, chars: int = 3000) -> str:
@@ -86,7 +87,10 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        sync_playwright, reason = None, "playwright for Python is not installed (pip install playwright)"
+        sync_playwright, reason = (
+            None,
+            "playwright for Python is not installed (pip install playwright)",
+        )
     path = chromium_path()
     if reason is None and path is None:
         reason = "Chromium was not found (apt-get install chromium, or set CHROMIUM=/path)"
@@ -112,8 +116,16 @@ def no_data_env(folder) -> dict:
     """An empty data folder; downloads go to a closed local port, so the data set
     stays missing even on a CI machine with internet."""
     dead = f"http://127.0.0.1:{free_port()}"
-    return dict(os.environ, FASHION_MNIST_ROOT=str(folder), http_proxy=dead, https_proxy=dead,
-                HTTP_PROXY=dead, HTTPS_PROXY=dead, no_proxy="", NO_PROXY="")
+    return dict(
+        os.environ,
+        FASHION_MNIST_ROOT=str(folder),
+        http_proxy=dead,
+        https_proxy=dead,
+        HTTP_PROXY=dead,
+        HTTPS_PROXY=dead,
+        no_proxy="",
+        NO_PROXY="",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -138,8 +150,9 @@ def new_page(browser):
     contexts = []
 
     def make(url: str | None = None, width: int = 1400, height: int = 1000):
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True
+        )
         context.set_default_timeout(60_000)
         contexts.append(context)
         page = context.new_page()

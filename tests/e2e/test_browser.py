@@ -13,6 +13,7 @@ How the checks read the page (Streamlit 1.67):
 - st.dataframe draws on a canvas but keeps an accessible table[role=grid] with
   the same cells, which is where the runs table is read.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,10 +31,11 @@ from .conftest import REPORT, SHOTS
 
 PAGES = [page.name for page in ALL_PAGES]
 MATH_PAGES = ("overflow", "cross_entropy")
-SETTLE_S = 90          # the slowest script run we wait for (a page that measures live)
+SETTLE_S = 90  # the slowest script run we wait for (a page that measures live)
 
 
 # ---- reading and driving the page --------------------------------------------
+
 
 def settle(page, timeout: float = SETTLE_S) -> None:
     """Wait until the script run is over: 'notRunning' on three checks in a row."""
@@ -60,13 +62,15 @@ def open_url(page, url: str) -> None:
 def click_nav(page, title: str) -> None:
     """Follow a sidebar link and wait for the new page (its own title) to be drawn."""
     link = page.locator('[data-testid="stSidebarNavLink"]').filter(
-        has=page.get_by_text(title, exact=True))
+        has=page.get_by_text(title, exact=True)
+    )
     assert link.count() == 1, f"no sidebar link titled {title!r}"
     here, before = link.get_attribute("aria-current") == "page", page.evaluate(H1_TEXT)
     link.click()
     if not here:  # every page has its own title: wait until the old one is gone
-        page.wait_for_function(f"() => ({H1_TEXT})() !== {json.dumps(before)}",
-                               timeout=SETTLE_S * 1000)
+        page.wait_for_function(
+            f"() => ({H1_TEXT})() !== {json.dumps(before)}", timeout=SETTLE_S * 1000
+        )
     settle(page)
 
 
@@ -89,7 +93,9 @@ def shoot(page, name: str) -> None:
     height = page.evaluate("""() => Math.max(document.body.scrollHeight,
         ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stMain"] *')]
             .filter(e => e.scrollHeight > e.clientHeight + 1).map(e => e.scrollHeight))""")
-    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 9000)})
+    page.set_viewport_size(
+        {"width": size["width"], "height": min(max(height, size["height"]), 9000)}
+    )
     page.wait_for_timeout(600)  # charts re-fit to the new size
     page.screenshot(path=str(SHOTS / f"{name}.png"))
     page.set_viewport_size(size)
@@ -106,11 +112,17 @@ def wait_text(page, text: str, timeout: float = 60) -> None:
 
 def chart_points(page, index: int = 0) -> Counter:
     """Points per curve in the index-th Vega-Lite chart on the page."""
-    points = page.locator('[data-testid="stVegaLiteChart"]').nth(index).locator(
-        'g.mark-symbol path[role="graphics-symbol"]')
+    points = (
+        page.locator('[data-testid="stVegaLiteChart"]')
+        .nth(index)
+        .locator('g.mark-symbol path[role="graphics-symbol"]')
+    )
     labels = points.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
-    return Counter(m.group(1).strip() for m in
-                   (re.search(r"curve: ([^;]+)", label or "") for label in labels) if m)
+    return Counter(
+        m.group(1).strip()
+        for m in (re.search(r"curve: ([^;]+)", label or "") for label in labels)
+        if m
+    )
 
 
 def runs_table(page, lang: str = "en") -> list[dict]:
@@ -121,8 +133,11 @@ def runs_table(page, lang: str = "en") -> list[dict]:
         return [...g.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
             [...tr.querySelectorAll('td')].map((td, i) => [heads[i], td.textContent.trim()])));
     }""")
-    fields = {t(key, lang): key.removeprefix("train.col.") for key in STRINGS
-              if key.startswith("train.col.")}
+    fields = {
+        t(key, lang): key.removeprefix("train.col.")
+        for key in STRINGS
+        if key.startswith("train.col.")
+    }
     return [{fields.get(k, k): v for k, v in row.items()} for row in rows]
 
 
@@ -131,6 +146,7 @@ def slider_value(page, key: str) -> str:
 
 
 # ---- every page, both languages -----------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_page_through_the_sidebar(live_server, new_page, lang):
@@ -150,14 +166,16 @@ def test_every_page_through_the_sidebar(live_server, new_page, lang):
             assert urlparse(page.url).path == expected_path, f"{title!r} opened {page.url}"
             assert_healthy(page, f"{lang}/{name}")
             if lang == "zh":
-                assert re.search(r"[\u4e00-\u9fff]", h1_text(page)), \
+                assert re.search(r"[\u4e00-\u9fff]", h1_text(page)), (
                     f"zh/{name}: title {h1_text(page)!r} has no Chinese"
+                )
         except AssertionError as exc:
             problems.append(str(exc).splitlines()[0])
     assert not problems, "\n".join(problems)
 
 
 # ---- training -------------------------------------------------------------------
+
 
 def test_three_epochs_draw_four_points_per_curve(live_server, new_page):
     page = new_page()
@@ -170,7 +188,7 @@ def test_three_epochs_draw_four_points_per_curve(live_server, new_page):
     page.wait_for_function("""() => document.querySelector('[data-testid="stVegaLiteChart"]')
         ?.querySelectorAll('g.mark-symbol path[role="graphics-symbol"]').length === 12""")
     curves = [t(k, "en") for k in ("chart.train_loss", "chart.train_acc", "chart.test_acc")]
-    assert chart_points(page, 0) == Counter({c: 4 for c in curves})  # epoch 0 is the start
+    assert chart_points(page, 0) == Counter(dict.fromkeys(curves, 4))  # epoch 0 is the start
 
 
 def test_stop_keeps_the_partial_run(live_server, new_page):
@@ -181,7 +199,9 @@ def test_stop_keeps_the_partial_run(live_server, new_page):
     click_train(page)
     wait_text(page, "Epoch 1 of 30")  # the first epoch is drawn (epoch 0 is the start)
     page.locator(".st-key-train-stop button").click()
-    warning = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="was stopped after")
+    warning = page.locator('[data-testid="stAlertContentWarning"]').filter(
+        has_text="was stopped after"
+    )
     warning.wait_for()
     settle(page)
     assert_healthy(page, "train after Stop")
@@ -208,10 +228,9 @@ def test_train_and_stop_clicked_in_quick_succession(live_server, new_page):
     assert_healthy(page, "train after quick Train/Stop clicks")
     rows = runs_table(page)
     numbers = [row["run"] for row in rows]
-    assert len(numbers) == len(set(numbers)) >= 1        # no run twice
-    assert rows[0]["status"] == t("status.done", "en")    # the last one finished
-    assert all(row["status"] in (t("status.done", "en"), t("status.stopped", "en"))
-               for row in rows)
+    assert len(numbers) == len(set(numbers)) >= 1  # no run twice
+    assert rows[0]["status"] == t("status.done", "en")  # the last one finished
+    assert all(row["status"] in (t("status.done", "en"), t("status.stopped", "en")) for row in rows)
 
 
 def test_switching_to_chinese(live_server, new_page):
@@ -219,7 +238,8 @@ def test_switching_to_chinese(live_server, new_page):
     open_url(page, live_server.url)
     assert h1_text(page) == t("train.title", "en")
     page.locator('[data-testid="stSidebar"] [data-testid="stRadioOption"]').filter(
-        has_text="中文").click()
+        has_text="中文"
+    ).click()
     page.wait_for_function("""() => /[\u4e00-\u9fff]/.test(
         document.querySelector('[data-testid="stMain"] h1')?.textContent || '')""")
     settle(page)
@@ -239,15 +259,21 @@ def test_a_shared_link_reproduces_the_settings_and_the_run(live_server, new_page
     assert slider_value(page, "train-w-epochs") == "4"
     assert slider_value(page, "train-w-batch") == "128"
     assert page.locator(".st-key-train-w-seed input").input_value() == "7"
-    chosen = page.locator('[class*="st-key-train-w-softmax"] [data-testid="stRadioOption"]'
-                          '[data-selected="true"]')
+    chosen = page.locator(
+        '[class*="st-key-train-w-softmax"] [data-testid="stRadioOption"][data-selected="true"]'
+    )
     assert chosen.inner_text().strip() == t("softmax.stable", "en")
     click_train(page)
     wait_text(page, "after 4 epochs")
     settle(page)
     row = runs_table(page)[0]
-    assert (row["lr"], row["num_epochs"], row["batch_size"], row["seed"], row["softmax"]) == \
-        ("1", "4", "128", "7", "stable")
+    assert (row["lr"], row["num_epochs"], row["batch_size"], row["seed"], row["softmax"]) == (
+        "1",
+        "4",
+        "128",
+        "7",
+        "stable",
+    )
 
 
 def test_training_at_the_defaults_reports_its_time(live_server, new_page):
@@ -266,11 +292,12 @@ def test_training_at_the_defaults_reports_its_time(live_server, new_page):
     print(f"\nclick Train (10 epochs, defaults) -> final success message: {seconds:.2f} s")
     settle(page)
     assert_healthy(page, "train at the defaults")
-    assert sum(chart_points(page, 0).values()) == 33    # epochs 0 to 10, three curves
+    assert sum(chart_points(page, 0).values()) == 33  # epochs 0 to 10, three curves
     shoot(page, "en-train-after-10-epochs")
 
 
 # ---- a fresh server, a server without the data set --------------------------------
+
 
 def test_a_deep_link_as_the_first_visit_of_a_fresh_server(fresh_server, new_page):
     """After a (re)start the first visitor may well arrive on a shared link to a page;
@@ -278,12 +305,16 @@ def test_a_deep_link_as_the_first_visit_of_a_fresh_server(fresh_server, new_page
     page = new_page()
     open_url(page, f"{fresh_server.url}/overflow?lang=zh")
     assert_healthy(page, "deep link on a fresh server")
-    nav = page.locator('[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]'
-                       ).all_inner_texts()
+    nav = page.locator(
+        '[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]'
+    ).all_inner_texts()
     assert [item.strip() for item in nav] == [t(f"nav.{name}", "zh") for name in PAGES], nav
-    assert page.locator('[data-testid="stSidebar"] [data-testid="stRadioOption"]').filter(
-        has_text="English").count() == 1  # the language switch of app.py's sidebar
-
+    assert (
+        page.locator('[data-testid="stSidebar"] [data-testid="stRadioOption"]')
+        .filter(has_text="English")
+        .count()
+        == 1
+    )  # the language switch of app.py's sidebar
 
 
 def test_without_data_the_train_page_says_so(empty_server, new_page):

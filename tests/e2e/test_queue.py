@@ -9,6 +9,7 @@ A's run must outlast each phase of the scenario: it is the longest run this serv
 (50 epochs of 1,875 minibatches; the server's step budget is raised for it) on the CPU,
 and it is started again, alone, before a phase if it has already finished.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,7 +26,7 @@ from .conftest import _server
 from .test_browser import SETTLE_S, click_nav, click_train, open_url, settle, shoot
 
 LOAD_RE = re.compile(r"Trainings on this server: (\d+) running, (\d+) waiting")
-LONGEST = "epochs=50&batch=32&softmax=stable"      # 50 x 1,875 = 93,750 minibatch steps
+LONGEST = "epochs=50&batch=32&softmax=stable"  # 50 x 1,875 = 93,750 minibatch steps
 SHORT = "epochs=1&softmax=stable"
 
 
@@ -34,8 +35,9 @@ def queue_server(browser):
     """The app on the real data, one training at a time, on the CPU."""
     if not os.environ.get("FASHION_MNIST_ROOT"):
         require("data", "FASHION_MNIST_ROOT is not set")
-    env = dict(os.environ, SOFTMAX_MAX_TRAININGS="1", SOFTMAX_MAX_STEPS="93750",
-               CUDA_VISIBLE_DEVICES="")
+    env = dict(
+        os.environ, SOFTMAX_MAX_TRAININGS="1", SOFTMAX_MAX_STEPS="93750", CUDA_VISIBLE_DEVICES=""
+    )
     server = _server("queue", env)
     yield server
     server.stop()
@@ -69,8 +71,9 @@ class Observer:
         try:
             poll(lambda: seen.append(self.load()) or seen[-1] == expected, what)
         except AssertionError:
-            raise AssertionError(f"{what}: the sidebar said {seen[-1]} (running, waiting), "
-                                 f"expected {expected}") from None
+            raise AssertionError(
+                f"{what}: the sidebar said {seen[-1]} (running, waiting), expected {expected}"
+            ) from None
 
 
 def queue_text(place: int) -> str:
@@ -81,7 +84,8 @@ def shows_place(page, place: int) -> bool:
     """The page shows 'number <place> in the queue', drawn by its current script run
     (not a stale element left from the run before)."""
     box = page.locator('[data-testid="stElementContainer"][data-stale="false"]').filter(
-        has=page.locator('[data-testid="stAlertContentInfo"]', has_text=queue_text(place)))
+        has=page.locator('[data-testid="stAlertContentInfo"]', has_text=queue_text(place))
+    )
     return box.count() > 0
 
 
@@ -128,13 +132,15 @@ def test_a_place_in_the_queue_survives_clicks_and_is_given_back(queue_server, ne
     seed = b.locator(".st-key-train-w-seed input")
     seed.fill("7")
     seed.press("Enter")
-    poll(lambda: parse_qs(b.evaluate("() => location.search.slice(1)")).get("seed") == ["7"],
-         "B's click reached the server (its seed is in the URL)")
+    poll(
+        lambda: parse_qs(b.evaluate("() => location.search.slice(1)")).get("seed") == ["7"],
+        "B's click reached the server (its seed is in the URL)",
+    )
     wait_place(b, 1, "B, after its click, is still first")
     wait_place(c, 2, "C is still behind B")
     observer.expect((1, 2), "B's click took no second place")
 
-    close(c)                                     # a closed tab while waiting
+    close(c)  # a closed tab while waiting
     observer.expect((1, 1), "C's tab closed")
     b.locator(".st-key-train-stop button").click()
     settle(b)
@@ -163,4 +169,4 @@ def test_a_place_in_the_queue_survives_clicks_and_is_given_back(queue_server, ne
     close(a)
     observer.expect((0, 0), "A's tab closed while training")
     log = queue_server.log_tail(1_000_000)
-    assert "Traceback" not in log, log[log.find("Traceback"):][:3000]  # no script failed
+    assert "Traceback" not in log, log[log.find("Traceback") :][:3000]  # no script failed
