@@ -9,8 +9,8 @@ import dataclasses
 
 import pandas as pd
 import pytest
-
 from apptest_helpers import open_app
+
 from lib import config, settings
 from lib.cli import build_parser, config_from_args
 from lib.config import APP_LIMITS, Choices, Range, TrainConfig, check, fields, setting
