@@ -42,6 +42,7 @@ memory (USS) of its 4 DataLoader workers, sampled twice a second (WorkerMemory).
 
 Bad arguments or data: one line on stderr, exit code 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,7 +73,7 @@ DEFAULT_RECIPES = ("scratch", "concise", "mindspore", "book")
 MINDSPORE_MODES = ("mindspore-pynative", "mindspore-host")
 LR, BATCH_SIZE = 0.1, 256  # the book's settings
 MB = 1024 * 1024
-UNAVAILABLE = 3            # a child's exit code: this recipe cannot run here
+UNAVAILABLE = 3  # a child's exit code: this recipe cannot run here
 
 
 class _Parser(argparse.ArgumentParser):
@@ -81,26 +82,49 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python bench/speed.py",
-                description="Time the book's softmax regression against the app's trainers.")
+    p = _Parser(
+        prog="python bench/speed.py",
+        description="Time the book's softmax regression against the app's trainers.",
+    )
     p.add_argument("--epochs", type=int, default=10, help="num_epochs (default 10)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu",
-                   help="device of scratch and concise (the book's always runs on the CPU, "
-                        "MindSpore on its own device)")
-    p.add_argument("--data-dir", default=None,
-                   help="folder holding FashionMNIST/raw/ (default: $FASHION_MNIST_ROOT or ./data)")
-    p.add_argument("--only", default=None,
-                   help="comma-separated recipes to run (default: "
-                        + ",".join(DEFAULT_RECIPES) + f"; all: {','.join(RECIPES)})")
+    p.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="cpu",
+        help="device of scratch and concise (the book's always runs on the CPU, "
+        "MindSpore on its own device)",
+    )
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder holding FashionMNIST/raw/ (default: $FASHION_MNIST_ROOT or ./data)",
+    )
+    p.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated recipes to run (default: "
+        + ",".join(DEFAULT_RECIPES)
+        + f"; all: {','.join(RECIPES)})",
+    )
     p.add_argument("--skip-book", action="store_true", help="leave the book's recipe out")
-    p.add_argument("--mindspore-modes", action="store_true",
-                   help="also run MindSpore eagerly and with a host-side loop")
+    p.add_argument(
+        "--mindspore-modes",
+        action="store_true",
+        help="also run MindSpore eagerly and with a host-side loop",
+    )
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object, no table")
-    out.add_argument("--markdown", action="store_true",
-                     help="print the table in Markdown, as docs/benchmarks.md holds it")
-    p.add_argument("--from-json", metavar="FILE", default=None,
-                   help="run nothing: print the table of a saved --json output")
+    out.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the table in Markdown, as docs/benchmarks.md holds it",
+    )
+    p.add_argument(
+        "--from-json",
+        metavar="FILE",
+        default=None,
+        help="run nothing: print the table of a saved --json output",
+    )
     p.add_argument("--recipe", choices=RECIPES, help=argparse.SUPPRESS)  # child mode
     return p
 
@@ -111,8 +135,10 @@ def chosen_recipes(args) -> list[str]:
         names = [n.strip() for n in args.only.split(",") if n.strip()]
         unknown = [n for n in names if n not in RECIPES]
         if unknown or not names:
-            raise ValueError(f"--only: unknown recipe {', '.join(unknown) or '(none)'}; "
-                             f"choose from {', '.join(RECIPES)}")
+            raise ValueError(
+                f"--only: unknown recipe {', '.join(unknown) or '(none)'}; "
+                f"choose from {', '.join(RECIPES)}"
+            )
     else:
         names = list(DEFAULT_RECIPES)
     if args.mindspore_modes:
@@ -123,6 +149,7 @@ def chosen_recipes(args) -> list[str]:
 
 
 # ---------------------------------------------------------------- memory
+
 
 def rss_mb() -> float:
     """This process's resident memory now, in MB (psutil)."""
@@ -196,9 +223,13 @@ class WorkerMemory:
 def memory_report(baseline_mb: float, workers_mb: float | None) -> dict:
     """Peak extra memory: main process above its post-import RSS, plus workers."""
     peak = peak_rss_mb()
-    return {"rss_after_imports_mb": baseline_mb, "peak_rss_mb": peak,
-            "self_extra_mb": peak - baseline_mb, "workers_private_mb": workers_mb,
-            "peak_extra_mb": peak - baseline_mb + (workers_mb or 0.0)}
+    return {
+        "rss_after_imports_mb": baseline_mb,
+        "peak_rss_mb": peak,
+        "self_extra_mb": peak - baseline_mb,
+        "workers_private_mb": workers_mb,
+        "peak_extra_mb": peak - baseline_mb + (workers_mb or 0.0),
+    }
 
 
 class Clock:
@@ -218,6 +249,7 @@ class Clock:
 
 
 # ---------------------------------------------------------------- the book's recipe
+
 
 def run_book(root, num_epochs: int, baseline_mb: float) -> dict:
     """bench/book.py end to end, timed; always on the CPU."""
@@ -240,11 +272,20 @@ def run_book(root, num_epochs: int, baseline_mb: float) -> dict:
             train_loss, train_acc = book.train_epoch_ch3(W, b, train_iter, LR)
             test_acc = book.evaluate_accuracy(W, b, test_iter)
             clock.lap()
-    return result("book", device_label(torch.device("cpu")), load_seconds, clock,
-                  train_loss, train_acc, test_acc, memory_report(baseline_mb, workers.peak_mb))
+    return result(
+        "book",
+        device_label(torch.device("cpu")),
+        load_seconds,
+        clock,
+        train_loss,
+        train_acc,
+        test_acc,
+        memory_report(baseline_mb, workers.peak_mb),
+    )
 
 
 # ---------------------------------------------------------------- the app's trainers
+
 
 def load_timed(root, device):
     import torch
@@ -264,10 +305,16 @@ def run_trainer(recipe: str, root, num_epochs: int, device_name: str, baseline_m
     from lib.train import TrainConfig, train
 
     framework = recipe.split("-")[0]
-    cpu_only = framework == "mindspore"       # MindSpore converts the CPU tensors itself
+    cpu_only = framework == "mindspore"  # MindSpore converts the CPU tensors itself
     device = pick_device("cpu" if cpu_only else device_name)
-    cfg = TrainConfig(lr=LR, num_epochs=num_epochs, batch_size=BATCH_SIZE, softmax="naive",
-                      framework=framework, device="auto" if cpu_only else device_name)
+    cfg = TrainConfig(
+        lr=LR,
+        num_epochs=num_epochs,
+        batch_size=BATCH_SIZE,
+        softmax="naive",
+        framework=framework,
+        device="auto" if cpu_only else device_name,
+    )
     data, load_seconds = load_timed(root, device)
     if recipe == "mindspore-host":
         records = mindspore_host_loop(cfg, data)
@@ -277,12 +324,21 @@ def run_trainer(recipe: str, root, num_epochs: int, device_name: str, baseline_m
         records = train_mindspore(cfg, data, jit=False)
     else:
         records = train(cfg, data)
-    clock = Clock()
+    clock, last = Clock(), None
     for record in records:  # each record ends with a read of the loss: synchronised
         clock.lap()
+        last = record
     label = mindspore_label() if cpu_only else device_label(device)
-    return result(recipe, label, load_seconds, clock, record.train_loss, record.train_acc,
-                  record.test_acc, memory_report(baseline_mb, 0.0))  # no worker processes
+    return result(
+        recipe,
+        label,
+        load_seconds,
+        clock,
+        last.train_loss,
+        last.train_acc,
+        last.test_acc,
+        memory_report(baseline_mb, 0.0),
+    )  # no worker processes
 
 
 def mindspore_label() -> str:
@@ -321,8 +377,9 @@ def mindspore_host_loop(cfg, data):
         M.sgd(params, grads, cfg.lr, X.shape[0])
         return l_sum, (O.argmax(axis=1) == y).astype(ms.int32).sum()
 
-    yield EpochRecord(0, *M.evaluate(net, loss, X, y), M.evaluate(net, loss, X_test, y_test)[1],
-                      0.0)
+    yield EpochRecord(
+        0, *M.evaluate(net, loss, X, y), M.evaluate(net, loss, X_test, y_test)[1], 0.0
+    )
     n = y.shape[0]
     for epoch in range(1, cfg.num_epochs + 1):
         loss_sum, right = Tensor(0.0, ms.float32), Tensor(0, ms.int32)
@@ -331,30 +388,39 @@ def mindspore_host_loop(cfg, data):
             l_sum, right_now = step(ops.gather(X, idx, 0), ops.gather(y, idx, 0))
             loss_sum, right = loss_sum + l_sum, right + right_now
         test_acc = M.evaluate(net, loss, X_test, y_test)[1]
-        yield EpochRecord(epoch, float(loss_sum.asnumpy()) / n, int(right.asnumpy()) / n,
-                          test_acc, 0.0)
+        yield EpochRecord(
+            epoch, float(loss_sum.asnumpy()) / n, int(right.asnumpy()) / n, test_acc, 0.0
+        )
 
 
 # ---------------------------------------------------------------- child process
 
-def result(recipe, device, load_seconds, clock: Clock, train_loss, train_acc, test_acc,
-           memory) -> dict:
+
+def result(
+    recipe, device, load_seconds, clock: Clock, train_loss, train_acc, test_acc, memory
+) -> dict:
     """One child's JSON line. For the trainers, epoch_seconds[0] is the epoch-0 record
     (evaluation of the random start, and MindSpore's first compile), so the epochs are
     the laps after it."""
     wall, cpu = clock.wall, clock.cpu
     if recipe != "book":
         wall, cpu = wall[1:], cpu[1:]
-    return {"recipe": recipe, "device": device, "epochs": len(wall),
-            "load_seconds": load_seconds,
-            "first_epoch_seconds": wall[0],
-            "mean_epoch_seconds": sum(wall) / len(wall),
-            "median_epoch_seconds": statistics.median(wall),
-            "median_epoch_cpu_seconds": statistics.median(cpu),
-            "total_seconds": sum(wall),
-            "epoch_seconds": wall,
-            "train_loss": train_loss, "train_acc": train_acc, "test_acc": test_acc,
-            **memory}
+    return {
+        "recipe": recipe,
+        "device": device,
+        "epochs": len(wall),
+        "load_seconds": load_seconds,
+        "first_epoch_seconds": wall[0],
+        "mean_epoch_seconds": sum(wall) / len(wall),
+        "median_epoch_seconds": statistics.median(wall),
+        "median_epoch_cpu_seconds": statistics.median(cpu),
+        "total_seconds": sum(wall),
+        "epoch_seconds": wall,
+        "train_loss": train_loss,
+        "train_acc": train_acc,
+        "test_acc": test_acc,
+        **memory,
+    }
 
 
 def child_main(args) -> int:
@@ -367,8 +433,10 @@ def child_main(args) -> int:
         try:
             import lib.mindspore_train  # noqa: F401
         except ImportError as exc:
-            print(f"MindSpore is not installed ({exc}): pip install -r "
-                  "requirements-mindspore.txt", file=sys.stderr)
+            print(
+                f"MindSpore is not installed ({exc}): pip install -r requirements-mindspore.txt",
+                file=sys.stderr,
+            )
             return UNAVAILABLE
     elif args.recipe == "concise":
         import lib.concise  # noqa: F401
@@ -392,6 +460,7 @@ def _fail(message: str) -> int:
 
 # ---------------------------------------------------------------- parent process
 
+
 class ChildFailed(Exception):
     def __init__(self, code: int, line: str):
         super().__init__(line)
@@ -403,8 +472,16 @@ def run_child(recipe: str, args) -> dict:
 
     A recipe that cannot run here comes back as {"recipe": ..., "unavailable": reason}.
     """
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--recipe", recipe,
-           "--epochs", str(args.epochs), "--device", args.device]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--recipe",
+        recipe,
+        "--epochs",
+        str(args.epochs),
+        "--device",
+        args.device,
+    ]
     if args.data_dir:
         cmd += ["--data-dir", args.data_dir]
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
@@ -428,9 +505,11 @@ def compare(runs: dict) -> dict:
     for name, run in runs.items():
         if name == "book" or not ran(run) or not ran(book):
             continue
-        out[name] = {"speedup_median": book["median_epoch_seconds"] / run["median_epoch_seconds"],
-                     "speedup_mean": book["mean_epoch_seconds"] / run["mean_epoch_seconds"],
-                     "accuracy_diff_points": 100 * (run["test_acc"] - book["test_acc"])}
+        out[name] = {
+            "speedup_median": book["median_epoch_seconds"] / run["median_epoch_seconds"],
+            "speedup_mean": book["mean_epoch_seconds"] / run["mean_epoch_seconds"],
+            "accuracy_diff_points": 100 * (run["test_acc"] - book["test_acc"]),
+        }
     return out
 
 
@@ -466,10 +545,17 @@ def table(runs: dict, summary: dict, num_epochs: int) -> tuple[list[str], list[l
             cells.append("n/a" if not ran(run) or run.get(key) is None else fmt.format(run[key]))
         rows.append([label.format(epochs=epochs_text(num_epochs))] + cells)
     if ran(runs.get("book")):
-        rows.append(["speed-up over the book (median)"] + [
-            "1.0x" if n == "book" else
-            f"{summary['compare'][n]['speedup_median']:.1f}x" if n in summary["compare"]
-            else "n/a" for n in names])
+        rows.append(
+            ["speed-up over the book (median)"]
+            + [
+                "1.0x"
+                if n == "book"
+                else f"{summary['compare'][n]['speedup_median']:.1f}x"
+                if n in summary["compare"]
+                else "n/a"
+                for n in names
+            ]
+        )
     return header, rows
 
 
@@ -479,9 +565,11 @@ def notes(runs: dict) -> list[str]:
 
 def heading(summary: dict) -> str:
     load = summary["load_average"]
-    return (f"softmax regression on Fashion-MNIST: {epochs_text(summary['epochs'])}, lr {LR}, "
-            f"batch_size {BATCH_SIZE}, naive softmax; load average {load[0]:.1f} before, "
-            f"{load[1]:.1f} after, on {summary['cpus']} CPUs")
+    return (
+        f"softmax regression on Fashion-MNIST: {epochs_text(summary['epochs'])}, lr {LR}, "
+        f"batch_size {BATCH_SIZE}, naive softmax; load average {load[0]:.1f} before, "
+        f"{load[1]:.1f} after, on {summary['cpus']} CPUs"
+    )
 
 
 def print_table(runs: dict, summary: dict, num_epochs: int) -> None:
@@ -529,8 +617,12 @@ def main(argv=None) -> int:
     except ChildFailed as exc:
         print(exc, file=sys.stderr)
         return exc.code
-    summary = {"epochs": args.epochs, "runs": runs, "load_average": [load_before,
-               os.getloadavg()[0]], "cpus": os.cpu_count()}
+    summary = {
+        "epochs": args.epochs,
+        "runs": runs,
+        "load_average": [load_before, os.getloadavg()[0]],
+        "cpus": os.cpu_count(),
+    }
     summary["compare"] = compare(runs)
     show(summary, args)
     return 0

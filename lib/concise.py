@@ -28,11 +28,12 @@ What "naive" and "stable" mean here:
 nn.Linear stores its weight as (10, 784), one row per class; each EpochRecord
 holds it transposed, W = weight.T of shape (784, 10), like the other trainers.
 """
+
 from __future__ import annotations
 
 import math
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import torch
 from torch import nn
@@ -43,8 +44,18 @@ from lib.data import NUM_INPUTS, NUM_OUTPUTS, FashionMNIST, minibatch_indices, p
 from lib.metrics import accuracy
 from lib.train import EpochRecord
 
-__all__ = ["train_concise", "init_net", "loss_naive", "loss_stable", "LOSSES", "train_epoch",
-           "evaluate", "diagnose", "first_bad_step", "shown_code"]
+__all__ = [
+    "train_concise",
+    "init_net",
+    "loss_naive",
+    "loss_stable",
+    "LOSSES",
+    "train_epoch",
+    "evaluate",
+    "diagnose",
+    "first_bad_step",
+    "shown_code",
+]
 
 
 def init_net(cfg: TrainConfig, generator: torch.Generator) -> nn.Sequential:
@@ -55,20 +66,21 @@ def init_net(cfg: TrainConfig, generator: torch.Generator) -> nn.Sequential:
     """
     net = nn.Sequential(nn.Flatten(), nn.Linear(NUM_INPUTS, NUM_OUTPUTS))
     with torch.no_grad():
-        net[1].weight.copy_(torch.normal(0, cfg.init_std, (NUM_OUTPUTS, NUM_INPUTS),
-                                         generator=generator))      # (10, 784)
-        net[1].bias.zero_()                                          # (10,)
+        net[1].weight.copy_(
+            torch.normal(0, cfg.init_std, (NUM_OUTPUTS, NUM_INPUTS), generator=generator)
+        )  # (10, 784)
+        net[1].bias.zero_()  # (10,)
     return net
 
 
 def loss_stable(O, y):
     """Cross-entropy straight from the logits (log-sum-exp inside): the book's choice."""
-    return nn.functional.cross_entropy(O, y, reduction="none")      # (n,)
+    return nn.functional.cross_entropy(O, y, reduction="none")  # (n,)
 
 
 def loss_naive(O, y):
     """Probabilities first, then log, then the picked -log p: log(0) = -inf can happen."""
-    y_hat = nn.functional.softmax(O, dim=1)                          # (n, 10), max subtracted
+    y_hat = nn.functional.softmax(O, dim=1)  # (n, 10), max subtracted
     return nn.functional.nll_loss(torch.log(y_hat), y, reduction="none")  # (n,)
 
 
@@ -81,10 +93,10 @@ def train_epoch(net, loss, updater, X, y, cfg: TrainConfig, generator: torch.Gen
     right = torch.zeros((), device=X.device, dtype=torch.int64)
     for idx in minibatch_indices(len(y), cfg.batch_size, generator, X.device):
         X_batch, y_batch = X.index_select(0, idx), y.index_select(0, idx)
-        O = net(X_batch)                      # (batch_size, 784) -> (batch_size, 10)
-        l = loss(O, y_batch)                  # (batch_size,)
+        O = net(X_batch)  # (batch_size, 784) -> (batch_size, 10)
+        l = loss(O, y_batch)  # (batch_size,)
         updater.zero_grad()
-        l.mean().backward()                   # mean: SGD's step is lr * mean gradient
+        l.mean().backward()  # mean: SGD's step is lr * mean gradient
         updater.step()
         loss_sum += l.detach().sum()
         right += accuracy(O.detach(), y_batch)
@@ -94,15 +106,17 @@ def train_epoch(net, loss, updater, X, y, cfg: TrainConfig, generator: torch.Gen
 @torch.no_grad()
 def evaluate(net, loss, X, y) -> tuple[float, float]:
     """Mean loss and accuracy of net on all of X."""
-    O = net(X)                                                       # (n, 10)
+    O = net(X)  # (n, 10)
     return float(loss(O, y).mean()), float(accuracy(O, y)) / len(y)
 
 
 def snapshot(net) -> tuple[torch.Tensor, torch.Tensor]:
     """(W, b) as the other trainers hold them: (784, 10) and (10,), on the CPU."""
     linear = net[1]
-    return (linear.weight.detach().T.to("cpu", copy=True),
-            linear.bias.detach().to("cpu", copy=True))
+    return (
+        linear.weight.detach().T.to("cpu", copy=True),
+        linear.bias.detach().to("cpu", copy=True),
+    )
 
 
 def train_concise(cfg: TrainConfig, data: FashionMNIST) -> Iterator[EpochRecord]:
@@ -117,32 +131,36 @@ def train_concise(cfg: TrainConfig, data: FashionMNIST) -> Iterator[EpochRecord]
     start = time.perf_counter()
     train_loss, train_acc = evaluate(net, loss, data.X_train, data.y_train)
     _, test_acc = evaluate(net, loss, data.X_test, data.y_test)
-    yield EpochRecord(0, train_loss, train_acc, test_acc, time.perf_counter() - start,
-                      None, *snapshot(net))
+    yield EpochRecord(
+        0, train_loss, train_acc, test_acc, time.perf_counter() - start, None, *snapshot(net)
+    )
     for epoch in range(1, cfg.num_epochs + 1):
         start = time.perf_counter()
         before = ({k: v.clone() for k, v in net.state_dict().items()}, generator.get_state())
-        loss_sum, right = train_epoch(net, loss, updater, data.X_train, data.y_train, cfg,
-                                      generator)
+        loss_sum, right = train_epoch(
+            net, loss, updater, data.X_train, data.y_train, cfg, generator
+        )
         _, test_acc = evaluate(net, loss, data.X_test, data.y_test)
         W, b = snapshot(net)
         broken = None
         if not (math.isfinite(loss_sum) and bool(torch.isfinite(W).all())):
             broken = diagnose(*before, data.X_train, data.y_train, cfg, epoch)
-        yield EpochRecord(epoch, loss_sum / n, right / n, test_acc,
-                          time.perf_counter() - start, broken, W, b)
+        yield EpochRecord(
+            epoch, loss_sum / n, right / n, test_acc, time.perf_counter() - start, broken, W, b
+        )
         if broken:
             return
 
 
 # ---- what broke: the epoch replayed (as lib/breakdown.py does for scratch) ----------
 
+
 def first_bad_step(net, loss, X, y, softmax: str) -> tuple[str | None, torch.Tensor]:
     """The loss and gradient of one minibatch, checked step by step; (cause, logits)."""
-    O = net(X)                                                       # (batch_size, 10)
+    O = net(X)  # (batch_size, 10)
     if not torch.isfinite(O).all():
         return "logits_overflow", O
-    l = loss(O, y)                                                   # (batch_size,)
+    l = loss(O, y)  # (batch_size,)
     if not torch.isfinite(l).all():
         return ("log_zero" if softmax == "naive" else "loss_overflow"), O
     l.mean().backward()
@@ -158,14 +176,15 @@ def diagnose(state, generator_state, X, y, cfg: TrainConfig, epoch: int) -> Brea
     updater = torch.optim.SGD(net.parameters(), lr=cfg.lr)
     generator = torch.Generator().set_state(generator_state)
     batch, O, y_batch = 0, None, None
-    for batch, idx in enumerate(minibatch_indices(len(y), cfg.batch_size, generator,
-                                                  X.device), start=1):
+    for batch, idx in enumerate(
+        minibatch_indices(len(y), cfg.batch_size, generator, X.device), start=1
+    ):
         X_batch, y_batch = X.index_select(0, idx), y.index_select(0, idx)
         updater.zero_grad()
         cause, O = first_bad_step(net, LOSSES[cfg.softmax], X_batch, y_batch, cfg.softmax)
         if cause:
             return _found(cause, epoch, batch, O.detach(), y_batch)
-        updater.step()                                               # the same step as training
+        updater.step()  # the same step as training
     if O is None:
         return Breakdown("unknown", epoch, 0, float("nan"), float("nan"))
     return _found("unknown", epoch, 0, O.detach(), y_batch)
@@ -174,5 +193,13 @@ def diagnose(state, generator_state, X, y, cfg: TrainConfig, epoch: int) -> Brea
 def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     """The functions a concise run with cfg calls, in reading order (the Train page shows them)."""
     extra = (diagnose, first_bad_step) if broke_down else ()
-    return (train_concise, init_net, LOSSES[cfg.softmax], train_epoch, minibatch_indices,
-            evaluate, accuracy, *extra)
+    return (
+        train_concise,
+        init_net,
+        LOSSES[cfg.softmax],
+        train_epoch,
+        minibatch_indices,
+        evaluate,
+        accuracy,
+        *extra,
+    )

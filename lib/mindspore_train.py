@@ -41,6 +41,7 @@ epoch is then replayed from its starting weights and generator state, eagerly,
 checking each minibatch step by step (lib/breakdown.py does the same for
 PyTorch), and the run ends with that record.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -50,7 +51,7 @@ import os
 import sys
 import threading
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 os.environ.setdefault("GLOG_v", "3")  # MindSpore's C++ log: errors only (before the import)
 
@@ -64,10 +65,26 @@ from lib.config import TrainConfig  # noqa: E402
 from lib.data import NUM_INPUTS, NUM_OUTPUTS, FashionMNIST, minibatch_indices  # noqa: E402
 from lib.train import EpochRecord  # noqa: E402
 
-__all__ = ["train_mindspore", "SoftmaxRegression", "init_params", "softmax_naive",
-           "softmax_stable", "cross_entropy_naive", "cross_entropy_stable", "loss_naive",
-           "loss_stable", "LOSSES", "make_train_step", "sgd", "train_epoch", "evaluate",
-           "diagnose", "first_bad_step", "shown_code", "device_target"]
+__all__ = [
+    "train_mindspore",
+    "SoftmaxRegression",
+    "init_params",
+    "softmax_naive",
+    "softmax_stable",
+    "cross_entropy_naive",
+    "cross_entropy_stable",
+    "loss_naive",
+    "loss_stable",
+    "LOSSES",
+    "make_train_step",
+    "sgd",
+    "train_epoch",
+    "evaluate",
+    "diagnose",
+    "first_bad_step",
+    "shown_code",
+    "device_target",
+]
 
 
 def _numpy_abi_notice_once() -> None:
@@ -81,11 +98,8 @@ def _numpy_abi_notice_once() -> None:
     results are checked against PyTorch in tests/test_mindspore.py.
     """
     captured = io.StringIO()
-    with contextlib.redirect_stderr(captured):
-        try:
-            Tensor(np.ones(1, np.float32)).reshape((-1, 1))
-        except SystemError:
-            pass
+    with contextlib.redirect_stderr(captured), contextlib.suppress(SystemError):
+        Tensor(np.ones(1, np.float32)).reshape((-1, 1))
     if captured.getvalue() and "NumPy 1.x" not in captured.getvalue():
         sys.stderr.write(captured.getvalue())  # something else: let it be seen
 
@@ -96,34 +110,35 @@ _LOCK = threading.Lock()  # MindSpore's eager mode is not thread-safe: one epoch
 
 # ---- softmax and cross-entropy with MindSpore ops (lib/softmax.py is the PyTorch twin) ----
 
+
 def softmax_naive(X):
     """The definition: exp of every entry, divided by its row sum."""
-    X_exp = ops.exp(X)                            # (n, q), inf once X > ~88.7 (float32)
+    X_exp = ops.exp(X)  # (n, q), inf once X > ~88.7 (float32)
     partition = X_exp.sum(axis=1, keepdims=True)  # (n, 1)
-    return X_exp / partition                      # (n, q), each row sums to 1
+    return X_exp / partition  # (n, q), each row sums to 1
 
 
 def softmax_stable(X):
     """Same result: subtracting the row maximum leaves softmax unchanged."""
-    X_exp = ops.exp(X - X.max(axis=1, keepdims=True))   # (n, q), every entry in (0, 1]
+    X_exp = ops.exp(X - X.max(axis=1, keepdims=True))  # (n, q), every entry in (0, 1]
     return X_exp / X_exp.sum(axis=1, keepdims=True)
 
 
 def pick(y_hat, y):
     """y_hat[i, y[i]] for every row i: the true class's entry."""
-    return ops.gather_elements(y_hat, 1, y.reshape((-1, 1))).reshape((-1,))   # (n,)
+    return ops.gather_elements(y_hat, 1, y.reshape((-1, 1))).reshape((-1,))  # (n,)
 
 
 def cross_entropy_naive(y_hat, y):
     """-log of the probability given to the true class (y_hat are probabilities)."""
-    return -ops.log(pick(y_hat, y))               # (n,), inf where the probability is 0
+    return -ops.log(pick(y_hat, y))  # (n,), inf where the probability is 0
 
 
 def cross_entropy_stable(O, y):
     """The same loss from the logits O: log-sum-exp(O) - O[true class]."""
-    O_max = O.max(axis=1, keepdims=True)                                   # (n, 1)
+    O_max = O.max(axis=1, keepdims=True)  # (n, 1)
     log_partition = O_max[:, 0] + ops.log(ops.exp(O - O_max).sum(axis=1))  # (n,)
-    return log_partition - pick(O, y)                                      # (n,)
+    return log_partition - pick(O, y)  # (n,)
 
 
 def loss_naive(O, y):
@@ -141,23 +156,24 @@ LOSSES = {"naive": loss_naive, "stable": loss_stable}
 
 # ---- the model and its training -------------------------------------------------------
 
+
 class SoftmaxRegression(nn.Cell):
     """The linear layer of softmax regression; W and b are its Parameters."""
 
     def __init__(self, W: np.ndarray, b: np.ndarray):
         super().__init__()
-        self.W = Parameter(Tensor(W.copy()), name="W")   # (784, 10), its own memory
-        self.b = Parameter(Tensor(b.copy()), name="b")   # (10,)
+        self.W = Parameter(Tensor(W.copy()), name="W")  # (784, 10), its own memory
+        self.b = Parameter(Tensor(b.copy()), name="b")  # (10,)
 
     def construct(self, X):
-        X = X.reshape((-1, self.W.shape[0]))      # (n, 28, 28) -> (n, 784)
-        return ops.matmul(X, self.W) + self.b     # (n, 784) @ (784, 10) + (10,) -> (n, 10)
+        X = X.reshape((-1, self.W.shape[0]))  # (n, 28, 28) -> (n, 784)
+        return ops.matmul(X, self.W) + self.b  # (n, 784) @ (784, 10) + (10,) -> (n, 10)
 
 
 def init_params(cfg: TrainConfig, generator: torch.Generator) -> tuple[np.ndarray, np.ndarray]:
     """W ~ N(0, init_std^2) and b = 0, drawn by torch exactly as lib.train.init_params does."""
     W = torch.normal(0, cfg.init_std, (NUM_OUTPUTS, NUM_INPUTS), generator=generator).T
-    return W.contiguous().numpy(), np.zeros(NUM_OUTPUTS, np.float32)   # (784, 10), (10,)
+    return W.contiguous().numpy(), np.zeros(NUM_OUTPUTS, np.float32)  # (784, 10), (10,)
 
 
 def sgd(params, grads, lr, batch_size):
@@ -168,17 +184,17 @@ def sgd(params, grads, lr, batch_size):
 
 def make_train_step(net: SoftmaxRegression, loss, lr: float, jit: bool = True):
     """One minibatch: gather it, loss, gradients, SGD update; returns the running sums."""
-    params = net.trainable_params()                           # [W, b]
+    params = net.trainable_params()  # [W, b]
 
     def forward(X, y):
-        O = net(X)                                            # (batch_size, 10)
-        l = loss(O, y)                                        # (batch_size,)
-        return l.sum(), (O, l)                                # the gradient is of l.sum()
+        O = net(X)  # (batch_size, 10)
+        l = loss(O, y)  # (batch_size,)
+        return l.sum(), (O, l)  # the gradient is of l.sum()
 
     grad_fn = ms.value_and_grad(forward, None, params, has_aux=True)
 
     def train_step(X, y, idx, loss_sum, right):
-        X_batch, y_batch = ops.gather(X, idx, 0), ops.gather(y, idx, 0)   # X[idx], y[idx]
+        X_batch, y_batch = ops.gather(X, idx, 0), ops.gather(y, idx, 0)  # X[idx], y[idx]
         (l_sum, (O, _)), grads = grad_fn(X_batch, y_batch)
         sgd(params, grads, lr, idx.shape[0])
         right_now = (O.argmax(axis=1) == y_batch).astype(ms.int32).sum()
@@ -198,7 +214,7 @@ def train_epoch(train_step, X, y, cfg: TrainConfig, generator: torch.Generator):
 
 def evaluate(net, loss, X, y) -> tuple[float, float]:
     """Mean loss and accuracy of net on all of X."""
-    O = net(X)                                                # (n, 10)
+    O = net(X)  # (n, 10)
     right = (O.argmax(axis=1) == y).astype(ms.int32).sum()
     return float(loss(O, y).mean().asnumpy()), int(right.asnumpy()) / y.shape[0]
 
@@ -229,8 +245,9 @@ def to_mindspore(data: FashionMNIST):
     copy per run; nothing writes into them); the labels are converted to int32.
     """
     X_train, X_test = (Tensor.from_numpy(X.cpu().numpy()) for X in (data.X_train, data.X_test))
-    y_train, y_test = (Tensor(y.cpu().numpy().astype(np.int32)) for y in (data.y_train,
-                                                                           data.y_test))
+    y_train, y_test = (
+        Tensor(y.cpu().numpy().astype(np.int32)) for y in (data.y_train, data.y_test)
+    )
     return X_train, y_train, X_test, y_test
 
 
@@ -239,8 +256,9 @@ def snapshot(net) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.from_numpy(net.W.asnumpy().copy()), torch.from_numpy(net.b.asnumpy().copy())
 
 
-def train_mindspore(cfg: TrainConfig, data: FashionMNIST, jit: bool = True
-                    ) -> Iterator[EpochRecord]:
+def train_mindspore(
+    cfg: TrainConfig, data: FashionMNIST, jit: bool = True
+) -> Iterator[EpochRecord]:
     """The chapter's loop in MindSpore: epoch 0, then one record per epoch until done or broken.
 
     jit=False runs every step eagerly (PyNative): same numbers, slower (bench/speed.py).
@@ -256,8 +274,7 @@ def train_mindspore(cfg: TrainConfig, data: FashionMNIST, jit: bool = True
         train_loss, train_acc = evaluate(net, loss, X, y)
         _, test_acc = evaluate(net, loss, X_test, y_test)
         W, b = snapshot(net)
-    yield EpochRecord(0, train_loss, train_acc, test_acc, time.perf_counter() - start,
-                      None, W, b)
+    yield EpochRecord(0, train_loss, train_acc, test_acc, time.perf_counter() - start, None, W, b)
     n = y.shape[0]
     for epoch in range(1, cfg.num_epochs + 1):
         with _LOCK:
@@ -269,23 +286,25 @@ def train_mindspore(cfg: TrainConfig, data: FashionMNIST, jit: bool = True
             broken = None
             if not (math.isfinite(loss_sum) and bool(torch.isfinite(W).all())):
                 broken = diagnose(*before, X, y, cfg, epoch, jit)
-        yield EpochRecord(epoch, loss_sum / n, right / n, test_acc,
-                          time.perf_counter() - start, broken, W, b)
+        yield EpochRecord(
+            epoch, loss_sum / n, right / n, test_acc, time.perf_counter() - start, broken, W, b
+        )
         if broken:
             return
 
 
 # ---- what broke: the epoch replayed eagerly, step by step ---------------------------
 
+
 def first_bad_step(net, X, y, softmax: str) -> tuple[str | None, Tensor]:
     """One minibatch's loss and gradient, checked step by step; (cause, logits)."""
-    O = net(X)                                                # (batch_size, 10)
+    O = net(X)  # (batch_size, 10)
     if not bool(ops.isfinite(O).all()):
         return "logits_overflow", O
     if softmax == "naive" and bool(ops.isinf(ops.exp(O)).any()):
         return "exp_overflow", O
     loss = LOSSES[softmax]
-    l = loss(O, y)                                            # (batch_size,)
+    l = loss(O, y)  # (batch_size,)
     if not bool(ops.isfinite(l).all()):
         return ("log_zero" if softmax == "naive" else "loss_overflow"), O
     grads = ms.grad(lambda X, y: loss(net(X), y).sum(), None, net.trainable_params())(X, y)
@@ -294,8 +313,9 @@ def first_bad_step(net, X, y, softmax: str) -> tuple[str | None, Tensor]:
     return None, O
 
 
-def diagnose(W0, b0, generator_state, X, y, cfg: TrainConfig, epoch: int,
-             jit: bool = True) -> Breakdown:
+def diagnose(
+    W0, b0, generator_state, X, y, cfg: TrainConfig, epoch: int, jit: bool = True
+) -> Breakdown:
     """Replay one epoch from (W0, b0) and the generator's state; stop at the first bad step.
 
     The checks run eagerly; the updates between them are the training's own step.
@@ -305,14 +325,13 @@ def diagnose(W0, b0, generator_state, X, y, cfg: TrainConfig, epoch: int,
     generator = torch.Generator().set_state(generator_state)
     batch, O, y_batch = 0, None, None
     zero_loss, zero_right = Tensor(0.0, ms.float32), Tensor(0, ms.int32)
-    for batch, idx in enumerate(minibatch_indices(y.shape[0], cfg.batch_size, generator),
-                                start=1):
+    for batch, idx in enumerate(minibatch_indices(y.shape[0], cfg.batch_size, generator), start=1):
         idx = Tensor(idx.numpy())
         X_batch, y_batch = ops.gather(X, idx, 0), ops.gather(y, idx, 0)
         cause, O = first_bad_step(net, X_batch, y_batch, cfg.softmax)
         if cause:
             return _found(cause, epoch, batch, _torch(O), _torch(y_batch).long())
-        train_step(X, y, idx, zero_loss, zero_right)          # the same step as in training
+        train_step(X, y, idx, zero_loss, zero_right)  # the same step as in training
     if O is None:
         return Breakdown("unknown", epoch, 0, float("nan"), float("nan"))
     return _found("unknown", epoch, 0, _torch(O), _torch(y_batch).long())
@@ -323,9 +342,23 @@ def _torch(tensor: Tensor) -> torch.Tensor:
 
 
 def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
-    """The functions a MindSpore run with cfg calls, in reading order (the Train page shows them)."""
-    loss = (loss_naive, softmax_naive, cross_entropy_naive) if cfg.softmax == "naive" \
+    """The functions a MindSpore run with cfg calls, in reading order (pages show them)."""
+    loss = (
+        (loss_naive, softmax_naive, cross_entropy_naive)
+        if cfg.softmax == "naive"
         else (loss_stable, cross_entropy_stable)
+    )
     extra = (diagnose, first_bad_step) if broke_down else ()
-    return (train_mindspore, SoftmaxRegression, init_params, make_train_step, *loss, pick,
-            sgd, train_epoch, minibatch_indices, evaluate, *extra)
+    return (
+        train_mindspore,
+        SoftmaxRegression,
+        init_params,
+        make_train_step,
+        *loss,
+        pick,
+        sgd,
+        train_epoch,
+        minibatch_indices,
+        evaluate,
+        *extra,
+    )

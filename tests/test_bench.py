@@ -2,6 +2,7 @@
 
 No timing asserts: these only check that the benchmark runs and says the right things.
 """
+
 import json
 import os
 import subprocess
@@ -9,18 +10,33 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import require
 
 from bench import speed
-from conftest import require
 from lib.train import framework_available
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEED = ROOT / "bench" / "speed.py"
-CHILD_KEYS = {"recipe", "device", "epochs", "load_seconds", "first_epoch_seconds",
-              "mean_epoch_seconds", "median_epoch_seconds", "median_epoch_cpu_seconds",
-              "total_seconds", "epoch_seconds", "train_loss", "train_acc", "test_acc",
-              "rss_after_imports_mb", "peak_rss_mb", "self_extra_mb",
-              "workers_private_mb", "peak_extra_mb"}
+CHILD_KEYS = {
+    "recipe",
+    "device",
+    "epochs",
+    "load_seconds",
+    "first_epoch_seconds",
+    "mean_epoch_seconds",
+    "median_epoch_seconds",
+    "median_epoch_cpu_seconds",
+    "total_seconds",
+    "epoch_seconds",
+    "train_loss",
+    "train_acc",
+    "test_acc",
+    "rss_after_imports_mb",
+    "peak_rss_mb",
+    "self_extra_mb",
+    "workers_private_mb",
+    "peak_extra_mb",
+}
 
 
 @pytest.fixture(scope="module")
@@ -30,16 +46,16 @@ def data_dir(real_data) -> str:
 
 
 def _speed(*args):
-    return subprocess.run([sys.executable, str(SPEED), *args], cwd=ROOT,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(SPEED), *args], cwd=ROOT, capture_output=True, text=True
+    )
 
 
 @pytest.mark.parametrize("recipe", ["scratch", "concise", "mindspore"])
 def test_a_child_prints_one_json_line_with_a_sane_accuracy(data_dir, recipe):
     if recipe == "mindspore" and not framework_available("mindspore"):
         require("mindspore", "MindSpore is not importable")
-    result = _speed("--recipe", recipe, "--epochs", "1", "--device", "cpu",
-                    "--data-dir", data_dir)
+    result = _speed("--recipe", recipe, "--epochs", "1", "--device", "cpu", "--data-dir", data_dir)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
@@ -49,7 +65,7 @@ def test_a_child_prints_one_json_line_with_a_sane_accuracy(data_dir, recipe):
     assert out["test_acc"] > 0.6
     assert out["load_seconds"] >= 0 and out["total_seconds"] > 0
     assert out["median_epoch_cpu_seconds"] > 0
-    assert out["peak_rss_mb"] >= out["rss_after_imports_mb"] > 100   # torch is imported
+    assert out["peak_rss_mb"] >= out["rss_after_imports_mb"] > 100  # torch is imported
     assert out["peak_extra_mb"] >= 0 and out["workers_private_mb"] == 0
     if recipe == "mindspore":
         assert "MindSpore" in out["device"]
@@ -65,20 +81,41 @@ def test_only_and_json_summary(data_dir):
 
 
 def fake_run(recipe, seconds, acc):
-    return {"recipe": recipe, "device": "cpu · 2 threads", "epochs": 2, "load_seconds": 1.0,
-            "first_epoch_seconds": seconds, "mean_epoch_seconds": seconds,
-            "median_epoch_seconds": seconds, "median_epoch_cpu_seconds": seconds,
-            "total_seconds": 2 * seconds, "epoch_seconds": [seconds] * 2, "train_loss": 0.5,
-            "train_acc": acc, "test_acc": acc, "rss_after_imports_mb": 800.0,
-            "peak_rss_mb": 1000.0, "self_extra_mb": 200.0, "workers_private_mb": 0.0,
-            "peak_extra_mb": 200.0}
+    return {
+        "recipe": recipe,
+        "device": "cpu · 2 threads",
+        "epochs": 2,
+        "load_seconds": 1.0,
+        "first_epoch_seconds": seconds,
+        "mean_epoch_seconds": seconds,
+        "median_epoch_seconds": seconds,
+        "median_epoch_cpu_seconds": seconds,
+        "total_seconds": 2 * seconds,
+        "epoch_seconds": [seconds] * 2,
+        "train_loss": 0.5,
+        "train_acc": acc,
+        "test_acc": acc,
+        "rss_after_imports_mb": 800.0,
+        "peak_rss_mb": 1000.0,
+        "self_extra_mb": 200.0,
+        "workers_private_mb": 0.0,
+        "peak_extra_mb": 200.0,
+    }
 
 
 def test_the_markdown_table_has_a_column_per_recipe_and_n_a_with_the_reason(capsys):
-    runs = {"scratch": fake_run("scratch", 0.5, 0.83), "book": fake_run("book", 10.0, 0.82),
-            "mindspore": {"recipe": "mindspore", "unavailable": "MindSpore is not installed"}}
-    summary = {"epochs": 2, "runs": runs, "load_average": [3.0, 4.0], "cpus": 2,
-               "compare": speed.compare(runs)}
+    runs = {
+        "scratch": fake_run("scratch", 0.5, 0.83),
+        "book": fake_run("book", 10.0, 0.82),
+        "mindspore": {"recipe": "mindspore", "unavailable": "MindSpore is not installed"},
+    }
+    summary = {
+        "epochs": 2,
+        "runs": runs,
+        "load_average": [3.0, 4.0],
+        "cpus": 2,
+        "compare": speed.compare(runs),
+    }
     assert summary["compare"]["scratch"]["speedup_median"] == pytest.approx(20.0)
     speed.print_markdown(runs, summary, 2)
     lines = capsys.readouterr().out.splitlines()
@@ -95,7 +132,12 @@ def test_recipes_run_fast_ones_first_and_the_book_last():
     parse = speed.build_parser().parse_args
     assert speed.chosen_recipes(parse([])) == ["scratch", "concise", "mindspore", "book"]
     assert speed.chosen_recipes(parse(["--skip-book", "--mindspore-modes"])) == [
-        "scratch", "concise", "mindspore", "mindspore-pynative", "mindspore-host"]
+        "scratch",
+        "concise",
+        "mindspore",
+        "mindspore-pynative",
+        "mindspore-host",
+    ]
     assert speed.chosen_recipes(parse(["--only", "book,scratch"])) == ["scratch", "book"]
     with pytest.raises(ValueError, match="jax"):
         speed.chosen_recipes(parse(["--only", "scratch,jax"]))

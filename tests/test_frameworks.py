@@ -4,6 +4,7 @@ torch.nn's losses and gradients are checked against lib/softmax.py; the two
 trainers start from the same W and see the same minibatches, so their curves
 agree to rounding. MindSpore has its own file (tests/test_mindspore.py).
 """
+
 import dataclasses
 import json
 import math
@@ -38,7 +39,7 @@ def synthetic(n_train=512, n_test=128, seed=0):
 
 def random_logits(n=8, q=10, scale=3.0, seed=0):
     g = torch.Generator().manual_seed(seed)
-    return torch.randn(n, q, generator=g) * scale          # float32, as in training
+    return torch.randn(n, q, generator=g) * scale  # float32, as in training
 
 
 def strip(records):
@@ -47,6 +48,7 @@ def strip(records):
 
 
 # ---- torch.nn's loss = the from-scratch loss (float32, tolerance 1e-6 relative) --------
+
 
 @pytest.mark.parametrize("softmax", ["naive", "stable"])
 def test_concise_losses_and_gradients_equal_the_from_scratch_ones(softmax):
@@ -67,16 +69,17 @@ def test_the_concise_stable_loss_is_pytorchs_cross_entropy():
 
 def test_concise_naive_cannot_overflow_in_exp_but_still_takes_log_of_0():
     """torch's softmax subtracts the row maximum itself; only the log step can break."""
-    big = torch.tensor([[89.0, 0.0, -1.0]])                  # exp(89) = inf in float32
-    assert torch.isnan(loss_naive(big, torch.tensor([0]))).all()        # scratch: inf / inf
+    big = torch.tensor([[89.0, 0.0, -1.0]])  # exp(89) = inf in float32
+    assert torch.isnan(loss_naive(big, torch.tensor([0]))).all()  # scratch: inf / inf
     assert torch.isfinite(concise.loss_naive(big, torch.tensor([0]))).all()
-    far = torch.tensor([[0.0, -120.0, 0.0]])                 # p(class 1) = e^-120 / 2 -> 0
+    far = torch.tensor([[0.0, -120.0, 0.0]])  # p(class 1) = e^-120 / 2 -> 0
     assert torch.isinf(cross_entropy_naive(softmax_naive(far), torch.tensor([1]))).all()
     assert torch.isinf(concise.loss_naive(far, torch.tensor([1]))).all()
     assert torch.isfinite(concise.loss_stable(far, torch.tensor([1]))).all()
 
 
 # ---- the trainer ---------------------------------------------------------------------
+
 
 def test_the_first_weights_are_scratchs_transposed():
     cfg = TrainConfig(framework="concise", num_epochs=1, device="cpu")
@@ -108,15 +111,19 @@ def test_same_seed_same_curve_other_seed_other_curve():
 
 
 def test_records_are_snapshots_not_the_live_weights():
-    records = list(train(TrainConfig(framework="concise", num_epochs=2, batch_size=64,
-                                     device="cpu"), synthetic()))
+    records = list(
+        train(
+            TrainConfig(framework="concise", num_epochs=2, batch_size=64, device="cpu"), synthetic()
+        )
+    )
     assert not records[0].W.requires_grad
     assert not torch.equal(records[0].W, records[1].W)
 
 
 def test_stopping_keeps_the_epochs_done():
-    run = train(TrainConfig(framework="concise", num_epochs=50, batch_size=64, device="cpu"),
-                synthetic())
+    run = train(
+        TrainConfig(framework="concise", num_epochs=50, batch_size=64, device="cpu"), synthetic()
+    )
     start, first = next(run), next(run)
     run.close()
     assert (start.epoch, first.epoch) == (0, 1) and first.W is not None
@@ -129,16 +136,19 @@ def test_a_breakdown_is_flagged_with_its_cause_not_raised():
     last = records[-1]
     assert last.broke_down and len(records) < 6
     assert not any(r.broke_down for r in records[:-1])
-    assert last.breakdown.cause == "log_zero"           # not exp_overflow: see lib/concise.py
+    assert last.breakdown.cause == "log_zero"  # not exp_overflow: see lib/concise.py
     assert last.breakdown.batch >= 1 and last.breakdown.min_p_true == 0.0
     scratch = list(train(dataclasses.replace(cfg, framework="scratch"), synthetic()))[-1]
-    assert (scratch.breakdown.epoch, scratch.breakdown.batch) == \
-        (last.breakdown.epoch, last.breakdown.batch)    # the same minibatch breaks both
+    assert (scratch.breakdown.epoch, scratch.breakdown.batch) == (
+        last.breakdown.epoch,
+        last.breakdown.batch,
+    )  # the same minibatch breaks both
 
 
 def test_stable_does_not_break_where_naive_does():
-    cfg = TrainConfig(framework="concise", lr=1e3, num_epochs=2, batch_size=64,
-                      softmax="stable", device="cpu")
+    cfg = TrainConfig(
+        framework="concise", lr=1e3, num_epochs=2, batch_size=64, softmax="stable", device="cpu"
+    )
     assert not any(r.broke_down for r in train(cfg, synthetic()))
 
 
@@ -155,11 +165,12 @@ def test_concise_follows_scratch_on_the_real_data(real_data):
     theirs = list(train(cfg, real_data))
     for a, b in zip(ours, theirs):
         assert a.train_loss == pytest.approx(b.train_loss, abs=1e-5)
-        assert a.train_acc == pytest.approx(b.train_acc, abs=1e-4)     # 6 images in 60,000
+        assert a.train_acc == pytest.approx(b.train_acc, abs=1e-4)  # 6 images in 60,000
         assert a.test_acc == pytest.approx(b.test_acc, abs=1e-3)
 
 
 # ---- one entry point, the code shown --------------------------------------------------
+
 
 def test_every_framework_is_listed_and_the_torch_ones_are_available():
     assert set(FRAMEWORKS) == {"scratch", "concise", "mindspore"}
@@ -168,8 +179,9 @@ def test_every_framework_is_listed_and_the_torch_ones_are_available():
 
 @pytest.mark.parametrize("softmax", ["naive", "stable"])
 def test_the_concise_code_shown_is_the_code_that_runs(softmax):
-    cfg = TrainConfig(framework="concise", num_epochs=1, batch_size=64, softmax=softmax,
-                      device="cpu")
+    cfg = TrainConfig(
+        framework="concise", num_epochs=1, batch_size=64, softmax=softmax, device="cpu"
+    )
     shown = code(cfg)
     assert shown[0] is concise.train_concise and concise.LOSSES[softmax] in shown
     assert called_while(lambda: list(train(cfg, synthetic())), shown) == []
@@ -196,6 +208,7 @@ def called_while(action, functions) -> list[str]:
 
 
 # ---- the CLI --------------------------------------------------------------------------
+
 
 def test_cli_trains_with_concise(real_data, capsys, monkeypatch):
     monkeypatch.setattr(lib.cli, "load_data", lambda root, device: real_data)

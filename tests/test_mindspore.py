@@ -6,6 +6,7 @@ Tolerances: MindSpore's CPU exp differs from torch's by up to ~2.5e-5 relative
 (measured over [-80, 88.7]), so values and gradients are compared with
 rtol 1e-4; a softmax or loss computed from the same logits agrees to that.
 """
+
 import dataclasses
 import json
 import math
@@ -17,11 +18,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from conftest import require
+from test_frameworks import called_while, random_logits, strip, synthetic
+
 from lib import softmax as torch_ref
 from lib.train import TrainConfig, code, framework_available, train
-from test_frameworks import called_while, random_logits, strip, synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 RTOL, ATOL = 1e-4, 1e-6
@@ -34,8 +35,10 @@ def M():
     try:
         import lib.mindspore_train as module
     except ImportError as exc:
-        require("mindspore", f"MindSpore is not importable ({exc}); "
-                             "pip install -r requirements-mindspore.txt")
+        require(
+            "mindspore",
+            f"MindSpore is not importable ({exc}); pip install -r requirements-mindspore.txt",
+        )
     return module
 
 
@@ -51,11 +54,13 @@ def as_torch(t) -> torch.Tensor:
 
 # ---- the math, on the same inputs as PyTorch --------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["softmax_naive", "softmax_stable"])
 def test_softmax_equals_pytorchs(M, name):
     O = random_logits()
-    torch.testing.assert_close(as_torch(getattr(M, name)(ms_tensor(O))),
-                               getattr(torch_ref, name)(O), rtol=RTOL, atol=ATOL)
+    torch.testing.assert_close(
+        as_torch(getattr(M, name)(ms_tensor(O))), getattr(torch_ref, name)(O), rtol=RTOL, atol=ATOL
+    )
 
 
 @pytest.mark.parametrize("softmax", ["naive", "stable"])
@@ -68,8 +73,12 @@ def test_cross_entropy_and_loss_equal_pytorchs(M, softmax):
         ours = M.cross_entropy_stable(ms_tensor(O), ms_tensor(Y8))
         theirs = torch_ref.cross_entropy_stable(O, Y8)
     torch.testing.assert_close(as_torch(ours), theirs, rtol=RTOL, atol=ATOL)
-    torch.testing.assert_close(as_torch(M.LOSSES[softmax](ms_tensor(O), ms_tensor(Y8))),
-                               torch_ref.LOSSES[softmax](O, Y8), rtol=RTOL, atol=ATOL)
+    torch.testing.assert_close(
+        as_torch(M.LOSSES[softmax](ms_tensor(O), ms_tensor(Y8))),
+        torch_ref.LOSSES[softmax](O, Y8),
+        rtol=RTOL,
+        atol=ATOL,
+    )
 
 
 @pytest.mark.parametrize("softmax", ["naive", "stable"])
@@ -81,9 +90,13 @@ def test_value_and_grad_equal_pytorchs_autograd(M, softmax):
     X = torch.rand(8, 784, generator=g)
     W0, b0 = torch.randn(784, 10, generator=g) * 0.05, torch.randn(10, generator=g) * 0.1
     net = M.SoftmaxRegression(W0.numpy(), b0.numpy())
-    loss_sum = lambda X, y: M.LOSSES[softmax](net(X), y).sum()
+
+    def loss_sum(X, y):
+        return M.LOSSES[softmax](net(X), y).sum()
+
     value, grads = ms.value_and_grad(loss_sum, None, net.trainable_params())(
-        ms_tensor(X), ms_tensor(Y8))
+        ms_tensor(X), ms_tensor(Y8)
+    )
     W, b = W0.clone().requires_grad_(True), b0.clone().requires_grad_(True)
     expected = torch_ref.LOSSES[softmax](torch_ref.logits(X, W, b), Y8).sum()
     expected.backward()
@@ -103,17 +116,18 @@ def test_the_sgd_step_is_the_books(M):
 
 # ---- where the naive formulas break: the same places as in PyTorch ----------------------
 
+
 def test_exp_overflows_past_88_7_in_both(M):
     O = torch.tensor([[88.0, 0.0, -1.0], [89.0, 0.0, -1.0]])
     ours, theirs = as_torch(M.softmax_naive(ms_tensor(O))), torch_ref.softmax_naive(O)
     assert torch.isfinite(ours[0]).all() and torch.isfinite(theirs[0]).all()
-    assert torch.isnan(ours[1]).any() and torch.isnan(theirs[1]).any()    # inf / inf
+    assert torch.isnan(ours[1]).any() and torch.isnan(theirs[1]).any()  # inf / inf
     stable = as_torch(M.softmax_stable(ms_tensor(O)))
     torch.testing.assert_close(stable, torch.softmax(O, dim=1), rtol=RTOL, atol=ATOL)
 
 
 def test_a_true_class_probability_of_0_gives_an_infinite_loss_in_both(M):
-    O = torch.tensor([[0.0, -120.0, 0.0]])          # p(class 1) = e^-120 / 2 -> 0 in float32
+    O = torch.tensor([[0.0, -120.0, 0.0]])  # p(class 1) = e^-120 / 2 -> 0 in float32
     y = torch.tensor([1])
     assert torch.isinf(torch_ref.loss_naive(O, y)).all()
     assert torch.isinf(as_torch(M.loss_naive(ms_tensor(O), ms_tensor(y)))).all()
@@ -130,11 +144,12 @@ def test_mindspores_exp_gives_0_sooner_than_torchs(M):
     assert float(torch.exp(x)) > 0
     assert float(ops.exp(ms_tensor(x)).asnumpy()[0]) == 0.0
     O, y = torch.tensor([[0.0, -95.0]]), torch.tensor([1])
-    assert torch.isfinite(torch_ref.loss_naive(O, y)).all()              # -log(6e-42): 95.0
+    assert torch.isfinite(torch_ref.loss_naive(O, y)).all()  # -log(6e-42): 95.0
     assert torch.isinf(as_torch(M.loss_naive(ms_tensor(O), ms_tensor(y)))).all()
 
 
 # ---- the trainer ------------------------------------------------------------------------
+
 
 def ms_cfg(**kw) -> TrainConfig:
     return TrainConfig(framework="mindspore", device="cpu", **{"batch_size": 64, **kw})
@@ -143,8 +158,9 @@ def ms_cfg(**kw) -> TrainConfig:
 def test_it_is_available_and_starts_from_scratchs_weights(M):
     assert framework_available("mindspore")
     start = next(train(ms_cfg(num_epochs=1), synthetic()))
-    scratch = next(train(dataclasses.replace(ms_cfg(num_epochs=1), framework="scratch"),
-                         synthetic()))
+    scratch = next(
+        train(dataclasses.replace(ms_cfg(num_epochs=1), framework="scratch"), synthetic())
+    )
     assert start.epoch == 0 and start.W.shape == (784, 10) and start.b.shape == (10,)
     assert start.W.dtype == torch.float32 and isinstance(start.W, torch.Tensor)
     assert torch.equal(start.W, scratch.W) and torch.equal(start.b, scratch.b)
@@ -183,7 +199,7 @@ def test_records_are_snapshots_of_their_own(M):
     records = list(train(ms_cfg(num_epochs=2), synthetic()))
     assert not torch.equal(records[0].W, records[1].W)
     kept = records[1].W.clone()
-    records[2].W.zero_()                    # a reader writing into one record ...
+    records[2].W.zero_()  # a reader writing into one record ...
     assert torch.equal(records[1].W, kept)  # ... touches no other
 
 
@@ -203,8 +219,10 @@ def test_a_breakdown_is_flagged_with_its_cause_not_raised(M):
     assert not any(r.broke_down for r in records[:-1])
     scratch = list(train(dataclasses.replace(cfg, framework="scratch"), synthetic()))[-1]
     assert last.breakdown.cause == scratch.breakdown.cause == "exp_overflow"
-    assert (last.breakdown.epoch, last.breakdown.batch) == \
-        (scratch.breakdown.epoch, scratch.breakdown.batch)
+    assert (last.breakdown.epoch, last.breakdown.batch) == (
+        scratch.breakdown.epoch,
+        scratch.breakdown.batch,
+    )
     assert last.breakdown.max_logit == pytest.approx(scratch.breakdown.max_logit, rel=1e-3)
     stable = list(train(dataclasses.replace(cfg, softmax="stable", num_epochs=2), synthetic()))
     assert not any(r.broke_down for r in stable)
@@ -217,8 +235,9 @@ def test_the_code_shown_is_the_code_that_runs(M):
     shown = code(cfg)
     assert shown[0] is M.train_mindspore and M.loss_naive in shown and M.sgd in shown
     functions = [f.construct if isinstance(f, type) else f for f in shown]
-    assert called_while(lambda: list(M.train_mindspore(cfg, synthetic(), jit=False)),
-                        functions) == []
+    assert (
+        called_while(lambda: list(M.train_mindspore(cfg, synthetic(), jit=False)), functions) == []
+    )
     broken = ms_cfg(lr=1e3, num_epochs=3)
     assert M.diagnose in code(broken, broke_down=True)
 
@@ -235,6 +254,7 @@ def test_cuda_or_mps_without_them_is_a_clear_value_error(M):
 
 # ---- the real data ----------------------------------------------------------------------
 
+
 def test_the_books_defaults_reach_0_82(M, real_data):
     records = list(train(TrainConfig(framework="mindspore", device="cpu"), real_data))
     assert records[-1].epoch == 10 and not records[-1].broke_down
@@ -243,11 +263,13 @@ def test_the_books_defaults_reach_0_82(M, real_data):
     assert 0.05 < records[0].test_acc < 0.2
 
 
-@pytest.mark.parametrize("lr, causes", [(1, ("log_zero", "grad_overflow")),
-                                        (100, ("exp_overflow",))])
+@pytest.mark.parametrize(
+    "lr, causes", [(1, ("log_zero", "grad_overflow")), (100, ("exp_overflow",))]
+)
 def test_naive_breaks_on_the_real_data_as_in_pytorch(M, real_data, lr, causes):
-    records = list(train(TrainConfig(framework="mindspore", lr=lr, num_epochs=3, device="cpu"),
-                         real_data))
+    records = list(
+        train(TrainConfig(framework="mindspore", lr=lr, num_epochs=3, device="cpu"), real_data)
+    )
     broken = records[-1].breakdown
     assert broken is not None and broken.cause in causes and broken.batch >= 1
     assert (broken.max_logit > 88.7) == (lr == 100)
@@ -255,11 +277,14 @@ def test_naive_breaks_on_the_real_data_as_in_pytorch(M, real_data, lr, causes):
 
 def test_the_cli_trains_with_mindspore(M, real_data):
     result = subprocess.run(
-        [sys.executable, "-m", "lib.train", "--framework", "mindspore", "--epochs", "1",
-         "--json"], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "FASHION_MNIST_ROOT": os.environ["FASHION_MNIST_ROOT"]})
+        [sys.executable, "-m", "lib.train", "--framework", "mindspore", "--epochs", "1", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "FASHION_MNIST_ROOT": os.environ["FASHION_MNIST_ROOT"]},
+    )
     assert result.returncode == 0, result.stderr
-    assert "NumPy 1.x" not in result.stderr          # the ABI notice is met quietly
+    assert "NumPy 1.x" not in result.stderr  # the ABI notice is met quietly
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row.get("epoch") for row in lines[:-1]] == [0, 1]
     assert lines[-1]["framework"] == "mindspore" and lines[-1]["test_acc"] > 0.6

@@ -2,20 +2,25 @@
 
 MindSpore's cases skip without MindSpore, and fail instead with REQUIRE_MINDSPORE=1.
 """
-import pytest
 
+import pytest
 from apptest_helpers import open_app
 from conftest import require
+
 from lib.train import FRAMEWORKS, framework_available
 
-OWN_CODE = {"scratch": "lib.train.train_scratch", "concise": "lib.concise.train_concise",
-            "mindspore": "lib.mindspore_train.train_mindspore"}
+OWN_CODE = {
+    "scratch": "lib.train.train_scratch",
+    "concise": "lib.concise.train_concise",
+    "mindspore": "lib.mindspore_train.train_mindspore",
+}
 
 
 def needs(framework: str) -> None:
     if not framework_available(framework):
-        require(framework, f"{framework} is not importable; "
-                           "pip install -r requirements-mindspore.txt")
+        require(
+            framework, f"{framework} is not importable; pip install -r requirements-mindspore.txt"
+        )
 
 
 def shown(at) -> list[str]:
@@ -61,10 +66,10 @@ def test_the_overlay_compares_one_run_of_each_framework(real_data):
     assert [r.cfg.framework for r in runs] == list(FRAMEWORKS)
     assert all(r.status == "done" for r in runs)
     [overlay] = [m for m in at.multiselect if (m.key or "").startswith("train.compare")]
-    assert overlay.value == [r.name for r in runs]     # all three on one chart
-    assert len(at.get("vega_lite_chart")) >= 2         # the live chart and the overlay
+    assert overlay.value == [r.name for r in runs]  # all three on one chart
+    assert len(at.get("vega_lite_chart")) >= 2  # the live chart and the overlay
     accuracies = [r.history[-1]["test_acc"] for r in runs]
-    assert max(accuracies) - min(accuracies) < 0.01     # the same model, the same data
+    assert max(accuracies) - min(accuracies) < 0.01  # the same model, the same data
 
 
 def test_chinese_labels_for_the_frameworks():
