@@ -13,12 +13,13 @@ lib.train.init_params, so with the same seed both trainers start from the same
 W and see the same minibatches: their curves agree to rounding (about 1e-6 in
 the loss; tests/test_frameworks.py checks it).
 
-What "naive" and "stable" mean here:
+What "naive" and "stable" mean here (make_loss):
 - stable: nn.CrossEntropyLoss, which takes the logits and computes
   log-sum-exp(O) - O[true class]; no probability is ever formed, so it cannot
   take log(0). This is what the book's concise section uses.
-- naive: the same built-ins put together the way the book warns against:
-  probabilities first (nn.Softmax), then torch.log, then nn.NLLLoss. torch's
+- naive: NaiveCrossEntropy, the same built-ins put together the way the book
+  warns against: probabilities first (nn.Softmax), then torch.log, then
+  nn.NLLLoss. torch's
   softmax already subtracts the row maximum, so exp cannot overflow here (no
   "exp_overflow" as in the from-scratch version); but a true-class probability
   can still underflow to 0, and log(0) = -inf ("log_zero"), or its gradient
@@ -47,9 +48,8 @@ from lib.train import EpochRecord
 __all__ = [
     "train_concise",
     "init_net",
-    "loss_naive",
-    "loss_stable",
-    "LOSSES",
+    "make_loss",
+    "NaiveCrossEntropy",
     "train_epoch",
     "evaluate",
     "diagnose",
@@ -73,18 +73,25 @@ def init_net(cfg: TrainConfig, generator: torch.Generator) -> nn.Sequential:
     return net
 
 
-def loss_stable(O, y):
-    """Cross-entropy straight from the logits (log-sum-exp inside): the book's choice."""
-    return nn.functional.cross_entropy(O, y, reduction="none")  # (n,)
-
-
-def loss_naive(O, y):
+class NaiveCrossEntropy(nn.Module):
     """Probabilities first, then log, then the picked -log p: log(0) = -inf can happen."""
-    y_hat = nn.functional.softmax(O, dim=1)  # (n, 10), max subtracted
-    return nn.functional.nll_loss(torch.log(y_hat), y, reduction="none")  # (n,)
+
+    def __init__(self):
+        super().__init__()
+        self.softmax = nn.Softmax(dim=1)  # subtracts the row maximum itself
+        self.nll = nn.NLLLoss(reduction="none")  # -(the true class's entry)
+
+    def forward(self, O, y):
+        y_hat = self.softmax(O)  # (n, 10), rows sum to 1
+        return self.nll(torch.log(y_hat), y)  # (n,), inf where y_hat is 0
 
 
-LOSSES = {"naive": loss_naive, "stable": loss_stable}
+def make_loss(softmax: str) -> nn.Module:
+    """The loss per image: nn.CrossEntropyLoss on the logits (stable, the book's choice),
+    or the naive one. reduction="none": the loss of each image, averaged for the step."""
+    if softmax == "stable":
+        return nn.CrossEntropyLoss(reduction="none")  # log-sum-exp(O) - O[true class]
+    return NaiveCrossEntropy()
 
 
 def train_epoch(net, loss, updater, X, y, cfg: TrainConfig, generator: torch.Generator):
@@ -125,7 +132,7 @@ def train_concise(cfg: TrainConfig, data: FashionMNIST) -> Iterator[EpochRecord]
     data = data.to(device)
     generator = torch.Generator().manual_seed(cfg.seed)
     net = init_net(cfg, generator).to(device)
-    loss = LOSSES[cfg.softmax]
+    loss = make_loss(cfg.softmax)
     updater = torch.optim.SGD(net.parameters(), lr=cfg.lr)
     n = len(data.y_train)
     start = time.perf_counter()
@@ -181,7 +188,7 @@ def diagnose(state, generator_state, X, y, cfg: TrainConfig, epoch: int) -> Brea
     ):
         X_batch, y_batch = X.index_select(0, idx), y.index_select(0, idx)
         updater.zero_grad()
-        cause, O = first_bad_step(net, LOSSES[cfg.softmax], X_batch, y_batch, cfg.softmax)
+        cause, O = first_bad_step(net, make_loss(cfg.softmax), X_batch, y_batch, cfg.softmax)
         if cause:
             return _found(cause, epoch, batch, O.detach(), y_batch)
         updater.step()  # the same step as training
@@ -193,10 +200,12 @@ def diagnose(state, generator_state, X, y, cfg: TrainConfig, epoch: int) -> Brea
 def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     """The functions a concise run with cfg calls, in reading order (the Train page shows them)."""
     extra = (diagnose, first_bad_step) if broke_down else ()
+    naive = (NaiveCrossEntropy,) if cfg.softmax == "naive" else ()
     return (
         train_concise,
         init_net,
-        LOSSES[cfg.softmax],
+        make_loss,
+        *naive,
         train_epoch,
         minibatch_indices,
         evaluate,
