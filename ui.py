@@ -36,7 +36,7 @@ from lib.store import (
 )
 from lib.store.values import check_token, class_code
 from lib.text import plain
-from lib.train import train
+from lib.train import run_device, train
 
 LANG_NAMES = {"en": "English", "zh": "中文"}
 COOKIE = "softmax_student"  # this browser's identity (see identity())
@@ -585,7 +585,9 @@ def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> R
     data = get_data()
     if data is None:
         return None
-    run = Run(number=max((r.number for r in runs()), default=0) + 1, cfg=cfg, device=device_name())
+    run = Run(
+        number=max((r.number for r in runs()), default=0) + 1, cfg=cfg, device=run_device(cfg)
+    )
 
     def work():
         runs().append(run)

@@ -84,15 +84,15 @@ def diagnose(W0, b0, generator_state, X, y, cfg, epoch: int) -> Breakdown:
         O = logits(X_batch, W, b)  # (batch_size, 10)
         cause = first_bad_step(O, y_batch, W, b, cfg.softmax)
         if cause:
-            return _found(cause, epoch, batch, O, y_batch)
+            return found(cause, epoch, batch, O, y_batch)
         sgd([W, b], cfg.lr, len(idx))  # the same step as in training
     if O is None:
         return Breakdown("unknown", epoch, 0, float("nan"), float("nan"))
-    return _found("unknown", epoch, 0, O, y_batch)
+    return found("unknown", epoch, 0, O, y_batch)
 
 
 @torch.no_grad()
-def _found(cause, epoch, batch, O, y) -> Breakdown:
+def found(cause, epoch, batch, O, y) -> Breakdown:
     """The record of a bad minibatch: its largest logit and smallest true-class probability.
 
     The probability is computed in float64 from the float32 logits, so it shows

@@ -11,13 +11,14 @@ says so.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import sys
 import time
 
 from lib.config import Choices, TrainConfig, fields
-from lib.data import DataError, device_label, load_data, pick_device
+from lib.data import DataError, load_data, pick_device
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,7 +92,7 @@ def main(argv=None) -> int:
 
 
 def run(args) -> int:
-    from lib.train import framework_available, train
+    from lib.train import framework_available, run_device, train
 
     try:
         cfg = config_from_args(args)
@@ -102,14 +103,18 @@ def run(args) -> int:
             )
         device = pick_device(cfg.device)
         data = load_data(args.data_dir, device=device)
+        where = run_device(cfg)
+        start = time.perf_counter()
+        records = train(cfg, data)
+        first = next(records)  # a framework that cannot use the device says so here
     except (ValueError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not args.json:
-        print(f"device {device_label(device)}, {cfg}")
+        print(f"device {where}, {cfg}")
         print("epoch  train_loss  train_acc  test_acc  seconds")
-    start, last = time.perf_counter(), None
-    for record in train(cfg, data):
+    last = None
+    for record in itertools.chain([first], records):
         last = record
         row = record.metrics()
         print(to_json(row), flush=True) if args.json else _print_table_row(row)
@@ -121,7 +126,7 @@ def run(args) -> int:
         "broke_down": last.broke_down,
         "breakdown": last.breakdown.to_dict() if last.breakdown else None,
         "framework": cfg.framework,
-        "device": device_label(device),
+        "device": where,
         "total_seconds": time.perf_counter() - start,
     }
     if args.json:

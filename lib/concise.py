@@ -39,7 +39,7 @@ from collections.abc import Iterator
 import torch
 from torch import nn
 
-from lib.breakdown import Breakdown, _found
+from lib.breakdown import Breakdown, found
 from lib.config import TrainConfig
 from lib.data import NUM_INPUTS, NUM_OUTPUTS, FashionMNIST, minibatch_indices, pick_device
 from lib.metrics import accuracy
@@ -190,11 +190,11 @@ def diagnose(state, generator_state, X, y, cfg: TrainConfig, epoch: int) -> Brea
         updater.zero_grad()
         cause, O = first_bad_step(net, make_loss(cfg.softmax), X_batch, y_batch, cfg.softmax)
         if cause:
-            return _found(cause, epoch, batch, O.detach(), y_batch)
+            return found(cause, epoch, batch, O.detach(), y_batch)
         updater.step()  # the same step as training
     if O is None:
         return Breakdown("unknown", epoch, 0, float("nan"), float("nan"))
-    return _found("unknown", epoch, 0, O.detach(), y_batch)
+    return found("unknown", epoch, 0, O.detach(), y_batch)
 
 
 def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:

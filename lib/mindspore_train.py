@@ -60,7 +60,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mindspore import Parameter, Tensor, nn, ops  # noqa: E402
 
-from lib.breakdown import Breakdown, _found  # noqa: E402
+from lib.breakdown import Breakdown, found  # noqa: E402
 from lib.config import TrainConfig  # noqa: E402
 from lib.data import NUM_INPUTS, NUM_OUTPUTS, FashionMNIST, minibatch_indices  # noqa: E402
 from lib.train import EpochRecord  # noqa: E402
@@ -238,6 +238,11 @@ def device_target(name: str) -> str:
     return wanted
 
 
+def device_text(cfg: TrainConfig) -> str:
+    """Where MindSpore trains, for people: 'cpu · MindSpore 2.10.0'."""
+    return f"{device_target(cfg.device).lower()} · MindSpore {ms.__version__}"
+
+
 def to_mindspore(data: FashionMNIST):
     """(X_train, y_train, X_test, y_test) as MindSpore tensors: float32 and int32.
 
@@ -330,11 +335,11 @@ def diagnose(
         X_batch, y_batch = ops.gather(X, idx, 0), ops.gather(y, idx, 0)
         cause, O = first_bad_step(net, X_batch, y_batch, cfg.softmax)
         if cause:
-            return _found(cause, epoch, batch, _torch(O), _torch(y_batch).long())
+            return found(cause, epoch, batch, _torch(O), _torch(y_batch).long())
         train_step(X, y, idx, zero_loss, zero_right)  # the same step as in training
     if O is None:
         return Breakdown("unknown", epoch, 0, float("nan"), float("nan"))
-    return _found("unknown", epoch, 0, _torch(O), _torch(y_batch).long())
+    return found("unknown", epoch, 0, _torch(O), _torch(y_batch).long())
 
 
 def _torch(tensor: Tensor) -> torch.Tensor:

@@ -233,6 +233,16 @@ def code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     return importlib.import_module(module).shown_code(cfg, broke_down)
 
 
+def run_device(cfg: TrainConfig) -> str:
+    """Where a run with cfg trains, for people: 'cpu · 1 thread', 'cpu · MindSpore 2.10.0'."""
+    module = importlib.import_module(FRAMEWORKS[cfg.framework][0])
+    if hasattr(module, "device_text"):
+        return module.device_text(cfg)
+    from lib.data import device_label
+
+    return device_label(pick_device(cfg.device))
+
+
 def train(cfg: TrainConfig, data: FashionMNIST) -> Iterator[EpochRecord]:
     """Yield the epoch-0 record, then one EpochRecord per epoch, with cfg.framework."""
     return trainer(cfg.framework)(cfg, data)

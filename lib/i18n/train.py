@@ -167,9 +167,13 @@ STRINGS = {
     "train.code_note.concise": {
         "en": "The next section's concise version: `nn.Flatten` and `nn.Linear(784, 10)`, "
         "`nn.CrossEntropyLoss` (which takes the logits) and `torch.optim.SGD`, on the same data "
-        "tensors in the same minibatch order.",
+        "tensors in the same minibatch order. With the book's (naive) choice it is `nn.Softmax`, "
+        "then `torch.log`, then `nn.NLLLoss`: torch's softmax already subtracts the row maximum, "
+        "so only log(0) or the gradient can break.",
         "zh": "下一节的简洁实现：`nn.Flatten` 和 `nn.Linear(784, 10)`、`nn.CrossEntropyLoss`"
-        "（它接收 logit）和 `torch.optim.SGD`，使用同样的数据张量和同样的小批量顺序。",
+        "（它接收 logit）和 `torch.optim.SGD`，使用同样的数据张量和同样的小批量顺序。"
+        "选择书中的（朴素版）时是 `nn.Softmax`、`torch.log` 再接 `nn.NLLLoss`："
+        "torch 的 softmax 已经减去了每行的最大值，所以只有 log(0) 或梯度会出问题。",
     },
     "train.code_note.mindspore": {
         "en": "The chapter's MindSpore version: a `Cell` holding W and b as `Parameter`s, the same "
