@@ -191,9 +191,12 @@ def test_lr1_answer(real_data):
 def test_stable_answer(real_data, book_run):
     records = run_of(L.BY_ID["stable"].config(), real_data)
     assert all(r.breakdown is None for r in records) and len(records) == 4
-    accs = [f"{r.test_acc:.2f}" for r in records[1:]]
-    assert accs == ["0.74", "0.77", "0.82"] and "0.74, 0.77 and 0.82" in answer("stable")
-    assert f"{records[-1].train_loss:.1f}" == "1.8" and "near 1.8" in answer("stable")
+    # at lr 1 the figures depend on the thread count (1 thread: 0.74, 0.77, 0.82; 2: 0.76,
+    # 0.82, 0.81), so the answer gives the range, and the test checks the range
+    accs = [r.test_acc for r in records[1:]]
+    assert all(0.735 <= a <= 0.825 for a in accs) and max(accs) >= 0.8, accs
+    assert "between 0.74 and 0.82" in answer("stable")
+    assert 1.65 <= records[-1].train_loss <= 1.95 and "near 1.8" in answer("stable")
     assert f"{book_run[3].train_loss:.1f}" == "0.5"  # lr 0.1 after 3 epochs
     assert L.BY_ID["stable"].right == "trains"
 

@@ -57,9 +57,9 @@ def slots(monkeypatch):
     queue.attempts = []  # owners of every join asked for, refused or not
     queue.after_join = None
 
-    def join(owner):
+    def join(owner, replace=None):
         queue.attempts.append(owner)
-        ticket = real_join(owner)
+        ticket = real_join(owner, replace=replace)
         queue.joins.append((owner, ticket))
         if queue.after_join:
             queue.after_join(owner, ticket)
