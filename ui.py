@@ -21,7 +21,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, Stop
 
 from lib.config import TrainConfig, fields
 from lib.data import DataError, FashionMNIST, SharedData, data_root, device_label, pick_device
-from lib.i18n import LANGS, class_names, normalize_lang, t
+from lib.i18n import LANGS, STRINGS, class_names, normalize_lang, t
 from lib.metrics import predict_test_set
 from lib.runs import Run
 from lib.slots import AlreadyQueued, QueueFull, TrainingSlots, usable_cpus
@@ -80,23 +80,17 @@ def language_switch() -> None:
 def field_label(name: str) -> str:
     """A TrainConfig field's label (its own name when no string is defined for it)."""
     key = f"config.{name}"
-    return tr(key) if key in _strings() else name
+    return tr(key) if key in STRINGS else name
 
 
 def field_help(f) -> str:
     """A TrainConfig field's help in the session's language (its English help otherwise)."""
     key = f"config.{f.name}.help"
-    return tr(key) if key in _strings() else f.metadata["help"]
+    return tr(key) if key in STRINGS else f.metadata["help"]
 
 
 def has_text(key: str) -> bool:
-    return key in _strings()
-
-
-def _strings():
-    from lib.i18n import STRINGS
-
-    return STRINGS
+    return key in STRINGS
 
 
 # ---- the server process -----------------------------------------------------

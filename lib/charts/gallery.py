@@ -90,10 +90,19 @@ def templates_frame(W, names) -> pd.DataFrame:
     )
 
 
-def templates_chart(W, names, lang: str = "en") -> alt.FacetChart:
-    """Ten 28×28 heatmaps, one per class column of W; red pulls towards the class."""
-    df = templates_frame(W, names)
-    limit = float(np.quantile(np.abs(df["weight"]), 0.99)) or 1.0  # a few outliers stay saturated
+def class_maps(
+    df: pd.DataFrame,
+    value: str,
+    title: str,
+    class_title: str,
+    limit: float,
+    names,
+    size: int = 140,
+    fmt: str = ".4f",
+) -> alt.FacetChart:
+    """Ten 28×28 heatmaps of df[value] (long rows: class, row, col, value), red above 0,
+    blue below, white at 0, on a scale from -limit to limit. The gallery's W templates
+    and the minibatch page's W.grad maps are both drawn by this."""
     return (
         alt.Chart(df)
         .mark_rect()
@@ -101,18 +110,18 @@ def templates_chart(W, names, lang: str = "en") -> alt.FacetChart:
             x=alt.X("col:O", axis=None),
             y=alt.Y("row:O", axis=None),
             color=alt.Color(
-                "weight:Q",
-                title=t("gallery.chart.weight", lang),
+                f"{value}:Q",
+                title=title,
                 scale=alt.Scale(scheme="redblue", reverse=True, domain=[-limit, limit], clamp=True),
             ),
             tooltip=[
-                alt.Tooltip("class:N", title=t("gallery.chart.class", lang)),
+                alt.Tooltip("class:N", title=class_title),
                 alt.Tooltip("row:O"),
                 alt.Tooltip("col:O"),
-                alt.Tooltip("weight:Q", title=t("gallery.chart.weight", lang), format=".4f"),
+                alt.Tooltip(f"{value}:Q", title=title, format=fmt),
             ],
         )
-        .properties(width=140, height=140)
+        .properties(width=size, height=size)
         .facet(
             facet=alt.Facet(
                 "class:N", sort=list(names), title=None, header=alt.Header(labelFontSize=13)
@@ -120,4 +129,13 @@ def templates_chart(W, names, lang: str = "en") -> alt.FacetChart:
             columns=5,
             spacing=8,
         )
+    )
+
+
+def templates_chart(W, names, lang: str = "en") -> alt.FacetChart:
+    """Ten 28×28 heatmaps, one per class column of W; red pulls towards the class."""
+    df = templates_frame(W, names)
+    limit = float(np.quantile(np.abs(df["weight"]), 0.99)) or 1.0  # a few outliers stay saturated
+    return class_maps(
+        df, "weight", t("gallery.chart.weight", lang), t("gallery.chart.class", lang), limit, names
     )

@@ -3,7 +3,7 @@
 import altair as alt
 import numpy as np
 
-from lib.charts.gallery import templates_frame
+from lib.charts.gallery import class_maps, templates_frame
 from lib.i18n import t
 
 
@@ -16,31 +16,13 @@ def gradient_maps_chart(W_grad, names, lang: str = "en") -> alt.FacetChart:
     """
     df = templates_frame(W_grad, names).rename(columns={"weight": "grad"})  # 7,840 rows
     limit = float(np.abs(df["grad"]).max()) or 1.0
-    title = t("minibatch.chart.grad", lang)
-    return (
-        alt.Chart(df)
-        .mark_rect()
-        .encode(
-            x=alt.X("col:O", axis=None),
-            y=alt.Y("row:O", axis=None),
-            color=alt.Color(
-                "grad:Q",
-                title=title,
-                scale=alt.Scale(scheme="redblue", reverse=True, domain=[-limit, limit]),
-            ),
-            tooltip=[
-                alt.Tooltip("class:N", title=t("minibatch.chart.class", lang)),
-                alt.Tooltip("row:O"),
-                alt.Tooltip("col:O"),
-                alt.Tooltip("grad:Q", title=title, format=".4g"),
-            ],
-        )
-        .properties(width=110, height=110)
-        .facet(
-            facet=alt.Facet(
-                "class:N", sort=list(names), title=None, header=alt.Header(labelFontSize=12)
-            ),
-            columns=5,
-            spacing=6,
-        )
+    return class_maps(
+        df,
+        "grad",
+        t("minibatch.chart.grad", lang),
+        t("minibatch.chart.class", lang),
+        limit,
+        names,
+        size=110,
+        fmt=".4g",
     )
