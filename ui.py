@@ -36,7 +36,7 @@ from lib.store import (
 )
 from lib.store.values import check_token, class_code
 from lib.text import plain
-from lib.train import run_device, train
+from lib.trainers import run_device, train
 
 LANG_NAMES = {"en": "English", "zh": "中文"}
 COOKIE = "softmax_student"  # this browser's identity (see identity())

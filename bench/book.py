@@ -2,7 +2,7 @@
 
 As the chapter writes it (d2l's load_data_fashion_mnist, train_epoch_ch3,
 evaluate_accuracy and sgd), with lib.softmax's naive softmax and cross-entropy.
-bench/speed.py times it against lib.train; nothing else uses it.
+bench/speed.py times it against lib.trainers; nothing else uses it.
 """
 
 import torch

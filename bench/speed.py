@@ -13,9 +13,9 @@ W ~ N(0, 0.01^2), b = 0 and the naive softmax + cross-entropy:
 - book:      bench/book.py, Dive into Deep Learning's "softmax regression from
              scratch": torchvision's FashionMNIST with ToTensor on every image,
              DataLoader(shuffle=True, num_workers=4), the book's sgd. Always on the CPU.
-- scratch:   lib.train's from-scratch trainer on lib.data's whole tensors. On --device.
+- scratch:   lib.trainers' from-scratch trainer on lib.data's whole tensors. On --device.
 - concise:   lib/concise.py, nn.Linear + torch.optim.SGD on the same tensors. On --device.
-- mindspore: lib/mindspore_train.py, a jitted step per minibatch (gather, forward,
+- mindspore: lib/trainers/mindspore.py, a jitted step per minibatch (gather, forward,
              backward, update and the running sums inside one call). MindSpore's own
              device (the CPU wheel: CPU). "n/a" with the reason when MindSpore is missing.
 With --mindspore-modes, two more ways of running the same MindSpore model:
@@ -300,9 +300,9 @@ def load_timed(root, device):
 
 
 def run_trainer(recipe: str, root, num_epochs: int, device_name: str, baseline_mb: float) -> dict:
-    """lib.train.train (scratch, concise or mindspore) with the book's settings, timed."""
+    """lib.trainers.train (scratch, concise or mindspore) with the book's settings, timed."""
     from lib.data import device_label, pick_device
-    from lib.train import TrainConfig, train
+    from lib.trainers import TrainConfig, train
 
     framework = recipe.split("-")[0]
     cpu_only = framework == "mindspore"  # MindSpore converts the CPU tensors itself
@@ -319,7 +319,7 @@ def run_trainer(recipe: str, root, num_epochs: int, device_name: str, baseline_m
     if recipe == "mindspore-host":
         records = mindspore_host_loop(cfg, data)
     elif recipe == "mindspore-pynative":
-        from lib.mindspore_train import train_mindspore
+        from lib.trainers.mindspore import train_mindspore
 
         records = train_mindspore(cfg, data, jit=False)
     else:
@@ -354,13 +354,14 @@ def mindspore_host_loop(cfg, data):
     import torch
     from mindspore import Tensor, ops
 
-    from lib import mindspore_train as M
     from lib.data import minibatch_indices
-    from lib.train import EpochRecord
+    from lib.trainers import EpochRecord
+    from lib.trainers import mindspore as M
+    from lib.trainers.contract import init_weights
 
     generator = torch.Generator().manual_seed(cfg.seed)
     X, y, X_test, y_test = M.to_mindspore(data)
-    net = M.SoftmaxRegression(*M.init_params(cfg, generator))
+    net = M.SoftmaxRegression(*(t.numpy() for t in init_weights(cfg, generator)))
     loss = M.LOSSES[cfg.softmax]
     params = net.trainable_params()
 
@@ -426,12 +427,12 @@ def result(
 def child_main(args) -> int:
     """Import what the recipe needs, note the RSS, run it."""
     import bench.book  # noqa: F401  (torch, torchvision, lib.softmax)
-    import lib.train  # noqa: F401  (lib.data, lib.metrics)
+    import lib.trainers.scratch  # noqa: F401  (lib.data, lib.metrics)
     from lib.data import DataError, data_root
 
     if args.recipe.startswith("mindspore"):
         try:
-            import lib.mindspore_train  # noqa: F401
+            import lib.trainers.mindspore  # noqa: F401
         except ImportError as exc:
             print(
                 f"MindSpore is not installed ({exc}): pip install -r requirements-mindspore.txt",
@@ -439,7 +440,7 @@ def child_main(args) -> int:
             )
             return UNAVAILABLE
     elif args.recipe == "concise":
-        import lib.concise  # noqa: F401
+        import lib.trainers.concise  # noqa: F401
     baseline_mb = rss_mb()
     root = data_root(args.data_dir)
     try:

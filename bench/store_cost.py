@@ -1,6 +1,6 @@
 """What saving a run costs, next to what training it costs (docs/store.md has the figures).
 
-Trains one real 10-epoch run (lib.train.train, lr 0.1, batch 256, CPU), then
+Trains one real 10-epoch run (lib.trainers.train, lr 0.1, batch 256, CPU), then
 saves copies of it (new ids, the same 11-row history and 31 KB of W) into a
 fresh SQLite file and, when a PostgreSQL URL is given, a PostgreSQL database,
 and reads a student's runs back. Prints one table (or, with --json, one object).
@@ -30,7 +30,7 @@ from lib.config import TrainConfig
 from lib.data import load_data
 from lib.runs import Run
 from lib.store import Store, new_token
-from lib.train import train
+from lib.trainers import train
 
 
 def train_once(epochs: int) -> tuple[Run, float]:

@@ -13,7 +13,7 @@ from lib.charts.training import compare_chart, training_chart
 from lib.config import Choices, app_allowed, fields
 from lib.runs import long_frame, runs_csv
 from lib.text import plain
-from lib.train import code, framework_available
+from lib.trainers import code, framework_available
 
 BREAKDOWN_PAGES = {
     "exp_overflow": "overflow",

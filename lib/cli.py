@@ -1,4 +1,4 @@
-"""Command line for the trainer: `python -m lib.train --help`.
+"""Command line for the trainers: `python -m lib.cli --help` (or `softmax-train`).
 
 The arguments are TrainConfig's fields (lib/config.py), each with its default,
 allowed values and help: --lr, --num-epochs (alias --epochs), --batch-size,
@@ -19,6 +19,7 @@ import time
 
 from lib.config import Choices, TrainConfig, fields
 from lib.data import DataError, load_data, pick_device
+from lib.trainers import framework_available, run_device, train
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,9 +41,7 @@ def flags(f) -> list[str]:
 
 
 def build_parser(cls=TrainConfig) -> argparse.ArgumentParser:
-    p = _Parser(
-        prog="python -m lib.train", description="Train softmax regression on Fashion-MNIST."
-    )
+    p = _Parser(prog="python -m lib.cli", description="Train softmax regression on Fashion-MNIST.")
     for f in fields(cls):
         allowed = f.metadata["allowed"]
         choices = allowed.values if isinstance(allowed, Choices) else None
@@ -92,8 +91,6 @@ def main(argv=None) -> int:
 
 
 def run(args) -> int:
-    from lib.train import framework_available, run_device, train
-
     try:
         cfg = config_from_args(args)
         if not framework_available(cfg.framework):
@@ -141,3 +138,7 @@ def run(args) -> int:
     else:
         print(f"done; final test accuracy {last.test_acc:.4f} in {summary['total_seconds']:.2f} s")
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -92,6 +92,12 @@ class FashionMNIST:
     def device(self) -> torch.device:
         return self.X_train.device
 
+    def split(self, name: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """(X, y) of the "train" or "test" split."""
+        if name not in SPLIT_SIZES:
+            raise ValueError(f"unknown split {name!r}: use train or test")
+        return (self.X_train, self.y_train) if name == "train" else (self.X_test, self.y_test)
+
     def to(self, device: torch.device | str) -> FashionMNIST:
         device = torch.device(device)
         if device == self.device:

@@ -30,7 +30,7 @@ from lib.config import TrainConfig
 from lib.data import minibatch_indices
 from lib.metrics import accuracy, evaluate, evaluate_accuracy
 from lib.softmax import cross_entropy_naive, logits, softmax_naive
-from lib.train import init_params, sgd
+from lib.trainers.contract import init_weights, sgd
 
 BATCH_SIZE = 256
 SPLITS = ("test", "train")
@@ -43,14 +43,14 @@ CPU = torch.device("cpu")
 def start_weights(seed: int, init_std: float = 0.01):
     """The book's init, exactly as the trainer draws it for this seed: W (784, 10), b (10,)."""
     generator = torch.Generator().manual_seed(seed)
-    W, b = init_params(TrainConfig(seed=seed, init_std=init_std), CPU, generator)
-    return W.detach(), b.detach()
+    W, b = init_weights(TrainConfig(seed=seed, init_std=init_std), generator)
+    return W, b
 
 
 def batch_indices(n: int, step: int, seed: int, batch_size: int = BATCH_SIZE) -> torch.Tensor:
     """The indices of minibatch number `step` (0, 1, …) in the trainer's order for `seed`."""
     generator = torch.Generator().manual_seed(seed)
-    init_params(TrainConfig(seed=seed), CPU, generator)  # the trainer draws W first
+    init_weights(TrainConfig(seed=seed), generator)  # the trainer draws W first
     per_epoch = -(-n // batch_size)  # ceil(n / batch_size)
     epoch, k = divmod(step, per_epoch)
     for _ in range(epoch):  # one permutation per epoch
@@ -285,6 +285,6 @@ def shown_code(with_data: bool) -> tuple:
         cross_entropy_example,
         random_accuracy,
         start_weights,
-        init_params,
+        init_weights,
         evaluate_accuracy,
     )

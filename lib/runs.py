@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import torch
 
-from lib.breakdown import Breakdown
 from lib.config import TrainConfig, fields
-from lib.train import EpochRecord
+from lib.trainers.contract import Breakdown, EpochRecord
 
 METRICS = ("train_loss", "train_acc", "test_acc")
 EPOCH_COLUMNS = ("epoch", *METRICS, "seconds", "broke_down")

@@ -44,11 +44,6 @@ def logits(X, W, b):
     return X @ W + b  # (n, 784) @ (784, 10) + (10,) -> (n, 10)
 
 
-def net(X, W, b):
-    """Softmax regression, the book's model: class probabilities."""
-    return softmax_naive(logits(X, W, b))  # (n, 10), rows sum to 1
-
-
 def loss_naive(O, y):
     """The book's training loss: naive softmax, then naive cross-entropy."""
     return cross_entropy_naive(softmax_naive(O), y)
@@ -60,4 +55,3 @@ def loss_stable(O, y):
 
 
 LOSSES = {"naive": loss_naive, "stable": loss_stable}
-SOFTMAXES = {"naive": softmax_naive, "stable": softmax_stable}

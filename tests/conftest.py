@@ -43,7 +43,7 @@ def real_data():
 def trained_run(real_data):
     """One epoch on the real data: a usable run, as the Train page would keep it."""
     from lib.runs import Run
-    from lib.train import TrainConfig, train
+    from lib.trainers import TrainConfig, train
 
     cfg = TrainConfig(num_epochs=1, softmax="stable", device="cpu")
     run = Run(number=1, cfg=cfg)

@@ -13,7 +13,7 @@ import pytest
 from conftest import require
 
 from bench import speed
-from lib.train import framework_available
+from lib.trainers import framework_available
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEED = ROOT / "bench" / "speed.py"

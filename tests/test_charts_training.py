@@ -4,7 +4,7 @@ import pandas as pd
 
 from lib.charts.training import compare_chart, training_chart
 from lib.runs import Run, long_frame
-from lib.train import TrainConfig
+from lib.trainers import TrainConfig
 
 
 def _run(values, number=1):

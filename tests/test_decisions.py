@@ -30,7 +30,7 @@ from lib.decisions import (
     with_refer,
 )
 from lib.metrics import predict
-from lib.train import TrainConfig, train
+from lib.trainers import TrainConfig, train
 
 
 def random_probs(n=500, q=10, seed=0):

@@ -15,11 +15,10 @@ import torch
 import torch.nn.functional as F
 
 import lib.cli
-import lib.train
-from lib import concise
+import lib.trainers
 from lib.data import FashionMNIST
 from lib.softmax import cross_entropy_naive, cross_entropy_stable, loss_naive, softmax_naive
-from lib.train import FRAMEWORKS, TrainConfig, code, framework_available, train
+from lib.trainers import FRAMEWORKS, TrainConfig, code, concise, framework_available, train
 
 Y8 = torch.tensor([0, 1, 2, 3, 4, 5, 6, 9])
 
@@ -139,7 +138,7 @@ def test_a_breakdown_is_flagged_with_its_cause_not_raised():
     last = records[-1]
     assert last.broke_down and len(records) < 6
     assert not any(r.broke_down for r in records[:-1])
-    assert last.breakdown.cause == "log_zero"  # not exp_overflow: see lib/concise.py
+    assert last.breakdown.cause == "log_zero"  # not exp_overflow: see lib/trainers/concise.py
     assert last.breakdown.batch >= 1 and last.breakdown.min_p_true == 0.0
     scratch = list(train(dataclasses.replace(cfg, framework="scratch"), synthetic()))[-1]
     assert (scratch.breakdown.epoch, scratch.breakdown.batch) == (
@@ -191,7 +190,7 @@ def test_the_concise_code_shown_is_the_code_that_runs(softmax):
     assert called_while(lambda: list(train(cfg, synthetic())), shown) == []
     broken = dataclasses.replace(cfg, lr=1e3, softmax="naive", num_epochs=3)
     shown = code(broken, broke_down=True)
-    assert concise.diagnose in shown
+    assert concise.first_bad_step in shown
     assert called_while(lambda: list(train(broken, synthetic())), shown) == []
 
 
@@ -212,7 +211,7 @@ def called_while(action, functions) -> list[str]:
 
     def code(f):
         if isinstance(f, type):  # a model class: the method that runs it
-            f = vars(f).get("forward") or vars(f)["construct"]
+            f = vars(f).get("forward") or vars(f).get("construct") or vars(f)["__init__"]
         return f.__code__
 
     return [f.__qualname__ for f in functions if code(f) not in seen]
@@ -230,7 +229,7 @@ def test_cli_trains_with_concise(real_data, capsys, monkeypatch):
 
 
 def test_cli_says_in_one_line_when_a_framework_is_missing(capsys, monkeypatch):
-    monkeypatch.setattr(lib.train, "framework_available", lambda name: name != "mindspore")
+    monkeypatch.setattr(lib.cli, "framework_available", lambda name: name != "mindspore")
     assert lib.cli.main(["--framework", "mindspore", "--epochs", "1"]) == 2
     out, err = capsys.readouterr()
     assert out == ""

@@ -46,9 +46,9 @@ def test_every_key_the_code_asks_for_exists():
 def runtime_keys() -> set:
     """Keys the code builds with f-strings, from the lists of values they are built from."""
     from lessons import SECTIONS
-    from lib.breakdown import CAUSES
     from lib.config import Choices, TrainConfig, fields
     from lib.runs import STATUSES, Run
+    from lib.trainers.contract import CAUSES
 
     keys = {f"status.{s}" for s in STATUSES} | {f"breakdown.{c}" for c in CAUSES}
     keys |= {f"nav.{p}" for p in PAGES} | set(SECTIONS)

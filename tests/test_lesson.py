@@ -18,7 +18,7 @@ from lib.i18n import STRINGS, class_names, t
 from lib.many_classes import output_layer_memory, vocabularies
 from lib.metrics import predict_test_set
 from lib.settings import from_query
-from lib.train import train
+from lib.trainers import train
 
 
 def answer(step_id: str, lang: str = "en") -> str:

@@ -25,7 +25,7 @@ from lib.config import TrainConfig
 from lib.i18n import t
 from lib.runs import Run
 from lib.store import Store, new_token
-from lib.train import EpochRecord
+from lib.trainers import EpochRecord
 from scripts import loadtest
 from scripts.local_server import ROOT
 

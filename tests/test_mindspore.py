@@ -22,7 +22,7 @@ from conftest import require
 from test_frameworks import called_while, random_logits, strip, synthetic
 
 from lib import softmax as torch_ref
-from lib.train import TrainConfig, code, framework_available, train
+from lib.trainers import TrainConfig, code, framework_available, train
 
 ROOT = Path(__file__).resolve().parents[1]
 RTOL, ATOL = 1e-4, 1e-6
@@ -31,9 +31,9 @@ Y8 = torch.tensor([0, 1, 2, 3, 4, 5, 6, 9])
 
 @pytest.fixture(scope="module")
 def M():
-    """lib.mindspore_train, or a skip (a failure with REQUIRE_MINDSPORE=1)."""
+    """lib.trainers.mindspore, or a skip (a failure with REQUIRE_MINDSPORE=1)."""
     try:
-        import lib.mindspore_train as module
+        import lib.trainers.mindspore as module
     except ImportError as exc:
         require(
             "mindspore",
@@ -236,7 +236,7 @@ def test_the_code_shown_is_the_code_that_runs(M):
     assert shown[0] is M.train_mindspore and M.loss_naive in shown and M.sgd in shown
     assert called_while(lambda: list(M.train_mindspore(cfg, synthetic(), jit=False)), shown) == []
     broken = ms_cfg(lr=1e3, num_epochs=3)
-    assert M.diagnose in code(broken, broke_down=True)
+    assert M.first_bad_step in code(broken, broke_down=True)
 
 
 def test_cuda_or_mps_without_them_is_a_clear_value_error(M):
@@ -274,7 +274,7 @@ def test_naive_breaks_on_the_real_data_as_in_pytorch(M, real_data, lr, causes):
 
 def test_the_cli_trains_with_mindspore(M, real_data):
     result = subprocess.run(
-        [sys.executable, "-m", "lib.train", "--framework", "mindspore", "--epochs", "1", "--json"],
+        [sys.executable, "-m", "lib.cli", "--framework", "mindspore", "--epochs", "1", "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,

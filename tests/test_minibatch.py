@@ -12,7 +12,7 @@ from lib import minibatch as mb
 from lib.charts.minibatch import gradient_maps_chart
 from lib.config import TrainConfig
 from lib.data import FashionMNIST, minibatch_indices
-from lib.train import init_params, train
+from lib.trainers import init_weights, train
 
 NAMES = [f"class {k}" for k in range(10)]
 
@@ -70,7 +70,7 @@ def test_random_weights_guess_on_the_real_test_set(real_data):
 
 def test_start_weights_are_the_trainers_init():
     W, b = mb.start_weights(3)
-    W0, b0 = init_params(TrainConfig(seed=3), torch.device("cpu"), torch.Generator().manual_seed(3))
+    W0, b0 = init_weights(TrainConfig(seed=3), torch.Generator().manual_seed(3))
     assert W.shape == (784, 10) and b.shape == (10,)
     assert torch.equal(W, W0.detach()) and torch.equal(b, b0.detach())
     assert not W.requires_grad
@@ -80,7 +80,7 @@ def test_start_weights_are_the_trainers_init():
 def test_batches_come_in_the_trainers_order_epoch_after_epoch():
     n, seed = 1000, 7  # 4 minibatches per epoch, the last of 232
     generator = torch.Generator().manual_seed(seed)
-    init_params(TrainConfig(seed=seed), torch.device("cpu"), generator)
+    init_weights(TrainConfig(seed=seed), generator)
     expected = [idx for _ in range(2) for idx in minibatch_indices(n, 256, generator)]
     got = [mb.batch_indices(n, step, seed) for step in range(8)]
     assert [len(i) for i in got] == [256, 256, 256, 232] * 2

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from lib.decisions import expected_calibration_error, min_cost_with_reject, preset_costs
 from lib.metrics import predict
 from lib.runs import Run
-from lib.train import TrainConfig
+from lib.trainers import TrainConfig
 
 PAGE = "decisions"
 

@@ -7,12 +7,12 @@ import pytest
 from apptest_helpers import open_app
 from conftest import require
 
-from lib.train import FRAMEWORKS, framework_available
+from lib.trainers import FRAMEWORKS, framework_available
 
 OWN_CODE = {
-    "scratch": "lib.train.train_scratch",
-    "concise": "lib.concise.train_concise",
-    "mindspore": "lib.mindspore_train.train_mindspore",
+    "scratch": "lib.trainers.scratch.train_scratch",
+    "concise": "lib.trainers.concise.train_concise",
+    "mindspore": "lib.trainers.mindspore.train_mindspore",
 }
 
 

@@ -20,7 +20,6 @@ import sqlalchemy as sa
 import torch
 from store_fixtures import PgCluster, drop_database, new_database_at
 
-from lib.breakdown import Breakdown
 from lib.config import TrainConfig
 from lib.data import FashionMNIST
 from lib.runs import Run
@@ -42,7 +41,8 @@ from lib.store.engine import ROOT, make_engine
 from lib.store.migrations import upgrade
 from lib.store.schema import metadata
 from lib.store.values import CODE_ALPHABET, NAME_MAX
-from lib.train import EpochRecord, train
+from lib.trainers import EpochRecord, train
+from lib.trainers.contract import Breakdown
 
 
 def _need_postgres(why: str):

@@ -13,7 +13,7 @@ import torch
 
 from lib.data import FashionMNIST
 from lib.runs import Run
-from lib.train import TrainConfig, train
+from lib.trainers import TrainConfig, train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -159,7 +159,7 @@ def test_a_run_whose_loss_ends_higher_than_it_started_diverged():
     assert run.status == "done"
     run = Run(2, TrainConfig(num_epochs=1, device="cpu"))
     run.history = [{"epoch": 0, "train_loss": 2.3}]
-    from lib.train import EpochRecord
+    from lib.trainers import EpochRecord
 
     run.add(EpochRecord(1, 9.5, 0.5, 0.5, 0.1, None, torch.zeros(784, 10), torch.zeros(10)))
     assert run.status == "diverged"
@@ -167,7 +167,7 @@ def test_a_run_whose_loss_ends_higher_than_it_started_diverged():
 
 def _cli(*args, env=None):
     return subprocess.run(
-        [sys.executable, "-m", "lib.train", *args],
+        [sys.executable, "-m", "lib.cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -28,7 +28,6 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from lib.breakdown import Breakdown
 from lib.config import TrainConfig
 from lib.data import NUM_INPUTS, NUM_OUTPUTS
 from lib.runs import STATUSES, Run
@@ -38,6 +37,7 @@ from lib.store.engine import DEFAULT_URL, make_engine
 from lib.store.errors import LimitError, StoreError
 from lib.store.migrations import upgrade
 from lib.store.schema import classes, progress, runs
+from lib.trainers.contract import Breakdown
 
 log = logging.getLogger(__name__)
 

@@ -1,25 +1,25 @@
 """Softmax regression from scratch in MindSpore: the chapter's MindSpore listing, as a generator.
 
-    from lib.config import TrainConfig
-    from lib.train import train
+    from lib.trainers import train
     for record in train(TrainConfig(framework="mindspore"), data):
         print(record.epoch, record.train_loss, record.test_acc)
 
 MindSpore is optional (pip install -r requirements-mindspore.txt): importing
-this module raises ImportError without it, and lib.train.framework_available
-("mindspore") says False.
+this module raises ImportError without it, and
+lib.trainers.framework_available("mindspore") says False.
 
 The model is a Cell holding W (784, 10) and b (10,) as Parameters; softmax
 and cross-entropy are written with MindSpore ops, naive and stable as in
 lib/softmax.py; `mindspore.value_and_grad` gives the gradients and the book's
 SGD update assigns param - lr * grad / batch_size.
 
-Same data, same order, same start as the PyTorch trainers:
+Same data, same order, same start as the PyTorch trainers, because the
+epochs are driven by the same driver (lib/trainers/loop.py's `fit`):
 - the data are lib.data's tensors, converted to MindSpore tensors once per run;
 - the minibatches are lib.data.minibatch_indices on a torch.Generator seeded
   with cfg.seed (MindSpore's own random stream is not torch's);
-- the initial W is drawn by that generator exactly as lib.train.init_params
-  draws it, then copied into the Parameter.
+- the initial W is lib.trainers.contract.init_weights's, drawn by that
+  generator, then copied into the Parameter.
 So a seed gives the same run every time on one machine, and the same curve as
 the from-scratch PyTorch trainer up to rounding (MindSpore's CPU exp is not
 torch's: up to ~2e-5 relative difference).
@@ -37,20 +37,17 @@ Where MindSpore's float32 differs from torch's (on the CPU; tests/test_mindspore
   -103.97), so the naive loss meets log(0) a little sooner than in PyTorch.
 
 A breakdown is noticed at the end of an epoch (loss or W not finite); the
-epoch is then replayed from its starting weights and generator state, eagerly,
-checking each minibatch step by step (lib/breakdown.py does the same for
-PyTorch), and the run ends with that record.
+driver then replays the epoch from its starting weights and generator state,
+and this module checks each minibatch step by step, eagerly (check_step).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import math
 import os
 import sys
 import threading
-import time
 from collections.abc import Iterator
 
 os.environ.setdefault("GLOG_v", "3")  # MindSpore's C++ log: errors only (before the import)
@@ -60,15 +57,15 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mindspore import Parameter, Tensor, nn, ops  # noqa: E402
 
-from lib.breakdown import Breakdown, found  # noqa: E402
 from lib.config import TrainConfig  # noqa: E402
-from lib.data import NUM_INPUTS, NUM_OUTPUTS, FashionMNIST, minibatch_indices  # noqa: E402
-from lib.train import EpochRecord  # noqa: E402
+from lib.data import FashionMNIST, minibatch_indices  # noqa: E402
+from lib.trainers.contract import EpochRecord  # noqa: E402
+from lib.trainers.loop import fit  # noqa: E402
 
 __all__ = [
     "train_mindspore",
+    "MindSporeModel",
     "SoftmaxRegression",
-    "init_params",
     "softmax_naive",
     "softmax_stable",
     "cross_entropy_naive",
@@ -80,7 +77,6 @@ __all__ = [
     "sgd",
     "train_epoch",
     "evaluate",
-    "diagnose",
     "first_bad_step",
     "shown_code",
     "device_target",
@@ -170,10 +166,62 @@ class SoftmaxRegression(nn.Cell):
         return ops.matmul(X, self.W) + self.b  # (n, 784) @ (784, 10) + (10,) -> (n, 10)
 
 
-def init_params(cfg: TrainConfig, generator: torch.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """W ~ N(0, init_std^2) and b = 0, drawn by torch exactly as lib.train.init_params does."""
-    W = torch.normal(0, cfg.init_std, (NUM_OUTPUTS, NUM_INPUTS), generator=generator).T
-    return W.contiguous().numpy(), np.zeros(NUM_OUTPUTS, np.float32)  # (784, 10), (10,)
+def train_mindspore(
+    cfg: TrainConfig, data: FashionMNIST, jit: bool = True
+) -> Iterator[EpochRecord]:
+    """The chapter's run in MindSpore: epoch 0, then one record per epoch until done or broken.
+
+    jit=False runs every step eagerly (PyNative): same numbers, slower (bench/speed.py).
+    """
+    return fit(cfg, data, lambda cfg, data, W, b: MindSporeModel(cfg, data, W, b, jit))
+
+
+class MindSporeModel:
+    """The Cell, its loss and its compiled train step, on MindSpore's device.
+
+    MindSpore's eager mode is not thread-safe, so every call into it holds _LOCK.
+    """
+
+    device = "cpu"  # the minibatch indices are drawn by torch on the CPU, then converted
+
+    def __init__(self, cfg: TrainConfig, data: FashionMNIST, W, b, jit: bool = True):
+        device_target(cfg.device)
+        self.softmax, self.loss = cfg.softmax, LOSSES[cfg.softmax]
+        with _LOCK:
+            self.X, self.y, self.X_test, self.y_test = to_mindspore(data)
+            self.net = SoftmaxRegression(W.numpy(), b.numpy())  # (784, 10), (10,)
+            self.train_step = make_train_step(self.net, self.loss, cfg.lr, jit)
+        self.n = self.y.shape[0]
+
+    def train_epoch(self, batches):
+        with _LOCK:
+            return train_epoch(self.train_step, self.X, self.y, batches)
+
+    def evaluate(self, split: str) -> tuple[float, float]:
+        X, y = (self.X, self.y) if split == "train" else (self.X_test, self.y_test)
+        with _LOCK:
+            return evaluate(self.net, self.loss, X, y)
+
+    def weights(self):
+        """(W, b) as torch CPU tensors; asnumpy waits for pending updates."""
+        with _LOCK:
+            return _torch(self.net.W), _torch(self.net.b)
+
+    def load_weights(self, W, b) -> None:
+        with _LOCK:
+            ops.assign(self.net.W, Tensor(W.contiguous().numpy()))
+            ops.assign(self.net.b, Tensor(b.contiguous().numpy()))
+
+    def check_step(self, idx):
+        """The checks run eagerly; the update after them is the training's own step."""
+        with _LOCK:
+            idx = Tensor(idx.numpy())
+            X_batch, y_batch = ops.gather(self.X, idx, 0), ops.gather(self.y, idx, 0)
+            cause, O = first_bad_step(self.net, X_batch, y_batch, self.softmax)
+            if cause is None:
+                zero_loss, zero_right = Tensor(0.0, ms.float32), Tensor(0, ms.int32)
+                self.train_step(self.X, self.y, idx, zero_loss, zero_right)
+            return cause, _torch(O), _torch(y_batch).long()
 
 
 def sgd(params, grads, lr, batch_size):
@@ -203,11 +251,11 @@ def make_train_step(net: SoftmaxRegression, loss, lr: float, jit: bool = True):
     return ms.jit(train_step) if jit else train_step
 
 
-def train_epoch(train_step, X, y, cfg: TrainConfig, generator: torch.Generator):
-    """One pass over (X, y) in shuffled minibatches; returns (loss sum, number right)."""
+def train_epoch(train_step, X, y, batches):
+    """One pass over (X, y) in the given minibatches; returns (loss sum, number right)."""
     # speed: the sums stay MindSpore tensors until the epoch ends (one sync per epoch)
     loss_sum, right = Tensor(0.0, ms.float32), Tensor(0, ms.int32)
-    for idx in minibatch_indices(y.shape[0], cfg.batch_size, generator):
+    for idx in batches:
         loss_sum, right = train_step(X, y, Tensor(idx.numpy()), loss_sum, right)
     return float(loss_sum.asnumpy()), int(right.asnumpy())
 
@@ -256,49 +304,7 @@ def to_mindspore(data: FashionMNIST):
     return X_train, y_train, X_test, y_test
 
 
-def snapshot(net) -> tuple[torch.Tensor, torch.Tensor]:
-    """(W, b) as torch CPU tensors, (784, 10) and (10,); asnumpy waits for pending updates."""
-    return torch.from_numpy(net.W.asnumpy().copy()), torch.from_numpy(net.b.asnumpy().copy())
-
-
-def train_mindspore(
-    cfg: TrainConfig, data: FashionMNIST, jit: bool = True
-) -> Iterator[EpochRecord]:
-    """The chapter's loop in MindSpore: epoch 0, then one record per epoch until done or broken.
-
-    jit=False runs every step eagerly (PyNative): same numbers, slower (bench/speed.py).
-    """
-    device_target(cfg.device)
-    generator = torch.Generator().manual_seed(cfg.seed)
-    with _LOCK:
-        X, y, X_test, y_test = to_mindspore(data)
-        net = SoftmaxRegression(*init_params(cfg, generator))
-        loss = LOSSES[cfg.softmax]
-        train_step = make_train_step(net, loss, cfg.lr, jit)
-        start = time.perf_counter()
-        train_loss, train_acc = evaluate(net, loss, X, y)
-        _, test_acc = evaluate(net, loss, X_test, y_test)
-        W, b = snapshot(net)
-    yield EpochRecord(0, train_loss, train_acc, test_acc, time.perf_counter() - start, None, W, b)
-    n = y.shape[0]
-    for epoch in range(1, cfg.num_epochs + 1):
-        with _LOCK:
-            start = time.perf_counter()
-            before = (W.numpy(), b.numpy(), generator.get_state())
-            loss_sum, right = train_epoch(train_step, X, y, cfg, generator)
-            _, test_acc = evaluate(net, loss, X_test, y_test)
-            W, b = snapshot(net)
-            broken = None
-            if not (math.isfinite(loss_sum) and bool(torch.isfinite(W).all())):
-                broken = diagnose(*before, X, y, cfg, epoch, jit)
-        yield EpochRecord(
-            epoch, loss_sum / n, right / n, test_acc, time.perf_counter() - start, broken, W, b
-        )
-        if broken:
-            return
-
-
-# ---- what broke: the epoch replayed eagerly, step by step ---------------------------
+# ---- what broke: each minibatch of the epoch checked eagerly, step by step ----------
 
 
 def first_bad_step(net, X, y, softmax: str) -> tuple[str | None, Tensor]:
@@ -318,46 +324,27 @@ def first_bad_step(net, X, y, softmax: str) -> tuple[str | None, Tensor]:
     return None, O
 
 
-def diagnose(
-    W0, b0, generator_state, X, y, cfg: TrainConfig, epoch: int, jit: bool = True
-) -> Breakdown:
-    """Replay one epoch from (W0, b0) and the generator's state; stop at the first bad step.
-
-    The checks run eagerly; the updates between them are the training's own step.
-    """
-    net = SoftmaxRegression(W0, b0)
-    train_step = make_train_step(net, LOSSES[cfg.softmax], cfg.lr, jit)
-    generator = torch.Generator().set_state(generator_state)
-    batch, O, y_batch = 0, None, None
-    zero_loss, zero_right = Tensor(0.0, ms.float32), Tensor(0, ms.int32)
-    for batch, idx in enumerate(minibatch_indices(y.shape[0], cfg.batch_size, generator), start=1):
-        idx = Tensor(idx.numpy())
-        X_batch, y_batch = ops.gather(X, idx, 0), ops.gather(y, idx, 0)
-        cause, O = first_bad_step(net, X_batch, y_batch, cfg.softmax)
-        if cause:
-            return found(cause, epoch, batch, _torch(O), _torch(y_batch).long())
-        train_step(X, y, idx, zero_loss, zero_right)  # the same step as in training
-    if O is None:
-        return Breakdown("unknown", epoch, 0, float("nan"), float("nan"))
-    return found("unknown", epoch, 0, _torch(O), _torch(y_batch).long())
-
-
 def _torch(tensor: Tensor) -> torch.Tensor:
     return torch.from_numpy(tensor.asnumpy().copy())
 
 
 def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     """The functions a MindSpore run with cfg calls, in reading order (pages show them)."""
+    from lib.trainers.contract import init_weights
+    from lib.trainers.loop import replay
+
     loss = (
         (loss_naive, softmax_naive, cross_entropy_naive)
         if cfg.softmax == "naive"
         else (loss_stable, cross_entropy_stable)
     )
-    extra = (diagnose, first_bad_step) if broke_down else ()
+    extra = (replay, MindSporeModel.check_step, first_bad_step) if broke_down else ()
     return (
         train_mindspore,
+        fit,
+        init_weights,
+        MindSporeModel,
         SoftmaxRegression,
-        init_params,
         make_train_step,
         *loss,
         pick,

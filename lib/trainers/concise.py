@@ -1,0 +1,164 @@
+"""Softmax regression with PyTorch's built-ins: the book's concise version.
+
+    from lib.trainers import train
+    for record in train(TrainConfig(framework="concise"), data):
+        print(record.epoch, record.train_loss, record.test_acc)
+
+The model is nn.Flatten + nn.Linear(784, 10), the optimizer torch.optim.SGD.
+Everything else is shared with the from-scratch trainer, as the book's
+concise section reuses its train_ch3: the epoch driver (lib/trainers/loop.py),
+the minibatch loop (lib.trainers.scratch.train_epoch), the data, the seeded
+minibatch order and the initial W (lib.trainers.contract.init_weights). So
+with the same seed both trainers start from the same W and see the same
+minibatches: their curves agree to rounding (about 1e-6 in the loss;
+tests/test_frameworks.py checks it).
+
+What "naive" and "stable" mean here (make_loss):
+- stable: nn.CrossEntropyLoss, which takes the logits and computes
+  log-sum-exp(O) - O[true class]; no probability is ever formed, so it cannot
+  take log(0). This is what the book's concise section uses.
+- naive: NaiveCrossEntropy, the same built-ins put together the way the book
+  warns against: probabilities first (nn.Softmax), then torch.log, then
+  nn.NLLLoss. torch's softmax already subtracts the row maximum, so exp cannot
+  overflow here (no "exp_overflow" as in the from-scratch version); but a
+  probability can still underflow to 0, and log(0) = -inf: in the loss when
+  it is the true class's ("log_zero"), and in the backward pass when it is a
+  wrong class's, whose log is computed too ("grad_overflow").
+
+nn.Linear stores its weight as (10, 784), one row per class; the records hold
+it transposed, W = weight.T of shape (784, 10), like the other trainers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+from torch import nn
+
+from lib.config import TrainConfig
+from lib.data import NUM_INPUTS, NUM_OUTPUTS, FashionMNIST, minibatch_indices, pick_device
+from lib.metrics import accuracy
+from lib.trainers.contract import EpochRecord
+from lib.trainers.loop import fit
+from lib.trainers.scratch import train_epoch
+
+
+def train_concise(cfg: TrainConfig, data: FashionMNIST) -> Iterator[EpochRecord]:
+    """The concise run: epoch 0, then one record per epoch until done or broken down."""
+    return fit(cfg, data, ConciseModel)
+
+
+def init_net(W, b) -> nn.Sequential:
+    """nn.Flatten + nn.Linear(784, 10) starting from W (784, 10) and b (10,)."""
+    net = nn.Sequential(nn.Flatten(), nn.Linear(NUM_INPUTS, NUM_OUTPUTS))
+    with torch.no_grad():
+        net[1].weight.copy_(W.T)  # (10, 784): nn.Linear keeps one row per class
+        net[1].bias.copy_(b)  # (10,)
+    return net
+
+
+class NaiveCrossEntropy(nn.Module):
+    """Probabilities first, then log, then the picked -log p: log(0) = -inf can happen."""
+
+    def __init__(self):
+        super().__init__()
+        self.softmax = nn.Softmax(dim=1)  # subtracts the row maximum itself
+        self.nll = nn.NLLLoss(reduction="none")  # -(the true class's entry)
+
+    def forward(self, O, y):
+        y_hat = self.softmax(O)  # (n, 10), rows sum to 1
+        return self.nll(torch.log(y_hat), y)  # (n,), inf where y_hat is 0
+
+
+def make_loss(softmax: str) -> nn.Module:
+    """The loss per image: nn.CrossEntropyLoss on the logits (stable, the book's choice),
+    or the naive one. reduction="none": the loss of each image, averaged for the step."""
+    if softmax == "stable":
+        return nn.CrossEntropyLoss(reduction="none")  # log-sum-exp(O) - O[true class]
+    return NaiveCrossEntropy()
+
+
+class ConciseModel:
+    """The torch.nn net, its loss and torch.optim.SGD, on the run's device."""
+
+    def __init__(self, cfg: TrainConfig, data: FashionMNIST, W, b):
+        self.device = pick_device(cfg.device)
+        self.data = data.to(self.device)
+        self.n = len(self.data.y_train)
+        self.softmax = cfg.softmax
+        self.net = init_net(W, b).to(self.device)
+        self.loss = make_loss(cfg.softmax)
+        self.updater = torch.optim.SGD(self.net.parameters(), lr=cfg.lr)
+
+    def train_epoch(self, batches):
+        X, y = self.data.X_train, self.data.y_train
+        return train_epoch(self.net, self.loss, self.updater, X, y, batches)
+
+    @torch.no_grad()
+    def evaluate(self, split: str) -> tuple[float, float]:
+        X, y = self.data.split(split)
+        O = self.net(X)  # (n, 10)
+        return float(self.loss(O, y).mean()), float(accuracy(O, y)) / len(y)
+
+    def weights(self):
+        linear = self.net[1]
+        W = linear.weight.detach().T.to("cpu", copy=True)  # (784, 10)
+        return W, linear.bias.detach().to("cpu", copy=True)
+
+    def load_weights(self, W, b) -> None:
+        with torch.no_grad():
+            self.net[1].weight.copy_(W.T)
+            self.net[1].bias.copy_(b)
+
+    def check_step(self, idx):
+        X = self.data.X_train.index_select(0, idx)  # (batch_size, 784)
+        y = self.data.y_train.index_select(0, idx)  # (batch_size,)
+        self.updater.zero_grad()
+        cause, O = first_bad_step(self.net, self.loss, X, y, self.softmax)
+        if cause is None:
+            self.updater.step()  # the same step as in training
+        return cause, O.detach(), y
+
+
+def first_bad_step(net, loss, X, y, softmax: str) -> tuple[str | None, torch.Tensor]:
+    """The loss and gradient of one minibatch, checked step by step; (cause, logits)."""
+    O = net(X)  # (batch_size, 10)
+    if not torch.isfinite(O).all():
+        return "logits_overflow", O
+    l = loss(O, y)  # (batch_size,)
+    if not torch.isfinite(l).all():
+        return ("log_zero" if softmax == "naive" else "loss_overflow"), O
+    l.mean().backward()
+    if not all(torch.isfinite(p.grad).all() for p in net.parameters()):
+        return "grad_overflow", O
+    return None, O
+
+
+def device_text(cfg: TrainConfig) -> str:
+    """Where a run trains, for people: 'cpu · 1 thread', 'cuda · NVIDIA H100'."""
+    from lib.trainers.scratch import device_text as scratch_device_text
+
+    return scratch_device_text(cfg)
+
+
+def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
+    """The functions a concise run with cfg calls, in reading order (the Train page shows them)."""
+    from lib.trainers.contract import init_weights
+    from lib.trainers.loop import replay
+
+    extra = (replay, ConciseModel.check_step, first_bad_step) if broke_down else ()
+    naive = (NaiveCrossEntropy,) if cfg.softmax == "naive" else ()
+    return (
+        train_concise,
+        fit,
+        init_weights,
+        ConciseModel,
+        init_net,
+        make_loss,
+        *naive,
+        train_epoch,
+        minibatch_indices,
+        accuracy,
+        *extra,
+    )
