@@ -23,7 +23,6 @@ import tempfile
 import time
 import uuid
 
-import sqlalchemy as sa
 import torch
 
 from lib.config import TrainConfig
@@ -31,6 +30,7 @@ from lib.data import load_data
 from lib.runs import Run
 from lib.store import Store, new_token
 from lib.trainers import train
+from scripts.postgres import new_database_at
 
 
 def train_once(epochs: int) -> tuple[Run, float]:
@@ -75,15 +75,6 @@ def time_store(url: str, run: Run, saves: int, prefill: int) -> dict:
     }
 
 
-def fresh_pg_database(url: str) -> str:
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    name = "bench_" + uuid.uuid4().hex[:10]
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return sa.make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=10)
@@ -105,7 +96,7 @@ def main() -> int:
         result["sqlite"] = time_store(f"sqlite:///{folder}/bench.db", run, args.saves, args.prefill)
     if args.pg_url:
         result["postgresql"] = time_store(
-            fresh_pg_database(args.pg_url), run, args.saves, args.prefill
+            new_database_at(args.pg_url, prefix="bench_"), run, args.saves, args.prefill
         )
     if args.json:
         print(json.dumps(result))

@@ -95,7 +95,6 @@ import json
 import os
 import random
 import re
-import secrets
 import shutil
 import ssl
 import statistics
@@ -119,6 +118,7 @@ from scripts.local_server import (
     start_streamlit,
     wait_healthy,
 )
+from scripts.postgres import PgCluster, drop_database, new_database_at
 
 QUEUE_RE = re.compile(r"number (\d+) in the queue")
 # lib/i18n/train.py "train.done" in English: the run's number, accuracy and own seconds
@@ -221,79 +221,16 @@ def store_calls(start: dict[Path, int], end: dict[Path, int]) -> tuple[dict, int
     }, down
 
 
-def new_pg_database(admin_url: str) -> str:
-    """A fresh database on the PostgreSQL server of admin_url (a role that may create
-    databases); its URL, with admin_url's credentials."""
-    import sqlalchemy as sa
-
-    from lib.store.engine import make_engine
-
-    engine = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"loadtest_{secrets.token_hex(6)}"
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        return engine.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        engine.dispose()
-
-
-def drop_pg_database(admin_url: str, url: str) -> None:
-    import sqlalchemy as sa
-
-    from lib.store.engine import make_engine
-
-    engine = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(
-                sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)')
-            )
-    finally:
-        engine.dispose()
-
-
 def own_postgres(cleanup: contextlib.ExitStack) -> str:
-    """A PostgreSQL server for this run only: initdb in a temporary folder (as the postgres
-    user when run as root), default settings, trust on 127.0.0.1 and a free port; its
-    superuser's URL. cleanup stops it and deletes the folder."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
-    if not found:
-        raise SystemExit(
-            "--store postgres: no SOFTMAX_TEST_PG_URL and no PostgreSQL "
-            "installed (apt-get install postgresql)"
-        )
-    bindir, folder, port = (
-        found[-1].parent,
-        Path(tempfile.mkdtemp(prefix="softmax-pg-")),
-        free_port(),
-    )
-    as_user = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(folder, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    cleanup.callback(shutil.rmtree, folder, ignore_errors=True)
-
-    def pg(tool, *args):
-        subprocess.run(
-            [*as_user, str(bindir / tool), *args], check=True, cwd=folder, capture_output=True
-        )
-
-    data = folder / "data"
-    pg("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8")
-    pg(
-        "pg_ctl",
-        "-D",
-        str(data),
-        "-l",
-        str(folder / "log"),
-        "-w",
-        "start",
-        "-o",
-        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{folder}'",
-    )
-    cleanup.callback(pg, "pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
-    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    """A PostgreSQL server for this run only (scripts/postgres.py: initdb in a temporary
+    folder, default settings, trust on 127.0.0.1 and a free port); its superuser's URL.
+    cleanup stops it and deletes the folder."""
+    try:
+        cluster = PgCluster.start()
+    except RuntimeError as exc:
+        raise SystemExit(f"--store postgres: no SOFTMAX_TEST_PG_URL, and {exc}") from None
+    cleanup.callback(cluster.destroy)
+    return cluster.admin_url
 
 
 def shown_url(url: str | None) -> str | None:
@@ -320,9 +257,9 @@ def prepare_store(args, tmp: Path, cleanup: contextlib.ExitStack) -> str:
     admin = args.db_url or os.environ.get("SOFTMAX_TEST_PG_URL") or "own"
     if admin == "own":
         admin = own_postgres(cleanup)
-    url = new_pg_database(admin)
+    url = new_database_at(admin, prefix="loadtest_")
     if not args.keep_db:
-        cleanup.callback(drop_pg_database, admin, url)
+        cleanup.callback(drop_database, admin, url)
     return url
 
 

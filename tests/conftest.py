@@ -16,9 +16,11 @@ import pytest
 from lib.data import DataError, load_data
 
 # The app's run store during tests: a throw-away SQLite file, never state/ in the
-# repository (AppTest sessions and the e2e servers all write runs there).
+# repository (AppTest sessions and the e2e servers all write runs there), and never
+# a database SOFTMAX_DB_URL names in the shell (an operator's real one).
 _STATE = tempfile.mkdtemp(prefix="softmax-tests-")
-os.environ.setdefault("SOFTMAX_DB_URL", f"sqlite:///{_STATE}/softmax.db")
+TEST_DB_URL = f"sqlite:///{_STATE}/softmax.db"
+os.environ["SOFTMAX_DB_URL"] = TEST_DB_URL
 
 
 def require(kind: str, reason: str):

@@ -8,42 +8,17 @@ agree to rounding. MindSpore has its own file (tests/test_mindspore.py).
 import dataclasses
 import json
 import math
-import sys
 
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import called_while, random_logits, strip, synthetic
 
 import lib.cli
-import lib.trainers
-from lib.data import FashionMNIST
 from lib.softmax import cross_entropy_naive, cross_entropy_stable, loss_naive, softmax_naive
 from lib.trainers import FRAMEWORKS, TrainConfig, code, concise, framework_available, train
 
 Y8 = torch.tensor([0, 1, 2, 3, 4, 5, 6, 9])
-
-
-def synthetic(n_train=512, n_test=128, seed=0):
-    """Ten separable blobs in 784 dimensions: learnable in a few epochs."""
-    g = torch.Generator().manual_seed(seed)
-    centres = torch.rand(10, 784, generator=g)
-
-    def split(n):
-        y = torch.arange(n) % 10
-        X = (centres[y] + 0.1 * torch.randn(n, 784, generator=g)).clamp(0, 1)
-        return X, y
-
-    return FashionMNIST(*split(n_train), *split(n_test))
-
-
-def random_logits(n=8, q=10, scale=3.0, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    return torch.randn(n, q, generator=g) * scale  # float32, as in training
-
-
-def strip(records):
-    """The figures of a run without the timings (which differ from run to run)."""
-    return [{k: v for k, v in r.metrics().items() if k != "seconds"} for r in records]
 
 
 # ---- torch.nn's loss = the from-scratch loss (float32, tolerance 1e-6 relative) --------
@@ -192,29 +167,6 @@ def test_the_concise_code_shown_is_the_code_that_runs(softmax):
     shown = code(broken, broke_down=True)
     assert concise.first_bad_step in shown
     assert called_while(lambda: list(train(broken, synthetic())), shown) == []
-
-
-def called_while(action, functions) -> list[str]:
-    """The names of `functions` that were not called while `action` ran (for a class:
-    its forward or construct, the method that runs the model)."""
-    seen = set()
-
-    def profile(frame, event, arg):
-        if event == "call":
-            seen.add(frame.f_code)
-
-    sys.setprofile(profile)
-    try:
-        action()
-    finally:
-        sys.setprofile(None)
-
-    def code(f):
-        if isinstance(f, type):  # a model class: the method that runs it
-            f = vars(f).get("forward") or vars(f).get("construct") or vars(f)["__init__"]
-        return f.__code__
-
-    return [f.__qualname__ for f in functions if code(f) not in seen]
 
 
 # ---- the CLI --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import FakeClock
 
 from lib.charts.many_classes import cost_chart
 from lib.many_classes import (
@@ -28,18 +29,6 @@ from lib.many_classes import (
     tree_paths,
     work,
 )
-
-
-class FakeClock:
-    """Moves by `step` seconds each time it is read: every pass "takes" exactly one step."""
-
-    def __init__(self, step=1e-3):
-        self.now, self.step = 0.0, step
-
-    def __call__(self):
-        self.now += self.step
-        return self.now
-
 
 UNLIMITED = 10.0**9  # a budget no fake clock here gets near
 
@@ -244,7 +233,7 @@ def test_costs_grow_linearly_for_full_and_slowly_for_the_others():
 
 def test_measure_small_sizes_on_cpu():
     cfg = MeasureConfig(n=8, d=16, ks=(10, 100), num_sampled=16, repeats=2, budget_s=UNLIMITED)
-    rows = list(measure(cfg, "cpu", clock=FakeClock()))
+    rows = list(measure(cfg, "cpu", clock=FakeClock(step=1e-3)))
     assert METHODS == ("sampled", "hierarchical", "tree", "full")
     assert [(r["method"], r["K"]) for r in rows] == [(m, K) for K in (10, 100) for m in METHODS]
     assert all(
@@ -260,7 +249,7 @@ def test_measure_refuses_sizes_over_the_memory_cap_without_allocating():
     cfg = MeasureConfig(
         n=4, d=4096, ks=(10, 10**9), repeats=1, max_bytes=64 * 2**20, budget_s=UNLIMITED
     )
-    rows = list(measure(cfg, "cpu", clock=FakeClock()))
+    rows = list(measure(cfg, "cpu", clock=FakeClock(step=1e-3)))
     assert {r["status"] for r in rows if r["K"] == 10} == {"ok"}
     assert {r["status"] for r in rows if r["K"] == 10**9} == {"too_big"}
     assert all(r["ms"] is None for r in rows if r["K"] == 10**9)
@@ -304,7 +293,7 @@ def test_cost_chart_uses_log_axes_and_translated_titles():
         measure(
             MeasureConfig(n=4, d=4, ks=(10, 100), repeats=1, budget_s=UNLIMITED),
             "cpu",
-            clock=FakeClock(),
+            clock=FakeClock(step=1e-3),
         )
     )
     spec = cost_chart(rows, "ms", "zh").to_dict()

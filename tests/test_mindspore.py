@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import require
-from test_frameworks import called_while, random_logits, strip, synthetic
+from helpers import called_while, random_logits, strip, synthetic
 
 from lib import softmax as torch_ref
 from lib.trainers import TrainConfig, code, framework_available, train

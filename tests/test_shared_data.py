@@ -6,18 +6,11 @@ import threading
 import pytest
 import torch
 from apptest_helpers import open_app, texts
+from helpers import FakeClock
 
 import lib.data as data_module
 from lib.data import DataError, SharedData
 from lib.i18n import t
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
 
 
 def test_a_failure_is_remembered_then_retried(monkeypatch, tmp_path):

@@ -3,7 +3,7 @@
 Every test that takes `store` or `db_url` runs twice: on a SQLite file and on
 a fresh PostgreSQL database. PostgreSQL is SOFTMAX_TEST_PG_URL when set (a
 role that may CREATE DATABASE); else a throw-away server started here
-(tests/store_fixtures.py). With REQUIRE_POSTGRES=1 (CI) a missing PostgreSQL
+(scripts/postgres.py). With REQUIRE_POSTGRES=1 (CI) a missing PostgreSQL
 fails the tests instead of skipping them.
 """
 
@@ -18,7 +18,6 @@ import unicodedata
 import pytest
 import sqlalchemy as sa
 import torch
-from store_fixtures import PgCluster, drop_database, new_database_at
 
 from lib.config import TrainConfig
 from lib.data import FashionMNIST
@@ -43,6 +42,12 @@ from lib.store.schema import metadata
 from lib.store.values import CODE_ALPHABET, NAME_MAX
 from lib.trainers import EpochRecord, train
 from lib.trainers.contract import Breakdown
+from scripts.local_server import free_port
+from scripts.postgres import PgCluster, drop_database, new_database_at
+
+# the tests' server: no fsync (its data lives for one session), room for the
+# 30-students test's connections
+TEST_SETTINGS = "-c fsync=off -c max_connections=200"
 
 
 def _need_postgres(why: str):
@@ -58,7 +63,7 @@ def pg_cluster():
         yield None
         return
     try:
-        cluster = PgCluster.start()
+        cluster = PgCluster.start(TEST_SETTINGS)
     except (RuntimeError, OSError) as exc:
         _need_postgres(f"no PostgreSQL server could be started: {exc}")
     yield cluster
@@ -846,7 +851,7 @@ def test_postgres_unreachable_at_start_then_back(pg_cluster):
 def test_postgres_stopped_during_a_run_then_restarted():
     """A server of its own, so that stopping it disturbs no other test."""
     try:
-        cluster = PgCluster.start()
+        cluster = PgCluster.start(TEST_SETTINGS)
     except (RuntimeError, OSError) as exc:
         _need_postgres(f"no PostgreSQL server could be started: {exc}")
     try:
@@ -875,8 +880,6 @@ def test_postgres_stopped_during_a_run_then_restarted():
 
 
 def _closed_port() -> int:
-    from store_fixtures import free_port
-
     return free_port()  # bound and released: nobody listens
 
 

@@ -10,42 +10,24 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import require
+from helpers import strip, synthetic
 
-from lib.data import FashionMNIST
 from lib.runs import Run
 from lib.trainers import TrainConfig, train
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _synthetic(n_train=512, n_test=128, seed=0):
-    """Ten separable blobs in 784 dimensions: learnable in a few epochs."""
-    g = torch.Generator().manual_seed(seed)
-    centres = torch.rand(10, 784, generator=g)
-
-    def split(n):
-        y = torch.arange(n) % 10
-        X = (centres[y] + 0.1 * torch.randn(n, 784, generator=g)).clamp(0, 1)
-        return X, y
-
-    return FashionMNIST(*split(n_train), *split(n_test))
-
-
 def test_same_seed_gives_the_same_curve():
     cfg = TrainConfig(num_epochs=3, batch_size=64, device="cpu")
-    first = [r.metrics() for r in train(cfg, _synthetic())]
-    again = [r.metrics() for r in train(cfg, _synthetic())]
-
-    def strip(rows):
-        return [{k: v for k, v in r.items() if k != "seconds"} for r in rows]
-
-    assert strip(first) == strip(again)
-    other = [r.metrics() for r in train(dataclasses.replace(cfg, seed=1), _synthetic())]
-    assert strip(other) != strip(first)
+    first, again = strip(train(cfg, synthetic())), strip(train(cfg, synthetic()))
+    assert first == again
+    assert strip(train(dataclasses.replace(cfg, seed=1), synthetic())) != first
 
 
 def test_records_hold_a_snapshot_of_the_weights():
-    records = list(train(TrainConfig(num_epochs=2, batch_size=64, device="cpu"), _synthetic()))
+    records = list(train(TrainConfig(num_epochs=2, batch_size=64, device="cpu"), synthetic()))
     assert [r.epoch for r in records] == [0, 1, 2]
     assert records[0].W.shape == (784, 10) and records[0].b.shape == (10,)
     assert not records[0].W.requires_grad
@@ -55,7 +37,7 @@ def test_records_hold_a_snapshot_of_the_weights():
 def test_epoch_0_is_the_random_start():
     """Before training: accuracy about 1/10 and loss about ln 10, as the book's first point."""
     cfg = TrainConfig(num_epochs=1, batch_size=64, device="cpu", init_std=0.0)  # W = 0
-    data = _synthetic()
+    data = synthetic()
     start = next(train(cfg, data))
     assert start.epoch == 0 and not start.broke_down
     assert start.train_loss == pytest.approx(math.log(10))  # every class gets 1/10
@@ -64,12 +46,12 @@ def test_epoch_0_is_the_random_start():
 
 
 def test_learns_the_synthetic_blobs():
-    last = list(train(TrainConfig(num_epochs=5, batch_size=32, device="cpu"), _synthetic()))[-1]
+    last = list(train(TrainConfig(num_epochs=5, batch_size=32, device="cpu"), synthetic()))[-1]
     assert last.test_acc > 0.9 and not last.broke_down
 
 
 def test_stopping_early_keeps_what_was_trained():
-    run = train(TrainConfig(num_epochs=50, batch_size=64, device="cpu"), _synthetic())
+    run = train(TrainConfig(num_epochs=50, batch_size=64, device="cpu"), synthetic())
     start, first = next(run), next(run)
     run.close()  # the caller walks away: no exception, no more epochs
     assert (start.epoch, first.epoch) == (0, 1) and first.W is not None
@@ -77,7 +59,7 @@ def test_stopping_early_keeps_what_was_trained():
 
 def test_a_breakdown_is_flagged_not_raised():
     cfg = TrainConfig(lr=1e3, num_epochs=5, batch_size=64, softmax="naive", device="cpu")
-    records = list(train(cfg, _synthetic()))
+    records = list(train(cfg, synthetic()))
     assert records[-1].broke_down
     assert len(records) < 6  # the run ended at the first non-finite epoch
     assert all(not r.broke_down for r in records[:-1])
@@ -154,7 +136,7 @@ def test_stable_at_lr_1_trains_on_real_data(real_data):
 
 def test_a_run_whose_loss_ends_higher_than_it_started_diverged():
     run = Run(1, TrainConfig(num_epochs=2, device="cpu"))
-    for record in train(run.cfg, _synthetic()):
+    for record in train(run.cfg, synthetic()):
         run.add(record)
     assert run.status == "done"
     run = Run(2, TrainConfig(num_epochs=1, device="cpu"))
@@ -218,15 +200,47 @@ def test_cli_broken_down_run_exits_0_and_says_so(real_data):
     assert rows[1]["train_loss"] is None  # NaN is written as null
 
 
-def test_lib_imports_no_streamlit():
-    code = (
-        "import sys, pkgutil, importlib, lib\n"
-        "for m in pkgutil.walk_packages(lib.__path__, 'lib.'):\n"
-        "    importlib.import_module(m.name)\n"
-        "print('streamlit' in sys.modules)"
-    )
+# Every lib module is imported in a fresh interpreter; a module whose optional
+# dependency is not installed here (MindSpore) is listed instead of failing the walk.
+OPTIONAL = {"mindspore": "requirements-mindspore.txt"}
+_IMPORT_ALL = f"""
+import importlib, json, pkgutil, sys
+import lib
+optional, missing = {sorted(OPTIONAL)!r}, {{}}
+
+def load(name):
+    try:
+        importlib.import_module(name)
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in optional:
+            raise
+        missing[name] = exc.name
+
+for m in pkgutil.walk_packages(lib.__path__, "lib.", onerror=load):
+    load(m.name)
+print(json.dumps({{"streamlit": "streamlit" in sys.modules, "missing": missing}}))
+"""
+
+
+@pytest.fixture(scope="module")
+def lib_imports():
+    """{"streamlit": imported?, "missing": {module: the optional package it lacks}}."""
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", _IMPORT_ALL], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_lib_imports_no_streamlit(lib_imports):
+    """Every lib module this machine can import (all of them, with the optional packages)."""
+    assert lib_imports["streamlit"] is False
+
+
+def test_lib_modules_with_optional_dependencies_import(lib_imports):
+    for module, package in lib_imports["missing"].items():
+        require(
+            package.split(".")[0],
+            f"{module} needs {package}, not installed here "
+            f"(pip install -r {OPTIONAL[package.split('.')[0]]})",
+        )

@@ -3,6 +3,8 @@
 - `live_server`: the app on the real Fashion-MNIST (FASHION_MNIST_ROOT); the
   tests that need it are skipped when the variable is unset.
 - `empty_server`: the app on an empty data folder, to see the missing-data message.
+- every test here carries the `browser` marker: deselected by default, run with
+  `-m browser` or `-m ""` (docs/testing.md).
 - `browser` / `new_page`: Debian's Chromium driven by Playwright. When either is
   missing the tests are skipped with the reason, unless REQUIRE_BROWSER=1
   (CI sets it): then they fail (tests/conftest.py: require).
@@ -163,6 +165,14 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is in the `browser` tier (deselected by default)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def pytest_terminal_summary(terminalreporter):

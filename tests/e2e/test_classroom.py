@@ -22,8 +22,7 @@ from conftest import require
 from lib.i18n import t
 from scripts.local_server import start_streamlit, wait_healthy
 
-from .conftest import ARTIFACTS, REPORT
-from .test_browser import (
+from .browser import (
     assert_healthy,
     click_train,
     open_url,
@@ -32,6 +31,7 @@ from .test_browser import (
     shoot,
     wait_text,
 )
+from .conftest import ARTIFACTS, REPORT
 
 BOARD_WAIT_S = 30  # the longest we wait for a run to reach the board (it takes ~3 s)
 

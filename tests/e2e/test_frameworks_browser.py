@@ -1,9 +1,16 @@
-"""The Train page with another framework, in a real browser: torch.nn and MindSpore
-runs land in the runs table with their framework and are overlaid with the others."""
+"""The Train page with another framework, in a real browser: a torch.nn or MindSpore
+run lands in the runs table with its framework and is overlaid with a scratch run.
+
+The MindSpore case skips without MindSpore (fails instead with REQUIRE_MINDSPORE=1)."""
+
+import importlib.util
+
+import pytest
+from conftest import require
 
 from lib.i18n import t
 
-from .test_browser import (
+from .browser import (
     assert_healthy,
     click_train,
     open_url,
@@ -14,24 +21,29 @@ from .test_browser import (
 )
 
 
-def test_concise_and_mindspore_runs_in_the_browser(live_server, new_page):
+@pytest.mark.parametrize("framework", ["concise", "mindspore"])
+def test_another_framework_beside_scratch_in_the_browser(live_server, new_page, framework):
+    if framework == "mindspore" and importlib.util.find_spec("mindspore") is None:
+        require(
+            "mindspore", "MindSpore is not installed (pip install -r requirements-mindspore.txt)"
+        )
     page = new_page()
-    for framework in ("concise", "mindspore"):
-        open_url(page, f"{live_server.url}/?framework={framework}&epochs=2&softmax=stable")
+    for name in ("scratch", framework):
+        open_url(page, f"{live_server.url}/?framework={name}&epochs=2&softmax=stable")
         radio = page.locator('[class*="st-key-train-w-framework"]')
         chosen = radio.locator('[data-testid="stRadioOption"][data-selected="true"]')
-        assert chosen.inner_text().strip() == t(f"framework.{framework}", "en")
+        assert chosen.inner_text().strip() == t(f"framework.{name}", "en")
         click_train(page)
         wait_text(page, "after 2 epochs", timeout=180)
         settle(page)
-        assert_healthy(page, f"train with {framework}")
+        assert_healthy(page, f"train with {name}")
     rows = runs_table(page)
-    assert [row["framework"] for row in rows] == ["mindspore", "concise"]
+    assert [row["framework"] for row in rows] == [framework, "scratch"]
     assert all(float(row["test_acc"]) > 0.7 for row in rows)
     overlay = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
     labels = overlay.locator('g.mark-symbol path[role="graphics-symbol"]').evaluate_all(
         "els => els.map(e => e.getAttribute('aria-label') || '')"
     )
-    assert any("concise" in label for label in labels)
-    assert any("mindspore" in label for label in labels)
-    shoot(page, "en-train-frameworks")
+    assert any(framework in label for label in labels)
+    assert any("scratch" in label for label in labels)
+    shoot(page, f"en-train-{framework}")

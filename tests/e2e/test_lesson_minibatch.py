@@ -16,7 +16,7 @@ import pytest
 from lib import lesson as L
 from lib.i18n import t
 
-from .test_browser import assert_healthy, h1_text, open_url, settle, shoot, slider_value
+from .browser import assert_healthy, h1_text, open_url, settle, shoot, slider_value
 
 COUNTER = {"en": "SGD steps taken from the start: {n}.", "zh": "从起点开始已走的 SGD 步数：{n}。"}
 

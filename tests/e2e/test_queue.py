@@ -22,8 +22,8 @@ from conftest import require
 
 from lib.i18n import t
 
+from .browser import SETTLE_S, click_nav, click_train, open_url, settle, shoot
 from .conftest import _server
-from .test_browser import SETTLE_S, click_nav, click_train, open_url, settle, shoot
 
 LOAD_RE = re.compile(r"Trainings on this server: (\d+) running, (\d+) waiting")
 LONGEST = "epochs=50&batch=32&softmax=stable"  # 50 x 1,875 = 93,750 minibatch steps

@@ -1,4 +1,6 @@
-"""A throw-away PostgreSQL server for the store tests, and fresh databases on it.
+"""A throw-away PostgreSQL server, and fresh databases on any server: one copy for
+the store tests (tests/test_store.py), the load test (scripts/loadtest.py) and the
+store benchmark (bench/store_cost.py).
 
     cluster = PgCluster.start()          # initdb in a temporary folder, a free port
     url = cluster.new_database()         # postgresql+psycopg://postgres@127.0.0.1:PORT/t_...
@@ -8,7 +10,8 @@
 The server binaries come from Debian's `postgresql` package
 (/usr/lib/postgresql/<version>/bin). initdb refuses to run as root, so as root
 the server runs as the `postgres` user. It listens on 127.0.0.1 only, with
-trust authentication: it lives for one test session and holds test data only.
+trust authentication: it lives for one test session (or one load test) and holds
+test data only.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from scripts.local_server import free_port
 
 
 def pg_bin() -> Path | None:
@@ -40,23 +44,20 @@ def pg_bin() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class PgCluster:
     """A PostgreSQL server in a temporary folder; see the module docstring."""
 
-    def __init__(self, folder: Path, port: int, user: str | None):
-        self.folder, self.port, self.user = folder, port, user
+    def __init__(self, folder: Path, port: int, user: str | None, settings: str = ""):
+        self.folder, self.port, self.user, self.settings = folder, port, user, settings
         self.data = folder / "data"
         self.admin_url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
 
     @classmethod
-    def start(cls) -> PgCluster:
-        """initdb and start; RuntimeError saying why when that is not possible here."""
+    def start(cls, settings: str = "") -> PgCluster:
+        """initdb and start; RuntimeError saying why when that is not possible here.
+
+        `settings`: more server options, e.g. "-c fsync=off" (the tests' speed-up;
+        the load test measures the default settings)."""
         bindir = pg_bin()
         if bindir is None:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
@@ -70,7 +71,7 @@ class PgCluster:
         folder = Path(tempfile.mkdtemp(prefix="softmax-pg-"))
         if user:
             shutil.chown(folder, user)
-        cluster = cls(folder, free_port(), user)
+        cluster = cls(folder, free_port(), user, settings)
         cluster.bindir = bindir
         cluster._run(
             "initdb",
@@ -97,8 +98,7 @@ class PgCluster:
         """Start the server (again) on the same port and data."""
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 "
-            f"-c unix_socket_directories='{self.folder}' -c fsync=off "
-            "-c max_connections=200"
+            f"-c unix_socket_directories='{self.folder}' {self.settings}"
         )
         self._run(
             "pg_ctl",
@@ -126,21 +126,33 @@ class PgCluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _admin_engine(url: str) -> sa.Engine:
+    """An engine outside transactions (CREATE and DROP DATABASE need that), with the
+    driver this project installs (psycopg 3) for a postgres:// or postgresql:// URL."""
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT")
+
+
 def drop_database(admin_url: str, url: str) -> None:
     """Drop the database of `url` (made by new_database_at), connected through `admin_url`."""
     name = sa.make_url(url).database
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    engine = _admin_engine(admin_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
 
 
-def new_database_at(url: str) -> str:
-    """A fresh database on the server behind `url` (a role allowed to CREATE DATABASE)."""
-    parsed = sa.make_url(url)
-    name = "t_" + uuid.uuid4().hex[:12]
-    engine = sa.create_engine(parsed, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return parsed.set(database=name).render_as_string(hide_password=False)
+def new_database_at(url: str, prefix: str = "t_") -> str:
+    """A fresh database on the server behind `url` (a role allowed to CREATE DATABASE);
+    its URL, with `url`'s credentials."""
+    name = prefix + uuid.uuid4().hex[:12]
+    engine = _admin_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        return engine.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        engine.dispose()

@@ -1,0 +1,332 @@
+"""The server's trainer: one engine per process trains every student's runs.
+
+Runs arrive (submit), wait, and train in turns of one epoch. Runs that share
+what makes batching exact (lib.trainers.stacked.cohort_key: seed, batch size,
+init_std, device, the from-scratch framework) are trained together as one
+stacked model, a *cohort*; every other run (another framework) trains alone,
+through the same turns. Each run still gets its own records, epoch by epoch,
+exactly as it would alone (up to float rounding: see lib/trainers/stacked.py).
+
+The joining rule. A run's minibatch order depends on its seed and on how many
+epochs it has trained (the seeded generator draws one permutation per epoch),
+so a run can only share minibatches with runs at the same epoch:
+- a new run joins a waiting cohort of its key that has trained no epoch yet
+  (the cohort is not in the middle of a turn);
+- before each turn, waiting cohorts of the same key that have trained the same
+  number of epochs merge (their generators are in the same state).
+A run that arrives while its classmates are in epoch 5 starts a new cohort;
+new arrivals gather in it while the others train, so a class that presses
+Train within a few seconds trains as one or two cohorts.
+
+Turns: `workers` threads (one per usable CPU) each take the unit (cohort or
+lone run) that has waited longest since its last turn, and train it one
+epoch. A lone run is never starved behind a big cohort: they alternate.
+
+One place per owner (a second tab of the same student is refused unless it
+replaces its own finished ticket), at most `max_waiting` runs waiting (then
+QueueFull), and a ticket that nobody polled for `lease_s` seconds (a vanished
+tab) is cancelled. Stop is Ticket.cancel(): the run leaves its cohort at the
+end of the current turn; the others are not disturbed. shutdown() ends every
+ticket; the sessions keep the epochs their runs finished.
+
+    ticket = engine.submit("student-1", cfg, data)
+    while not ticket.finished:
+        for record in ticket.poll(0.5):
+            ...draw...
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+
+from lib.config import TrainConfig
+from lib.data import FashionMNIST
+from lib.trainers.contract import EpochRecord, trainer
+from lib.trainers.stacked import Cohort, cohort_key
+
+log = logging.getLogger(__name__)
+
+
+class QueueFull(RuntimeError):
+    """The engine already holds max_waiting waiting runs."""
+
+
+class AlreadyQueued(RuntimeError):
+    """This owner already has a run waiting or training (another tab)."""
+
+
+@dataclass(frozen=True)
+class Status:
+    """What a student is told while their run waits or trains."""
+
+    waiting: bool  # no epoch trained yet, not even epoch 0
+    ahead: int  # units (cohorts or lone runs) that start before this run's
+    together: int  # other runs trained together with this one (its classmates in the cohort)
+
+
+class Ticket:
+    """A run in the engine, as its session sees it."""
+
+    def __init__(self, engine: Engine, number: int, owner: str, cfg: TrainConfig):
+        self.engine, self.number, self.owner, self.cfg = engine, number, owner, cfg
+        self.records: queue.SimpleQueue[EpochRecord] = queue.SimpleQueue()
+        self.finished = False  # no more records will come (done, broken, cancelled, shut down)
+        self.cancelled = False
+        self.error: str | None = None  # why the engine ended it, when it failed
+        self.started = False  # its first record has been made
+        self.seen = engine.clock()
+
+    def poll(self, timeout: float = 0.5) -> list[EpochRecord]:
+        """The records made since the last poll (waits up to timeout for the first one)."""
+        self.seen = self.engine.clock()
+        got = []
+        try:
+            got.append(self.records.get(timeout=timeout))
+            while True:
+                got.append(self.records.get_nowait())
+        except queue.Empty:
+            pass
+        return got
+
+    def status(self) -> Status:
+        return self.engine.status(self)
+
+    def cancel(self) -> None:
+        """Stop this run: it leaves its cohort at the end of the current turn."""
+        self.engine.cancel(self)
+
+
+class _Unit:
+    """A cohort, or a run that trains alone, and when it last had a turn."""
+
+    def __init__(self, number: int, cohort: Cohort | None = None, solo=None):
+        self.number, self.cohort, self.solo = number, cohort, solo  # solo: (ticket, generator)
+        self.tickets: dict[int, Ticket] = {}
+        self.busy = False
+        self.turns = 0
+        self.last_turn = float("-inf")  # never: first in line by arrival
+
+    def advance(self):
+        if self.cohort is not None:
+            yield from self.cohort.advance()
+            return
+        ticket, records = self.solo
+        record = next(records, None)
+        if record is not None:
+            yield ticket.number, record
+
+    def remove(self, ticket: Ticket) -> None:
+        self.tickets.pop(ticket.number, None)
+        if self.cohort is not None:
+            self.cohort.remove(ticket.number)
+        elif self.solo is not None:
+            self.solo[1].close()
+
+
+def _is_last(record: EpochRecord, cfg: TrainConfig) -> bool:
+    return record.broke_down or record.epoch >= cfg.num_epochs
+
+
+class Engine:
+    def __init__(
+        self,
+        workers: int,
+        max_waiting: int = 60,
+        lease_s: float = 15.0,
+        clock=time.monotonic,
+        start: bool = True,
+    ):
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        if max_waiting < 0:
+            raise ValueError(f"max_waiting must be >= 0, got {max_waiting}")
+        self.workers, self.max_waiting, self.lease_s, self.clock = (
+            workers,
+            max_waiting,
+            lease_s,
+            clock,
+        )
+        self._lock = threading.Condition()
+        self._units: list[_Unit] = []
+        self._tickets: dict[int, Ticket] = {}
+        self._numbers = itertools.count(1)
+        self._stopped = False
+        self._threads: list[threading.Thread] = []
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        for i in range(self.workers):
+            thread = threading.Thread(target=self._work, name=f"engine-{i}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    # ---- what sessions call -------------------------------------------------------
+
+    def submit(
+        self, owner: str, cfg: TrainConfig, data: FashionMNIST, replace: Ticket | None = None
+    ) -> Ticket:
+        """Queue a run; its records come through the ticket. QueueFull / AlreadyQueued."""
+        with self._lock:
+            if self._stopped:
+                raise QueueFull("the server is shutting down")
+            self._expire()
+            if replace is not None and replace.owner == owner:
+                self._end(replace, cancelled=True)
+            if any(t.owner == owner for t in self._tickets.values()):
+                raise AlreadyQueued(owner)
+            if sum(not t.started for t in self._tickets.values()) >= self.max_waiting:
+                raise QueueFull(f"{self.max_waiting} runs are already waiting")
+            ticket = Ticket(self, next(self._numbers), owner, cfg)
+            self._place(ticket, cfg, data)
+            self._tickets[ticket.number] = ticket
+            self._lock.notify_all()
+            return ticket
+
+    def cancel(self, ticket: Ticket) -> None:
+        with self._lock:
+            self._end(ticket, cancelled=True)
+
+    def holds(self, ticket: Ticket | None) -> bool:
+        """True while the ticket's run waits or trains."""
+        with self._lock:
+            return ticket is not None and self._tickets.get(ticket.number) is ticket
+
+    def status(self, ticket: Ticket) -> Status:
+        with self._lock:
+            unit = self._unit_of(ticket)
+            if unit is None:
+                return Status(False, 0, 0)
+            together = len(unit.tickets) - 1
+            if unit.turns:
+                return Status(False, 0, together)
+            ahead = sum(1 for u in self._units if u.turns == 0 and u.number < unit.number)
+            return Status(True, ahead, together)
+
+    def load(self) -> tuple[int, int]:
+        """(runs training, runs waiting) right now."""
+        with self._lock:
+            started = sum(t.started for t in self._tickets.values())
+            return started, len(self._tickets) - started
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """End every ticket (their sessions keep what was trained) and stop the workers."""
+        with self._lock:
+            self._stopped = True
+            for ticket in list(self._tickets.values()):
+                self._end(ticket, cancelled=False, error="the server is shutting down")
+            self._lock.notify_all()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    # ---- inside (callers hold the lock) ------------------------------------------
+
+    def _place(self, ticket: Ticket, cfg: TrainConfig, data: FashionMNIST) -> None:
+        """Into a waiting cohort of its key, or a new unit of its own."""
+        if cohort_key(cfg) is not None:
+            for unit in self._units:
+                if unit.cohort is not None and not unit.busy and unit.cohort.can_join(cfg):
+                    unit.cohort.add(ticket.number, cfg)
+                    unit.tickets[ticket.number] = ticket
+                    return
+            unit = _Unit(next(self._numbers), cohort=Cohort(cfg, data))
+            unit.cohort.add(ticket.number, cfg)
+        else:
+            unit = _Unit(next(self._numbers), solo=(ticket, trainer(cfg.framework)(cfg, data)))
+        unit.tickets[ticket.number] = ticket
+        self._units.append(unit)
+
+    def _unit_of(self, ticket: Ticket) -> _Unit | None:
+        return next((u for u in self._units if ticket.number in u.tickets), None)
+
+    def _end(self, ticket: Ticket, cancelled: bool, error: str | None = None) -> None:
+        if self._tickets.get(ticket.number) is not ticket:
+            return
+        del self._tickets[ticket.number]
+        ticket.cancelled, ticket.finished = cancelled, True
+        ticket.error = error
+        unit = self._unit_of(ticket)
+        if unit is not None and not unit.busy:  # a busy unit drops it after its turn
+            unit.remove(ticket)
+            self._drop_empty()
+
+    def _drop_empty(self) -> None:
+        self._units = [u for u in self._units if u.tickets or u.busy]
+
+    def _expire(self) -> None:
+        """Cancel tickets that nobody polled for lease_s seconds (a tab that vanished)."""
+        now = self.clock()
+        for ticket in list(self._tickets.values()):
+            if now - ticket.seen > self.lease_s:
+                self._end(ticket, cancelled=True)
+
+    def _next_unit(self) -> _Unit | None:
+        """The idle unit that has waited longest since its last turn (then by arrival)."""
+        idle = [u for u in self._units if not u.busy and u.tickets]
+        if not idle:
+            return None
+        unit = min(idle, key=lambda u: (u.last_turn, u.number))
+        if unit.cohort is not None:  # merge idle cohorts of the same key at the same epoch
+            for other in idle:
+                if (
+                    other is not unit
+                    and other.cohort is not None
+                    and other.cohort.key == unit.cohort.key
+                    and other.cohort.epochs_done == unit.cohort.epochs_done
+                ):
+                    unit.cohort.merge(other.cohort)
+                    unit.tickets.update(other.tickets)
+                    other.tickets.clear()
+            self._drop_empty()
+        return unit
+
+    # ---- the workers ----------------------------------------------------------------
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                while True:
+                    if self._stopped:
+                        return
+                    self._expire()
+                    unit = self._next_unit()
+                    if unit is not None:
+                        break
+                    self._lock.wait(0.5)
+                unit.busy = True
+            self._turn(unit)
+
+    def _turn(self, unit: _Unit) -> None:
+        """One epoch of one unit, outside the lock; records go to their tickets at once."""
+        error = None
+        try:
+            for number, record in unit.advance():
+                with self._lock:
+                    ticket = unit.tickets.get(number)
+                    if ticket is None or ticket.finished:
+                        continue
+                    ticket.started = True
+                    ticket.records.put(record)
+                    if _is_last(record, ticket.cfg):
+                        self._end(ticket, cancelled=False)
+        except Exception as exc:  # a bug or a device error: end this unit's runs, keep serving
+            log.exception("training turn failed")
+            error = f"{type(exc).__name__}: {exc}"
+        with self._lock:
+            unit.busy = False
+            unit.turns += 1
+            unit.last_turn = self.clock()
+            for ticket in list(unit.tickets.values()):
+                if error is not None:
+                    self._end(ticket, cancelled=False, error=error)
+                if ticket.finished:
+                    unit.remove(ticket)
+            if unit.solo is not None and not unit.tickets:
+                unit.solo[1].close()
+            self._drop_empty()
+            self._lock.notify_all()
