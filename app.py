@@ -18,39 +18,33 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-import ui  # noqa: E402
-from lessons import DEFAULT_PAGE, SECTIONS, PageSpec  # noqa: E402
+from lessons import pages  # noqa: E402
+from lib.pages import DEFAULT_PAGE  # noqa: E402
+from ui.classroom import class_badge, class_join_prompt  # noqa: E402
+from ui.context import device_name, server, storage_notice  # noqa: E402
+from ui.identity import identity, write_identity_cookie  # noqa: E402
+from ui.lang import language_switch, tr  # noqa: E402
+from ui.panels import identity_panel  # noqa: E402
+from ui.runs import settle_interrupted_runs  # noqa: E402
+from ui.training import release_elsewhere  # noqa: E402
 
 st.set_page_config(page_title="Softmax Explorer", page_icon="🧮", layout="wide")
-ui.server()  # once per process: torch threads, device, the training queue
-ui.identity()  # who this browser is (its cookie), before any run is read
-ui.settle_interrupted_runs()
+server()  # once per process: torch threads, device, the training queue
+identity()  # who this browser is (its cookie), before any run is read
+settle_interrupted_runs()
 
-
-def page(spec: PageSpec) -> st.Page:
-    return st.Page(
-        spec.path,
-        title=ui.tr(f"nav.{spec.name}"),
-        icon=f":material/{spec.icon}:",
-        url_path=spec.url or spec.name,
-        default=spec.url == "",
-    )
-
-
-current = st.navigation(
-    {ui.tr(section): [page(spec) for spec in pages] for section, pages in SECTIONS.items()}
-)
+current = st.navigation(pages(tr))
 with st.sidebar:
-    st.markdown(f"### {ui.tr('app.title')}")
-    st.caption(ui.tr("app.tagline"))
-    ui.language_switch()
-    st.markdown(ui.tr("sidebar.device", device=ui.device_name()))
-    running, waiting = ui.server().slots.load()
-    st.caption(ui.tr("sidebar.load", running=running, waiting=waiting))
-    ui.class_badge()
-    ui.identity_panel()
-    ui.storage_notice()
-    ui.write_identity_cookie()
-ui.release_elsewhere(current.url_path or DEFAULT_PAGE)  # a queue place kept elsewhere
-ui.class_join_prompt()  # ?class=CODE: join that class first
+    st.markdown(f"### {tr('app.title')}")
+    st.caption(tr("app.tagline"))
+    language_switch()
+    st.markdown(tr("sidebar.device", device=device_name()))
+    running, waiting = server().slots.load()
+    st.caption(tr("sidebar.load", running=running, waiting=waiting))
+    class_badge()
+    identity_panel(current.url_path)
+    storage_notice()
+    write_identity_cookie()
+release_elsewhere(current.url_path or DEFAULT_PAGE)  # a queue place kept elsewhere
+class_join_prompt()  # ?class=CODE: join that class first
 current.run()

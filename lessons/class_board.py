@@ -1,7 +1,7 @@
 """Class board: every run of a class on one chart and one table, for the projector.
 
 A teacher starts a class here and gets a join code, a join link for the
-students (/?class=CODE, handled on every page by ui.class_join_prompt) and a
+students (/?class=CODE, handled on every page by class_join_prompt) and a
 private teacher link (/class?teach=CODE.SECRET). The secret is kept in this
 session only (session_state[TEACH]: code -> secret); a teacher link is adopted
 and taken out of the URL at once, so the address bar never shows it again.
@@ -16,12 +16,10 @@ plain text only (code boxes and dataframe cells).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
-import ui
 from lib.charts.class_board import (
     best_run,
     board_chart,
@@ -31,9 +29,14 @@ from lib.charts.class_board import (
     split,
 )
 from lib.charts.training import compare_chart
+from lib.pages import page_path
 from lib.store import ClassError, StoreError
 from lib.store.values import TITLE_MAX, check_token, class_code
 from lib.text import plain
+from ui.classroom import class_membership
+from ui.context import app_url, show_plain, store
+from ui.identity import identity
+from ui.lang import field_label, lang, tr
 
 REFRESH_S = 3
 TABLE_ROWS = 20  # rows the runs table shows without scrolling
@@ -45,18 +48,12 @@ HIDDEN = re.compile(r"#(\d+)")  # the store's name for a student while names are
 # ---- small helpers ----------------------------------------------------------------
 
 
-def base_url() -> str:
-    """scheme://host:port of the address the browser used ('' when unknown, as in tests)."""
-    parts = urlsplit(st.context.url or "")
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-
-
 def join_link(code: str) -> str:
-    return f"{base_url()}/?class={code}"
+    return f"{app_url(page_path('class_board'))}?class={code}"
 
 
 def teacher_link(code: str, secret: str) -> str:
-    return f"{base_url()}/class?teach={code}.{secret}"
+    return f"{app_url(page_path('class_board'))}{page_path('class_board')}?teach={code}.{secret}"
 
 
 def flash(kind: str, text: str, raw: str | None = None) -> None:
@@ -70,23 +67,23 @@ def show_flash() -> None:
         kind, text, raw = message
         getattr(st, kind)(text)
         if raw is not None:
-            ui.show_plain(raw)
+            show_plain(raw)
 
 
 def down_or(key: str) -> str:
     """The 'database not answering' message when that is why, else tr(key)."""
-    return ui.tr("class_board.down") if not ui.store().available else ui.tr(key)
+    return tr("class_board.down") if not store().available else tr(key)
 
 
 def refused(err: StoreError) -> None:
     """A refused store call, said in the student's language."""
     if isinstance(err, ClassError):
-        st.error(ui.tr(f"class.join.{err.reason}"))
-    elif not ui.store().available:
-        st.error(ui.tr("class_board.down"))
+        st.error(tr(f"class.join.{err.reason}"))
+    elif not store().available:
+        st.error(tr("class_board.down"))
     else:
-        st.error(ui.tr("class_board.error"))
-        ui.show_plain(str(err), 200)
+        st.error(tr("class_board.error"))
+        show_plain(str(err), 200)
 
 
 # ---- the teacher's secret ---------------------------------------------------------
@@ -103,19 +100,19 @@ def adopt_teacher_link() -> None:
         code = class_code(code)
         check_token(secret)
     except StoreError:
-        st.error(ui.tr("class_board.teach.bad"))
-        ui.show_plain(raw)
+        st.error(tr("class_board.teach.bad"))
+        show_plain(raw)
         return
     held = st.session_state.setdefault(TEACH, {})
     held[code] = secret
-    if ui.store().is_teacher(code, secret):
-        st.success(ui.tr("class_board.teach.adopted", code=code))
-    elif ui.store().available:
+    if store().is_teacher(code, secret):
+        st.success(tr("class_board.teach.adopted", code=code))
+    elif store().available:
         del held[code]
-        st.error(ui.tr("class_board.teach.bad"))
-        ui.show_plain(raw)
+        st.error(tr("class_board.teach.bad"))
+        show_plain(raw)
     else:  # checked again once the database answers
-        st.warning(ui.tr("class_board.down"))
+        st.warning(tr("class_board.down"))
 
 
 def teacher_classes() -> dict[str, str]:
@@ -123,7 +120,7 @@ def teacher_classes() -> dict[str, str]:
     deleted class) are dropped, unless the database is down (kept for later)."""
     held = st.session_state.setdefault(TEACH, {})
     for code, secret in list(held.items()):
-        if not ui.store().is_teacher(code, secret) and ui.store().available:
+        if not store().is_teacher(code, secret) and store().available:
             del held[code]
     return held
 
@@ -133,53 +130,53 @@ def teacher_classes() -> dict[str, str]:
 
 def start_form() -> None:
     """A title (optional) and a button: a new class, whose secret this session keeps."""
-    st.caption(ui.tr("class_board.start.explain"))
+    st.caption(tr("class_board.start.explain"))
     with st.form("class_board.start"):
         title = st.text_input(
-            ui.tr("class_board.start.title"),
+            tr("class_board.start.title"),
             max_chars=TITLE_MAX,
             key="class_board.start.title",
-            help=ui.tr("class_board.start.title_help"),
+            help=tr("class_board.start.title_help"),
         )
-        go = st.form_submit_button(ui.tr("class_board.start.button"), type="primary")
+        go = st.form_submit_button(tr("class_board.start.button"), type="primary")
     if go:
         try:
-            code, secret = ui.store().create_class(title)
+            code, secret = store().create_class(title)
         except StoreError as err:
             refused(err)
             return
         held = st.session_state.setdefault(TEACH, {})
         held.pop(code, None)
         held[code] = secret  # the newest class last: it is the one shown
-        flash("success", ui.tr("class_board.started", code=code))
+        flash("success", tr("class_board.started", code=code))
         st.rerun()
 
 
 def join_form() -> None:
-    """A code box: a good code goes into ?class=, where ui.class_join_prompt asks for a name."""
+    """A code box: a good code goes into ?class=, where class_join_prompt asks for a name."""
     with st.form("class_board.join"):
         raw = st.text_input(
-            ui.tr("class_board.join.code"),
+            tr("class_board.join.code"),
             max_chars=64,
             key="class_board.join.code",
-            help=ui.tr("class_board.join.code_help"),
+            help=tr("class_board.join.code_help"),
         )
-        go = st.form_submit_button(ui.tr("class_board.join.button"))
+        go = st.form_submit_button(tr("class_board.join.button"))
     if not go:
         return
     if not raw.strip():
-        st.warning(ui.tr("class_board.join.empty"))
+        st.warning(tr("class_board.join.empty"))
         return
     try:
         code = class_code(raw)
     except ClassError as err:
-        st.error(ui.tr(f"class.join.{err.reason}"))
-        ui.show_plain(raw)
+        st.error(tr(f"class.join.{err.reason}"))
+        show_plain(raw)
         return
-    info = ui.store().class_info(code)
+    info = store().class_info(code)
     if info is None or info.closed:
-        st.error(down_or("class.join.unknown") if info is None else ui.tr("class.join.closed"))
-        ui.show_plain(raw)
+        st.error(down_or("class.join.unknown") if info is None else tr("class.join.closed"))
+        show_plain(raw)
         return
     st.query_params["class"] = code
     st.rerun()
@@ -205,7 +202,7 @@ def shown_name(hide: bool):
 
     def name(run) -> str:
         match = HIDDEN.fullmatch(run.student) if hide else None
-        return ui.tr("class_board.hidden_name", k=int(match[1])) if match else run.student
+        return tr("class_board.hidden_name", k=int(match[1])) if match else run.student
 
     return name
 
@@ -216,10 +213,8 @@ def run_label(row) -> str:
 
 
 def column_label(name: str) -> str:
-    for key in (f"class_board.col.{name}", f"train.col.{name}"):
-        if ui.has_text(key):
-            return ui.tr(key)
-    return ui.field_label(name)
+    fallback = tr(f"train.col.{name}", default=field_label(name))
+    return tr(f"class_board.col.{name}", default=fallback)
 
 
 def runs_table(frame, best: str | None) -> None:
@@ -228,7 +223,7 @@ def runs_table(frame, best: str | None) -> None:
     df = frame.iloc[::-1][columns].reset_index(drop=True)
     ids = list(frame["run_id"].iloc[::-1])
     df.insert(0, "best", ["★" if rid == best else "" for rid in ids])
-    df["status"] = [ui.tr(f"status.{s}") if ui.has_text(f"status.{s}") else s for s in df["status"]]
+    df["status"] = [tr(f"status.{s}", default=s) for s in df["status"]]
     # text, so a run that broke down shows a dash (a missing number reads "None")
     df["test_acc"] = ["–" if pd.isna(acc) else f"{acc:.4f}" for acc in df["test_acc"]]
     config = {name: column_label(name) for name in df.columns}
@@ -256,18 +251,18 @@ def curves(frame, runs, best: str | None) -> None:
         st.session_state[key] = ([best] if best else []) + [rid for rid in labels if rid != best][
             :2
         ]  # the best and the two newest
-    st.subheader(ui.tr("class_board.curves"))
+    st.subheader(tr("class_board.curves"))
     chosen = st.multiselect(
-        ui.tr("class_board.curves.pick"),
+        tr("class_board.curves.pick"),
         list(labels),
         format_func=lambda rid: labels.get(rid, rid),
-        placeholder=ui.tr("class_board.curves.placeholder"),
+        placeholder=tr("class_board.curves.placeholder"),
         key=key,
     )
     picked = [r for r in runs if r.run_id in chosen]
     if picked:
         long = curves_frame(picked, lambda r: labels[r.run_id])
-        st.vega_lite_chart(curves_spec(long, ui.lang()))
+        st.vega_lite_chart(curves_spec(long, lang()))
 
 
 def remove_run(code: str, secret: str) -> None:
@@ -276,29 +271,29 @@ def remove_run(code: str, secret: str) -> None:
     if not run_id:
         return
     try:
-        ui.store().remove_class_run(code, secret, run_id)
+        store().remove_class_run(code, secret, run_id)
     except StoreError as err:
         reason = f"class.join.{err.reason}" if isinstance(err, ClassError) else "class_board.down"
-        flash("error", ui.tr(reason))
+        flash("error", tr(reason))
         return
     st.session_state.pop("class_board.remove.pick", None)
-    flash("success", ui.tr("class_board.removed"))
+    flash("success", tr("class_board.removed"))
 
 
 def remove_control(frame, code: str, secret: str) -> None:
     labels = {row.run_id: run_label(row) for row in frame.iloc[::-1].itertuples()}
     with st.container(horizontal=True, vertical_alignment="bottom"):
         pick = st.selectbox(
-            ui.tr("class_board.remove.pick"),
+            tr("class_board.remove.pick"),
             list(labels),
             index=None,
             format_func=lambda rid: labels.get(rid, rid),
-            placeholder=ui.tr("class_board.remove.placeholder"),
+            placeholder=tr("class_board.remove.placeholder"),
             key="class_board.remove.pick",
             width=520,
         )
         st.button(
-            ui.tr("class_board.remove.button"),
+            tr("class_board.remove.button"),
             key="class_board.remove",
             icon=":material/remove_circle:",
             disabled=pick is None,
@@ -312,38 +307,38 @@ def board(code: str, secret: str | None) -> None:
     """The class's runs: figures, the chart, the table, chosen curves; redrawn every few
     seconds by itself (this function alone reruns). `secret`: the teacher's, else None."""
     show_flash()
-    store = ui.store()
-    info = store.class_info(code)
+    db = store()
+    info = db.class_info(code)
     if info is None:
         st.warning(down_or("class_board.gone"))
         return
-    runs = store.class_runs(code, ui.identity())
-    if not store.available:
-        st.warning(ui.tr("class_board.down"))
+    runs = db.class_runs(code, identity())
+    if not db.available:
+        st.warning(tr("class_board.down"))
     if info.closed:
-        st.info(ui.tr("class_board.closed"), icon=":material/lock:")
+        st.info(tr("class_board.closed"), icon=":material/lock:")
     frame = board_frame(runs, shown_name(info.hide_names))
     points, broken = split(frame)
     best = best_run(frame)
     with st.container(horizontal=True):
-        st.metric(ui.tr("class_board.students"), info.students, border=True)
-        st.metric(ui.tr("class_board.runs"), len(frame), border=True)
-        st.metric(ui.tr("class_board.broken_count"), len(broken), border=True)
+        st.metric(tr("class_board.students"), info.students, border=True)
+        st.metric(tr("class_board.runs"), len(frame), border=True)
+        st.metric(tr("class_board.broken_count"), len(broken), border=True)
         st.metric(
-            ui.tr("class_board.best_acc"),
+            tr("class_board.best_acc"),
             f"{points['test_acc'].max():.4f}" if best else "–",
             border=True,
         )
-    st.caption(ui.tr("class_board.refresh", seconds=REFRESH_S))
+    st.caption(tr("class_board.refresh", seconds=REFRESH_S))
     if frame.empty:
-        st.info(ui.tr("class_board.empty"))
+        st.info(tr("class_board.empty"))
         return
-    st.vega_lite_chart(board_spec(frame, ui.lang()), key="class_board.chart")
-    st.caption(ui.tr("class_board.chart.caption"))
+    st.vega_lite_chart(board_spec(frame, lang()), key="class_board.chart")
+    st.caption(tr("class_board.chart.caption"))
     if len(broken):
         lrs = ", ".join(f"{lr:g}" for lr in sorted(set(broken["lr"])))
-        st.caption(ui.tr("class_board.broken", n=len(broken), lrs=lrs))
-    st.subheader(ui.tr("class_board.table"))
+        st.caption(tr("class_board.broken", n=len(broken), lrs=lrs))
+    st.subheader(tr("class_board.table"))
     runs_table(frame, best)
     if secret:
         remove_control(frame, code, secret)
@@ -355,48 +350,48 @@ def board(code: str, secret: str | None) -> None:
 
 def teacher_header(code: str, secret: str, info) -> None:
     with st.container(horizontal=True, vertical_alignment="top"):
-        st.metric(ui.tr("class_board.code"), code, border=True, width=260)
+        st.metric(tr("class_board.code"), code, border=True, width=260)
         with st.container():
-            st.caption(ui.tr("class_board.join_link"))
+            st.caption(tr("class_board.join_link"))
             st.code(join_link(code), language=None)
             if info is not None and info.title:
-                st.caption(ui.tr("class_board.class_title"))
-                ui.show_plain(info.title, TITLE_MAX)
-    if st.toggle(ui.tr("class_board.teacher_link.show"), key=f"class_board.show_teach.{code}"):
+                st.caption(tr("class_board.class_title"))
+                show_plain(info.title, TITLE_MAX)
+    if st.toggle(tr("class_board.teacher_link.show"), key=f"class_board.show_teach.{code}"):
         st.code(teacher_link(code, secret), language=None, wrap_lines=True)
-        st.caption(ui.tr("class_board.teacher_link.note"))
+        st.caption(tr("class_board.teacher_link.note"))
 
 
 def set_hide(code: str, secret: str) -> None:
     try:
-        ui.store().set_hide_names(code, secret, bool(st.session_state["class_board.hide"]))
+        store().set_hide_names(code, secret, bool(st.session_state["class_board.hide"]))
     except StoreError as err:
         reason = f"class.join.{err.reason}" if isinstance(err, ClassError) else "class_board.down"
-        flash("error", ui.tr(reason))
+        flash("error", tr(reason))
 
 
 def teacher_bar(code: str, secret: str, info) -> None:
     """Hide names and the CSV, above the board (the projector shows what the toggle hides)."""
     if info is not None:
         st.session_state["class_board.hide"] = info.hide_names  # the stored truth
-    store, failed = ui.store(), ui.tr("class_board.csv.failed")
+    db, failed = store(), tr("class_board.csv.failed")
 
     def csv() -> str:  # called when the button is pressed, on another thread
         try:
-            return store.class_csv(code, secret)
+            return db.class_csv(code, secret)
         except StoreError:
             return f"error\n{failed}\n"
 
     with st.container(horizontal=True, vertical_alignment="center"):
         st.toggle(
-            ui.tr("class_board.hide"),
+            tr("class_board.hide"),
             key="class_board.hide",
             on_change=set_hide,
             args=(code, secret),
-            help=ui.tr("class_board.hide_help"),
+            help=tr("class_board.hide_help"),
         )
         st.download_button(
-            ui.tr("class_board.csv"),
+            tr("class_board.csv"),
             csv,
             f"class_{code}.csv",
             "text/csv",
@@ -408,86 +403,86 @@ def teacher_bar(code: str, secret: str, info) -> None:
 
 def teacher_end(code: str, secret: str, info) -> None:
     """Close or delete the class, each behind a confirmation."""
-    with st.expander(ui.tr("class_board.teacher"), icon=":material/school:"):
+    with st.expander(tr("class_board.teacher"), icon=":material/school:"):
         if info is not None and not info.closed:
             sure = st.checkbox(
-                ui.tr("class_board.close.confirm", code=code), key="class_board.close.sure"
+                tr("class_board.close.confirm", code=code), key="class_board.close.sure"
             )
             if st.button(
-                ui.tr("class_board.close.button"),
+                tr("class_board.close.button"),
                 key="class_board.close",
                 disabled=not sure,
-                help=ui.tr("class_board.close.help"),
+                help=tr("class_board.close.help"),
                 icon=":material/lock:",
             ):
                 try:
-                    ui.store().close_class(code, secret)
+                    store().close_class(code, secret)
                 except StoreError as err:
                     refused(err)
                 else:
-                    flash("success", ui.tr("class_board.closed_now", code=code))
+                    flash("success", tr("class_board.closed_now", code=code))
                     st.rerun()
         sure = st.checkbox(
-            ui.tr("class_board.delete.confirm", code=code), key="class_board.delete.sure"
+            tr("class_board.delete.confirm", code=code), key="class_board.delete.sure"
         )
         if st.button(
-            ui.tr("class_board.delete.button"),
+            tr("class_board.delete.button"),
             key="class_board.delete",
             disabled=not sure,
             icon=":material/delete_forever:",
         ):
             try:
-                ui.store().delete_class(code, secret)
+                store().delete_class(code, secret)
             except StoreError as err:
                 refused(err)
             else:
                 st.session_state[TEACH].pop(code, None)
                 st.session_state.pop("class_board.delete.sure", None)
-                flash("success", ui.tr("class_board.deleted", code=code))
+                flash("success", tr("class_board.deleted", code=code))
                 st.rerun()
 
 
 def student_header(code: str, name: str) -> None:
-    st.caption(ui.tr("class_board.member", code=code))
-    ui.show_plain(name)
+    st.caption(tr("class_board.member", code=code))
+    show_plain(name)
     st.page_link(
-        "lessons/train.py", label=ui.tr("class_board.member.train"), icon=":material/show_chart:"
+        "lessons/train.py", label=tr("class_board.member.train"), icon=":material/show_chart:"
     )
 
 
 # ---- the page -------------------------------------------------------------------------
 
-st.title(ui.tr("class_board.title"))
-st.markdown(ui.tr("class_board.intro"))
+st.title(tr("class_board.title"))
+st.markdown(tr("class_board.intro"))
 adopt_teacher_link()
 show_flash()
 teaching = teacher_classes()
-member = ui.class_membership()
+member = class_membership()
 if teaching:
     codes = list(teaching)
     code = (
         codes[-1]
         if len(codes) == 1
-        else st.selectbox(ui.tr("class_board.which"), codes[::-1], key="class_board.which")
+        else st.selectbox(tr("class_board.which"), codes[::-1], key="class_board.which")
     )
-    info = ui.store().class_info(code)
+    info = store().class_info(code)
     teacher_header(code, teaching[code], info)
     teacher_bar(code, teaching[code], info)
     board(code, teaching[code])
     teacher_end(code, teaching[code], info)
-    with st.expander(ui.tr("class_board.start.another"), icon=":material/add:"):
+    with st.expander(tr("class_board.start.another"), icon=":material/add:"):
         start_form()
 elif member:
     student_header(*member)
     board(member[0], None)
 else:
-    if not ui.store().available:
-        st.warning(ui.tr("class_board.down"))
-    st.info(ui.tr("class_board.none"))
+    if not store().available:
+        st.warning(tr("class_board.down"))
+    st.info(tr("class_board.none"))
     left, right = st.columns(2, gap="large")
     with left:
-        st.subheader(ui.tr("class_board.join.header"))
+        st.subheader(tr("class_board.join.header"))
         join_form()
     with right:
-        st.subheader(ui.tr("class_board.start.header"))
+        st.subheader(tr("class_board.start.header"))
         start_form()

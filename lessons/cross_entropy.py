@@ -4,10 +4,11 @@ import numpy as np
 import streamlit as st
 import torch
 
-import ui
 from lib.charts.overflow import grad_chart, loss_chart
 from lib.overflow import DTYPES, breaking_gaps, exp_limits, loss_vs_gap, table_gaps
 from lib.softmax import cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable
+from ui.context import show_code
+from ui.lang import lang, tr
 
 LOSS_COLUMNS = ["gap", "p_true", "loss_naive", "loss_log0", "loss_stable"]
 GRAD_COLUMNS = ["gap", "grad_naive", "grad_log0", "grad_stable"]
@@ -19,7 +20,7 @@ def breaks_for(dtype: str) -> dict:
 
 
 def where(gap) -> str:
-    return f"{gap:.1f}" if gap is not None else ui.tr("cross_entropy.never")
+    return f"{gap:.1f}" if gap is not None else tr("cross_entropy.never")
 
 
 def values_table(table, columns):
@@ -27,31 +28,31 @@ def values_table(table, columns):
     table = table[columns]
     red = np.where(np.isfinite(table), "", "color: #e45756; font-weight: bold")
     shown = table.map(lambda v: "NaN" if v != v else f"{v:.6g}")  # inf stays "inf"
-    shown.columns = [ui.tr(f"cross_entropy.col.{c}") for c in columns]
+    shown.columns = [tr(f"cross_entropy.col.{c}") for c in columns]
     return shown.style.apply(lambda _: red, axis=None)
 
 
-st.title(ui.tr("cross_entropy.title"))
-st.markdown(ui.tr("cross_entropy.intro"))
-st.markdown(ui.tr("cross_entropy.setup"))
+st.title(tr("cross_entropy.title"))
+st.markdown(tr("cross_entropy.intro"))
+st.markdown(tr("cross_entropy.setup"))
 
 left, right = st.columns([3, 2])
 gap_max = left.slider(
-    ui.tr("cross_entropy.gap_max"),
+    tr("cross_entropy.gap_max"),
     10,
     1000,
     200,
     step=10,
     key="cross_entropy.gap_max",
-    help=ui.tr("cross_entropy.gap_help"),
+    help=tr("cross_entropy.gap_help"),
 )
 dtype = right.radio(
-    ui.tr("cross_entropy.dtype"), list(DTYPES), index=1, horizontal=True, key="cross_entropy.dtype"
+    tr("cross_entropy.dtype"), list(DTYPES), index=1, horizontal=True, key="cross_entropy.dtype"
 )
 
 breaks = breaks_for(dtype)
 st.warning(
-    ui.tr(
+    tr(
         "cross_entropy.verdict",
         dtype=dtype,
         naive=where(breaks["loss_naive"]),
@@ -61,7 +62,7 @@ st.warning(
 )
 low, high = exp_limits(dtype)  # the same limits as the Softmax & overflow page
 st.caption(
-    ui.tr(
+    tr(
         "cross_entropy.limits",
         dtype=dtype,
         high=f"{high:.2f}",
@@ -74,31 +75,31 @@ curve = loss_vs_gap(torch.linspace(0, gap_max, 401, dtype=torch.float64), dtype)
 shown = {k: (v if v is not None and v <= gap_max else None) for k, v in breaks.items()}
 left, right = st.columns(2)
 left.altair_chart(
-    loss_chart(curve, {"naive": shown["loss_naive"], "log0": shown["loss_log0"]}, ui.lang())
+    loss_chart(curve, {"naive": shown["loss_naive"], "log0": shown["loss_log0"]}, lang())
 )
 right.altair_chart(
-    grad_chart(curve, {"naive": shown["grad_naive"], "log0": shown["grad_log0"]}, ui.lang())
+    grad_chart(curve, {"naive": shown["grad_naive"], "log0": shown["grad_log0"]}, lang())
 )
-st.caption(ui.tr("cross_entropy.chart.caption"))
+st.caption(tr("cross_entropy.chart.caption"))
 
-st.subheader(ui.tr("cross_entropy.table"))
+st.subheader(tr("cross_entropy.table"))
 values = loss_vs_gap(table_gaps(dtype, gap_max), dtype)
 st.dataframe(values_table(values, LOSS_COLUMNS), hide_index=True, height="content")
 st.dataframe(values_table(values, GRAD_COLUMNS), hide_index=True, height="content")
-st.caption(ui.tr("cross_entropy.table_note"))
+st.caption(tr("cross_entropy.table_note"))
 
-st.subheader(ui.tr("cross_entropy.lse.header"))
-st.latex(ui.tr("cross_entropy.lse.latex"))
-st.markdown(ui.tr("cross_entropy.lse.explain"))
+st.subheader(tr("cross_entropy.lse.header"))
+st.latex(tr("cross_entropy.lse.latex"))
+st.markdown(tr("cross_entropy.lse.explain"))
 c1, c2 = st.columns(2)
 c1.page_link(
     "lessons/overflow.py",
-    label=ui.tr("cross_entropy.back"),
+    label=tr("cross_entropy.back"),
     icon=":material/local_fire_department:",
 )
-c2.page_link("lessons/train.py", label=ui.tr("cross_entropy.train"), icon=":material/show_chart:")
+c2.page_link("lessons/train.py", label=tr("cross_entropy.train"), icon=":material/show_chart:")
 
-ui.show_code(
+show_code(
     cross_entropy_naive,
     cross_entropy_stable,
     softmax_naive,

@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 import torch
 
-import ui
 from lib.charts.decisions import recall_chart, reject_chart, reliability_chart
 from lib.decisions import (
     BINS,
@@ -29,8 +28,10 @@ from lib.decisions import (
     total_cost,
     with_refer,
 )
-from lib.i18n import class_names
 from lib.metrics import predict, predict_test_set
+from ui.context import show_code
+from ui.lang import class_names, lang, tr, widget_key
+from ui.panels import run_on_test_set
 
 THRESHOLDS = np.round(np.arange(0.10, 1.0001, 0.01), 2)  # the curve's sweep
 BIN_CHOICES = (5, 10, 15, 20, 30)
@@ -42,40 +43,38 @@ def cost_matrix(names):
     kept = st.session_state.setdefault(
         "decisions.kept", {"preset": "equal", "dangerous": list(DANGEROUS)}
     )
-    labels = {p: ui.tr(f"decisions.preset.{p}") for p in PRESETS}
+    labels = {p: tr(f"decisions.preset.{p}") for p in PRESETS}
     preset = kept["preset"] = st.radio(
-        ui.tr("decisions.preset"),
+        tr("decisions.preset"),
         PRESETS,
         index=PRESETS.index(kept["preset"]),
         horizontal=True,
-        key=f"decisions.preset.{ui.lang()}",
+        key=widget_key("decisions.preset"),
         format_func=labels.get,
     )
     dangerous = DANGEROUS
     if preset == "medical":
         kept["dangerous"] = st.multiselect(
-            ui.tr("decisions.dangerous"),
+            tr("decisions.dangerous"),
             range(len(names)),
             default=kept["dangerous"],
-            key=f"decisions.dangerous.{ui.lang()}",
+            key=widget_key("decisions.dangerous"),
             format_func=names.__getitem__,
         )
         dangerous = tuple(kept["dangerous"])
     st.markdown(
-        ui.tr(
-            f"decisions.explain.{preset}", truth=names[COSTLY_PAIR[0]], answer=names[COSTLY_PAIR[1]]
-        )
+        tr(f"decisions.explain.{preset}", truth=names[COSTLY_PAIR[0]], answer=names[COSTLY_PAIR[1]])
     )
     c_reject = st.slider(
-        ui.tr("decisions.c_reject"),
+        tr("decisions.c_reject"),
         0.01,
         0.99,
         C_REJECT,
         0.01,
         key="decisions.c_reject",
-        help=ui.tr("decisions.c_reject_help"),
+        help=tr("decisions.c_reject_help"),
     )
-    q, refer = len(names), ui.tr("decisions.refer.column")
+    q, refer = len(names), tr("decisions.refer.column")
     start = pd.DataFrame(
         with_refer(preset_costs(preset, q, dangerous), c_reject).numpy(),
         index=list(names),
@@ -83,27 +82,27 @@ def cost_matrix(names):
     )
     # A new preset (or language) gets a fresh editor: its edits belonged to the old table.
     # A new c keeps them: the refer column is read-only and the table's shape stays the same.
-    key = f"decisions.editor.{preset}.{'-'.join(map(str, dangerous))}.{ui.lang()}"
+    key = widget_key(f"decisions.editor.{preset}.{'-'.join(map(str, dangerous))}")
     columns = {
         name: st.column_config.NumberColumn(name, min_value=0.0, format="%g", width=68)
         for name in names
     }
     columns[refer] = st.column_config.NumberColumn(
-        refer, format="%g", width=84, disabled=True, help=ui.tr("decisions.refer.column_help")
+        refer, format="%g", width=84, disabled=True, help=tr("decisions.refer.column_help")
     )
     edited = st.data_editor(
         start,
         key=key,
         column_config={
-            "_index": st.column_config.Column(ui.tr("decisions.corner"), width=120),
+            "_index": st.column_config.Column(tr("decisions.corner"), width=120),
             **columns,
         },
     )
-    st.caption(ui.tr("decisions.editor_help") + " " + ui.tr("decisions.refer.column_help"))
+    st.caption(tr("decisions.editor_help") + " " + tr("decisions.refer.column_help"))
     C, bad = read_costs(edited.iloc[:, :q], q)
     if C is None:
         cells = ", ".join(f"({names[i]}, {names[j]})" for i, j in bad[:8])
-        st.error(ui.tr("decisions.bad", cells=cells + (" …" if len(bad) > 8 else "")))
+        st.error(tr("decisions.bad", cells=cells + (" …" if len(bad) > 8 else "")))
         last = st.session_state.get("decisions.last_valid")
         return (last if last is not None else read_costs(start.iloc[:, :q], q)[0]), c_reject
     st.session_state["decisions.last_valid"] = C
@@ -114,17 +113,17 @@ def comparison(pred, C, names):
     result = compare(pred.probs, pred.y, C)
     acc_a, acc_m = result.accuracy(result.y_argmax), result.accuracy(result.y_min_cost)
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric(ui.tr("decisions.metric.cost_argmax"), f"{result.cost_argmax:,.0f}")
+    m1.metric(tr("decisions.metric.cost_argmax"), f"{result.cost_argmax:,.0f}")
     m2.metric(
-        ui.tr("decisions.metric.cost_min"),
+        tr("decisions.metric.cost_min"),
         f"{result.cost_min_cost:,.0f}",
         delta=f"{result.cost_min_cost - result.cost_argmax:+,.0f}",
         delta_color="inverse",
     )
-    m3.metric(ui.tr("decisions.metric.acc_min"), f"{acc_m:.4f}", delta=f"{acc_m - acc_a:+.4f}")
-    m4.metric(ui.tr("decisions.metric.changed"), f"{result.changed:,}")
+    m3.metric(tr("decisions.metric.acc_min"), f"{acc_m:.4f}", delta=f"{acc_m - acc_a:+.4f}")
+    m4.metric(tr("decisions.metric.changed"), f"{result.changed:,}")
     st.caption(
-        ui.tr(
+        tr(
             "decisions.summary",
             mean_a=result.cost_argmax / result.n,
             mean_m=result.cost_min_cost / result.n,
@@ -133,12 +132,12 @@ def comparison(pred, C, names):
         )
     )
     if bool((C > 1).any()):
-        st.caption(ui.tr("decisions.costly", a=result.costly_argmax, m=result.costly_min_cost))
+        st.caption(tr("decisions.costly", a=result.costly_argmax, m=result.costly_min_cost))
     if result.changed == 0:
-        st.info(ui.tr("decisions.verdict.same"))
+        st.info(tr("decisions.verdict.same"))
     elif result.cost_min_cost < result.cost_argmax:
         st.success(
-            ui.tr(
+            tr(
                 "decisions.verdict.better",
                 changed=result.changed,
                 n=result.n,
@@ -146,17 +145,17 @@ def comparison(pred, C, names):
             )
         )
     else:
-        st.warning(ui.tr("decisions.verdict.worse", changed=result.changed, n=result.n))
-    st.markdown(f"**{ui.tr('decisions.recall.header')}**")
-    st.altair_chart(recall_chart(result.recall_argmax, result.recall_min_cost, names, ui.lang()))
+        st.warning(tr("decisions.verdict.worse", changed=result.changed, n=result.n))
+    st.markdown(f"**{tr('decisions.recall.header')}**")
+    st.altair_chart(recall_chart(result.recall_argmax, result.recall_min_cost, names, lang()))
     table = pd.DataFrame(
         {
-            ui.tr("decisions.col.class"): names,
-            ui.tr("decisions.col.recall_argmax"): result.recall_argmax.numpy(),
-            ui.tr("decisions.col.recall_min"): result.recall_min_cost.numpy(),
+            tr("decisions.col.class"): names,
+            tr("decisions.col.recall_argmax"): result.recall_argmax.numpy(),
+            tr("decisions.col.recall_min"): result.recall_min_cost.numpy(),
         }
     )
-    table[ui.tr("decisions.col.change")] = table.iloc[:, 2] - table.iloc[:, 1]
+    table[tr("decisions.col.change")] = table.iloc[:, 2] - table.iloc[:, 1]
     st.dataframe(
         table,
         hide_index=True,
@@ -165,20 +164,18 @@ def comparison(pred, C, names):
 
 
 def reject(pred, C, c_reject):
-    st.subheader(ui.tr("decisions.reject.header"))
-    st.markdown(ui.tr("decisions.reject.intro"))
+    st.subheader(tr("decisions.reject.header"))
+    st.markdown(tr("decisions.reject.intro"))
     threshold = st.slider(
-        ui.tr("decisions.reject.threshold"), 0.10, 1.00, 0.50, 0.01, key="decisions.threshold"
+        tr("decisions.reject.threshold"), 0.10, 1.00, 0.50, 0.01, key="decisions.threshold"
     )
     coverage, accuracy = reject_option(pred.probs, pred.y, threshold)
     c1, c2, c3 = st.columns(3)
-    c1.metric(ui.tr("decisions.reject.coverage"), f"{coverage:.1%}")
-    c2.metric(
-        ui.tr("decisions.reject.accuracy"), "—" if accuracy != accuracy else f"{accuracy:.4f}"
-    )
-    c3.metric(ui.tr("decisions.reject.referred"), f"{round((1 - coverage) * len(pred.y)):,}")
+    c1.metric(tr("decisions.reject.coverage"), f"{coverage:.1%}")
+    c2.metric(tr("decisions.reject.accuracy"), "—" if accuracy != accuracy else f"{accuracy:.4f}")
+    c3.metric(tr("decisions.reject.referred"), f"{round((1 - coverage) * len(pred.y)):,}")
     if accuracy != accuracy:
-        st.warning(ui.tr("decisions.reject.nothing"))
+        st.warning(tr("decisions.reject.nothing"))
     chow = 1 - c_reject
     refer_priced(pred, C, c_reject)
     curve = reject_curve(pred.probs, pred.y, THRESHOLDS)
@@ -188,37 +185,37 @@ def reject(pred, C, c_reject):
             threshold,
             coverage,
             accuracy,
-            ui.lang(),
+            lang(),
             chow=(chow, *reject_option(pred.probs, pred.y, chow)),
         )
     )
-    st.caption(ui.tr("decisions.reject.curve_chow"))
+    st.caption(tr("decisions.reject.curve_chow"))
 
 
 def refer_priced(pred, C, c_reject):
     """Refer as one more answer costing c: the minimum expected cost over q + 1 answers."""
-    st.markdown(f"**{ui.tr('decisions.refer.header')}**")
-    st.markdown(ui.tr("decisions.refer.intro", c=c_reject, threshold=1 - c_reject))
+    st.markdown(f"**{tr('decisions.refer.header')}**")
+    st.markdown(tr("decisions.refer.intro", c=c_reject, threshold=1 - c_reject))
     s = refer_summary(pred.probs, pred.y, C, c_reject)
     c1, c2, c3 = st.columns(3)
-    c1.metric(ui.tr("decisions.refer.referred"), f"{s['referred']:,}")
+    c1.metric(tr("decisions.refer.referred"), f"{s['referred']:,}")
     c2.metric(
-        ui.tr("decisions.refer.accuracy"),
+        tr("decisions.refer.accuracy"),
         "—" if s["accuracy"] != s["accuracy"] else f"{s['accuracy']:.4f}",
     )
     c3.metric(
-        ui.tr("decisions.refer.cost"),
+        tr("decisions.refer.cost"),
         f"{s['cost']:,.1f}",
         delta=f"{s['cost'] - s['cost_without']:+,.1f}",
         delta_color="inverse",
-        help=ui.tr("decisions.refer.cost_help"),
+        help=tr("decisions.refer.cost_help"),
     )
     q = C.shape[0]
     zero_one = preset_costs("equal", q)
     priced = min_cost_with_reject(pred.probs, zero_one, c_reject)
     same = int((priced == threshold_answers(pred.probs, 1 - c_reject)).sum())
     st.caption(
-        ui.tr(
+        tr(
             "decisions.refer.chow_check",
             c=c_reject,
             threshold=1 - c_reject,
@@ -228,43 +225,43 @@ def refer_priced(pred, C, c_reject):
         )
     )
     if not torch.equal(C, zero_one):
-        st.caption(ui.tr("decisions.refer.not_01"))
+        st.caption(tr("decisions.refer.not_01"))
 
 
 def calibration(pred):
-    st.subheader(ui.tr("decisions.calib.header"))
-    st.markdown(ui.tr("decisions.calib.intro"))
+    st.subheader(tr("decisions.calib.header"))
+    st.markdown(tr("decisions.calib.intro"))
     bins = st.select_slider(
-        ui.tr("decisions.calib.bins"), BIN_CHOICES, value=BINS, key="decisions.bins"
+        tr("decisions.calib.bins"), BIN_CHOICES, value=BINS, key="decisions.bins"
     )
     table = reliability(pred.probs, pred.y, bins)
     ece = expected_calibration_error(pred.probs, pred.y, bins)
     conf = float(pred.probs.max(dim=1).values.double().mean())
     acc = float((pred.probs.argmax(dim=1) == pred.y).double().mean())
     c1, c2, c3 = st.columns(3)
-    c1.metric(ui.tr("decisions.calib.ece"), f"{ece:.4f}")
-    c2.metric(ui.tr("decisions.calib.mean_conf"), f"{conf:.4f}")
-    c3.metric(ui.tr("decisions.calib.accuracy"), f"{acc:.4f}")
+    c1.metric(tr("decisions.calib.ece"), f"{ece:.4f}")
+    c2.metric(tr("decisions.calib.mean_conf"), f"{conf:.4f}")
+    c3.metric(tr("decisions.calib.accuracy"), f"{acc:.4f}")
     verdict = "over" if conf > acc + 0.01 else "under" if conf < acc - 0.01 else "fair"
-    st.markdown(ui.tr(f"decisions.calib.{verdict}", conf=conf, acc=acc))
-    st.altair_chart(reliability_chart(table, ui.lang()))
-    st.caption(ui.tr("decisions.calib.read"))
+    st.markdown(tr(f"decisions.calib.{verdict}", conf=conf, acc=acc))
+    st.altair_chart(reliability_chart(table, lang()))
+    st.caption(tr("decisions.calib.read"))
 
 
-st.title(ui.tr("decisions.title"))
-st.markdown(ui.tr("decisions.intro"))
-chosen = ui.run_on_test_set("decisions")
+st.title(tr("decisions.title"))
+st.markdown(tr("decisions.intro"))
+chosen = run_on_test_set("decisions")
 if chosen is not None:
     data, run, pred = chosen
-    names = class_names(ui.lang())
-    st.caption(ui.tr("decisions.model", run=run.name, n=len(pred.y)))
-    st.subheader(ui.tr("decisions.costs.header"))
+    names = class_names()
+    st.caption(tr("decisions.model", run=run.name, n=len(pred.y)))
+    st.subheader(tr("decisions.costs.header"))
     C, c_reject = cost_matrix(names)
-    st.subheader(ui.tr("decisions.result.header"))
+    st.subheader(tr("decisions.result.header"))
     comparison(pred, C, names)
     reject(pred, C, c_reject)
     calibration(pred)
-    ui.show_code(
+    show_code(
         predict_test_set,
         predict,
         expected_costs,

@@ -5,11 +5,13 @@ import random
 import streamlit as st
 import torch
 
-import ui
 from lib.charts.gallery import probability_chart, templates_chart, templates_frame
 from lib.gallery import RIGHT_RGB, WRONG_RGB, num_pages, page_of, pick_images, pixels
 from lib.metrics import predict, predict_test_set
 from lib.softmax import softmax_stable
+from ui.context import show_code
+from ui.lang import class_names, lang, tr
+from ui.panels import run_on_test_set
 
 PER_PAGE, PER_ROW = 24, 8
 
@@ -21,18 +23,18 @@ def reshuffle(seed):
 
 def filters(names):
     # Labels are made now, not inside format_func: AppTest calls it outside the script run.
-    labels = [ui.tr("gallery.any"), *names]
+    labels = [tr("gallery.any"), *names]
     classes = [None, *range(len(names))]
     c1, c2, c3 = st.columns(3, vertical_alignment="bottom")
-    wrong_only = c1.toggle(ui.tr("gallery.wrong_only"), key="gallery.wrong")
+    wrong_only = c1.toggle(tr("gallery.wrong_only"), key="gallery.wrong")
     true_class = c2.selectbox(
-        ui.tr("gallery.true_class"),
+        tr("gallery.true_class"),
         classes,
         key="gallery.true",
         format_func=lambda k: labels[0 if k is None else k + 1],
     )
     pred_class = c3.selectbox(
-        ui.tr("gallery.pred_class"),
+        tr("gallery.pred_class"),
         classes,
         key="gallery.pred",
         format_func=lambda k: labels[0 if k is None else k + 1],
@@ -42,7 +44,7 @@ def filters(names):
 
 def order_buttons(c1, c2):
     c1.button(
-        ui.tr("gallery.shuffle"),
+        tr("gallery.shuffle"),
         key="gallery.shuffle",
         icon=":material/shuffle:",
         on_click=reshuffle,
@@ -50,7 +52,7 @@ def order_buttons(c1, c2):
         width="stretch",
     )
     c2.button(
-        ui.tr("gallery.in_order"),
+        tr("gallery.in_order"),
         key="gallery.order",
         icon=":material/sort:",
         on_click=reshuffle,
@@ -62,8 +64,8 @@ def order_buttons(c1, c2):
 def caption(i, pred, names):
     true, guess = names[int(pred.y[i])], names[int(pred.y_pred[i])]
     if true == guess:
-        return ui.tr("gallery.caption", true=true, pred=guess)
-    return ":red[" + ui.tr("gallery.caption_wrong", true=true, pred=guess) + "]"
+        return tr("gallery.caption", true=true, pred=guess)
+    return ":red[" + tr("gallery.caption_wrong", true=true, pred=guess) + "]"
 
 
 def grid(shown, images, pred, names):
@@ -77,7 +79,7 @@ def grid(shown, images, pred, names):
 
 def closer_look(shown, images, pred, names):
     options = {
-        int(i): ui.tr(
+        int(i): tr(
             "gallery.option",
             index=int(i),
             true=names[int(pred.y[i])],
@@ -86,17 +88,17 @@ def closer_look(shown, images, pred, names):
         for i in shown
     }
     i = st.selectbox(
-        ui.tr("gallery.chosen"), list(options), format_func=options.get, key="gallery.chosen"
+        tr("gallery.chosen"), list(options), format_func=options.get, key="gallery.chosen"
     )  # a test-set index
     k = list(options).index(i)  # its place on this page
     probs, y, y_hat = pred.probs[i], int(pred.y[i]), int(pred.y_pred[i])
     left, right = st.columns([1, 2])
     left.image(pixels(images[k], 8, WRONG_RGB if y != y_hat else RIGHT_RGB))
     if y == y_hat:
-        left.success(ui.tr("gallery.right", pred=names[y_hat], p=float(probs[y_hat])))
+        left.success(tr("gallery.right", pred=names[y_hat], p=float(probs[y_hat])))
     else:
         left.error(
-            ui.tr(
+            tr(
                 "gallery.wrong",
                 pred=names[y_hat],
                 p=float(probs[y_hat]),
@@ -104,36 +106,34 @@ def closer_look(shown, images, pred, names):
                 p_true=float(probs[y]),
             )
         )
-    right.altair_chart(probability_chart(probs.numpy(), names, ui.lang(), true_class=y))
+    right.altair_chart(probability_chart(probs.numpy(), names, lang(), true_class=y))
 
 
-st.title(ui.tr("gallery.title"))
-st.markdown(ui.tr("gallery.intro"))
+st.title(tr("gallery.title"))
+st.markdown(tr("gallery.intro"))
 
-chosen = ui.run_on_test_set("gallery")
+chosen = run_on_test_set("gallery")
 if chosen is None:
     st.stop()
 
 data, run, pred = chosen  # pred: probs (10000, 10), y_pred, y
-names = ui.names()
+names = class_names()
 wrong_only, true_class, pred_class = filters(names)
 indices = pick_images(
     pred, wrong_only, true_class, pred_class, seed=st.session_state.get("gallery.seed")
 )
 wrong = int((pred.y[indices] != pred.y_pred[indices]).sum()) if len(indices) else 0
 info, shuffle, in_order, pager = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
-info.markdown(ui.tr("gallery.matches", n=len(indices), wrong=wrong))
+info.markdown(tr("gallery.matches", n=len(indices), wrong=wrong))
 order_buttons(shuffle, in_order)
 
 if len(indices) == 0:
-    st.info(ui.tr("gallery.empty"))
+    st.info(tr("gallery.empty"))
 else:
     pages = num_pages(len(indices), PER_PAGE)
     if st.session_state.get("gallery.page", 1) > pages:
         st.session_state["gallery.page"] = pages  # the filters shrank the set
-    page = pager.number_input(
-        ui.tr("gallery.page", pages=pages), 1, pages, step=1, key="gallery.page"
-    )
+    page = pager.number_input(tr("gallery.page", pages=pages), 1, pages, step=1, key="gallery.page")
     shown = page_of(indices, page, PER_PAGE)
     rows = torch.as_tensor(shown, device=data.X_test.device)
     images = data.X_test[rows].cpu().numpy()  # (k, 784) pixels of this page
@@ -142,8 +142,8 @@ else:
     closer_look(shown, images, pred, names)
 
 st.divider()
-st.subheader(ui.tr("gallery.templates"))
-st.markdown(ui.tr("gallery.templates_help"))
-st.altair_chart(templates_chart(run.W.numpy(), names, ui.lang()), width="content")
+st.subheader(tr("gallery.templates"))
+st.markdown(tr("gallery.templates_help"))
+st.altair_chart(templates_chart(run.W.numpy(), names, lang()), width="content")
 
-ui.show_code(predict_test_set, predict, softmax_stable, pick_images, templates_frame)
+show_code(predict_test_set, predict, softmax_stable, pick_images, templates_frame)

@@ -1,14 +1,17 @@
 """Guided lesson: the chapter in nine steps, each one predict -> run -> reveal.
 
 The steps are data in lib/lesson.py, their words lib/i18n/lesson.py. The
-student's progress goes through get_progress / save_progress only, so where it
-is kept (the session now) can change in one place.
+student's progress goes through get_progress / save_progress only: kept in the
+session, and in the run store under the browser's identity.
 """
 
 import streamlit as st
 
-import ui
 from lib import lesson as L
+from lib import pages
+from ui.context import app_url, show_code, store
+from ui.identity import identity
+from ui.lang import lang, tr, widget_key
 
 PROGRESS = "lesson.progress"
 
@@ -20,17 +23,17 @@ def get_progress() -> dict:
     and follows the personal link), read once per session.
     """
     if PROGRESS not in st.session_state:
-        st.session_state[PROGRESS] = ui.store().progress(ui.identity())
+        st.session_state[PROGRESS] = store().progress(identity())
     return st.session_state[PROGRESS]
 
 
 def save_progress(progress: dict) -> None:
     st.session_state[PROGRESS] = progress
-    ui.store().save_progress(ui.identity(), progress)  # False: kept in memory until it is back
+    store().save_progress(identity(), progress)  # False: kept in memory until it is back
 
 
 def pick_key(step_id: str) -> str:
-    return f"lesson.pick.{step_id}.{ui.lang()}"  # translated options: one widget per language
+    return widget_key(f"lesson.pick.{step_id}")  # translated options: one widget per language
 
 
 def predict(step_id: str) -> None:
@@ -53,25 +56,25 @@ def start_over() -> None:
 
 def answer(step, entry, labels) -> None:
     verdict = L.verdict(step, {step.id: entry})
-    text = ui.tr(step.answer)
+    text = tr(step.answer)
     if verdict == "right":
-        st.success(ui.tr("lesson.right") + "\n\n" + text, icon=":material/check_circle:")
+        st.success(tr("lesson.right") + "\n\n" + text, icon=":material/check_circle:")
     elif verdict == "wrong":
-        st.warning(ui.tr("lesson.wrong", predicted=labels[entry["predicted"]]) + "\n\n" + text)
+        st.warning(tr("lesson.wrong", predicted=labels[entry["predicted"]]) + "\n\n" + text)
     else:
-        st.info(ui.tr("lesson.none") + "\n\n" + text)
+        st.info(tr("lesson.none") + "\n\n" + text)
 
 
 def show_step(n: int, step, progress: dict) -> None:
     entry = progress.get(step.id, {})
     revealed, kept = entry.get("revealed", False), entry.get("predicted")
-    labels = {o: ui.tr(step.option(o)) for o in step.options}
+    labels = {o: tr(step.option(o)) for o in step.options}
     with st.container(border=True, key=f"lesson-step-{step.id}"):
         heading = "lesson.step_done" if revealed else "lesson.step"
-        st.markdown(f"##### {ui.tr(heading, n=n, title=ui.tr(step.title))}")
-        st.markdown(ui.tr(step.question))
+        st.markdown(f"##### {tr(heading, n=n, title=tr(step.title))}")
+        st.markdown(tr(step.question))
         st.radio(
-            ui.tr("lesson.predict"),
+            tr("lesson.predict"),
             step.options,
             format_func=labels.get,
             index=step.options.index(kept) if kept in step.options else None,
@@ -83,16 +86,14 @@ def show_step(n: int, step, progress: dict) -> None:
         st.page_link(
             f"lessons/{step.page}.py",
             icon=":material/open_in_new:",
-            label=ui.tr(
-                "lesson.open" if step.train else "lesson.go", page=ui.tr(f"nav.{step.page}")
-            ),
-            query_params=L.link_query(step, ui.lang()),
+            label=tr("lesson.open" if step.train else "lesson.go", page=tr(f"nav.{step.page}")),
+            query_params=L.link_query(step, lang()),
         )
         if revealed:
             answer(step, entry, labels)
         else:
             st.button(
-                ui.tr("lesson.reveal"),
+                tr("lesson.reveal"),
                 key=f"lesson.reveal.{step.id}",
                 icon=":material/visibility:",
                 on_click=reveal,
@@ -100,40 +101,32 @@ def show_step(n: int, step, progress: dict) -> None:
             )
 
 
-def page_address() -> str | None:
-    """This page's address in the student's browser (None where there is none, as in tests)."""
-    try:
-        return st.context.url
-    except Exception:  # no browser session behind this script run
-        return None
-
-
 def teacher_view() -> bool:
     """The step links as plain URLs to copy; False when the toggle is off."""
-    if not st.toggle(ui.tr("lesson.teacher"), key="lesson.teacher"):
+    if not st.toggle(tr("lesson.teacher"), key="lesson.teacher"):
         return False
-    st.caption(ui.tr("lesson.teacher_intro"))
-    base = L.base_url(page_address(), "lesson")
+    st.caption(tr("lesson.teacher_intro"))
+    base = app_url(pages.page_path("lesson"))
     for n, step in enumerate(L.STEPS, start=1):
-        st.markdown(ui.tr("lesson.step", n=n, title=ui.tr(step.title)))
-        st.code(L.link_url(step, ui.lang(), base), language=None)
+        st.markdown(tr("lesson.step", n=n, title=tr(step.title)))
+        st.code(L.link_url(step, lang(), base), language=None)
     return True
 
 
-st.title(ui.tr("lesson.title"))
-st.markdown(ui.tr("lesson.intro"))
+st.title(tr("lesson.title"))
+st.markdown(tr("lesson.intro"))
 progress = get_progress()
 done, total = L.done(progress), len(L.STEPS)
-st.progress(done / total, text=ui.tr("lesson.progress", done=done, total=total))
+st.progress(done / total, text=tr("lesson.progress", done=done, total=total))
 if done == total:
-    st.success(ui.tr("lesson.all_done"))
+    st.success(tr("lesson.all_done"))
 for n, step in enumerate(L.STEPS, start=1):
     show_step(n, step, progress)
 st.button(
-    ui.tr("lesson.restart"),
+    tr("lesson.restart"),
     key="lesson.restart",
     icon=":material/restart_alt:",
     on_click=start_over,
 )
-links = (L.link_url, L.url_path, L.base_url) if teacher_view() else ()
-ui.show_code(L.done, L.link_query, L.record, L.verdict, *links)
+links = (L.link_url, L.url_path, pages.app_url) if teacher_view() else ()
+show_code(L.done, L.link_query, L.record, L.verdict, *links)

@@ -5,7 +5,6 @@ import time
 import pandas as pd
 import streamlit as st
 
-import ui
 from lib.charts.many_classes import costs_chart
 from lib.many_classes import (
     METHODS,
@@ -22,6 +21,9 @@ from lib.many_classes import (
     tree_paths,
     vocabularies,
 )
+from ui.context import device, device_name, show_code
+from ui.lang import lang, tr
+from ui.training import in_slot, pending_config
 
 N_CHOICES = (16, 32, 64, 128, 256, 512, 1024)
 D_CHOICES = (16, 32, 64, 128, 256, 512, 784, 1024)
@@ -30,20 +32,20 @@ S_CHOICES = (16, 64, 128, 256, 512, 1024)
 
 def controls() -> MeasureConfig:
     c1, c2, c3 = st.columns(3)
-    n = c1.select_slider(ui.tr("many_classes.n"), N_CHOICES, value=128, key="many_classes.n")
-    d = c2.select_slider(ui.tr("many_classes.d"), D_CHOICES, value=256, key="many_classes.d")
-    S = c3.select_slider(ui.tr("many_classes.S"), S_CHOICES, value=256, key="many_classes.S")
+    n = c1.select_slider(tr("many_classes.n"), N_CHOICES, value=128, key="many_classes.n")
+    d = c2.select_slider(tr("many_classes.d"), D_CHOICES, value=256, key="many_classes.d")
+    S = c3.select_slider(tr("many_classes.S"), S_CHOICES, value=256, key="many_classes.S")
     log_q = st.checkbox(
-        ui.tr("many_classes.log_q"),
+        tr("many_classes.log_q"),
         value=True,
         key="many_classes.log_q",
-        help=ui.tr("many_classes.log_q_help"),
+        help=tr("many_classes.log_q_help"),
     )
     return MeasureConfig(n=n, d=d, num_sampled=S, log_q=log_q)
 
 
 def method_name(method: str) -> str:
-    return ui.tr(f"many_classes.method.{method}")
+    return tr(f"many_classes.method.{method}")
 
 
 def run_measurement(cfg: MeasureConfig) -> dict | None:
@@ -52,23 +54,23 @@ def run_measurement(cfg: MeasureConfig) -> dict | None:
     rows, start = [], time.perf_counter()
 
     def work():
-        for row in measure(cfg, ui.device()):
+        for row in measure(cfg, device()):
             rows.append(row)
             bar.progress(
                 len(rows) / (len(cfg.ks) * len(METHODS)),
-                text=ui.tr("many_classes.progress", method=method_name(row["method"]), K=row["K"]),
+                text=tr("many_classes.progress", method=method_name(row["method"]), K=row["K"]),
             )
 
     try:
-        if not ui.in_slot(work, wait_box, "many_classes", cfg, "many_classes.queue"):
+        if not in_slot(work, wait_box, "many_classes", cfg, "many_classes.queue"):
             return None
     except RuntimeError as exc:  # e.g. out of memory on a GPU that other work also uses
-        st.error(ui.tr("many_classes.failed", error=f"{type(exc).__name__}"))
+        st.error(tr("many_classes.failed", error=f"{type(exc).__name__}"))
     bar.empty()
     return {
         "cfg": cfg,
         "rows": rows,
-        "device": ui.device_name(),
+        "device": device_name(),
         "seconds": time.perf_counter() - start,
     }
 
@@ -76,7 +78,7 @@ def run_measurement(cfg: MeasureConfig) -> dict | None:
 def show(result: dict) -> None:
     cfg, rows = result["cfg"], result["rows"]
     st.caption(
-        ui.tr(
+        tr(
             "many_classes.measured",
             device=result["device"],
             n=cfg.n,
@@ -84,7 +86,7 @@ def show(result: dict) -> None:
             S=cfg.num_sampled,
             seconds=result["seconds"],
             repeats=cfg.repeats,
-            log_q=ui.tr("many_classes.on" if cfg.log_q else "many_classes.off"),
+            log_q=tr("many_classes.on" if cfg.log_q else "many_classes.off"),
         )
     )
     cap = cfg.max_bytes / 2**20
@@ -93,13 +95,13 @@ def show(result: dict) -> None:
             f"{method_name(r['method'])} K = {r['K']:,}" for r in rows if r["status"] == status
         ]
         if items:
-            st.warning(ui.tr(f"many_classes.{status}", cap=cap, items=", ".join(items)))
-    st.altair_chart(costs_chart(rows, ui.lang(), cap_mb=cap), width="content")
+            st.warning(tr(f"many_classes.{status}", cap=cap, items=", ".join(items)))
+    st.altair_chart(costs_chart(rows, lang(), cap_mb=cap), width="content")
     table = pd.DataFrame(rows)
     for column in ("ms", "peak_mb", "loss"):  # None (not measured) -> NaN: an empty cell
         table[column] = pd.to_numeric(table[column], errors="coerce")
     table["method"] = table["method"].map(method_name)
-    table["status"] = table["status"].map(lambda s: ui.tr(f"many_classes.status.{s}"))
+    table["status"] = table["status"].map(lambda s: tr(f"many_classes.status.{s}"))
     columns = ["method", "K", "ms", "mb", "loss", "status"]
     if table["peak_mb"].notna().any():
         columns.insert(4, "peak_mb")
@@ -108,69 +110,65 @@ def show(result: dict) -> None:
         hide_index=True,
         height=35 * (len(table) + 1) + 3,
         column_config={
-            "method": ui.tr("many_classes.col.method"),
+            "method": tr("many_classes.col.method"),
             "K": st.column_config.NumberColumn("K", format="localized"),
-            "ms": st.column_config.NumberColumn(ui.tr("many_classes.col.ms"), format="%.3f"),
-            "mb": st.column_config.NumberColumn(ui.tr("many_classes.col.mb"), format="%.1f"),
-            "peak_mb": st.column_config.NumberColumn(
-                ui.tr("many_classes.col.peak_mb"), format="%.1f"
-            ),
-            "loss": st.column_config.NumberColumn(ui.tr("many_classes.col.loss"), format="%.3f"),
-            "status": ui.tr("many_classes.col.status"),
+            "ms": st.column_config.NumberColumn(tr("many_classes.col.ms"), format="%.3f"),
+            "mb": st.column_config.NumberColumn(tr("many_classes.col.mb"), format="%.1f"),
+            "peak_mb": st.column_config.NumberColumn(tr("many_classes.col.peak_mb"), format="%.1f"),
+            "loss": st.column_config.NumberColumn(tr("many_classes.col.loss"), format="%.3f"),
+            "status": tr("many_classes.col.status"),
         },
     )
-    st.caption(ui.tr("many_classes.loss_note"))
+    st.caption(tr("many_classes.loss_note"))
 
 
 def computed(cfg: MeasureConfig) -> None:
-    st.subheader(ui.tr("many_classes.computed.header"))
-    st.markdown(ui.tr("many_classes.computed.intro"))
+    st.subheader(tr("many_classes.computed.header"))
+    st.markdown(tr("many_classes.computed.intro"))
     table = pd.DataFrame([output_layer_memory(v) for v in vocabularies(cfg.d, cfg.n)])
     st.dataframe(
         table,
         hide_index=True,
         column_config={
-            "name": ui.tr("many_classes.col.name"),
+            "name": tr("many_classes.col.name"),
             "K": st.column_config.NumberColumn("K", format="localized"),
-            "W_mb": st.column_config.NumberColumn(
-                ui.tr("many_classes.col.W_mb"), format="localized"
-            ),
+            "W_mb": st.column_config.NumberColumn(tr("many_classes.col.W_mb"), format="localized"),
             "logits_mb": st.column_config.NumberColumn(
-                ui.tr("many_classes.col.logits_mb"), format="localized"
+                tr("many_classes.col.logits_mb"), format="localized"
             ),
         },
     )
 
 
-st.title(ui.tr("many_classes.title"))
-st.markdown(ui.tr("many_classes.intro"))
+st.title(tr("many_classes.title"))
+st.markdown(tr("many_classes.intro"))
 cfg = controls()
 st.caption(
-    ui.tr(
+    tr(
         "many_classes.budget",
         seconds=cfg.budget_s,
         mb=cfg.max_bytes / 2**20,
-        device=ui.device_name(),
+        device=device_name(),
     )
 )
-waiting = ui.pending_config("many_classes")  # a click interrupted the wait: keep the place
-if st.button(ui.tr("many_classes.measure"), type="primary", key="many_classes.measure") or waiting:
+waiting = pending_config("many_classes")  # a click interrupted the wait: keep the place
+if st.button(tr("many_classes.measure"), type="primary", key="many_classes.measure") or waiting:
     result = run_measurement(waiting or cfg)
     if result is not None:
         st.session_state["many_classes.result"] = result
 result = st.session_state.get("many_classes.result")
 if result is None:
-    st.info(ui.tr("many_classes.press"))
+    st.info(tr("many_classes.press"))
 else:
     show(result)
-st.subheader(ui.tr("many_classes.tradeoffs.header"))
-st.markdown(ui.tr("many_classes.tradeoffs"))
+st.subheader(tr("many_classes.tradeoffs.header"))
+st.markdown(tr("many_classes.tradeoffs"))
 computed(cfg)
-st.subheader(ui.tr("many_classes.book.header"))
-st.markdown(ui.tr("many_classes.book"))
-st.subheader(ui.tr("many_classes.logq.header"))
-st.markdown(ui.tr("many_classes.logq"))
-ui.show_code(
+st.subheader(tr("many_classes.book.header"))
+st.markdown(tr("many_classes.book"))
+st.subheader(tr("many_classes.logq.header"))
+st.markdown(tr("many_classes.logq"))
+show_code(
     full_loss,
     sampled_loss,
     clusters,

@@ -8,11 +8,13 @@ then one SGD step per click on "Next minibatch".
 
 import streamlit as st
 
-import ui
 from lib import minibatch as mb
 from lib.charts.minibatch import gradient_maps_chart
 from lib.config import APP_LIMITS
 from lib.settings import format_value
+from ui.context import get_data, show_code
+from ui.lang import class_names, lang, tr, widget_key
+from ui.panels import pick_run
 
 STATE = "minibatch.state"
 
@@ -21,13 +23,13 @@ def choice(where, name: str, options: tuple):
     """A radio with translated labels; the choice is kept across a language switch."""
     kept_key = f"{name}.kept"
     kept = st.session_state.get(kept_key, options[0])
-    labels = {o: ui.tr(f"{name}.{o}") for o in options}
+    labels = {o: tr(f"{name}.{o}") for o in options}
     value = where.radio(
-        ui.tr(name),
+        tr(name),
         options,
         index=options.index(kept),
         horizontal=True,
-        key=f"{name}.{ui.lang()}",
+        key=widget_key(name),
         format_func=labels.get,
     )
     st.session_state[kept_key] = value
@@ -40,29 +42,29 @@ def controls():
     source = choice(c1, "minibatch.source", ("init", "run"))
     seed = int(
         c2.number_input(
-            ui.tr("minibatch.seed"),
+            tr("minibatch.seed"),
             0,
             9999,
             0,
             step=1,
             key="minibatch.seed",
-            help=ui.tr("minibatch.seed_help"),
+            help=tr("minibatch.seed_help"),
         )
     )
     split = choice(c3, "minibatch.split", mb.SPLITS)
     lr = c4.select_slider(
-        ui.tr("minibatch.lr"),
+        tr("minibatch.lr"),
         APP_LIMITS["lr"].values,
         value=0.1,
         key="minibatch.lr",
         format_func=format_value,
     )
     if source == "run":
-        run = ui.pick_run("minibatch.run")
+        run = pick_run("minibatch.run")
         if run is None:
-            st.info(ui.tr("minibatch.no_runs"))
+            st.info(tr("minibatch.no_runs"))
         elif not run.usable:
-            st.warning(ui.tr("run.unusable"))
+            st.warning(tr("run.unusable"))
             return None
         else:
             return ("run", run.id), run.W, run.b, seed, split, lr
@@ -100,9 +102,9 @@ def show_images(batch, names):
 
 def step_table(walk, W):
     table = mb.steps_table(walk, W)
-    table["step"] = [ui.tr(f"minibatch.step.{key}") for key in table["step"]]
+    table["step"] = [tr(f"minibatch.step.{key}") for key in table["step"]]
     st.dataframe(
-        table.rename(columns={c: ui.tr(f"minibatch.col.{c}") for c in table.columns}),
+        table.rename(columns={c: tr(f"minibatch.col.{c}") for c in table.columns}),
         hide_index=True,
         height="content",
     )
@@ -112,36 +114,36 @@ def rows_table(walk, names):
     table = mb.first_rows(walk, 5)
     table["y"] = [f"{k} {names[k]}" for k in table["y"]]
     columns = {c: st.column_config.NumberColumn(c, format="%.4f") for c in table.columns[1:]}
-    columns["y"] = ui.tr("minibatch.col.true")
-    columns["sum"] = st.column_config.NumberColumn(ui.tr("minibatch.col.sum"), format="%.6f")
+    columns["y"] = tr("minibatch.col.true")
+    columns["sum"] = st.column_config.NumberColumn(tr("minibatch.col.sum"), format="%.6f")
     columns["picked"] = st.column_config.NumberColumn("y_hat[i, y]", format="%.4f")
     st.dataframe(table, hide_index=True, column_config=columns)
     low, high = mb.row_sum_range(walk)
-    st.caption(ui.tr("minibatch.rows.sums", n=len(walk.y), low=low, high=high))
+    st.caption(tr("minibatch.rows.sums", n=len(walk.y), low=low, high=high))
 
 
 def before_after(walk):
     c1, c2 = st.columns(2)
     c1.metric(
-        ui.tr("minibatch.metric.loss"),
+        tr("minibatch.metric.loss"),
         f"{walk.loss_after:.4f}",
         delta=f"{walk.loss_after - walk.loss_before:+.4f}",
         delta_color="inverse",
     )
-    c1.caption(ui.tr("minibatch.metric.before", value=f"{walk.loss_before:.4f}"))
+    c1.caption(tr("minibatch.metric.before", value=f"{walk.loss_before:.4f}"))
     c2.metric(
-        ui.tr("minibatch.metric.acc"),
+        tr("minibatch.metric.acc"),
         f"{walk.acc_after:.4f}",
         delta=f"{walk.acc_after - walk.acc_before:+.4f}",
     )
-    c2.caption(ui.tr("minibatch.metric.before", value=f"{walk.acc_before:.4f}"))
+    c2.caption(tr("minibatch.metric.before", value=f"{walk.acc_before:.4f}"))
 
 
 def history(rows):
     if not rows:
         return
-    st.markdown(f"**{ui.tr('minibatch.history.header')}**")
-    shown = [{ui.tr(f"minibatch.col.{k}"): v for k, v in row.items()} for row in reversed(rows)]
+    st.markdown(f"**{tr('minibatch.history.header')}**")
+    shown = [{tr(f"minibatch.col.{k}"): v for k, v in row.items()} for row in reversed(rows)]
     st.dataframe(shown[:20], hide_index=True)
 
 
@@ -158,7 +160,7 @@ def walk_section(data, names):
         "b": walk.b_next,
         "row": {
             "number": state["steps"] + 1,
-            "batch": f"{ui.tr(f'minibatch.split.{split}')} {batch.epoch}·{batch.number}",
+            "batch": f"{tr(f'minibatch.split.{split}')} {batch.epoch}·{batch.number}",
             "loss_before": round(walk.loss_before, 4),
             "loss_after": round(walk.loss_after, 4),
             "acc_before": round(walk.acc_before, 4),
@@ -167,47 +169,47 @@ def walk_section(data, names):
     }
     with st.container(horizontal=True):
         st.button(
-            ui.tr("minibatch.next"),
+            tr("minibatch.next"),
             key="minibatch.next",
             type="primary",
             icon=":material/skip_next:",
             on_click=next_minibatch,
         )
         st.button(
-            ui.tr("minibatch.reset"),
+            tr("minibatch.reset"),
             key="minibatch.reset",
             icon=":material/restart_alt:",
             on_click=reset,
         )
     st.markdown(
-        ui.tr(
+        tr(
             "minibatch.counter",
             steps=state["steps"],
             number=batch.number,
             per_epoch=batch.per_epoch,
-            split=ui.tr(f"minibatch.split.{split}"),
+            split=tr(f"minibatch.split.{split}"),
             n=len(batch.y),
             epoch=batch.epoch,
         )
     )
     if not walk.finite:
-        st.error(ui.tr("minibatch.broken"))
+        st.error(tr("minibatch.broken"))
 
-    st.subheader(ui.tr("minibatch.x.header"))
-    st.markdown(ui.tr("minibatch.x.text", x_shape=mb.shape(batch.X), n=len(batch.y)))
+    st.subheader(tr("minibatch.x.header"))
+    st.markdown(tr("minibatch.x.text", x_shape=mb.shape(batch.X), n=len(batch.y)))
     show_images(batch, names)
-    st.subheader(ui.tr("minibatch.table.header"))
-    st.markdown(ui.tr("minibatch.table.text"))
+    st.subheader(tr("minibatch.table.header"))
+    st.markdown(tr("minibatch.table.text"))
     step_table(walk, state["W"])
-    st.subheader(ui.tr("minibatch.rows.header"))
-    st.markdown(ui.tr("minibatch.rows.text"))
+    st.subheader(tr("minibatch.rows.header"))
+    st.markdown(tr("minibatch.rows.text"))
     rows_table(walk, names)
-    st.subheader(ui.tr("minibatch.grad.header"))
-    st.markdown(ui.tr("minibatch.grad.text"))
+    st.subheader(tr("minibatch.grad.header"))
+    st.markdown(tr("minibatch.grad.text"))
     if walk.finite:
-        st.altair_chart(gradient_maps_chart(walk.W_grad.numpy(), names, ui.lang()), width="content")
-    st.subheader(ui.tr("minibatch.sgd.header"))
-    st.markdown(ui.tr("minibatch.sgd.text", lr=format_value(lr), n=len(batch.y)))
+        st.altair_chart(gradient_maps_chart(walk.W_grad.numpy(), names, lang()), width="content")
+    st.subheader(tr("minibatch.sgd.header"))
+    st.markdown(tr("minibatch.sgd.text", lr=format_value(lr), n=len(batch.y)))
     before_after(walk)
     history(state["history"])
 
@@ -224,11 +226,11 @@ def session(*lines) -> str:
 
 def examples(data):
     """The chapter's small examples, side by side: they come before training in the chapter."""
-    st.subheader(ui.tr("minibatch.examples.header"))
+    st.subheader(tr("minibatch.examples.header"))
     c1, c2 = st.columns(2, gap="large")
     c3, c4 = st.columns(2, gap="large")
     X, by_column, by_row = mb.sum_example()
-    c1.markdown(ui.tr("minibatch.examples.sum"))
+    c1.markdown(tr("minibatch.examples.sum"))
     c1.code(
         session(
             ("X = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])", None),
@@ -239,7 +241,7 @@ def examples(data):
         wrap_lines=True,
     )
     X, X_prob, sums = mb.softmax_example()
-    c2.markdown(ui.tr("minibatch.examples.softmax"))
+    c2.markdown(tr("minibatch.examples.softmax"))
     c2.code(
         session(
             ("X = torch.normal(0, 1, (2, 5))", None),
@@ -251,7 +253,7 @@ def examples(data):
         wrap_lines=True,
     )
     ex = mb.cross_entropy_example()
-    c3.markdown(ui.tr("minibatch.examples.cross_entropy"))
+    c3.markdown(tr("minibatch.examples.cross_entropy"))
     c3.code(
         session(
             ("y = torch.tensor([0, 2])", None),
@@ -264,20 +266,20 @@ def examples(data):
         wrap_lines=True,
     )
     if data is None:
-        c4.caption(ui.tr("minibatch.examples.no_data"))
+        c4.caption(tr("minibatch.examples.no_data"))
         return
     seed = int(st.session_state.get("minibatch.seed", 0))
-    c4.markdown(ui.tr("minibatch.examples.random", seed=seed))
-    c4.metric(ui.tr("minibatch.examples.random_metric"), f"{mb.random_accuracy(data, seed):.4f}")
-    c4.caption(ui.tr("minibatch.examples.random_note"))
+    c4.markdown(tr("minibatch.examples.random", seed=seed))
+    c4.metric(tr("minibatch.examples.random_metric"), f"{mb.random_accuracy(data, seed):.4f}")
+    c4.caption(tr("minibatch.examples.random_note"))
 
 
-st.title(ui.tr("minibatch.title"))
-st.markdown(ui.tr("minibatch.intro"))
-data = ui.get_data()
+st.title(tr("minibatch.title"))
+st.markdown(tr("minibatch.intro"))
+data = get_data()
 examples(data)
 st.divider()
 if data is not None:
-    st.header(ui.tr("minibatch.walk.header"))
-    walk_section(data, ui.names())
-ui.show_code(*mb.shown_code(with_data=data is not None))
+    st.header(tr("minibatch.walk.header"))
+    walk_section(data, class_names())
+show_code(*mb.shown_code(with_data=data is not None))

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-import ui
 from lib.charts.overflow import exp_chart, softmax_bars
 from lib.overflow import (
     BROKEN,
@@ -18,6 +17,8 @@ from lib.overflow import (
 )
 from lib.softmax import softmax_naive, softmax_stable
 from lib.text import plain
+from ui.context import show_code
+from ui.lang import lang, tr
 
 BAD = "background-color: rgba(228, 87, 86, 0.25)"  # entries the naive softmax got wrong
 SHAKY = "background-color: rgba(245, 133, 24, 0.22)"  # exp(o_j) is 0 or subnormal: bits lost
@@ -34,11 +35,11 @@ def bits(v) -> str:
 def styled(df, columns, status_prefix, number_columns):
     """Translated headers and statuses, numbers as %.6g (inf, NaN kept), problem rows coloured."""
     colour = df["status"].map(lambda s: BAD if s in BROKEN else "" if s == "ok" else SHAKY)
-    shown = df[columns].assign(status=df["status"].map(lambda s: ui.tr(f"{status_prefix}.{s}")))
+    shown = df[columns].assign(status=df["status"].map(lambda s: tr(f"{status_prefix}.{s}")))
     for c in number_columns:
         shown[c] = shown[c].map(number)
     shown["bits"] = shown["bits"].map(bits)
-    shown.columns = [ui.tr(f"overflow.col.{c}") for c in columns]
+    shown.columns = [tr(f"overflow.col.{c}") for c in columns]
     return shown.style.apply(lambda row: [colour[row.name]] * len(row), axis=1)
 
 
@@ -53,16 +54,16 @@ def limit_fields() -> dict:
 
 
 def exp_section():
-    st.subheader(ui.tr("overflow.exp.header"))
+    st.subheader(tr("overflow.exp.header"))
     left, right = st.columns([1, 4])
     x = left.number_input(
-        ui.tr("overflow.exp.x"),
+        tr("overflow.exp.x"),
         -2000.0,
         2000.0,
         50.0,
         step=1.0,
         key="overflow.x",
-        help=ui.tr("overflow.exp.x_help"),
+        help=tr("overflow.exp.x_help"),
     )
     table = exp_table(x)
     right.dataframe(
@@ -75,9 +76,9 @@ def exp_section():
         hide_index=True,
     )
     left, right = st.columns([2, 3])
-    left.markdown(ui.tr("overflow.exp.explain", **limit_fields()))
-    right.altair_chart(exp_chart(exp_curve(), x, ui.lang()))
-    right.caption(ui.tr("overflow.chart.caption"))
+    left.markdown(tr("overflow.exp.explain", **limit_fields()))
+    right.altair_chart(exp_chart(exp_curve(), x, lang()))
+    right.caption(tr("overflow.chart.caption"))
 
 
 def logits_from_input():
@@ -87,42 +88,42 @@ def logits_from_input():
     box, never into the markdown of the message.
     """
     left, right = st.columns([3, 2])
-    text = left.text_input(ui.tr("overflow.sm.logits"), "1, 2, 100", key="overflow.logits")
+    text = left.text_input(tr("overflow.sm.logits"), "1, 2, 100", key="overflow.logits")
     dtype = right.radio(
-        ui.tr("overflow.sm.dtype"), list(DTYPES), index=1, horizontal=True, key="overflow.dtype"
+        tr("overflow.sm.dtype"), list(DTYPES), index=1, horizontal=True, key="overflow.dtype"
     )
-    st.caption(ui.tr("overflow.sm.logits_help"))
+    st.caption(tr("overflow.sm.logits_help"))
     try:
         return parse_logits(text), dtype
     except LogitsError as err:
         if err.reason == "too_many":
-            st.error(ui.tr("overflow.err.too_many", count=int(err.token), max=MAX_LOGITS))
+            st.error(tr("overflow.err.too_many", count=int(err.token), max=MAX_LOGITS))
         else:
-            st.error(ui.tr(f"overflow.err.{err.reason}"))
+            st.error(tr(f"overflow.err.{err.reason}"))
         if err.reason in ("not_number", "not_finite"):
             shown = plain(err.token)
             st.code(shown, language=None)
             if shown != err.token:
-                st.caption(ui.tr("overflow.err.token_note"))
+                st.caption(tr("overflow.err.token_note"))
         return None, dtype
 
 
 def verdict(facts: dict, dtype: str) -> None:
     """Broken, disagreeing (and why) or agreeing, within the stated tolerance."""
     if facts["verdict"] == "broken":
-        st.error(ui.tr("overflow.sm.broken", dtype=dtype, **facts))
+        st.error(tr("overflow.sm.broken", dtype=dtype, **facts))
     elif facts["verdict"] == "disagree":
         st.warning(
-            ui.tr("overflow.sm.disagree", dtype=dtype, **facts)
+            tr("overflow.sm.disagree", dtype=dtype, **facts)
             + "\n\n"
-            + ui.tr(f"overflow.sm.cause.{facts['cause']}", dtype=dtype, **facts)
+            + tr(f"overflow.sm.cause.{facts['cause']}", dtype=dtype, **facts)
         )
     else:
-        st.success(ui.tr("overflow.sm.fine", dtype=dtype, **facts))
+        st.success(tr("overflow.sm.fine", dtype=dtype, **facts))
 
 
 def softmax_section():
-    st.subheader(ui.tr("overflow.sm.header"))
+    st.subheader(tr("overflow.sm.header"))
     logits, dtype = logits_from_input()
     if logits is None:
         return
@@ -134,20 +135,20 @@ def softmax_section():
     st.dataframe(
         styled(table, columns, "overflow.sm_status", numbers), hide_index=True, height="content"
     )
-    st.altair_chart(softmax_bars(table, ui.lang()))
+    st.altair_chart(softmax_bars(table, lang()))
 
 
-st.title(ui.tr("overflow.title"))
-st.markdown(ui.tr("overflow.intro"))
+st.title(tr("overflow.title"))
+st.markdown(tr("overflow.intro"))
 exp_section()
 softmax_section()
 
-st.subheader(ui.tr("overflow.fix.header"))
-st.latex(ui.tr("overflow.fix.latex"))
-st.markdown(ui.tr("overflow.fix.explain"))
-st.info(ui.tr("overflow.fix.log0"))
-st.page_link("lessons/cross_entropy.py", label=ui.tr("overflow.next"), icon=":material/functions:")
+st.subheader(tr("overflow.fix.header"))
+st.latex(tr("overflow.fix.latex"))
+st.markdown(tr("overflow.fix.explain"))
+st.info(tr("overflow.fix.log0"))
+st.page_link("lessons/cross_entropy.py", label=tr("overflow.next"), icon=":material/functions:")
 
-ui.show_code(
+show_code(
     softmax_naive, softmax_stable, softmax_table, compare, exp_table, exp_limits, parse_logits
 )

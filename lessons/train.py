@@ -6,7 +6,6 @@ app's limits; the URL holds the same settings, so a link reproduces a run.
 
 import streamlit as st
 
-import ui
 from lib import config
 from lib import settings as S
 from lib.charts.training import compare_chart, training_chart
@@ -14,6 +13,10 @@ from lib.config import Choices, app_allowed, fields
 from lib.runs import long_frame, runs_csv
 from lib.text import plain
 from lib.trainers import code, framework_available
+from ui.context import show_code
+from ui.lang import field_help, field_label, lang, tr, widget_key
+from ui.runs import delete_run, status_text, trained_runs
+from ui.training import cancel_pending, pending_config, run_training
 
 BREAKDOWN_PAGES = {
     "exp_overflow": "overflow",
@@ -25,12 +28,13 @@ BREAKDOWN_PAGES = {
 }
 
 
-def widget_key(f) -> str:
+def setting_key(f) -> str:
     """train.w.<URL name>; a choice of words also carries the language: its translated
     labels make it a new widget after a switch, which would otherwise show no choice."""
     allowed = app_allowed(f)
     words = isinstance(allowed, Choices) and all(isinstance(v, str) for v in allowed.values)
-    return f"train.w.{f.metadata['query']}" + (f".{ui.lang()}" if words else "")
+    key = f"train.w.{f.metadata['query']}"
+    return widget_key(key) if words else key
 
 
 def url_fields():
@@ -51,20 +55,20 @@ def sync_settings_with_url() -> None:
             kept = cls(**{**kept.to_dict(), "framework": "scratch"})
         st.session_state["train.notes"] = notes
         for f in url_fields():
-            st.session_state[widget_key(f)] = getattr(kept, f.name)
+            st.session_state[setting_key(f)] = getattr(kept, f.name)
     for f in url_fields():
-        st.session_state.setdefault(widget_key(f), getattr(kept, f.name))
+        st.session_state.setdefault(setting_key(f), getattr(kept, f.name))
 
 
 def option_label(name: str, value) -> str:
     key = f"{name}.{value}"
-    return ui.tr(key) if ui.has_text(key) else str(value)
+    return tr(key, default=str(value))
 
 
 def control(f, where):
     """The widget of one setting, by the kind of values the app allows for it."""
-    allowed, key = app_allowed(f), widget_key(f)
-    label, help = ui.field_label(f.name), ui.field_help(f)
+    allowed, key = app_allowed(f), setting_key(f)
+    label, help = field_label(f.name), field_help(f)
     if isinstance(allowed, Choices) and isinstance(allowed.values[0], str):
         options = [v for v in allowed.values if f.name != "framework" or framework_available(v)]
         labels = {v: option_label(f.name, v) for v in options}
@@ -72,7 +76,7 @@ def control(f, where):
         missing = [v for v in allowed.values if v not in options]
         if missing:
             where.caption(
-                ui.tr(
+                tr(
                     "train.framework_missing",
                     names=", ".join(option_label(f.name, v) for v in missing),
                 )
@@ -108,13 +112,13 @@ def show_notes() -> None:
     """Values from the link that were replaced; what the link said is shown as plain text."""
     notes = st.session_state.get("train.notes", [])
     if notes:
-        st.warning(ui.tr("train.fixed", n=len(notes)))
+        st.warning(tr("train.fixed", n=len(notes)))
         st.dataframe(
             [
                 {
-                    ui.tr("train.fixed.name"): n.name,
-                    ui.tr("train.fixed.given"): plain(n.given),
-                    ui.tr("train.fixed.used"): str(n.used),
+                    tr("train.fixed.name"): n.name,
+                    tr("train.fixed.given"): plain(n.given),
+                    tr("train.fixed.used"): str(n.used),
                 }
                 for n in notes
             ],
@@ -128,34 +132,34 @@ def draw(run, chart_box, bar):
     last = run.history[-1]
     bar.progress(
         run.epochs_run / run.cfg.num_epochs,
-        text=ui.tr(
+        text=tr(
             "train.progress", epoch=last["epoch"], total=run.cfg.num_epochs, acc=last["test_acc"]
         ),
     )
-    chart_box.altair_chart(training_chart(long_frame([run]), run.cfg.num_epochs, ui.lang()))
+    chart_box.altair_chart(training_chart(long_frame([run]), run.cfg.num_epochs, lang()))
 
 
 def verdict(run):
     if run.status == "breakdown":
         b = run.breakdown
         st.error(
-            ui.tr(
+            tr(
                 "train.breakdown",
                 number=run.number,
                 epoch=b.epoch,
                 batch=b.batch,
-                cause=ui.tr(f"breakdown.{b.cause}", max_logit=b.max_logit, min_p_true=b.min_p_true),
+                cause=tr(f"breakdown.{b.cause}", max_logit=b.max_logit, min_p_true=b.min_p_true),
             )
         )
         page = BREAKDOWN_PAGES[b.cause]
         st.page_link(
             f"lessons/{page}.py",
-            label=ui.tr(f"train.breakdown_link.{page}"),
+            label=tr(f"train.breakdown_link.{page}"),
             icon=":material/local_fire_department:",
         )
     elif run.status == "diverged":
         st.warning(
-            ui.tr(
+            tr(
                 "train.diverged",
                 number=run.number,
                 start=run.history[0]["train_loss"],
@@ -163,10 +167,10 @@ def verdict(run):
             )
         )
     elif run.status == "stopped":
-        st.warning(ui.tr("train.stopped", number=run.number, epochs=run.epochs_run))
+        st.warning(tr("train.stopped", number=run.number, epochs=run.epochs_run))
     else:
         st.success(
-            ui.tr(
+            tr(
                 "train.done",
                 number=run.number,
                 acc=run.history[-1]["test_acc"],
@@ -177,14 +181,9 @@ def verdict(run):
 
 
 def runs_table(all_runs):
-    st.subheader(ui.tr("train.runs"))
-    rows = [dict(r.summary(), status=ui.status_text(r)) for r in reversed(all_runs)]
-    columns = {
-        name: ui.tr(f"train.col.{name}")
-        if ui.has_text(f"train.col.{name}")
-        else ui.field_label(name)
-        for name in rows[0]
-    }
+    st.subheader(tr("train.runs"))
+    rows = [dict(r.summary(), status=status_text(r)) for r in reversed(all_runs)]
+    columns = {name: tr(f"train.col.{name}", default=field_label(name)) for name in rows[0]}
     columns.update(
         train_loss=st.column_config.NumberColumn(columns["train_loss"], format="%.4f"),
         train_acc=st.column_config.NumberColumn(columns["train_acc"], format="%.4f"),
@@ -197,60 +196,60 @@ def runs_table(all_runs):
     names = [r.name for r in all_runs]
     # keyed by the newest run: a new run resets the choice to the latest three
     chosen = st.multiselect(
-        ui.tr("train.compare"), names, default=names[-3:], key=f"train.compare.{all_runs[-1].id}"
+        tr("train.compare"), names, default=names[-3:], key=f"train.compare.{all_runs[-1].id}"
     )
     picked = [r for r in all_runs if r.name in chosen]
     if picked:
-        st.altair_chart(compare_chart(long_frame(picked), ui.lang()))
+        st.altair_chart(compare_chart(long_frame(picked), lang()))
     st.download_button(
-        ui.tr("train.csv"), runs_csv(all_runs), "softmax_runs.csv", "text/csv", key="train.csv"
+        tr("train.csv"), runs_csv(all_runs), "softmax_runs.csv", "text/csv", key="train.csv"
     )
     delete_one(all_runs)
 
 
 def delete_one(all_runs):
     """Delete a run, here and in the store (all runs: the sidebar's identity panel)."""
-    with st.expander(ui.tr("train.delete.header"), icon=":material/delete:"):
+    with st.expander(tr("train.delete.header"), icon=":material/delete:"):
         by_id = {r.id: r for r in reversed(all_runs)}
         run_id = st.selectbox(
-            ui.tr("train.delete.which"),
+            tr("train.delete.which"),
             list(by_id),
             key="train.delete.which",
             format_func=lambda i: by_id[i].name,
         )
-        if st.button(ui.tr("train.delete.button"), key="train.delete.button") and ui.delete_run(
+        if st.button(tr("train.delete.button"), key="train.delete.button") and delete_run(
             by_id[run_id]
         ):
             st.rerun()
 
 
-st.title(ui.tr("train.title"))
-st.markdown(ui.tr("train.intro"))
+st.title(tr("train.title"))
+st.markdown(tr("train.intro"))
 sync_settings_with_url()
 show_notes()
 chosen = controls()
 with st.container(horizontal=True):
-    start = st.button(ui.tr("train.button"), type="primary", key="train.start")
-    st.button(ui.tr("train.stop"), key="train.stop", on_click=ui.cancel_pending)
-st.caption(ui.tr("train.share"))
+    start = st.button(tr("train.button"), type="primary", key="train.start")
+    st.button(tr("train.stop"), key="train.stop", on_click=cancel_pending)
+st.caption(tr("train.share"))
 
 wait_box, bar, chart_box = st.empty(), st.empty(), st.empty()
-waiting = ui.pending_config("train")  # a click interrupted the wait: keep the place
+waiting = pending_config("train")  # a click interrupted the wait: keep the place
 if start or waiting:
     st.session_state["train.notes"] = []
-    ui.run_training(
+    run_training(
         chosen if start else waiting, lambda run: draw(run, chart_box, bar), wait_box, page="train"
     )
 
-all_runs = ui.trained_runs()  # at least one epoch: a run stopped at epoch 0 is not kept
+all_runs = trained_runs()  # at least one epoch: a run stopped at epoch 0 is not kept
 if not all_runs:
-    st.info(ui.tr("train.no_runs"))
+    st.info(tr("train.no_runs"))
 else:
     draw(all_runs[-1], chart_box, bar)
     verdict(all_runs[-1])
     runs_table(all_runs)
 last = all_runs[-1] if all_runs else None
 cfg = last.cfg if last else chosen  # the code of the run on screen, else of the settings
-ui.show_code(
+show_code(
     *code(cfg, broke_down=bool(last and last.breakdown)), note=f"train.code_note.{cfg.framework}"
 )

@@ -2,10 +2,8 @@
 
 import streamlit as st
 
-import ui
 from lib.charts.gallery import probability_chart
 from lib.gallery import pixels
-from lib.i18n import class_names
 from lib.image import (
     MAX_BYTES,
     ImageError,
@@ -18,6 +16,9 @@ from lib.image import (
     to_gray,
 )
 from lib.metrics import classify
+from ui.context import show_code
+from ui.lang import class_names, lang, tr
+from ui.panels import require_run
 
 
 def picture_bytes() -> bytes | None:
@@ -26,13 +27,13 @@ def picture_bytes() -> bytes | None:
     Only the bytes are used: the file's name is never shown (the uploader itself shows it as
     plain text), so a crafted name cannot put markdown or HTML on the page.
     """
-    if st.toggle(ui.tr("your_image.camera_toggle"), key="your_image.use_camera"):
-        shot = st.camera_input(ui.tr("your_image.camera"), key="your_image.camera", width=480)
+    if st.toggle(tr("your_image.camera_toggle"), key="your_image.use_camera"):
+        shot = st.camera_input(tr("your_image.camera"), key="your_image.camera", width=480)
     else:
         shot = st.file_uploader(
-            ui.tr("your_image.upload"),
+            tr("your_image.upload"),
             type=["png", "jpg", "jpeg"],
-            help=ui.tr("your_image.upload_help"),
+            help=tr("your_image.upload_help"),
             key="your_image.upload",
             max_upload_size=MAX_BYTES // 2**20,
         )
@@ -45,37 +46,37 @@ def show_result(data: bytes, run) -> None:
     try:
         prepared = preprocess(data)
     except ImageError as exc:
-        st.error(ui.tr(exc.key, **exc.fields))
+        st.error(tr(exc.key, **exc.fields))
         return
     c1, c2, c3 = st.columns([2, 1, 3])
-    c1.image(prepared.original, caption=ui.tr("your_image.original"))
-    c2.image(pixels(prepared.x, 6), caption=ui.tr("your_image.input"))
+    c1.image(prepared.original, caption=tr("your_image.original"))
+    c2.image(pixels(prepared.x, 6), caption=tr("your_image.input"))
     if prepared.inverted:
-        c2.caption(ui.tr("your_image.inverted"))
+        c2.caption(tr("your_image.inverted"))
     if run is None:
-        c3.info(ui.tr("your_image.no_model"))
+        c3.info(tr("your_image.no_model"))
         return
     probs = classify(prepared.x, run.W, run.b)  # (10,), sums to 1
     best = int(probs.argmax())
-    c3.subheader(ui.tr("your_image.probs"))
-    names = class_names(ui.lang())
-    c3.markdown(ui.tr("your_image.verdict", pred=names[best], p=float(probs[best])))
-    c3.altair_chart(probability_chart(probs, names, ui.lang()))
+    c3.subheader(tr("your_image.probs"))
+    names = class_names()
+    c3.markdown(tr("your_image.verdict", pred=names[best], p=float(probs[best])))
+    c3.altair_chart(probability_chart(probs, names, lang()))
 
 
-st.title(ui.tr("your_image.title"))
-st.markdown(ui.tr("your_image.intro"))
-run = ui.require_run("your_image")
+st.title(tr("your_image.title"))
+st.markdown(tr("your_image.intro"))
+run = require_run("your_image")
 
 data = picture_bytes()
 if data is None:
-    st.info(ui.tr("your_image.waiting"))
+    st.info(tr("your_image.waiting"))
 else:
     show_result(data, run)
 
-with st.expander(ui.tr("your_image.why_title"), expanded=data is not None):
-    st.markdown(ui.tr("your_image.why"))
-ui.show_code(
+with st.expander(tr("your_image.why_title"), expanded=data is not None):
+    st.markdown(tr("your_image.why"))
+show_code(
     preprocess,
     prepare,
     open_image,

@@ -5,7 +5,7 @@ list of choices), its help text and the name it travels under in a URL. Every
 other place that lists settings derives from here: the URL parsing
 (lib/settings.py), the Train page's controls, the CLI's arguments
 (lib/cli.py), the runs table and the CSV (lib/runs.py) and the stored runs
-(lib/store.py). Add a field here and it shows up in all of them.
+(lib/store/db.py). Add a field here and it shows up in all of them.
 
 The app on a shared server deliberately allows less than the library (fewer
 epochs, a few learning rates): that is the APP_LIMITS table below, not a

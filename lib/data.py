@@ -111,8 +111,9 @@ def missing_message(root: Path, reason: str) -> str:
     files = ", ".join(RAW_FILES)
     return (
         f"Fashion-MNIST could not be loaded from {root.resolve()}/FashionMNIST/raw/ "
-        f"({reason}). Put the four files there: {files}, or set {ROOT_ENV} to the "
-        f"folder that holds FashionMNIST/raw/ (e.g. {ROOT_ENV}=../shared/data)."
+        f"({reason}). With internet access, download them there: python -m lib.data fetch "
+        f"--root {root}. Or put the four files there yourself ({files}), or set {ROOT_ENV} "
+        "to a folder that already holds FashionMNIST/raw/ with them."
     )
 
 

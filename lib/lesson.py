@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from lessons import PAGES
 from lib.config import TrainConfig
+from lib.pages import page_path
 from lib.settings import to_query
 
 
@@ -83,7 +83,7 @@ BY_ID = {step.id: step for step in STEPS}
 
 def url_path(page: str) -> str:
     """The URL path of a page: "/" for the default page, else "/<url>"."""
-    return "/" + next(p.url for p in PAGES if p.name == page)
+    return "/" + page_path(page)
 
 
 def link_query(step: Step, lang: str) -> dict[str, str]:
@@ -93,21 +93,8 @@ def link_query(step: Step, lang: str) -> dict[str, str]:
 
 
 def link_url(step: Step, lang: str, base: str = "") -> str:
-    """The step's link as a URL, relative unless `base` (e.g. "https://host") is given."""
+    """The step's link as a URL, relative unless `base` (lib.pages.app_url) is given."""
     return f"{base.rstrip('/')}{url_path(step.page)}?{urlencode(link_query(step, lang))}"
-
-
-def base_url(page_url: str | None, page: str) -> str:
-    """The app's address from the address of one of its pages (for links to hand out).
-
-    "http://host:8501/lesson?lang=zh" -> "http://host:8501"; behind a path prefix,
-    "https://school.edu/softmax/lesson" -> "https://school.edu/softmax". "" when unknown.
-    """
-    if not page_url:
-        return ""
-    address = page_url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    tail = url_path(page).rstrip("/")
-    return address[: -len(tail)] if tail and address.endswith(tail) else address
 
 
 def record(

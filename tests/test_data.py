@@ -56,6 +56,10 @@ def _assert_clear(exc_info, folder):
     assert str(folder.resolve()) in message
     assert all(name in message for name in RAW_FILES)
     assert ROOT_ENV in message
+    # how anyone gets the files: the download, or a copy they already have (no folder that
+    # only this repository's developers have)
+    assert f"python -m lib.data fetch --root {folder}" in message
+    assert "shared" not in message
 
 
 def test_missing_files_give_the_clear_error(tmp_path):

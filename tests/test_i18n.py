@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from apptest_helpers import has_chinese, open_app
 
-from lessons import PAGES as ALL_PAGES
-from lib.i18n import STRINGS, normalize_lang, t
+from lib.i18n import LANG_NAMES, LANGS, STRINGS, normalize_lang, t, widget_key
+from lib.pages import PAGES as ALL_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [page.name for page in ALL_PAGES]
-SOURCES = [ROOT / "app.py", ROOT / "ui.py", *ROOT.glob("lessons/*.py"), *ROOT.glob("lib/**/*.py")]
+SOURCES = [ROOT / "app.py", *(p for d in ("ui", "lessons") for p in ROOT.glob(f"{d}/*.py"))]
+SOURCES += ROOT.glob("lib/**/*.py")
 # Keys built at run time, spelled out: every value they can take has a string.
 
 
@@ -45,8 +46,8 @@ def test_every_key_the_code_asks_for_exists():
 
 def runtime_keys() -> set:
     """Keys the code builds with f-strings, from the lists of values they are built from."""
-    from lessons import SECTIONS
     from lib.config import Choices, TrainConfig, fields
+    from lib.pages import SECTIONS
     from lib.runs import STATUSES, Run
     from lib.trainers.contract import CAUSES
 
@@ -82,3 +83,18 @@ def test_every_page_in_both_languages(page, lang, real_data, trained_run):
     title = at.title[0].value
     assert has_chinese(title) == (lang == "zh"), title
     assert at.query_params["lang"] == lang  # kept in the URL on every page
+
+
+def test_a_default_stands_in_only_for_a_missing_key():
+    assert t("no.such.key", "zh", default="raw") == "raw"
+    assert t("status.done", "zh", default="raw") == STRINGS["status.done"]["zh"]
+    with pytest.raises(KeyError):
+        t("no.such.key", "en")
+
+
+def test_widget_keys_and_language_names_cover_every_language():
+    assert {widget_key("decisions.preset", lang) for lang in LANGS} == {
+        f"decisions.preset.{lang}" for lang in LANGS
+    }
+    assert widget_key("x", "ZH-cn") == "x.zh"
+    assert set(LANG_NAMES) == set(LANGS)

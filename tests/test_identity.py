@@ -2,14 +2,14 @@
 
 A browser's identity is a secret token in a cookie; AppTest cannot send
 cookies, so these tests hand a session its token through session_state, which
-is exactly where ui.identity() keeps what it read from the cookie.
+is exactly where ui.identity.identity() keeps what it read from the cookie.
 """
 
 import pytest
 import torch
 from apptest_helpers import texts
 
-import ui
+import ui.context
 from lib.i18n import t
 from lib.store import SafeStore, Store, new_token
 
@@ -127,7 +127,7 @@ def test_with_the_database_down_the_app_keeps_working_and_saves_later(monkeypatc
         return Store(url)
 
     safe = SafeStore(factory, retry_seconds=0.0)
-    monkeypatch.setattr(ui, "store", lambda: safe)
+    monkeypatch.setattr(ui.context, "store", lambda: safe)
     token = new_token()
     at = session(token)
     assert not at.exception

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import torch
 
-from lessons import PAGES
 from lib import lesson as L
 from lib import minibatch as mb
 from lib.config import TrainConfig
@@ -17,6 +16,7 @@ from lib.decisions import compare, preset_costs
 from lib.i18n import STRINGS, class_names, t
 from lib.many_classes import output_layer_memory, vocabularies
 from lib.metrics import predict_test_set
+from lib.pages import PAGES
 from lib.settings import from_query
 from lib.trainers import train
 
@@ -76,22 +76,6 @@ def test_link_urls():
     )
     url = urlparse(L.link_url(L.BY_ID["stable"], "en", "http://127.0.0.1:8501"))
     assert url.path == "/" and parse_qs(url.query)["softmax"] == ["stable"]
-
-
-@pytest.mark.parametrize(
-    "address, base",
-    [
-        ("http://localhost:8501/lesson", "http://localhost:8501"),
-        ("http://localhost:8501/lesson?lang=zh&x=1", "http://localhost:8501"),
-        ("https://school.edu/softmax/lesson/", "https://school.edu/softmax"),
-        ("https://school.edu/softmax/lesson#top", "https://school.edu/softmax"),
-        ("https://school.edu/", "https://school.edu"),
-        (None, ""),
-        ("", ""),
-    ],
-)
-def test_base_url_from_the_lesson_pages_address(address, base):
-    assert L.base_url(address, "lesson") == base
 
 
 def test_progress_records_and_counts():

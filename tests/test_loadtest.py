@@ -20,7 +20,7 @@ import torch
 from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes
 from streamlit.proto.Dataframe_pb2 import Dataframe
 
-import ui
+import ui.identity
 from lib.config import TrainConfig
 from lib.i18n import t
 from lib.runs import Run
@@ -49,7 +49,7 @@ def made_up_run(number: int, test_acc: float) -> Run:
 
 
 def test_cookie_names_are_the_apps():
-    assert loadtest.STUDENT_COOKIE == ui.COOKIE
+    assert loadtest.STUDENT_COOKIE == ui.identity.COOKIE
 
 
 @pytest.mark.parametrize("acc", [0.81234, float("nan")])

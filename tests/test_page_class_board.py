@@ -13,7 +13,7 @@ import torch
 from apptest_helpers import has_chinese, open_app, texts
 from streamlit.testing.v1 import AppTest
 
-import ui
+import ui.context
 from lib.config import TrainConfig
 from lib.i18n import t
 from lib.runs import Run
@@ -428,7 +428,7 @@ def test_with_the_database_down_the_page_says_so_and_keeps_working(monkeypatch):
         raise OSError("connection refused")
 
     down = SafeStore(refuse, retry_seconds=3600)
-    monkeypatch.setattr(ui, "store", lambda: down)
+    monkeypatch.setattr(ui.context, "store", lambda: down)
     at = board()
     assert not at.exception
     assert t("class_board.down", "en") in [w.value for w in at.warning]

@@ -128,7 +128,7 @@ def test_teachers_view_lists_every_link_as_plain_text(open_page):
     assert urls == [L.link_url(step, "zh") for step in L.STEPS]  # no browser: relative links
     assert urls[0] == "/minibatch?lang=zh"
     shown = at.session_state["_shown_code"]
-    assert "lib.lesson.link_url" in shown and "lib.lesson.base_url" in shown
+    assert "lib.lesson.link_url" in shown and "lib.pages.app_url" in shown
 
 
 def test_the_code_shown_is_the_progress_and_link_code(open_page):

@@ -2,7 +2,7 @@
 one training per student, a full queue, the step budget, and stops that must not leak.
 
 AppTest runs the script in this process, so every session shares the one queue of
-`ui.server()` (a process-wide cache_resource). A test makes the server busy by holding
+`ui.context.server()` (a process-wide cache_resource). A test makes the server busy by holding
 every slot itself (`busy`), watches the waiting session from a thread beside the run
 (`beside`), and lets it go by giving the slots back. A click or a stop that lands while
 the script runs is delivered the way the server delivers one: a request to the script
@@ -26,8 +26,8 @@ from apptest_helpers import open_app, texts
 from streamlit import config
 from streamlit.runtime.scriptrunner import RerunData, get_script_run_ctx
 
-import ui
 from lib.i18n import t
+from ui import context, identity, lang, training
 
 needs_data = pytest.mark.usefixtures("real_data")  # fails, not skips, under REQUIRE_DATA=1
 WAIT_S = 90  # the longest we wait for something the script run should do
@@ -42,15 +42,16 @@ FAST_RERUNS = config.get_option("runner.fastReruns")  # how a click during a run
 @pytest.fixture(autouse=True)
 def named_students(monkeypatch):
     """A session's student is the name the test put under STUDENT (else the app's own
-    identity): the queue keys places by ui.student_id(), however the app knows the student."""
-    real = ui.student_id
-    monkeypatch.setattr(ui, "student_id", lambda: st.session_state.get(STUDENT) or real())
+    identity): the queue keys places by ui.identity.student_id(), however the app knows
+    the student."""
+    real = identity.student_id
+    monkeypatch.setattr(identity, "student_id", lambda: st.session_state.get(STUDENT) or real())
 
 
 @pytest.fixture
 def slots(monkeypatch):
     """The server's queue, empty; records every join (and can act right after one)."""
-    queue = ui.server().slots
+    queue = context.server().slots
     assert queue.load() == (0, 0), f"a ticket survived an earlier test: {queue.load()}"
     real_join = queue.join
     queue.joins = []  # (owner, ticket) of every join that got a place
@@ -171,8 +172,8 @@ def page_hash(url_path: str) -> str:
 
 @pytest.fixture
 def hooks(monkeypatch):
-    """Calls into the waiting loop: ui.session_active (asked on every pass while waiting)
-    and ui.training_slot (entered once per script run that takes or resumes a place)."""
+    """Calls into the waiting loop: ui.context.session_active (asked on every pass while waiting)
+    and ui.training.training_slot (entered once per script run that takes or resumes a place)."""
 
     class Hooks:
         on_wait = None  # called on each pass of the waiting loop, in the script thread
@@ -180,7 +181,7 @@ def hooks(monkeypatch):
         passes: list[int] = []  # the entry each waiting pass belonged to
         closed = False  # the tab is gone: session_active() says False
 
-    real_slot = ui.training_slot
+    real_slot = training.training_slot
 
     def session_active():
         Hooks.passes.append(Hooks.entries)
@@ -193,8 +194,8 @@ def hooks(monkeypatch):
         return real_slot(*args, **kwargs)
 
     Hooks.passes = []
-    monkeypatch.setattr(ui, "session_active", session_active)
-    monkeypatch.setattr(ui, "training_slot", training_slot)
+    monkeypatch.setattr(context, "session_active", session_active)
+    monkeypatch.setattr(training, "training_slot", training_slot)
     return Hooks
 
 
@@ -259,8 +260,8 @@ def test_a_busy_server_shows_place_one_and_trains_when_the_slot_frees(
     slots, busy, hooks, monkeypatch
 ):
     shown = []
-    real_tr = ui.tr
-    monkeypatch.setattr(ui, "tr", lambda key, **f: shown.append((key, f)) or real_tr(key, **f))
+    real_tr = lang.tr
+    monkeypatch.setattr(lang, "tr", lambda key, **f: shown.append((key, f)) or real_tr(key, **f))
     at = open_app(query=QUERY)
     at.session_state[STUDENT] = "queue-first"
     seen = {}
@@ -528,11 +529,11 @@ def test_a_full_queue_says_so_and_takes_no_place(slots):
 def test_a_run_over_the_step_budget_is_refused_before_queueing(slots):
     at = open_app(query={"epochs": "50", "batch": "32"})
     steps = 50 * 1875  # 50 epochs of 60,000 / 32 minibatches
-    assert steps > ui.server().max_steps
+    assert steps > context.server().max_steps
     at.button(key="train.start").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        t("train.too_long", "en", steps=steps, max_steps=ui.server().max_steps)
+        t("train.too_long", "en", steps=steps, max_steps=context.server().max_steps)
     ]
     assert slots.attempts == [] and slots.load() == (0, 0)
     assert not at.session_state["runs"]

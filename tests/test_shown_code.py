@@ -2,7 +2,7 @@
 "show the code" expander was actually called while the page made its result.
 
 Each page runs once under a profiler that records every Python function
-called (ui.show_code notes what it showed in session_state["_shown_code"]).
+called (ui.context.show_code notes what it showed in session_state["_shown_code"]).
 """
 
 import sys

@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 
 from lib.config import APP_LIMITS, TrainConfig, fields
-from lib.i18n import STRINGS, t
+from lib.i18n import t
 from lib.runs import METRICS
 
 SOFTMAX_COLOURS = {"naive": "#e45756", "stable": "#4c78a8"}
@@ -96,7 +96,7 @@ def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _label(name: str, value, lang: str) -> str:
     key = f"{name}.{value}"
-    return t(key, lang) if key in STRINGS else str(value)
+    return t(key, lang, default=str(value))
 
 
 def acc_domain(points: pd.DataFrame) -> list[float]:

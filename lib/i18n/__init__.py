@@ -8,6 +8,8 @@ defined twice, or missing a language, is an error at import time.
     t("train.title", "zh")                 # -> "训练"
     t("train.progress", "en", epoch=3, total=10, acc=0.8)  # str.format fields
     class_names("zh")[9]                   # -> "短靴"
+    t(f"status.{s}", "en", default=s)      # s itself when status.<s> has no text
+    widget_key("decisions.preset", "zh")   # -> "decisions.preset.zh"
 
 Every language decision is made here: code elsewhere asks for a key and a
 language and gets text back, so a third language touches this package only.
@@ -17,6 +19,7 @@ import importlib
 import pkgutil
 
 LANGS = ("en", "zh")
+LANG_NAMES = {"en": "English", "zh": "中文"}  # each language in its own words (the switch)
 NUM_CLASSES = 10
 DEFAULT_LANG = "en"
 
@@ -42,10 +45,25 @@ def normalize_lang(lang) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
-    """The text of `key` in `lang`, with str.format fields filled in."""
+_REQUIRED = object()
+
+
+def t(key: str, lang: str = DEFAULT_LANG, *, default=_REQUIRED, **fields) -> str:
+    """The text of `key` in `lang`, with str.format fields filled in.
+
+    A key with no text is a KeyError, unless a `default` is given: then that is
+    returned as it is (for keys made from values, e.g. f"status.{run.status}").
+    """
+    if default is not _REQUIRED and key not in STRINGS:
+        return default
     text = STRINGS[key][normalize_lang(lang)]
     return text.format(**fields) if fields else text
+
+
+def widget_key(name: str, lang: str) -> str:
+    """A widget's key for one language: a widget whose options are translated texts
+    must be a new widget after a language switch (its old choice would match no option)."""
+    return f"{name}.{normalize_lang(lang)}"
 
 
 def class_names(lang: str = DEFAULT_LANG) -> tuple[str, ...]:

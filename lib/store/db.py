@@ -22,7 +22,6 @@ caps and refusals; SQLAlchemy's errors when the database itself fails
 from __future__ import annotations
 
 import logging
-import os
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -31,6 +30,7 @@ import sqlalchemy as sa
 from lib.config import TrainConfig
 from lib.data import NUM_INPUTS, NUM_OUTPUTS
 from lib.runs import STATUSES, Run
+from lib.server_settings import ServerSettings
 from lib.store import values as v
 from lib.store.classes import BoardRun, Classes, ClassInfo, _drop_classes, _postable
 from lib.store.engine import DEFAULT_URL, make_engine
@@ -57,7 +57,7 @@ class Store(Classes):
     """
 
     def __init__(self, url: str | None = None, busy_timeout: float = 10.0):
-        self.url = url or os.environ.get("SOFTMAX_DB_URL") or DEFAULT_URL
+        self.url = url or ServerSettings.from_env().db_url or DEFAULT_URL
         self.engine = make_engine(self.url, busy_timeout=busy_timeout)
         self.writer = self.engine.execution_options(write=True)
         try:

@@ -1,0 +1,100 @@
+"""The server's settings: every SOFTMAX_* environment variable, read here and only here.
+
+    settings = ServerSettings.from_env()   # os.environ, checked
+    settings.max_steps                     # 60000 unless SOFTMAX_MAX_STEPS says otherwise
+
+A bad value is a SettingsError that names the variable, the value and what is
+allowed, so an operator reads one line instead of a traceback. docs/hosting.md
+documents every variable in one table (tests/test_server_settings.py checks that
+each one read here is there).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value the server cannot use."""
+
+
+def _whole(low: int):
+    def parse(name: str, raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            raise SettingsError(f"{name}={raw!r}: expected a whole number >= {low}")
+        return value
+
+    return parse
+
+
+def _days(name: str, raw: str) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or not value > 0 or value == float("inf"):
+        raise SettingsError(f"{name}={raw!r}: expected a number of days > 0, e.g. 30 or 0.5")
+    return value
+
+
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _switch(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in _YES + _NO:
+        raise SettingsError(f"{name}={raw!r}: expected 1 or 0 (also true/false, yes/no, on/off)")
+    return value in _YES
+
+
+def _text(name: str, raw: str) -> str:
+    return raw.strip()
+
+
+def _setting(env: str, parse, default, doc: str):
+    return field(default=default, metadata={"env": env, "parse": parse, "doc": doc})
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What the operator sets for one server process (defaults: a laptop)."""
+
+    db_url: str | None = _setting(
+        "SOFTMAX_DB_URL", _text, None, "the run store; None: SQLite under state/ (lib.store)"
+    )
+    retention_days: float = _setting(
+        "SOFTMAX_RETENTION_DAYS", _days, 30.0, "runs and classes older than this are purged"
+    )
+    max_trainings: int | None = _setting(
+        "SOFTMAX_MAX_TRAININGS", _whole(1), None, "trainings at once; None: the usable CPUs"
+    )
+    max_waiting: int = _setting(
+        "SOFTMAX_MAX_WAITING", _whole(0), 60, "places in the queue behind the trainings"
+    )
+    max_steps: int = _setting(
+        "SOFTMAX_MAX_STEPS", _whole(1), 60_000, "the largest run: epochs x minibatches"
+    )
+    hosted: bool = _setting(
+        "SOFTMAX_HOSTED", _switch, False, "students' short messages even on localhost"
+    )
+
+    @classmethod
+    def from_env(cls, environ=None) -> ServerSettings:
+        """The settings from `environ` (default os.environ); unset or empty means the default."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is not None and raw.strip():
+                values[f.name] = f.metadata["parse"](f.metadata["env"], raw)
+        return cls(**values)
+
+
+def env_names() -> tuple[str, ...]:
+    """The environment variables ServerSettings reads, in its order."""
+    return tuple(f.metadata["env"] for f in fields(ServerSettings))

@@ -1,0 +1,18 @@
+"""The Streamlit helpers every page shares, one module per concern, layered bottom-up.
+
+    lang       the session's language: tr(), names(), widget keys, the switch
+    context    the server's resources (settings, device, data set, run store, the
+               app's address) and showing code or user text
+    identity   who this browser is: its secret in a cookie, personal links
+    classroom  the class a student belongs to, joining one from a link
+    runs       the student's runs: loaded once, saved, deleted
+    training   training with a place in the server's queue
+    panels     what combines them: run pickers, the sidebar's panels
+
+A module imports only modules listed before it (LAYERS; tests/test_layers.py
+checks it). Pages import names (`from ui.lang import tr`); inside ui a module
+imports the modules below it (`from ui import context`, then context.store()), so a
+test that replaces ui.context.store reaches every caller.
+"""
+
+LAYERS = ("lang", "context", "identity", "classroom", "runs", "training", "panels")

@@ -1,0 +1,97 @@
+"""What combines the layers below: run pickers that offer to train, the sidebar's panels."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.config import TrainConfig
+from lib.metrics import predict_test_set
+from lib.runs import Run
+from ui import context, identity, lang, runs, training
+
+
+def pick_run(key: str) -> Run | None:
+    """A select box over the trained runs (latest first); None when there are none.
+
+    The options are run numbers, not Run objects: Streamlit copies a widget's
+    value and compares old and new with ==, which a Run's tensors cannot answer.
+    The labels are made now, in the session's language (AppTest calls
+    format_func outside the script run).
+    """
+    by_number = {r.number: r for r in reversed(runs.trained_runs())}
+    if not by_number:
+        return None
+    labels = {n: f"{r.name} · {runs.status_text(r)}" for n, r in by_number.items()}
+    number = st.selectbox(lang.tr("run.picker"), list(labels), key=key, format_func=labels.get)
+    return by_number.get(number)
+
+
+def require_run(key: str, epochs: int = 5) -> Run | None:
+    """The chosen usable run; or a prompt with a button that trains one right here."""
+    run = pick_run(key)
+    if run is None:
+        st.info(lang.tr("run.none"))
+        cfg = training.pending_config(key) or TrainConfig(num_epochs=epochs, softmax="stable")
+        if st.button(
+            lang.tr("run.train_here", epochs=epochs), key=f"{key}.train", type="primary"
+        ) or training.pending_config(key):
+            bar = st.progress(0.0)
+            done = training.run_training(
+                cfg, lambda r: bar.progress(r.epochs_run / epochs), st.empty(), page=key
+            )
+            if done is not None and done.trained:
+                st.rerun()
+        return None
+    if not run.usable:
+        st.warning(lang.tr("run.unusable"))
+        return None
+    return run
+
+
+def run_on_test_set(key: str):
+    """(data, run, predictions on the 10,000 test images) for the chosen run.
+
+    None after showing why not: no data set, no trained run yet, or a run
+    that broke down. The weights are moved to the data's device first.
+    """
+    data = context.get_data()
+    run = require_run(key) if data is not None else None
+    if run is None:
+        return None
+    return data, run, predict_test_set(run.W, run.b, data)
+
+
+def identity_panel(page: str) -> None:
+    """Sidebar: the personal link and code (on request), pasting a code, deleting all runs.
+
+    `page` is the URL path of the page being shown (its personal link keeps the app's
+    address, proxy prefix and all)."""
+    if st.session_state.pop("identity.adopted", False):
+        st.success(lang.tr("me.adopted", n=len(runs.runs())))
+    with st.expander(lang.tr("me.header"), icon=":material/devices:"):
+        st.caption(lang.tr("me.explain"))
+        if st.toggle(lang.tr("me.show"), key="me.show"):
+            st.code(identity.personal_link(page), language=None, wrap_lines=True)
+            st.caption(lang.tr("me.private"))
+        st.text_input(
+            lang.tr("me.paste"),
+            key="me.paste",
+            type="password",
+            on_change=identity.adopt_pasted_code,
+        )
+        if st.session_state.pop("me.bad_code", False):
+            st.error(lang.tr("me.bad_code"))
+        if runs.runs():
+            sure = st.checkbox(
+                lang.tr("me.delete_all.confirm", n=len(runs.runs())), key="me.delete_all.sure"
+            )
+            if (
+                st.button(
+                    lang.tr("me.delete_all"),
+                    key="me.delete_all",
+                    disabled=not sure,
+                    icon=":material/delete_forever:",
+                )
+                and runs.delete_all_runs()
+            ):
+                st.rerun()

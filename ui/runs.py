@@ -1,0 +1,66 @@
+"""The student's runs: loaded from the store once per session, saved when they end."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.runs import Run
+from lib.store import MAX_RUNS_PER_STUDENT, LimitError, StoreError
+from ui import classroom, context, identity, lang
+
+
+def runs() -> list[Run]:
+    """The student's runs, oldest first: loaded from the store once per session."""
+    if "runs" not in st.session_state:
+        st.session_state["runs"] = context.store().runs(identity.identity())
+    return st.session_state["runs"]
+
+
+def save(run: Run) -> None:
+    """Keep a run in the store (and post it to the student's class); never on the hot path."""
+    member = classroom.class_membership()
+    try:
+        context.store().save_run(identity.identity(), run, class_code=member[0] if member else None)
+    except LimitError:
+        st.warning(lang.tr("store.too_many", limit=MAX_RUNS_PER_STUDENT))
+    except StoreError as exc:
+        st.error(lang.tr("store.refused"))
+        context.show_plain(exc, 120)
+
+
+def settle_interrupted_runs() -> None:
+    """A run still 'running' at the start of a script run was interrupted: keep it, stopped."""
+    for run in runs():
+        if run.status == "running":
+            run.status = "stopped"
+            if run.trained:
+                save(run)
+
+
+def delete_run(run: Run) -> bool:
+    """Delete one of the student's runs, here and in the store; False (and a message) if not."""
+    try:
+        context.store().delete_run(identity.identity(), run.id)
+    except StoreError:
+        st.error(lang.tr("store.down"))
+        return False
+    runs().remove(run)
+    return True
+
+
+def delete_all_runs() -> bool:
+    try:
+        context.store().delete_runs(identity.identity())
+    except StoreError:
+        st.error(lang.tr("store.down"))
+        return False
+    runs().clear()
+    return True
+
+
+def trained_runs() -> list[Run]:
+    return [r for r in runs() if r.trained]
+
+
+def status_text(run: Run) -> str:
+    return lang.tr(f"status.{run.status}")
