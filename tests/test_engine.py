@@ -1,0 +1,179 @@
+"""lib.engine.Engine: the server's trainer, which trains a class's runs together.
+
+Small synthetic data (tests/helpers.py) so every test runs in the fast tier;
+the engine's workers are real threads.
+"""
+
+import threading
+
+import pytest
+import torch
+from helpers import FakeClock, synthetic
+
+from lib.config import TrainConfig
+from lib.engine import AlreadyQueued, Engine, QueueFull
+from lib.trainers import train
+
+DATA = synthetic(n_train=600, n_test=100)
+
+
+def cfg(**kw):
+    return TrainConfig(**{"batch_size": 64, "num_epochs": 2, "device": "cpu", **kw})
+
+
+def collect(ticket, limit: int = 400) -> list:
+    """Every record of a ticket until it finishes (bounded by polls, not by time)."""
+    records = []
+    for _ in range(limit):
+        records += ticket.poll(0.05)
+        if ticket.finished:
+            return records + ticket.poll(0)
+    raise AssertionError("the ticket did not finish")
+
+
+@pytest.fixture
+def engine():
+    engine = Engine(workers=2)
+    yield engine
+    engine.shutdown()
+
+
+def test_each_run_gets_its_own_records_as_if_alone(engine):
+    cfgs = [cfg(lr=0.1), cfg(lr=0.03, softmax="stable"), cfg(lr=0.1, num_epochs=3)]
+    tickets = [engine.submit(f"s{i}", c, DATA) for i, c in enumerate(cfgs)]
+    for c, ticket in zip(cfgs, tickets):
+        got, alone = collect(ticket), list(train(c, DATA))
+        assert [r.epoch for r in got] == list(range(c.num_epochs + 1))
+        assert float((got[-1].W - alone[-1].W).abs().max()) <= 1e-5
+        assert round(got[-1].test_acc, 3) == round(alone[-1].test_acc, 3)
+    assert engine.load() == (0, 0)
+
+
+def test_runs_of_one_seed_wait_together_and_train_as_one_cohort():
+    engine = Engine(workers=1, start=False)  # nobody trains until start(): all arrive first
+    tickets = [engine.submit(f"s{i}", cfg(lr=lr), DATA) for i, lr in enumerate((0.1, 0.3, 1.0))]
+    lone = engine.submit("other-seed", cfg(seed=7), DATA)
+    assert [t.status().together for t in tickets] == [2, 2, 2]
+    assert lone.status().together == 0 and lone.status().ahead == 1 and lone.status().waiting
+    assert engine.load() == (0, 4)
+    engine.start()
+    try:
+        for ticket in [*tickets, lone]:
+            assert collect(ticket)[-1].epoch >= 1
+    finally:
+        engine.shutdown()
+
+
+def test_a_nan_in_one_run_leaves_the_others_untouched(engine):
+    broken = engine.submit("a", cfg(lr=1e3, softmax="naive"), DATA)
+    fine = engine.submit("b", cfg(lr=0.1, softmax="stable"), DATA)
+    records = collect(broken)
+    assert records[-1].breakdown is not None
+    assert records[-1].breakdown.cause == list(train(cfg(lr=1e3), DATA))[-1].breakdown.cause
+    got, alone = collect(fine), list(train(cfg(lr=0.1, softmax="stable"), DATA))
+    assert torch.isfinite(got[-1].W).all()
+    assert float((got[-1].W - alone[-1].W).abs().max()) <= 1e-6
+
+
+def test_stop_takes_one_run_out_and_the_others_go_on(engine):
+    stopped = engine.submit("a", cfg(num_epochs=50), DATA)
+    other = engine.submit("b", cfg(num_epochs=3), DATA)
+    while not stopped.poll(0.05):  # wait for its first record
+        pass
+    stopped.cancel()
+    assert stopped.finished and stopped.cancelled
+    got = collect(other)
+    assert [r.epoch for r in got] == [0, 1, 2, 3]
+    alone = list(train(cfg(num_epochs=3), DATA))
+    assert float((got[-1].W - alone[-1].W).abs().max()) <= 1e-6
+
+
+def test_torch_nn_runs_train_alone_through_the_same_turns(engine):
+    concise = engine.submit("a", cfg(framework="concise"), DATA)
+    scratch = engine.submit("b", cfg(), DATA)
+    assert concise.status().together == 0
+    got = collect(concise)
+    assert [r.epoch for r in got] == [0, 1, 2]
+    assert torch.equal(got[-1].W, list(train(cfg(framework="concise"), DATA))[-1].W)
+    assert collect(scratch)[-1].epoch == 2
+
+
+def test_a_lone_run_is_not_starved_behind_a_big_cohort():
+    engine = Engine(workers=1, start=False)
+    big = [engine.submit(f"s{i}", cfg(num_epochs=6), DATA) for i in range(5)]
+    lone = engine.submit("lone", cfg(seed=3, num_epochs=2), DATA)
+    order = []  # the engine's turns, in order: which unit got each epoch
+    real_turn = engine._turn
+
+    def turn(unit):
+        order.append("lone" if lone.number in unit.tickets else "big")
+        real_turn(unit)
+
+    engine._turn = turn
+    engine.start()
+    try:
+        collect(lone)
+        for ticket in big:
+            collect(ticket)
+    finally:
+        engine.shutdown()
+    # the lone run's 2 turns (epoch 0+1, then 2) come between the big cohort's, not after all 6
+    assert order.index("lone") <= 1 and order.count("lone") == 2
+    assert order[: order.index("lone", order.index("lone") + 1) + 1].count("big") <= 2
+
+
+def test_one_place_per_student_and_a_queue_cap():
+    engine = Engine(workers=1, max_waiting=2, start=False)
+    first = engine.submit("s", cfg(), DATA)
+    with pytest.raises(AlreadyQueued):
+        engine.submit("s", cfg(), DATA)  # a second tab
+    again = engine.submit("s", cfg(lr=0.3), DATA, replace=first)  # the same tab, Train again
+    assert first.finished and not engine.holds(first) and engine.holds(again)
+    engine.submit("t", cfg(), DATA)
+    with pytest.raises(QueueFull):
+        engine.submit("u", cfg(), DATA)
+    engine.shutdown()
+
+
+def test_a_vanished_tab_gives_its_place_back():
+    clock = FakeClock()
+    engine = Engine(workers=1, lease_s=15, clock=clock, start=False)
+    ticket = engine.submit("s", cfg(), DATA)
+    clock.now += 16  # nobody polled for longer than the lease
+    engine.submit("t", cfg(), DATA)  # any call looks at the leases
+    assert ticket.finished and ticket.cancelled and not engine.holds(ticket)
+    engine.shutdown()
+
+
+def test_shutdown_ends_every_ticket_and_keeps_what_was_trained():
+    engine = Engine(workers=1)
+    ticket = engine.submit("s", cfg(num_epochs=200), DATA)
+    while not ticket.poll(0.05):
+        pass
+    engine.shutdown()
+    assert ticket.finished and ticket.error and not ticket.cancelled
+    assert engine.load() == (0, 0)
+    with pytest.raises(QueueFull):
+        engine.submit("t", cfg(), DATA)
+
+
+def test_a_failing_turn_ends_its_runs_and_the_engine_keeps_serving(engine, monkeypatch):
+    bad = engine.submit("a", cfg(framework="concise"), DATA)
+    bad_unit = engine._unit_of(bad)
+    ticket_gen = bad_unit.solo[1]
+
+    def explode():
+        raise RuntimeError("device lost")
+        yield
+
+    bad_unit.solo = (bad, explode())
+    ticket_gen.close()
+    collect(bad)
+    assert bad.error and "device lost" in bad.error
+    assert collect(engine.submit("b", cfg(), DATA))[-1].epoch == 2
+
+
+def test_workers_must_be_positive():
+    with pytest.raises(ValueError):
+        Engine(workers=0, start=False)
+    assert threading.active_count() >= 1
