@@ -1,6 +1,7 @@
 """Shared fixtures, and the rule that CI runs every test.
 
-- `real_data`: the real Fashion-MNIST from FASHION_MNIST_ROOT.
+- `real_data`: the real Fashion-MNIST from FASHION_MNIST_ROOT; `real_slice`: a
+  tenth of its training images, for a fast epoch.
 - `require(kind, reason)`: a test that cannot run here (no data, no browser,
   no PostgreSQL, no MindSpore, no nginx) skips with the reason, unless
   REQUIRE_<KIND>=1 is set: then it fails. CI sets all of them.
@@ -39,6 +40,17 @@ def real_data():
         return load_data(download=False)
     except DataError as exc:
         require("data", str(exc))
+
+
+@pytest.fixture(scope="session")
+def real_slice(real_data):
+    """The first 6,000 training images (a tenth) and the whole test set: what a test
+    needs to see the real data's behaviour in one fast epoch (docs/testing.md)."""
+    from lib.data import FashionMNIST
+
+    return FashionMNIST(
+        real_data.X_train[:6000], real_data.y_train[:6000], real_data.X_test, real_data.y_test
+    )
 
 
 @pytest.fixture(scope="session")

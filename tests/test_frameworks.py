@@ -129,6 +129,7 @@ def test_stable_does_not_break_where_naive_does():
     assert not any(r.broke_down for r in train(cfg, synthetic()))
 
 
+@pytest.mark.slow
 def test_the_books_defaults_reach_0_82(real_data):
     records = list(train(TrainConfig(framework="concise", device="cpu"), real_data))
     assert records[-1].epoch == 10 and not records[-1].broke_down
@@ -136,13 +137,15 @@ def test_the_books_defaults_reach_0_82(real_data):
     assert abs(records[0].train_loss - math.log(10)) < 0.05
 
 
-def test_concise_follows_scratch_on_the_real_data(real_data):
+def test_concise_follows_scratch_on_the_real_data(real_slice):
+    """Two epochs on 6,000 real images (the curves were equal to the last digit)."""
     cfg = TrainConfig(num_epochs=2, softmax="stable", device="cpu")
-    ours = list(train(dataclasses.replace(cfg, framework="concise"), real_data))
-    theirs = list(train(cfg, real_data))
+    ours = list(train(dataclasses.replace(cfg, framework="concise"), real_slice))
+    theirs = list(train(cfg, real_slice))
+    assert len(ours) == len(theirs) == 3
     for a, b in zip(ours, theirs):
         assert a.train_loss == pytest.approx(b.train_loss, abs=1e-5)
-        assert a.train_acc == pytest.approx(b.train_acc, abs=1e-4)  # 6 images in 60,000
+        assert a.train_acc == pytest.approx(b.train_acc, abs=1e-4)  # under 1 image in 6,000
         assert a.test_acc == pytest.approx(b.test_acc, abs=1e-3)
 
 

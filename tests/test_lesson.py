@@ -129,6 +129,7 @@ def book_run(real_data):
     return list(train(L.BY_ID["train"].config(), real_data))
 
 
+@pytest.mark.slow  # the lesson's figures come from full runs on the real data
 def test_train_answer(book_run):
     test_acc = [r.test_acc for r in book_run]
     assert f"{test_acc[-1]:.3f}" == "0.834" and f"{test_acc[1]:.2f}" == "0.79"
@@ -155,6 +156,7 @@ def run_of(cfg: TrainConfig, data):
     return list(train(cfg, data))
 
 
+@pytest.mark.slow  # the lesson's figures come from full runs on the real data
 def test_lr1_answer(real_data):
     records = run_of(L.BY_ID["lr1"].config(), real_data)
     broken = records[-1].breakdown
@@ -172,6 +174,7 @@ def test_lr1_answer(real_data):
     assert L.BY_ID["lr1"].right == "log"
 
 
+@pytest.mark.slow  # the lesson's figures come from full runs on the real data
 def test_stable_answer(real_data, book_run):
     records = run_of(L.BY_ID["stable"].config(), real_data)
     assert all(r.breakdown is None for r in records) and len(records) == 4
@@ -185,6 +188,7 @@ def test_stable_answer(real_data, book_run):
     assert L.BY_ID["stable"].right == "trains"
 
 
+@pytest.mark.slow  # the lesson's figures come from full runs on the real data
 def test_decide_answer(real_data, book_run):
     pred = predict_test_set(book_run[-1].W, book_run[-1].b, real_data)
     medical = compare(pred.probs, pred.y, preset_costs("medical"))

@@ -159,6 +159,7 @@ def test_options_that_cannot_go_together_are_refused():
     assert loadtest.parse_args([]).store == "sqlite"
 
 
+@pytest.mark.slow  # starts a server and two students
 def test_a_class_of_two_trains_and_finds_its_runs_stored(real_data, tmp_path):
     """The whole script against a real server: 2 ws students, 1 epoch, SQLite store."""
     done = subprocess.run(

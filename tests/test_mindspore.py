@@ -252,6 +252,7 @@ def test_cuda_or_mps_without_them_is_a_clear_value_error(M):
 # ---- the real data ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a full 10-epoch training, as its twins in test_train and test_frameworks
 def test_the_books_defaults_reach_0_82(M, real_data):
     records = list(train(TrainConfig(framework="mindspore", device="cpu"), real_data))
     assert records[-1].epoch == 10 and not records[-1].broke_down

@@ -14,10 +14,12 @@ import os
 import threading
 import time
 import unicodedata
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 import torch
+from helpers import FakeClock
 
 from lib.config import TrainConfig
 from lib.data import FashionMNIST
@@ -36,6 +38,7 @@ from lib.store import (
 )
 from lib.store import classes as store_classes
 from lib.store import db as store_db
+from lib.store import safe as store_safe
 from lib.store.engine import ROOT, make_engine
 from lib.store.migrations import upgrade
 from lib.store.schema import metadata
@@ -789,9 +792,13 @@ def test_sqlite_unreachable_at_start_then_back(tmp_path):
     assert torch.equal(back.W, run.W) and back.history == run.history
 
 
-def test_sqlite_locked_during_a_run_then_free(tmp_path):
+def test_sqlite_locked_during_a_run_then_free(tmp_path, monkeypatch):
+    """The retries follow a fake clock: no background retry can start (and find the
+    database readable) between the failed save and the read of what memory holds."""
+    clock = FakeClock()
+    monkeypatch.setattr(store_safe, "time", SimpleNamespace(monotonic=clock))
     url = f"sqlite:///{tmp_path / 'softmax.db'}"
-    safe = SafeStore(lambda: Store(url, busy_timeout=0.2), retry_seconds=0)
+    safe = SafeStore(lambda: Store(url, busy_timeout=0.2), retry_seconds=30)
     token = new_token()
     before, during = make_run(number=1), make_run(number=2, seed=2)
     assert safe.save_run(token, before) is True and safe.available
@@ -803,10 +810,12 @@ def test_sqlite_locked_during_a_run_then_free(tmp_path):
         assert safe.save_run(token, during) is False
         assert not safe.available and "locked" in safe.error
         assert [r.id for r in safe.runs(token)] == [during.id]  # only what memory holds
+        clock.now += 31  # a retry is due
         assert safe.flush(wait=True) is False  # still locked
         conn.exec_driver_sql("ROLLBACK")
     holder.dispose()
 
+    clock.now += 31
     assert safe.flush(wait=True) is True
     assert [r.id for r in safe.runs(token)] == [before.id, during.id]
     assert [r.id for r in Store(url).runs(token)] == [before.id, during.id]
