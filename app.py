@@ -21,7 +21,7 @@ import streamlit as st  # noqa: E402
 from lessons import pages  # noqa: E402
 from lib.pages import DEFAULT_PAGE  # noqa: E402
 from ui.classroom import class_badge, class_join_prompt  # noqa: E402
-from ui.context import device_name, server, storage_notice  # noqa: E402
+from ui.context import device_name, load, server, storage_notice  # noqa: E402
 from ui.identity import identity, write_identity_cookie  # noqa: E402
 from ui.lang import language_switch, tr  # noqa: E402
 from ui.panels import identity_panel  # noqa: E402
@@ -39,7 +39,7 @@ with st.sidebar:
     st.caption(tr("app.tagline"))
     language_switch()
     st.markdown(tr("sidebar.device", device=device_name()))
-    running, waiting = server().slots.load()
+    running, waiting = load()
     st.caption(tr("sidebar.load", running=running, waiting=waiting))
     class_badge()
     identity_panel(current.url_path)

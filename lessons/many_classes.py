@@ -62,7 +62,7 @@ def run_measurement(cfg: MeasureConfig) -> dict | None:
             )
 
     try:
-        if not in_slot(work, wait_box, "many_classes", cfg, "many_classes.queue"):
+        if not in_slot(work, wait_box, "many_classes", cfg, "many_classes.queue", kind="measure"):
             return None
     except RuntimeError as exc:  # e.g. out of memory on a GPU that other work also uses
         st.error(tr("many_classes.failed", error=f"{type(exc).__name__}"))

@@ -250,6 +250,8 @@ else:
     runs_table(all_runs)
 last = all_runs[-1] if all_runs else None
 cfg = last.cfg if last else chosen  # the code of the run on screen, else of the settings
+stacked = cfg.framework == "scratch"  # the engine trains these in cohorts (lib/engine.py)
 show_code(
-    *code(cfg, broke_down=bool(last and last.breakdown)), note=f"train.code_note.{cfg.framework}"
+    *code(cfg, broke_down=bool(last and last.breakdown), engine=True),
+    note=(f"train.code_note.{cfg.framework}", *(("train.code_note.stacked",) if stacked else ())),
 )

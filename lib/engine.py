@@ -46,18 +46,11 @@ from dataclasses import dataclass
 
 from lib.config import TrainConfig
 from lib.data import FashionMNIST
+from lib.slots import AlreadyQueued, QueueFull
 from lib.trainers.contract import EpochRecord, trainer
 from lib.trainers.stacked import Cohort, cohort_key
 
 log = logging.getLogger(__name__)
-
-
-class QueueFull(RuntimeError):
-    """The engine already holds max_waiting waiting runs."""
-
-
-class AlreadyQueued(RuntimeError):
-    """This owner already has a run waiting or training (another tab)."""
 
 
 @dataclass(frozen=True)

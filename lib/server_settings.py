@@ -71,7 +71,16 @@ class ServerSettings:
         "SOFTMAX_RETENTION_DAYS", _days, 30.0, "runs and classes older than this are purged"
     )
     max_trainings: int | None = _setting(
-        "SOFTMAX_MAX_TRAININGS", _whole(1), None, "trainings at once; None: the usable CPUs"
+        "SOFTMAX_MAX_TRAININGS",
+        _whole(1),
+        None,
+        "training threads (a cohort or a lone run each); None: the usable CPUs",
+    )
+    max_in_training: int = _setting(
+        "SOFTMAX_MAX_IN_TRAINING",
+        _whole(1),
+        60,
+        "runs in the engine at once (trained together in cohorts, in turns)",
     )
     max_waiting: int = _setting(
         "SOFTMAX_MAX_WAITING", _whole(0), 60, "places in the queue behind the trainings"

@@ -11,7 +11,8 @@ import torch
 from helpers import FakeClock, synthetic
 
 from lib.config import TrainConfig
-from lib.engine import AlreadyQueued, Engine, QueueFull
+from lib.engine import Engine
+from lib.slots import AlreadyQueued, QueueFull
 from lib.trainers import train
 
 DATA = synthetic(n_train=600, n_test=100)

@@ -22,6 +22,7 @@ def test_values_are_read_and_converted():
         {
             "SOFTMAX_DB_URL": " sqlite:///x.db ",
             "SOFTMAX_MAX_TRAININGS": "2",
+            "SOFTMAX_MAX_IN_TRAINING": "30",
             "SOFTMAX_MAX_WAITING": "0",
             "SOFTMAX_MAX_STEPS": "93750",
             "SOFTMAX_RETENTION_DAYS": "0.5",
@@ -29,7 +30,7 @@ def test_values_are_read_and_converted():
             "SOFTMAX_UNKNOWN": "ignored",
         }
     )
-    assert s == ServerSettings("sqlite:///x.db", 0.5, 2, 0, 93_750, True)
+    assert s == ServerSettings("sqlite:///x.db", 0.5, 2, 30, 0, 93_750, True)
     assert ServerSettings.from_env({"SOFTMAX_HOSTED": "no"}).hosted is False
     assert ServerSettings.from_env({"SOFTMAX_MAX_STEPS": "  "}).max_steps == 60_000  # empty
 

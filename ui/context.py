@@ -12,6 +12,7 @@ import torch
 
 from lib import pages
 from lib.data import DataError, FashionMNIST, SharedData, data_root, device_label, pick_device
+from lib.engine import Engine
 from lib.server_settings import ServerSettings
 from lib.slots import TrainingSlots, usable_cpus
 from lib.store import SafeStore, Store, StoreError
@@ -33,26 +34,35 @@ class Server:
     """What one server process shares between all its sessions."""
 
     device: torch.device
-    slots: TrainingSlots
+    engine: Engine  # trains the runs, a class's together (lib/engine.py)
+    slots: TrainingSlots  # places for runs in the engine; the queue in front of it
+    measure_slots: TrainingSlots  # the pages that measure (many classes), one per thread
     max_steps: int  # the largest run allowed: epochs x minibatches
 
 
 @st.cache_resource
 def server() -> Server:
-    """Once per process: pick the device, make the training queue.
+    """Once per process: pick the device, start the training engine and its queue.
 
     torch's thread count is capped by OMP_NUM_THREADS, set in app.py before
     torch is imported: torch.set_num_threads() called from a script thread
     made training ~40x slower here.
     """
     config = settings()
+    workers = config.max_trainings or max(usable_cpus(), 1)
     return Server(
         device=pick_device("auto"),
-        slots=TrainingSlots(
-            config.max_trainings or max(usable_cpus(), 1), max_waiting=config.max_waiting
-        ),
+        engine=Engine(workers, max_waiting=config.max_in_training),
+        slots=TrainingSlots(config.max_in_training, max_waiting=config.max_waiting),
+        measure_slots=TrainingSlots(workers, max_waiting=config.max_waiting),
         max_steps=config.max_steps,
     )
+
+
+def load() -> tuple[int, int]:
+    """(runs training, runs waiting) on this server: in the engine, and in the queue before it."""
+    training, waiting = server().engine.load()
+    return training, waiting + server().slots.load()[1]
 
 
 def device() -> torch.device:
@@ -154,12 +164,15 @@ def get_data() -> FashionMNIST | None:
 # ---- showing code and user text ------------------------------------------------------
 
 
-def show_code(*objects, note: str | None = None) -> None:
-    """An expander with the source of the lib functions that made the result."""
+def show_code(*objects, note: str | tuple[str, ...] | None = None) -> None:
+    """An expander with the source of the lib functions that made the result.
+
+    note: the key (or keys) of the text that comes before the code.
+    """
     st.session_state["_shown_code"] = [f"{o.__module__}.{o.__qualname__}" for o in objects]
     with st.expander(lang.tr("code.expander")):
-        if note:
-            st.markdown(lang.tr(note))
+        for key in (note,) if isinstance(note, str) else note or ():
+            st.markdown(lang.tr(key))
         for obj in objects:
             st.code(inspect.getsource(obj), language="python")
 

@@ -1,4 +1,11 @@
-"""Training with a place in the server's queue: wait, train, always give the place back."""
+"""Training with a place in the server's queue: wait, train, always give the place back.
+
+A run takes a place (the queue in front of the engine, lib/slots.py), then is
+submitted to the engine (lib/engine.py), which trains it in turns, together
+with the classmates' runs that share its seed and batch size, and hands this
+session its records epoch by epoch. The pages that measure (many classes) take
+a place of their own kind, one per training thread, and measure in the session.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +17,16 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from lib.config import TrainConfig
+from lib.engine import Ticket
 from lib.runs import Run
 from lib.slots import AlreadyQueued, QueueFull
-from lib.trainers import run_device, train
+from lib.trainers import run_device
 from ui import context, identity, lang, runs
+
+
+def _slots(kind: str):
+    server = context.server()
+    return server.slots if kind == "train" else server.measure_slots
 
 
 class TabClosed(Exception):
@@ -33,22 +46,34 @@ def release_elsewhere(page: str) -> None:
 
 
 def cancel_pending() -> None:
-    """Leave the queue (the Stop button, a page switch)."""
+    """Leave the queue and the engine (the Stop button, a page switch)."""
     pending = st.session_state.pop("pending", None)
     if pending:
-        context.server().slots.leave(pending["ticket"])
+        _slots(pending["kind"]).leave(pending["ticket"])
+    waiting = st.session_state.pop("engine.pending", None)
+    if waiting:
+        waiting["ticket"].cancel()
+
+
+def _engine_ticket(page: str) -> Ticket | None:
+    """This tab's run that waits in the engine for `page` (a click interrupted its wait)."""
+    waiting = st.session_state.get("engine.pending")
+    if waiting and waiting["page"] == page and context.server().engine.holds(waiting["ticket"]):
+        return waiting["ticket"]
+    return None
 
 
 def pending_config(page: str) -> TrainConfig | None:
     """The settings of a training that was waiting on `page` when a click interrupted it."""
     pending = st.session_state.get("pending")
-    if pending and pending["page"] == page and context.server().slots.holds(pending["ticket"]):
+    if pending and pending["page"] == page and _slots(pending["kind"]).holds(pending["ticket"]):
         return pending["cfg"]
-    return None
+    ticket = _engine_ticket(page)
+    return ticket.cfg if ticket else None
 
 
 @contextmanager
-def training_slot(wait_box, page: str, request, queue_key: str = "train.queue"):
+def training_slot(wait_box, page: str, request, queue_key: str = "train.queue", kind="train"):
     """Wait for a server slot, showing the place; always give the slot back.
 
     `request` is what the page needs to resume the work after a click
@@ -59,13 +84,19 @@ def training_slot(wait_box, page: str, request, queue_key: str = "train.queue"):
     run resumes the place (see pending_config); a place that no run resumes is
     dropped when its lease ends. Stop, a page switch or a closed tab give it back
     at once. Raises QueueFull or AlreadyQueued when no place can be had.
+    `kind`: "train" (a place for a run in the engine) or "measure".
     """
-    slots = context.server().slots
+    slots = _slots(kind)
     owner = identity.student_id()
     pending = st.session_state.get("pending")
     ticket, stored, started = None, False, False
     try:
-        if pending and pending["page"] == page and slots.holds(pending["ticket"]):
+        if (
+            pending
+            and pending["page"] == page
+            and pending["kind"] == kind
+            and slots.holds(pending["ticket"])
+        ):
             ticket = pending["ticket"]
         else:
             cancel_pending()
@@ -75,7 +106,12 @@ def training_slot(wait_box, page: str, request, queue_key: str = "train.queue"):
         st.session_state["slot.ticket"] = ticket
         # Every Streamlit call, this write included, is where a click or a stop can
         # land: from the join on, the finally below gives the place back unless kept.
-        st.session_state["pending"] = {"page": page, "cfg": request, "ticket": ticket}
+        st.session_state["pending"] = {
+            "page": page,
+            "cfg": request,
+            "ticket": ticket,
+            "kind": kind,
+        }
         stored = True
         while True:
             try:
@@ -104,14 +140,16 @@ def training_slot(wait_box, page: str, request, queue_key: str = "train.queue"):
             slots.leave(ticket)  # (a stale "pending" is harmless: holds() is False)
 
 
-def in_slot(work, wait_box, page: str, request, queue_key: str = "train.queue") -> bool:
+def in_slot(
+    work, wait_box, page: str, request, queue_key: str = "train.queue", kind: str = "train"
+) -> bool:
     """Run work() while holding a server slot; False (after saying why) when it could not.
 
     Every caller that trains or measures goes through here, so no caller can
     leak a place: training_slot gives it back whatever happens.
     """
     try:
-        with training_slot(wait_box, page, request, queue_key):
+        with training_slot(wait_box, page, request, queue_key, kind):
             work()
         return True
     except QueueFull:
@@ -132,7 +170,7 @@ def refused(cfg: TrainConfig) -> str | None:
 
 
 def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> Run | None:
-    """Train in this session: wait for a server slot, keep every epoch in the session.
+    """Train in this session's name: a place, then the engine; keep every epoch in the session.
 
     on_epoch(run) is called after each epoch (the page draws there). Whatever
     interrupts the loop, the epochs done so far stay in the session's runs.
@@ -146,17 +184,10 @@ def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> R
         return None
     number = max((r.number for r in runs.runs()), default=0) + 1
     run = Run(number=number, cfg=cfg, device=run_device(cfg))
-
-    def work():
-        runs.runs().append(run)
-        for record in train(cfg, data):
-            run.add(record)
-            on_epoch(run)
-            if not context.session_active():
-                break  # the tab is gone: keep what was trained
-
     try:
-        if not in_slot(work, wait_box, page, cfg):
+        if not in_slot(
+            lambda: follow(cfg, data, run, on_epoch, wait_box, page), wait_box, page, cfg
+        ):
             return None
     finally:
         if run.status == "running":
@@ -166,3 +197,58 @@ def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> R
         elif run.trained:
             runs.save(run)  # once, when the run ends or is interrupted
     return run
+
+
+def follow(cfg: TrainConfig, data, run: Run, on_epoch, wait_box, page: str) -> None:
+    """Hand the run to the engine (or resume its ticket) and keep its records as they come.
+
+    A click before the first record keeps the ticket for the next script run
+    (the place in the engine survives, as a place in the queue does); after it,
+    a click or Stop ends the run, which keeps what was trained.
+    """
+    engine = context.server().engine
+    ticket = _engine_ticket(page)
+    if ticket is None or ticket.cfg != cfg:
+        ticket = engine.submit(
+            identity.student_id(), cfg, data, replace=st.session_state.get("engine.ticket")
+        )
+    st.session_state["engine.ticket"] = ticket
+    st.session_state["engine.pending"] = {"page": page, "ticket": ticket}
+    try:
+        while not ticket.finished or not ticket.records.empty():
+            records = ticket.poll(0.5)
+            if records and run not in runs.runs():
+                st.session_state.pop("engine.pending", None)
+                runs.runs().append(run)
+            for record in records:
+                run.add(record)
+            if records:
+                on_epoch(run)
+            # Redrawn on every pass on purpose: each st call is where a click or Stop lands.
+            show_status(wait_box, ticket, started=run.trained)
+            if not context.session_active():
+                break  # the tab is gone: keep what was trained
+    except (RerunException, StopException):
+        if not run.trained and engine.holds(ticket):
+            ticket = None  # a click while waiting: the next script run resumes it
+        raise
+    finally:
+        if ticket is not None:
+            st.session_state.pop("engine.pending", None)
+            ticket.cancel()  # a no-op when it finished
+    if ticket.error and not ticket.cancelled:
+        st.warning(lang.tr("train.engine_ended"))
+
+
+def show_status(wait_box, ticket: Ticket, started: bool) -> None:
+    """Waiting: how many start before this run; training: how many train with it."""
+    status = ticket.status()
+    one = ".one" if status.together == 1 else ""
+    if not started:
+        together = lang.tr(f"train.together_soon{one}", n=status.together)
+        wait = lang.tr("train.engine_wait", ahead=status.ahead)
+        wait_box.info(f"{wait} {together}" if status.together else wait)
+    elif status.together and not ticket.finished:
+        wait_box.caption(lang.tr(f"train.together{one}", n=status.together))
+    else:
+        wait_box.empty()

@@ -57,6 +57,35 @@ STRINGS = {
         "en": "The server is busy: you are number {ahead} in the queue. Training starts by itself.",
         "zh": "服务器正忙：你在队列中排第 {ahead} 位。轮到你时训练会自动开始。",
     },
+    "train.engine_wait": {
+        "en": "Waiting for your turn: {ahead} ahead of you. Training starts by itself.",
+        "zh": "等待轮到你：前面还有 {ahead} 组。轮到你时训练会自动开始。",
+    },
+    "train.together_soon": {
+        "en": "You will train together with {n} classmates' runs.",
+        "zh": "你将与同学的 {n} 次训练一起训练。",
+    },
+    "train.together_soon.one": {
+        "en": "You will train together with one classmate's run.",
+        "zh": "你将与一位同学的训练一起训练。",
+    },
+    "train.together": {
+        "en": "Training together with {n} classmates' runs: the server stacks runs with the same "
+        "seed and batch size into one model (one bigger matmul), each with its own lr and softmax.",
+        "zh": "正与同学的 {n} 次训练一起训练：服务器把随机种子和批量大小相同的训练叠成一个模型"
+        "（一次更大的矩阵乘法），每次训练仍用自己的学习率和softmax。",
+    },
+    "train.together.one": {
+        "en": "Training together with one classmate's run: the server stacks runs with the same "
+        "seed and batch size into one model (one bigger matmul), each with its own lr and softmax.",
+        "zh": "正与一位同学的训练一起训练：服务器把随机种子和批量大小相同的训练叠成一个模型"
+        "（一次更大的矩阵乘法），每次训练仍用自己的学习率和softmax。",
+    },
+    "train.engine_ended": {
+        "en": "The server ended this run early (it is shutting down or hit an error); "
+        "the epochs trained so far are kept.",
+        "zh": "服务器提前结束了这次训练（正在关闭或出错）；已训练的迭代周期都已保留。",
+    },
     "train.queue_full": {
         "en": "The server is full: too many trainings are waiting. Try again in a minute.",
         "zh": "服务器已满：排队等待的训练太多了。请一分钟后再试。",
@@ -163,6 +192,21 @@ STRINGS = {
         "（不用 DataLoader：一个迭代周期只需百分之几秒而不是几秒）；损失函数接收 logit，"
         "再对它应用书中的 softmax 和交叉熵（`loss_naive`），或用稳定版；求和结果在迭代周期结束前"
         "一直是张量，代替 Accumulator；曲线由页面绘制，代替 Animator。标有 `speed:` 的行只是为了更快。",
+    },
+    "train.code_note.stacked": {
+        "en": "On this server your run was trained together with classmates' runs that share its "
+        "seed and batch size: their W side by side, (784, 10·K), one matmul for every run's logits, "
+        "then each run's own softmax, loss and lr on its own 10 columns (the last functions below). "
+        "The formulas are the chapter's above, and the minibatches and the start are the same as "
+        "alone, so the numbers match a run trained alone up to the last bits of a float: the bigger "
+        "matmul adds its products in another order. At ordinary learning rates that stays below "
+        "1e-6; at a large lr with the naive softmax such tiny differences can grow, a small lesson "
+        "in floating point.",
+        "zh": "在本服务器上，你的训练与随机种子和批量大小相同的同学的训练一起进行：把各自的 W 并排放成 "
+        "(784, 10·K)，一次矩阵乘法算出所有训练的未规范化预测，再在各自的 10 列上用各自的 softmax、"
+        "损失和学习率（见下面最后几个函数）。公式与上面本章的代码相同，小批量和初始值也与单独训练相同，"
+        "所以结果与单独训练只差浮点数的最后几位：更大的矩阵乘法以另一种顺序相加。在常用的学习率下差别小于 "
+        "1e-6；在大学习率下用朴素 softmax 时，这种微小差别会放大，这本身就是关于浮点数的一课。",
     },
     "train.code_note.concise": {
         "en": "The next section's concise version: `nn.Flatten` and `nn.Linear(784, 10)`, "

@@ -57,9 +57,19 @@ def train(cfg: TrainConfig, data: FashionMNIST) -> Iterator[EpochRecord]:
     return trainer(cfg.framework)(cfg, data)
 
 
-def code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
-    """The functions a run with cfg calls, in its framework (the Train page shows them)."""
-    return framework_module(cfg.framework).shown_code(cfg, broke_down)
+def code(cfg: TrainConfig, broke_down: bool = False, engine: bool = False) -> tuple:
+    """The functions a run with cfg calls, in its framework (the Train page shows them).
+
+    engine=True: the run went through the server's engine (lib/engine.py), which
+    trains a from-scratch run in a cohort: the chapter's functions, then the
+    stacked ones that computed the same thing for the whole cohort.
+    """
+    from lib.trainers import stacked
+
+    chapter = framework_module(cfg.framework).shown_code(cfg, broke_down)
+    if engine and stacked.cohort_key(cfg) is not None:
+        return (*chapter, *stacked.shown_code(cfg, broke_down))
+    return chapter
 
 
 def run_device(cfg: TrainConfig) -> str:

@@ -287,3 +287,9 @@ def train_stacked(cfgs: list[TrainConfig], data: FashionMNIST) -> Iterator[tuple
     for i in alone:
         for record in trainer(cfgs[i].framework)(cfgs[i], data):
             yield i, record
+
+
+def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
+    """The functions that trained a run with cfg in its cohort (shown after the chapter's)."""
+    extra = (Cohort._diagnose,) if broke_down else ()
+    return (Cohort.advance, stack, train_epoch, stacked_logits, stacked_loss, *extra)
