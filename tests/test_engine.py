@@ -178,3 +178,16 @@ def test_workers_must_be_positive():
     with pytest.raises(ValueError):
         Engine(workers=0, start=False)
     assert threading.active_count() >= 1
+
+
+def test_a_class_fills_one_cohort_per_training_thread():
+    engine = Engine(workers=2, start=False)
+    tickets = [engine.submit(f"s{i}", cfg(lr=0.1), DATA) for i in range(6)]
+    units = {id(engine._unit_of(t)) for t in tickets}
+    assert len(units) == 2 and [t.status().together for t in tickets] == [2] * 6
+    engine.start()
+    try:
+        for ticket in tickets:
+            assert collect(ticket)[-1].epoch == 2
+    finally:
+        engine.shutdown()
