@@ -51,6 +51,7 @@ with st.sidebar:
     ui.identity_panel()
     ui.storage_notice()
     ui.write_identity_cookie()
+    ui.page_frame(current.title)  # the tab's title, <html lang>, contrast, live region
 ui.release_elsewhere(current.url_path or DEFAULT_PAGE)  # a queue place kept elsewhere
 ui.class_join_prompt()  # ?class=CODE: join that class first
 current.run()

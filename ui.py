@@ -8,6 +8,7 @@ class, and training with a place in the queue.
 from __future__ import annotations
 
 import inspect
+import json
 import math
 import os
 import time
@@ -653,3 +654,86 @@ def run_on_test_set(key: str):
     if run is None:
         return None
     return data, run, predict_test_set(run.W, run.b, data)
+
+
+# ==== accessibility (issue 22): every chart's glue, the page frame, announcements ====
+# One block, kept at the end of ui.py on purpose: the texts come from lib/describe.py,
+# this is only how Streamlit shows them. docs/accessibility.md says what is checked.
+
+HTML_LANG = {"en": "en", "zh": "zh-CN"}
+A11Y_CSS = """<style>
+/* Code: Streamlit's number colour (#29b09d) is 2.6:1 on the code box; mixed with the
+   text colour it keeps its hue and reads above 4.5:1 in light and dark. */
+[data-testid="stCode"] .token.number, [data-testid="stCode"] .token.regex {
+  color: color-mix(in srgb, currentColor 60%, #29b09d);
+}
+/* A focus ring on whatever the keyboard reaches, in both themes (3:1 on white and black). */
+:focus-visible { outline: 3px solid #c2410c !important; outline-offset: 2px; }
+</style>"""
+LIVE_REGION = "sx-live"  # the polite live region announcements are written into
+
+
+def _script(body: str, where) -> None:
+    where.html(f"<script>{body}</script>", unsafe_allow_javascript=True, width="content")
+
+
+def _js(text: str) -> str:
+    """A string as a JavaScript literal that is safe inside <script>."""
+    return json.dumps(text).replace("</", "<\\/")
+
+
+def page_frame(title: str) -> None:
+    """Once per script run (app.py): the document's title and language, the contrast and
+    focus styles, and the live region that announcements are written into.
+
+    Streamlit renders <html lang="en"> and one title for every page; a screen reader
+    then reads Chinese with an English voice and cannot tell the tabs apart.
+    """
+    st.set_page_config(page_title=f"{title} · {tr('app.title')}")
+    st.html(A11Y_CSS)  # style only: Streamlit puts it where it takes no room
+    _script(
+        f"""document.documentElement.lang = {_js(HTML_LANG[lang()])};
+        if (!document.getElementById("{LIVE_REGION}")) {{
+          const r = document.createElement("div");
+          r.id = "{LIVE_REGION}";
+          r.setAttribute("role", "status");
+          r.setAttribute("aria-live", "polite");
+          r.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;"
+            + "clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap";
+          document.body.appendChild(r);
+        }}""",
+        st.sidebar,
+    )
+
+
+def announce(text: str, box) -> None:
+    """Say `text` politely to a screen reader (the live region of page_frame), once.
+
+    `box`: an st.empty() the script goes into (in the sidebar, where it takes no room);
+    a new text replaces the last one, so a screen reader reads the latest.
+    """
+    _script(
+        f"""const r = document.getElementById("{LIVE_REGION}");
+        if (r) r.textContent = {_js(text)};""",
+        box,
+    )
+
+
+def chart(figure, summary: str, table=None, *, title: str = "", key=None, width="stretch"):
+    """Draw a chart named by `summary` (lib.describe), with its data one click away.
+
+    `figure`: an Altair chart, or a Vega-Lite spec (a dict, e.g. cached). The summary
+    becomes the chart's accessible name (Vega also names its axes then); `table`, a
+    DataFrame of what the chart draws, is shown in an expander below it.
+    """
+    if isinstance(figure, dict):
+        st.vega_lite_chart(figure, alt=summary, key=key, width=width)
+    else:
+        st.altair_chart(figure, alt=summary, key=key, width=width)
+    if table is not None:
+        with st.expander(tr("a11y.data"), icon=":material/table:"):
+            st.dataframe(
+                table,
+                hide_index=True,
+                alt=t("describe.table", lang(), title=title or summary, rows=len(table)),
+            )

@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from lib import describe
 from lib.charts.class_board import (
     best_run,
     board_chart,
@@ -30,7 +31,7 @@ from lib.charts.class_board import (
     setting_names,
     split,
 )
-from lib.charts.training import compare_chart
+from lib.charts.training import compare_chart, curves_table
 from lib.store import ClassError, StoreError
 from lib.store.values import TITLE_MAX, check_token, class_code
 from lib.text import plain
@@ -267,7 +268,12 @@ def curves(frame, runs, best: str | None) -> None:
     picked = [r for r in runs if r.run_id in chosen]
     if picked:
         long = curves_frame(picked, lambda r: labels[r.run_id])
-        st.vega_lite_chart(curves_spec(long, ui.lang()))
+        ui.chart(
+            curves_spec(long, ui.lang()),
+            describe.compare(long, ui.lang()),
+            curves_table(long, ui.lang()),
+            title=ui.tr("class_board.curves"),
+        )
 
 
 def remove_run(code: str, secret: str) -> None:
@@ -338,7 +344,9 @@ def board(code: str, secret: str | None) -> None:
     if frame.empty:
         st.info(ui.tr("class_board.empty"))
         return
-    st.vega_lite_chart(board_spec(frame, ui.lang()), key="class_board.chart")
+    ui.chart(  # its data: the board's table below
+        board_spec(frame, ui.lang()), describe.board(frame, ui.lang()), key="class_board.chart"
+    )
     st.caption(ui.tr("class_board.chart.caption"))
     if len(broken):
         lrs = ", ".join(f"{lr:g}" for lr in sorted(set(broken["lr"])))

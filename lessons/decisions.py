@@ -6,6 +6,7 @@ import streamlit as st
 import torch
 
 import ui
+from lib import describe
 from lib.charts.decisions import recall_chart, reject_chart, reliability_chart
 from lib.decisions import (
     BINS,
@@ -148,7 +149,10 @@ def comparison(pred, C, names):
     else:
         st.warning(ui.tr("decisions.verdict.worse", changed=result.changed, n=result.n))
     st.markdown(f"**{ui.tr('decisions.recall.header')}**")
-    st.altair_chart(recall_chart(result.recall_argmax, result.recall_min_cost, names, ui.lang()))
+    ui.chart(  # its data: the table below
+        recall_chart(result.recall_argmax, result.recall_min_cost, names, ui.lang()),
+        describe.recall(result.recall_argmax, result.recall_min_cost, names, ui.lang()),
+    )
     table = pd.DataFrame(
         {
             ui.tr("decisions.col.class"): names,
@@ -182,7 +186,7 @@ def reject(pred, C, c_reject):
     chow = 1 - c_reject
     refer_priced(pred, C, c_reject)
     curve = reject_curve(pred.probs, pred.y, THRESHOLDS)
-    st.altair_chart(
+    ui.chart(
         reject_chart(
             curve,
             threshold,
@@ -190,7 +194,10 @@ def reject(pred, C, c_reject):
             accuracy,
             ui.lang(),
             chow=(chow, *reject_option(pred.probs, pred.y, chow)),
-        )
+        ),
+        describe.reject(curve, threshold, coverage, accuracy, ui.lang()),
+        curve,
+        title=ui.tr("decisions.reject.header"),
     )
     st.caption(ui.tr("decisions.reject.curve_chow"))
 
@@ -247,7 +254,12 @@ def calibration(pred):
     c3.metric(ui.tr("decisions.calib.accuracy"), f"{acc:.4f}")
     verdict = "over" if conf > acc + 0.01 else "under" if conf < acc - 0.01 else "fair"
     st.markdown(ui.tr(f"decisions.calib.{verdict}", conf=conf, acc=acc))
-    st.altair_chart(reliability_chart(table, ui.lang()))
+    ui.chart(
+        reliability_chart(table, ui.lang()),
+        describe.reliability(table, ui.lang()),
+        table,
+        title=ui.tr("decisions.calib.header"),
+    )
     st.caption(ui.tr("decisions.calib.read"))
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from lib import describe
 from lib.charts.many_classes import costs_chart
 from lib.many_classes import (
     METHODS,
@@ -94,7 +95,9 @@ def show(result: dict) -> None:
         ]
         if items:
             st.warning(ui.tr(f"many_classes.{status}", cap=cap, items=", ".join(items)))
-    st.altair_chart(costs_chart(rows, ui.lang(), cap_mb=cap), width="content")
+    ui.chart(  # its data: the table below
+        costs_chart(rows, ui.lang(), cap_mb=cap), describe.costs(rows, ui.lang()), width="content"
+    )
     table = pd.DataFrame(rows)
     for column in ("ms", "peak_mb", "loss"):  # None (not measured) -> NaN: an empty cell
         table[column] = pd.to_numeric(table[column], errors="coerce")

@@ -9,7 +9,9 @@ then one SGD step per click on "Next minibatch".
 import streamlit as st
 
 import ui
+from lib import describe
 from lib import minibatch as mb
+from lib.charts.gallery import templates_frame
 from lib.charts.minibatch import gradient_maps_chart
 from lib.config import APP_LIMITS
 from lib.settings import format_value
@@ -95,7 +97,9 @@ def reset():
 
 def show_images(batch, names):
     pictures = mb.images(batch, 8)  # (8, 28, 28) uint8
-    st.image(list(pictures), caption=[names[int(k)] for k in batch.y[:8]], width=72)
+    shown = [names[int(k)] for k in batch.y[: len(pictures)]]
+    alts = [describe.training_image(n, k + 1, len(shown), ui.lang()) for k, n in enumerate(shown)]
+    st.image(list(pictures), caption=shown, width=72, alt=alts)
 
 
 def step_table(walk, W):
@@ -205,7 +209,14 @@ def walk_section(data, names):
     st.subheader(ui.tr("minibatch.grad.header"))
     st.markdown(ui.tr("minibatch.grad.text"))
     if walk.finite:
-        st.altair_chart(gradient_maps_chart(walk.W_grad.numpy(), names, ui.lang()), width="content")
+        W_grad = walk.W_grad.numpy()  # (784, 10)
+        ui.chart(
+            gradient_maps_chart(W_grad, names, ui.lang()),
+            describe.class_maps("grad", names, ui.lang()),
+            templates_frame(W_grad, names).rename(columns={"weight": "grad"}),
+            title=ui.tr("minibatch.grad.header"),
+            width="content",
+        )
     st.subheader(ui.tr("minibatch.sgd.header"))
     st.markdown(ui.tr("minibatch.sgd.text", lr=format_value(lr), n=len(batch.y)))
     before_after(walk)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from lib import describe
 from lib.charts.overflow import exp_chart, softmax_bars
 from lib.overflow import (
     BROKEN,
@@ -76,7 +77,13 @@ def exp_section():
     )
     left, right = st.columns([2, 3])
     left.markdown(ui.tr("overflow.exp.explain", **limit_fields()))
-    right.altair_chart(exp_chart(exp_curve(), x, ui.lang()))
+    curve = exp_curve()
+    with right:
+        ui.chart(
+            exp_chart(curve, x, ui.lang()),
+            describe.exp_overflow({d: exp_limits(d)[1] for d in DTYPES}, x, ui.lang()),
+            curve.dropna(),
+        )
     right.caption(ui.tr("overflow.chart.caption"))
 
 
@@ -134,7 +141,8 @@ def softmax_section():
     st.dataframe(
         styled(table, columns, "overflow.sm_status", numbers), hide_index=True, height="content"
     )
-    st.altair_chart(softmax_bars(table, ui.lang()))
+    # its data is the table above
+    ui.chart(softmax_bars(table, ui.lang()), describe.softmax_bars(table, ui.lang()))
 
 
 st.title(ui.tr("overflow.title"))

@@ -3,7 +3,8 @@
 import streamlit as st
 
 import ui
-from lib.charts.classes import accuracy_chart, confusion_chart
+from lib import describe
+from lib.charts.classes import accuracy_chart, confusion_chart, confusion_frame
 from lib.i18n import LANGS, class_names
 from lib.metrics import (
     class_table,
@@ -69,11 +70,20 @@ with left:
 with right:
     st.subheader(ui.tr("per_class.bars"))
     st.caption(ui.tr("per_class.bars_help"))
-    st.altair_chart(accuracy_chart(table, overall, ui.lang()))
+    ui.chart(  # its data: the table on the left
+        accuracy_chart(table, overall, ui.lang()),
+        describe.class_accuracy(table, overall, ui.lang()),
+    )
 
 st.subheader(ui.tr("per_class.matrix"))
 st.caption(ui.tr("per_class.matrix_help"))
-st.altair_chart(confusion_chart(C, ui.names(), ui.lang()), width="content")
+ui.chart(
+    confusion_chart(C, ui.names(), ui.lang()),
+    describe.confusion(C, ui.names(), ui.lang()),
+    confusion_frame(C, ui.names()),
+    title=ui.tr("per_class.matrix"),
+    width="content",
+)
 
 ui.show_code(
     predict_test_set, predict, confusion_matrix, per_class_accuracy, most_confused_with, class_table

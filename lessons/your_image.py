@@ -3,7 +3,8 @@
 import streamlit as st
 
 import ui
-from lib.charts.gallery import probability_chart
+from lib import describe
+from lib.charts.gallery import probability_chart, probability_frame
 from lib.gallery import pixels
 from lib.i18n import class_names
 from lib.image import (
@@ -48,19 +49,29 @@ def show_result(data: bytes, run) -> None:
         st.error(ui.tr(exc.key, **exc.fields))
         return
     c1, c2, c3 = st.columns([2, 1, 3])
-    c1.image(prepared.original, caption=ui.tr("your_image.original"))
-    c2.image(pixels(prepared.x, 6), caption=ui.tr("your_image.input"))
+    names, lang = class_names(ui.lang()), ui.lang()
+    probs = classify(prepared.x, run.W, run.b) if run is not None else None  # (10,), sums to 1
+    best = int(probs.argmax()) if probs is not None else None
+    seen = describe.input_image(
+        lang, *((names[best], float(probs[best])) if probs is not None else ())
+    )
+    c1.image(
+        prepared.original, caption=ui.tr("your_image.original"), alt=describe.upload_image(lang)
+    )
+    c2.image(pixels(prepared.x, 6), caption=ui.tr("your_image.input"), alt=seen)
     if prepared.inverted:
         c2.caption(ui.tr("your_image.inverted"))
     if run is None:
         c3.info(ui.tr("your_image.no_model"))
         return
-    probs = classify(prepared.x, run.W, run.b)  # (10,), sums to 1
-    best = int(probs.argmax())
     c3.subheader(ui.tr("your_image.probs"))
-    names = class_names(ui.lang())
     c3.markdown(ui.tr("your_image.verdict", pred=names[best], p=float(probs[best])))
-    c3.altair_chart(probability_chart(probs, names, ui.lang()))
+    with c3:
+        ui.chart(
+            probability_chart(probs, names, lang),
+            describe.probabilities(probs.tolist(), names, lang),
+            probability_frame(probs, names, lang).drop(columns="role_key"),
+        )
 
 
 st.title(ui.tr("your_image.title"))

@@ -102,7 +102,7 @@ def confusion(C, names, lang: str = "en") -> str:
     total = sum(map(sum, C))
     right = sum(C[k][k] for k in range(len(C)))
     mistakes = [(C[i][j], i, j) for i in range(len(C)) for j in range(len(C)) if i != j]
-    count, i, j = max(mistakes, default=(0, 0, 0))
+    count, i, j = max(mistakes, key=lambda m: m[0], default=(0, 0, 0))  # the first of equals
     return t(
         "describe.confusion",
         lang,
@@ -149,6 +149,18 @@ def gallery_image(true: str, pred: str, p: float, lang: str = "en") -> str:
 def training_image(name: str, k: int, n: int, lang: str = "en") -> str:
     """One image of the minibatch shown on the minibatch page."""
     return t("describe.image.batch", lang, name=name, k=k, n=n, side=SIDE)
+
+
+def upload_image(lang: str = "en") -> str:
+    """The student's photo as uploaded."""
+    return t("describe.image.upload", lang)
+
+
+def input_image(lang: str = "en", pred: str | None = None, p: float | None = None) -> str:
+    """The student's photo as the model sees it, with the prediction once there is a model."""
+    if pred is None:
+        return t("describe.image.input_only", lang, side=SIDE)
+    return t("describe.image.input", lang, side=SIDE, pred=pred, p=pct(p, lang))
 
 
 def recall(recall_a, recall_m, names, lang: str = "en") -> str:
@@ -286,6 +298,8 @@ def board(frame: pd.DataFrame, lang: str = "en") -> str:
     )
 
 
-def table_name(title: str, rows: int, lang: str = "en") -> str:
-    """The accessible name of a chart's data table."""
-    return t("describe.table", lang, title=title, rows=rows)
+def announce_epochs(num_epochs: int, parts: int = 4) -> list[int]:
+    """The epochs whose progress a screen reader hears: each quarter of the run, not the last
+    (the end of the run is announced by its verdict), never two for one epoch."""
+    marks = {math.ceil(num_epochs * k / parts) for k in range(1, parts)}
+    return sorted(m for m in marks if 0 < m < num_epochs)

@@ -70,3 +70,17 @@ def compare_chart(long_df: pd.DataFrame, lang: str = "en") -> alt.Chart:
         .facet(column=alt.Column("curve:N", sort=order, title=None))
         .resolve_scale(y="independent")
     )
+
+
+def curves_table(long_df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """What the curves draw, as a table: one row per (run, epoch), a column per curve.
+
+    The run column is kept only when several runs are drawn.
+    """
+    df = _labelled(long_df, lang)
+    index = ["run", "epoch"] if df["run"].nunique() > 1 else ["epoch"]
+    wide = df.pivot_table(index=index, columns="curve", values="value", sort=False, dropna=False)
+    order = [t(k, lang) for k in METRIC_KEYS.values()]
+    wide = wide[[c for c in order if c in wide.columns]].reset_index()
+    wide.columns.name = None
+    return wide.rename(columns={"run": t("chart.run", lang), "epoch": t("chart.epoch", lang)})

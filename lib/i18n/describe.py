@@ -85,6 +85,10 @@ STRINGS = {
         "en": "your photo as the model sees it: {side}×{side} grey pixels, predicted {pred}, {p}",
         "zh": "模型看到的你的照片：{side}×{side} 灰度像素，预测为{pred}，{p}",
     },
+    "describe.image.input_only": {
+        "en": "your photo as the model sees it: {side}×{side} grey pixels",
+        "zh": "模型看到的你的照片：{side}×{side} 灰度像素",
+    },
     "describe.recall": {
         "en": "Recall of the {n} classes under both rules, mean {mean_a:.3f} with argmax and "
         "{mean_m:.3f} with the least expected cost; {name} moved most, from {a:.3f} to {m:.3f}.",
