@@ -3,6 +3,7 @@
 import altair as alt
 import pandas as pd
 
+from lib.charts.palette import BLUE, DASHES, GREEN, SERIES, SHAPES, VERMILLION
 from lib.i18n import t
 
 METRIC_KEYS = {
@@ -36,7 +37,16 @@ def training_chart(long_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> 
                 axis=alt.Axis(tickMinStep=1, format="d"),
             ),
             y=alt.Y("value:Q", title=t("chart.value", lang), scale=alt.Scale(domain=[0, top])),
-            color=alt.Color("curve:N", sort=order, title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "curve:N",
+                sort=order,
+                title=None,
+                scale=alt.Scale(domain=order, range=[VERMILLION, GREEN, BLUE]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(  # a second channel: loss solid, accuracies dashed
+                "curve:N", sort=order, scale=alt.Scale(domain=order, range=list(DASHES[:3]))
+            ),
             tooltip=[
                 alt.Tooltip("epoch:Q"),
                 alt.Tooltip("curve:N"),
@@ -62,8 +72,12 @@ def compare_chart(long_df: pd.DataFrame, lang: str = "en") -> alt.Chart:
             color=alt.Color(
                 "run:N",
                 title=t("chart.run", lang),
+                scale=alt.Scale(range=list(SERIES)),
                 legend=alt.Legend(orient="bottom", labelLimit=400, columns=2),
             ),
+            # runs differ by dash and point shape too, not by colour alone
+            strokeDash=alt.StrokeDash("run:N", scale=alt.Scale(range=list(DASHES)), legend=None),
+            shape=alt.Shape("run:N", scale=alt.Scale(range=list(SHAPES)), legend=None),
             tooltip=["run:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
         )
         .properties(width=220, height=220)
