@@ -678,7 +678,8 @@ CODE_COLOURS = (
 A11Y_CSS = (
     "<style>\n"
     + "".join(
-        f"code :is(.{tokens}) {{ color: color-mix(in srgb, currentColor 45%, {colour}); }}\n"
+        f"code :is(.{tokens}) "  # !important: Streamlit's own rule is more specific
+        f"{{ color: color-mix(in srgb, currentColor 45%, {colour}) !important; }}\n"
         for tokens, colour in CODE_COLOURS
     )
     # a focus ring on whatever the keyboard reaches, 3:1 on white and on black
