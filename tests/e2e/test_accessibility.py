@@ -153,7 +153,9 @@ def test_the_live_chart_is_named_by_its_figures_and_the_end_is_announced(live_se
     data.click()
     grid = page.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]').first
     grid.wait_for()
-    assert grid.locator('table[role="grid"] tbody tr').count() == 3  # epochs 0, 1, 2
+    rows = grid.locator('table[role="grid"] tbody tr')
+    rows.nth(2).wait_for(state="attached")  # the grid fills its rows once it is shown
+    assert rows.count() == 3  # epochs 0, 1, 2
 
 
 def test_train_and_stop_by_keyboard_alone_with_a_visible_focus(live_server, new_page):
