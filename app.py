@@ -20,6 +20,7 @@ import streamlit as st  # noqa: E402
 
 from lessons import pages  # noqa: E402
 from lib.pages import DEFAULT_PAGE  # noqa: E402
+from ui.a11y import page_frame  # noqa: E402
 from ui.classroom import class_badge, class_join_prompt  # noqa: E402
 from ui.context import device_name, load, server, storage_notice  # noqa: E402
 from ui.identity import identity, write_identity_cookie  # noqa: E402
@@ -45,6 +46,7 @@ with st.sidebar:
     identity_panel(current.url_path)
     storage_notice()
     write_identity_cookie()
+    page_frame(current.title)  # the tab's title, <html lang>, contrast, live region
 release_elsewhere(current.url_path or DEFAULT_PAGE)  # a queue place kept elsewhere
 class_join_prompt()  # ?class=CODE: join that class first
 current.run()

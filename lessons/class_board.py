@@ -20,6 +20,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from lib import describe
 from lib.charts.class_board import (
     best_run,
     board_chart,
@@ -28,11 +29,12 @@ from lib.charts.class_board import (
     setting_names,
     split,
 )
-from lib.charts.training import compare_chart
+from lib.charts.training import compare_chart, curves_table
 from lib.pages import page_path
 from lib.store import ClassError, StoreError
 from lib.store.values import TITLE_MAX, check_token, class_code
 from lib.text import plain
+from ui.a11y import chart
 from ui.classroom import class_membership
 from ui.context import app_url, show_plain, store
 from ui.identity import identity
@@ -262,7 +264,12 @@ def curves(frame, runs, best: str | None) -> None:
     picked = [r for r in runs if r.run_id in chosen]
     if picked:
         long = curves_frame(picked, lambda r: labels[r.run_id])
-        st.vega_lite_chart(curves_spec(long, lang()))
+        chart(
+            curves_spec(long, lang()),
+            describe.compare(long, lang()),
+            curves_table(long, lang()),
+            title=tr("class_board.curves"),
+        )
 
 
 def remove_run(code: str, secret: str) -> None:
@@ -333,7 +340,9 @@ def board(code: str, secret: str | None) -> None:
     if frame.empty:
         st.info(tr("class_board.empty"))
         return
-    st.vega_lite_chart(board_spec(frame, lang()), key="class_board.chart")
+    chart(  # its data: the board's table below
+        board_spec(frame, lang()), describe.board(frame, lang()), key="class_board.chart"
+    )
     st.caption(tr("class_board.chart.caption"))
     if len(broken):
         lrs = ", ".join(f"{lr:g}" for lr in sorted(set(broken["lr"])))

@@ -4,9 +4,11 @@ import numpy as np
 import streamlit as st
 import torch
 
+from lib import describe
 from lib.charts.overflow import grad_chart, loss_chart
 from lib.overflow import DTYPES, breaking_gaps, exp_limits, loss_vs_gap, table_gaps
 from lib.softmax import cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable
+from ui.a11y import chart
 from ui.context import show_code
 from ui.lang import lang, tr
 
@@ -74,12 +76,10 @@ st.caption(
 curve = loss_vs_gap(torch.linspace(0, gap_max, 401, dtype=torch.float64), dtype)
 shown = {k: (v if v is not None and v <= gap_max else None) for k, v in breaks.items()}
 left, right = st.columns(2)
-left.altair_chart(
-    loss_chart(curve, {"naive": shown["loss_naive"], "log0": shown["loss_log0"]}, lang())
-)
-right.altair_chart(
-    grad_chart(curve, {"naive": shown["grad_naive"], "log0": shown["grad_log0"]}, lang())
-)
+for box, kind, draw in ((left, "loss", loss_chart), (right, "grad", grad_chart)):
+    marks = {"naive": shown[f"{kind}_naive"], "log0": shown[f"{kind}_log0"]}
+    with box:  # the data: the two tables below
+        chart(draw(curve, marks, lang()), describe.gap_chart(kind, gap_max, marks, lang()))
 st.caption(tr("cross_entropy.chart.caption"))
 
 st.subheader(tr("cross_entropy.table"))

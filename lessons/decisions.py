@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from lib import describe
 from lib.charts.decisions import recall_chart, reject_chart, reliability_chart
 from lib.decisions import (
     BINS,
@@ -29,6 +30,7 @@ from lib.decisions import (
     with_refer,
 )
 from lib.metrics import predict, predict_test_set
+from ui.a11y import chart
 from ui.context import show_code
 from ui.lang import class_names, lang, tr, widget_key
 from ui.panels import run_on_test_set
@@ -147,7 +149,10 @@ def comparison(pred, C, names):
     else:
         st.warning(tr("decisions.verdict.worse", changed=result.changed, n=result.n))
     st.markdown(f"**{tr('decisions.recall.header')}**")
-    st.altair_chart(recall_chart(result.recall_argmax, result.recall_min_cost, names, lang()))
+    chart(  # its data: the table below
+        recall_chart(result.recall_argmax, result.recall_min_cost, names, lang()),
+        describe.recall(result.recall_argmax, result.recall_min_cost, names, lang()),
+    )
     table = pd.DataFrame(
         {
             tr("decisions.col.class"): names,
@@ -179,7 +184,7 @@ def reject(pred, C, c_reject):
     chow = 1 - c_reject
     refer_priced(pred, C, c_reject)
     curve = reject_curve(pred.probs, pred.y, THRESHOLDS)
-    st.altair_chart(
+    chart(
         reject_chart(
             curve,
             threshold,
@@ -187,7 +192,10 @@ def reject(pred, C, c_reject):
             accuracy,
             lang(),
             chow=(chow, *reject_option(pred.probs, pred.y, chow)),
-        )
+        ),
+        describe.reject(curve, threshold, coverage, accuracy, lang()),
+        curve,
+        title=tr("decisions.reject.header"),
     )
     st.caption(tr("decisions.reject.curve_chow"))
 
@@ -244,7 +252,12 @@ def calibration(pred):
     c3.metric(tr("decisions.calib.accuracy"), f"{acc:.4f}")
     verdict = "over" if conf > acc + 0.01 else "under" if conf < acc - 0.01 else "fair"
     st.markdown(tr(f"decisions.calib.{verdict}", conf=conf, acc=acc))
-    st.altair_chart(reliability_chart(table, lang()))
+    chart(
+        reliability_chart(table, lang()),
+        describe.reliability(table, lang()),
+        table,
+        title=tr("decisions.calib.header"),
+    )
     st.caption(tr("decisions.calib.read"))
 
 

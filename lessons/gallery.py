@@ -5,10 +5,17 @@ import random
 import streamlit as st
 import torch
 
-from lib.charts.gallery import probability_chart, templates_chart, templates_frame
+from lib import describe
+from lib.charts.gallery import (
+    probability_chart,
+    probability_frame,
+    templates_chart,
+    templates_frame,
+)
 from lib.gallery import RIGHT_RGB, WRONG_RGB, num_pages, page_of, pick_images, pixels
 from lib.metrics import predict, predict_test_set
 from lib.softmax import softmax_stable
+from ui.a11y import chart
 from ui.context import show_code
 from ui.lang import class_names, lang, tr
 from ui.panels import run_on_test_set
@@ -68,12 +75,21 @@ def caption(i, pred, names):
     return ":red[" + tr("gallery.caption_wrong", true=true, pred=guess) + "]"
 
 
+def alt(i, pred, names) -> str:
+    """What the picture of test image i says to a sighted student: its class, the
+    prediction, how sure (the caption and the frame's colour)."""
+    y, y_hat = int(pred.y[i]), int(pred.y_pred[i])
+    return describe.gallery_image(names[y], names[y_hat], float(pred.probs[i][y_hat]), lang())
+
+
 def grid(shown, images, pred, names):
     for start in range(0, len(shown), PER_ROW):
         for col, k in zip(st.columns(PER_ROW), range(start, min(start + PER_ROW, len(shown)))):
             i = shown[k]
             wrong = bool(pred.y[i] != pred.y_pred[i])
-            col.image(pixels(images[k], 4, WRONG_RGB if wrong else RIGHT_RGB))
+            col.image(
+                pixels(images[k], 4, WRONG_RGB if wrong else RIGHT_RGB), alt=alt(i, pred, names)
+            )
             col.caption(caption(i, pred, names))
 
 
@@ -93,7 +109,9 @@ def closer_look(shown, images, pred, names):
     k = list(options).index(i)  # its place on this page
     probs, y, y_hat = pred.probs[i], int(pred.y[i]), int(pred.y_pred[i])
     left, right = st.columns([1, 2])
-    left.image(pixels(images[k], 8, WRONG_RGB if y != y_hat else RIGHT_RGB))
+    left.image(
+        pixels(images[k], 8, WRONG_RGB if y != y_hat else RIGHT_RGB), alt=alt(i, pred, names)
+    )
     if y == y_hat:
         left.success(tr("gallery.right", pred=names[y_hat], p=float(probs[y_hat])))
     else:
@@ -106,7 +124,12 @@ def closer_look(shown, images, pred, names):
                 p_true=float(probs[y]),
             )
         )
-    right.altair_chart(probability_chart(probs.numpy(), names, lang(), true_class=y))
+    with right:
+        chart(
+            probability_chart(probs.numpy(), names, lang(), true_class=y),
+            describe.probabilities(probs.tolist(), names, lang(), true_class=y),
+            probability_frame(probs.numpy(), names, lang(), true_class=y).drop(columns="role_key"),
+        )
 
 
 st.title(tr("gallery.title"))
@@ -144,6 +167,12 @@ else:
 st.divider()
 st.subheader(tr("gallery.templates"))
 st.markdown(tr("gallery.templates_help"))
-st.altair_chart(templates_chart(run.W.numpy(), names, lang()), width="content")
+chart(
+    templates_chart(run.W.numpy(), names, lang()),
+    describe.class_maps("weights", names, lang()),
+    templates_frame(run.W.numpy(), names),
+    title=tr("gallery.templates"),
+    width="content",
+)
 
 show_code(predict_test_set, predict, softmax_stable, pick_images, templates_frame)

@@ -5,6 +5,7 @@ import time
 import pandas as pd
 import streamlit as st
 
+from lib import describe
 from lib.charts.many_classes import costs_chart
 from lib.many_classes import (
     METHODS,
@@ -21,6 +22,7 @@ from lib.many_classes import (
     tree_paths,
     vocabularies,
 )
+from ui.a11y import chart
 from ui.context import device, device_name, show_code
 from ui.lang import lang, tr
 from ui.training import in_slot, pending_config
@@ -96,7 +98,9 @@ def show(result: dict) -> None:
         ]
         if items:
             st.warning(tr(f"many_classes.{status}", cap=cap, items=", ".join(items)))
-    st.altair_chart(costs_chart(rows, lang(), cap_mb=cap), width="content")
+    chart(  # its data: the table below
+        costs_chart(rows, lang(), cap_mb=cap), describe.costs(rows, lang()), width="content"
+    )
     table = pd.DataFrame(rows)
     for column in ("ms", "peak_mb", "loss"):  # None (not measured) -> NaN: an empty cell
         table[column] = pd.to_numeric(table[column], errors="coerce")

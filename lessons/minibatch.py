@@ -8,10 +8,13 @@ then one SGD step per click on "Next minibatch".
 
 import streamlit as st
 
+from lib import describe
 from lib import minibatch as mb
+from lib.charts.gallery import templates_frame
 from lib.charts.minibatch import gradient_maps_chart
 from lib.config import APP_LIMITS
 from lib.settings import format_value
+from ui.a11y import chart
 from ui.context import get_data, show_code
 from ui.lang import class_names, lang, tr, widget_key
 from ui.panels import pick_run
@@ -97,7 +100,9 @@ def reset():
 
 def show_images(batch, names):
     pictures = mb.images(batch, 8)  # (8, 28, 28) uint8
-    st.image(list(pictures), caption=[names[int(k)] for k in batch.y[:8]], width=72)
+    shown = [names[int(k)] for k in batch.y[: len(pictures)]]
+    alts = [describe.training_image(n, k + 1, len(shown), lang()) for k, n in enumerate(shown)]
+    st.image(list(pictures), caption=shown, width=72, alt=alts)
 
 
 def step_table(walk, W):
@@ -207,7 +212,14 @@ def walk_section(data, names):
     st.subheader(tr("minibatch.grad.header"))
     st.markdown(tr("minibatch.grad.text"))
     if walk.finite:
-        st.altair_chart(gradient_maps_chart(walk.W_grad.numpy(), names, lang()), width="content")
+        W_grad = walk.W_grad.numpy()  # (784, 10)
+        chart(
+            gradient_maps_chart(W_grad, names, lang()),
+            describe.class_maps("grad", names, lang()),
+            templates_frame(W_grad, names).rename(columns={"weight": "grad"}),
+            title=tr("minibatch.grad.header"),
+            width="content",
+        )
     st.subheader(tr("minibatch.sgd.header"))
     st.markdown(tr("minibatch.sgd.text", lr=format_value(lr), n=len(batch.y)))
     before_after(walk)

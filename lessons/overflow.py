@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib import describe
 from lib.charts.overflow import exp_chart, softmax_bars
 from lib.overflow import (
     BROKEN,
@@ -17,6 +18,7 @@ from lib.overflow import (
 )
 from lib.softmax import softmax_naive, softmax_stable
 from lib.text import plain
+from ui.a11y import chart
 from ui.context import show_code
 from ui.lang import lang, tr
 
@@ -77,7 +79,13 @@ def exp_section():
     )
     left, right = st.columns([2, 3])
     left.markdown(tr("overflow.exp.explain", **limit_fields()))
-    right.altair_chart(exp_chart(exp_curve(), x, lang()))
+    curve = exp_curve()
+    with right:
+        chart(
+            exp_chart(curve, x, lang()),
+            describe.exp_overflow({d: exp_limits(d)[1] for d in DTYPES}, x, lang()),
+            curve.dropna(),
+        )
     right.caption(tr("overflow.chart.caption"))
 
 
@@ -135,7 +143,8 @@ def softmax_section():
     st.dataframe(
         styled(table, columns, "overflow.sm_status", numbers), hide_index=True, height="content"
     )
-    st.altair_chart(softmax_bars(table, lang()))
+    # its data is the table above
+    chart(softmax_bars(table, lang()), describe.softmax_bars(table, lang()))
 
 
 st.title(tr("overflow.title"))

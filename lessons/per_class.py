@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib import i18n
-from lib.charts.classes import accuracy_chart, confusion_chart
+from lib import describe, i18n
+from lib.charts.classes import accuracy_chart, confusion_chart, confusion_frame
 from lib.metrics import (
     class_table,
     confusion_matrix,
@@ -12,6 +12,7 @@ from lib.metrics import (
     predict,
     predict_test_set,
 )
+from ui.a11y import chart
 from ui.context import show_code
 from ui.lang import class_names, lang, tr
 from ui.panels import run_on_test_set
@@ -71,11 +72,20 @@ with left:
 with right:
     st.subheader(tr("per_class.bars"))
     st.caption(tr("per_class.bars_help"))
-    st.altair_chart(accuracy_chart(table, overall, lang()))
+    chart(  # its data: the table on the left
+        accuracy_chart(table, overall, lang()),
+        describe.class_accuracy(table, overall, lang()),
+    )
 
 st.subheader(tr("per_class.matrix"))
 st.caption(tr("per_class.matrix_help"))
-st.altair_chart(confusion_chart(C, class_names(), lang()), width="content")
+chart(
+    confusion_chart(C, class_names(), lang()),
+    describe.confusion(C, class_names(), lang()),
+    confusion_frame(C, class_names()),
+    title=tr("per_class.matrix"),
+    width="content",
+)
 
 show_code(
     predict_test_set, predict, confusion_matrix, per_class_accuracy, most_confused_with, class_table

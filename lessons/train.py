@@ -6,13 +6,14 @@ app's limits; the URL holds the same settings, so a link reproduces a run.
 
 import streamlit as st
 
-from lib import config
+from lib import config, describe
 from lib import settings as S
-from lib.charts.training import compare_chart, training_chart
+from lib.charts.training import compare_chart, curves_table, training_chart
 from lib.config import Choices, app_allowed, fields
 from lib.runs import long_frame, runs_csv
 from lib.text import plain
 from lib.trainers import code, framework_available
+from ui.a11y import announce, chart
 from ui.context import show_code
 from ui.lang import field_help, field_label, lang, tr, widget_key
 from ui.runs import delete_run, status_text, trained_runs
@@ -127,30 +128,48 @@ def show_notes() -> None:
         )
 
 
-def draw(run, chart_box, bar):
-    """One run's curves and progress; called after every epoch and once at rest."""
-    last = run.history[-1]
+def draw(run, chart_box, bar, live_box=None):
+    """One run's curves and progress; called after every epoch and once at rest.
+
+    While training (live_box given) a screen reader hears the progress at each quarter
+    of the run; the chart's name follows the curves as they grow.
+    """
+    last, language = run.history[-1], lang()
     bar.progress(
         run.epochs_run / run.cfg.num_epochs,
         text=tr(
             "train.progress", epoch=last["epoch"], total=run.cfg.num_epochs, acc=last["test_acc"]
         ),
     )
-    chart_box.altair_chart(training_chart(long_frame([run]), run.cfg.num_epochs, lang()))
+    long = long_frame([run])
+    with chart_box.container():
+        chart(
+            training_chart(long, run.cfg.num_epochs, language),
+            describe.training(long, language),
+            curves_table(long, language),
+            title=run.name,
+        )
+    if live_box is not None and last["epoch"] in describe.announce_epochs(run.cfg.num_epochs):
+        announce(
+            tr(
+                "a11y.progress", epoch=last["epoch"], total=run.cfg.num_epochs, acc=last["test_acc"]
+            ),
+            live_box,
+        )
 
 
-def verdict(run):
+def verdict(run) -> str:
+    """How the run ended, in a box; returns the text (for the announcement)."""
     if run.status == "breakdown":
         b = run.breakdown
-        st.error(
-            tr(
-                "train.breakdown",
-                number=run.number,
-                epoch=b.epoch,
-                batch=b.batch,
-                cause=tr(f"breakdown.{b.cause}", max_logit=b.max_logit, min_p_true=b.min_p_true),
-            )
+        text = tr(
+            "train.breakdown",
+            number=run.number,
+            epoch=b.epoch,
+            batch=b.batch,
+            cause=tr(f"breakdown.{b.cause}", max_logit=b.max_logit, min_p_true=b.min_p_true),
         )
+        st.error(text)
         page = BREAKDOWN_PAGES[b.cause]
         st.page_link(
             f"lessons/{page}.py",
@@ -158,26 +177,38 @@ def verdict(run):
             icon=":material/local_fire_department:",
         )
     elif run.status == "diverged":
-        st.warning(
-            tr(
-                "train.diverged",
-                number=run.number,
-                start=run.history[0]["train_loss"],
-                end=run.history[-1]["train_loss"],
-            )
+        text = tr(
+            "train.diverged",
+            number=run.number,
+            start=run.history[0]["train_loss"],
+            end=run.history[-1]["train_loss"],
         )
+        st.warning(text)
     elif run.status == "stopped":
-        st.warning(tr("train.stopped", number=run.number, epochs=run.epochs_run))
+        text = tr("train.stopped", number=run.number, epochs=run.epochs_run)
+        st.warning(text)
     else:
-        st.success(
-            tr(
-                "train.done",
-                number=run.number,
-                acc=run.history[-1]["test_acc"],
-                epochs=run.epochs_run,
-                seconds=run.seconds,
-            )
+        text = tr(
+            "train.done",
+            number=run.number,
+            acc=run.history[-1]["test_acc"],
+            epochs=run.epochs_run,
+            seconds=run.seconds,
         )
+        st.success(text)
+    return text.replace("**", "")
+
+
+def announce_end(run, text: str, live_box) -> None:
+    """Say how the latest run ended, once: after it finished, stopped or broke down (Stop
+    ends the script run, so the next one says it), not on every visit of the page."""
+    if st.session_state.get("train.announced") != ended(run):
+        st.session_state["train.announced"] = ended(run)
+        announce(text, live_box)
+
+
+def ended(run) -> tuple:
+    return (run.id, run.status, run.epochs_run)
 
 
 def runs_table(all_runs):
@@ -200,7 +231,13 @@ def runs_table(all_runs):
     )
     picked = [r for r in all_runs if r.name in chosen]
     if picked:
-        st.altair_chart(compare_chart(long_frame(picked), lang()))
+        long = long_frame(picked)
+        chart(
+            compare_chart(long, lang()),
+            describe.compare(long, lang()),
+            curves_table(long, lang()),
+            title=tr("train.compare"),
+        )
     st.download_button(
         tr("train.csv"), runs_csv(all_runs), "softmax_runs.csv", "text/csv", key="train.csv"
     )
@@ -234,11 +271,18 @@ with st.container(horizontal=True):
 st.caption(tr("train.share"))
 
 wait_box, bar, chart_box = st.empty(), st.empty(), st.empty()
+live_box = st.sidebar.empty()  # announcements: a script that takes no room
+if "train.announced" not in st.session_state:  # what a screen reader has heard already
+    before = trained_runs()
+    st.session_state["train.announced"] = ended(before[-1]) if before else None
 waiting = pending_config("train")  # a click interrupted the wait: keep the place
 if start or waiting:
     st.session_state["train.notes"] = []
     run_training(
-        chosen if start else waiting, lambda run: draw(run, chart_box, bar), wait_box, page="train"
+        chosen if start else waiting,
+        lambda run: draw(run, chart_box, bar, live_box),
+        wait_box,
+        page="train",
     )
 
 all_runs = trained_runs()  # at least one epoch: a run stopped at epoch 0 is not kept
@@ -246,7 +290,7 @@ if not all_runs:
     st.info(tr("train.no_runs"))
 else:
     draw(all_runs[-1], chart_box, bar)
-    verdict(all_runs[-1])
+    announce_end(all_runs[-1], verdict(all_runs[-1]), live_box)
     runs_table(all_runs)
 last = all_runs[-1] if all_runs else None
 cfg = last.cfg if last else chosen  # the code of the run on screen, else of the settings

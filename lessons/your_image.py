@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib.charts.gallery import probability_chart
+from lib import describe
+from lib.charts.gallery import probability_chart, probability_frame
 from lib.gallery import pixels
 from lib.image import (
     MAX_BYTES,
@@ -16,6 +17,7 @@ from lib.image import (
     to_gray,
 )
 from lib.metrics import classify
+from ui.a11y import chart
 from ui.context import show_code
 from ui.lang import class_names, lang, tr
 from ui.panels import require_run
@@ -49,19 +51,29 @@ def show_result(data: bytes, run) -> None:
         st.error(tr(exc.key, **exc.fields))
         return
     c1, c2, c3 = st.columns([2, 1, 3])
-    c1.image(prepared.original, caption=tr("your_image.original"))
-    c2.image(pixels(prepared.x, 6), caption=tr("your_image.input"))
+    names, language = class_names(), lang()
+    probs = classify(prepared.x, run.W, run.b) if run is not None else None  # (10,), sums to 1
+    best = int(probs.argmax()) if probs is not None else None
+    seen = describe.input_image(
+        language, *((names[best], float(probs[best])) if probs is not None else ())
+    )
+    c1.image(
+        prepared.original, caption=tr("your_image.original"), alt=describe.upload_image(language)
+    )
+    c2.image(pixels(prepared.x, 6), caption=tr("your_image.input"), alt=seen)
     if prepared.inverted:
         c2.caption(tr("your_image.inverted"))
     if run is None:
         c3.info(tr("your_image.no_model"))
         return
-    probs = classify(prepared.x, run.W, run.b)  # (10,), sums to 1
-    best = int(probs.argmax())
     c3.subheader(tr("your_image.probs"))
-    names = class_names()
     c3.markdown(tr("your_image.verdict", pred=names[best], p=float(probs[best])))
-    c3.altair_chart(probability_chart(probs, names, lang()))
+    with c3:
+        chart(
+            probability_chart(probs, names, language),
+            describe.probabilities(probs.tolist(), names, language),
+            probability_frame(probs, names, language).drop(columns="role_key"),
+        )
 
 
 st.title(tr("your_image.title"))

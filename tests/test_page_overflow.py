@@ -22,8 +22,8 @@ def test_renders_without_the_data_set(open_page):
     assert "not available" not in shown and "FASHION_MNIST_ROOT" not in shown
     # the default logits 1, 2, 100 break the naive softmax in float32
     assert "breaks on 3 of 3 entries in float32" in at.error[0].value
-    assert len(at.dataframe) == 2 and len(at.get("vega_lite_chart")) == 2
-    table = at.dataframe[1].value
+    assert len(at.dataframe) == 3 and len(at.get("vega_lite_chart")) == 2
+    table = at.dataframe[2].value
     assert list(table["status"]) == ["Σ exp = inf → 0", "Σ exp = inf → 0", "exp = inf → NaN"]
     assert list(table["naive softmax"]) == ["0", "0", "NaN"]
     assert list(table["o_j − max(o)"]) == ["-99", "-98", "0"]
@@ -65,10 +65,10 @@ def test_bad_logits_get_a_message_and_the_page_keeps_working(open_page, text, me
     assert not at.exception
     assert message in at.error[0].value
     assert plain_codes(at) == ([token] if token else [])
-    assert len(at.dataframe) == 1  # only the exp table; no softmax table
+    assert len(at.dataframe) == 2  # the exp table and the exp chart's data; no softmax table
     assert "3. The fix: subtract the maximum" in texts(at)
     at.text_input(key="overflow.logits").set_value("1, 2, 3").run()
-    assert not at.exception and not at.error and len(at.dataframe) == 2 and not plain_codes(at)
+    assert not at.exception and not at.error and len(at.dataframe) == 3 and not plain_codes(at)
 
 
 LINK = "[x](https://example.invalid/login)"  # no spaces: spaces split the logits
@@ -122,7 +122,7 @@ def test_subnormal_logits_disagree_and_the_page_says_why(open_page):
     warning = at.warning[0].value
     assert "The two disagree in float32" in warning and "0.122" in warning
     assert "subnormal" in warning and "only 1 of float32's 24 significant bits" in warning
-    table = at.dataframe[1].value
+    table = at.dataframe[2].value
     assert list(table["naive softmax"]) == ["0.5", "0.5"]
     assert list(table["stable softmax"]) == ["0.622459", "0.377541"]
     assert list(table["status"]) == ["exp subnormal"] * 2

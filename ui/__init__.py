@@ -1,6 +1,7 @@
 """The Streamlit helpers every page shares, one module per concern, layered bottom-up.
 
     lang       the session's language: tr(), names(), widget keys, the switch
+    a11y       charts named by their figures, the page's title and language, announcements
     context    the server's resources (settings, device, data set, run store, the
                app's address) and showing code or user text
     identity   who this browser is: its secret in a cookie, personal links
@@ -15,4 +16,4 @@ imports the modules below it (`from ui import context`, then context.store()), s
 test that replaces ui.context.store reaches every caller.
 """
 
-LAYERS = ("lang", "context", "identity", "classroom", "runs", "training", "panels")
+LAYERS = ("lang", "a11y", "context", "identity", "classroom", "runs", "training", "panels")

@@ -18,11 +18,13 @@ import math
 import altair as alt
 import pandas as pd
 
+from lib.charts.palette import NAIVE, STABLE
 from lib.config import APP_LIMITS, TrainConfig, fields
 from lib.i18n import t
 from lib.runs import METRICS
 
-SOFTMAX_COLOURS = {"naive": "#e45756", "stable": "#4c78a8"}
+SOFTMAX_COLOURS = {"naive": NAIVE, "stable": STABLE}
+SOFTMAX_FILL = {"naive": 0.0, "stable": 0.8}  # second channel: naive hollow, stable filled
 WIDTH = 760
 FIXED = ["run_id", "student", "run"]  # before the settings columns
 RESULT = ["epochs_run", "test_acc", "status", "broke_down"]  # after them
@@ -121,8 +123,22 @@ def _x(frame: pd.DataFrame, lang: str, title: bool = True) -> alt.X:
     )
 
 
-def _colour(lang: str) -> alt.Color:
-    return alt.Color(
+def _fill(lang: str) -> dict:
+    """Colour the outline and the inside the same; fill only the stable runs' marks, so naive
+    and stable differ by more than their colour."""
+    domain = [_label("softmax", k, lang) for k in SOFTMAX_FILL]
+    return {
+        "fill": _colour(lang, alt.Fill),
+        "fillOpacity": alt.FillOpacity(
+            "softmax_label:N",
+            scale=alt.Scale(domain=domain, range=list(SOFTMAX_FILL.values())),
+            legend=None,
+        ),
+    }
+
+
+def _colour(lang: str, channel=alt.Color) -> alt.Color:
+    return channel(
         "softmax_label:N",
         title=t("class_board.chart.softmax", lang),
         scale=alt.Scale(
@@ -140,7 +156,7 @@ def scatter_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
     student = t("class_board.chart.student", lang)
     return (
         alt.Chart(_labelled(points, lang))
-        .mark_point(filled=True, size=140, opacity=0.75)
+        .mark_point(filled=False, size=140, strokeWidth=2.5, opacity=0.85)
         .encode(
             x=_x(frame, lang),
             y=alt.Y(
@@ -150,6 +166,7 @@ def scatter_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 axis=alt.Axis(format=".2f"),
             ),
             color=_colour(lang),
+            **_fill(lang),
             shape=alt.Shape(
                 "framework_label:N",
                 title=t("class_board.chart.framework", lang),
@@ -184,7 +201,9 @@ def broken_strip(frame: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
         y=alt.Y("row:N", title=None),
         tooltip=[alt.Tooltip("lr:Q", format="~g"), alt.Tooltip("n:Q")],
     )
-    crosses = base.mark_point(shape="cross", filled=True, size=160).encode(color=_colour(lang))
+    crosses = base.mark_point(shape="cross", filled=False, size=160, strokeWidth=2).encode(
+        color=_colour(lang), **_fill(lang)
+    )
     labels = base.mark_text(align="left", dx=9, fontSize=13).encode(text="times:N")
     return alt.layer(crosses, labels).properties(width=WIDTH, height=50)
 

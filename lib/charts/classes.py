@@ -3,6 +3,7 @@
 import altair as alt
 import pandas as pd
 
+from lib.charts.palette import BLUE, GREY
 from lib.i18n import t
 
 
@@ -12,7 +13,7 @@ def accuracy_chart(table: pd.DataFrame, overall: float, lang: str = "en") -> alt
     order = df.sort_values("accuracy")["name"].tolist()
     bars = (
         alt.Chart(df)
-        .mark_bar(color="#d9480f")
+        .mark_bar(color=BLUE)  # white labels on it: 5.2:1
         .encode(
             x=alt.X(
                 "accuracy:Q",
@@ -33,7 +34,7 @@ def accuracy_chart(table: pd.DataFrame, overall: float, lang: str = "en") -> alt
     )
     rule = (
         alt.Chart(pd.DataFrame({"overall": [overall]}))
-        .mark_rule(color="#1f2430", strokeDash=[4, 3], strokeWidth=2)
+        .mark_rule(color=GREY, strokeDash=[4, 3], strokeWidth=2)
         .encode(
             x="overall:Q",
             tooltip=[

@@ -3,6 +3,7 @@
 import altair as alt
 import pandas as pd
 
+from lib.charts.palette import BLUE, GREY, LIGHT_GREY, SKY, VERMILLION
 from lib.i18n import t
 
 
@@ -32,7 +33,7 @@ def recall_chart(recall_argmax, recall_min_cost, names, lang: str = "en") -> alt
                 "rule:N",
                 sort=rules,
                 title=t("decisions.chart.rule", lang),
-                scale=alt.Scale(range=["#8da0cb", "#d9480f"]),
+                scale=alt.Scale(range=[BLUE, VERMILLION]),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
@@ -78,16 +79,14 @@ def reject_chart(
             threshold,
             coverage,
             accuracy,
-            "#d9480f",
+            VERMILLION,
             "right",
             14,
             f"{t('decisions.chart.threshold', lang)} {threshold:.2f}",
         )
     ]
     if chow is not None:
-        marks.append(
-            (*chow, "#1c7ed6", "left", -14, t("decisions.chart.chow", lang, threshold=chow[0]))
-        )
+        marks.append((*chow, BLUE, "left", -14, t("decisions.chart.chow", lang, threshold=chow[0])))
     for th, cov, acc, color, align, dy, label in marks:
         if acc != acc:  # NaN: nothing answered at this threshold, no point to draw
             continue
@@ -122,15 +121,15 @@ def reliability_chart(table: pd.DataFrame, lang: str = "en", width: int = 640) -
     ]
     base = alt.Chart(used).encode(x=x, x2="upper:Q", tooltip=tooltip)
     # rects, not bars: a bar with x and x2 would be drawn as a thin horizontal range
-    bars = base.mark_rect(color="#8da0cb", stroke="white", strokeWidth=1).encode(
+    bars = base.mark_rect(color=SKY, stroke="white", strokeWidth=1).encode(
         y=alt.Y(
             "accuracy:Q", title=t("decisions.chart.bin_acc", lang), scale=alt.Scale(domain=[0, 1])
         ),
         y2=alt.datum(0),
     )
-    gap = base.mark_rect(color="#d9480f", opacity=0.35).encode(y="accuracy:Q", y2="confidence:Q")
+    gap = base.mark_rect(color=VERMILLION, opacity=0.35).encode(y="accuracy:Q", y2="confidence:Q")
     middle = alt.Chart(used).transform_calculate(middle="(datum.lower + datum.upper) / 2")
-    counts = middle.mark_text(dy=-6, fontSize=10, color="#495057").encode(
+    counts = middle.mark_text(dy=-6, fontSize=10, color=GREY).encode(
         x="middle:Q", y="accuracy:Q", text=alt.Text("count:Q", format=","), tooltip=tooltip
     )
     ideal = pd.DataFrame(
@@ -142,20 +141,20 @@ def reliability_chart(table: pd.DataFrame, lang: str = "en", width: int = 640) -
     )
     diagonal = (
         alt.Chart(ideal)
-        .mark_line(strokeDash=[6, 4], color="#495057")
+        .mark_line(strokeDash=[6, 4], color=GREY)
         .encode(x="lower:Q", y="accuracy:Q")
     )
     diagonal_label = (
         alt.Chart(ideal.iloc[[0]])
         .mark_text(  # near (0, 0): clear of the bars
-            align="left", dx=8, dy=-4, angle=0, color="#495057"
+            align="left", dx=8, dy=-4, angle=0, color=GREY
         )
         .encode(x="lower:Q", y="accuracy:Q", text="label:N")
     )
     top = alt.layer(bars, gap, diagonal, diagonal_label, counts).properties(height=320, width=width)
     hist = (
         alt.Chart(df)
-        .mark_rect(color="#adb5bd", stroke="white", strokeWidth=1)
+        .mark_rect(color=LIGHT_GREY, stroke="white", strokeWidth=1)
         .encode(
             x=x,
             x2="upper:Q",

@@ -4,9 +4,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lib.charts.palette import BLUE, GREY, LIGHT_GREY, VERMILLION
 from lib.i18n import t
 
-COLORS = {"pred": "#d9480f", "true": "#2b8a3e", "both": "#2b8a3e", "other": "#adb5bd"}
+COLORS = {"pred": VERMILLION, "true": BLUE, "both": BLUE, "other": LIGHT_GREY}
 
 
 def probability_frame(
@@ -70,7 +71,7 @@ def probability_chart(
         )
     )
     labels = bars.mark_text(align="left", dx=3, fontSize=11).encode(
-        text=alt.Text("probability:Q", format=".1%"), color=alt.value("#1f2430")
+        text=alt.Text("probability:Q", format=".1%"), color=alt.value(GREY)
     )
     return (bars + labels).properties(height=alt.Step(28))
 

@@ -3,10 +3,11 @@
 import altair as alt
 import pandas as pd
 
+from lib.charts.palette import DASHES, GREY, SERIES, SHAPES
 from lib.i18n import t
 
 METHOD_ORDER = ("full", "sampled", "hierarchical", "tree")
-COLORS = ("#d9480f", "#1c7ed6", "#2f9e44", "#ae3ec9")
+COLORS = SERIES[: len(METHOD_ORDER)]
 
 
 def _frame(rows, lang):
@@ -42,6 +43,13 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
                 scale=alt.Scale(domain=names, range=list(COLORS)),
                 legend=alt.Legend(orient="bottom", labelLimit=400),
             ),
+            # the methods differ by point shape and dash too, not by colour alone
+            shape=alt.Shape(
+                "method_name:N", scale=alt.Scale(domain=names, range=list(SHAPES)), legend=None
+            ),
+            strokeDash=alt.StrokeDash(
+                "method_name:N", scale=alt.Scale(domain=names, range=list(DASHES)), legend=None
+            ),
             tooltip=[
                 alt.Tooltip("method_name:N", title=t("many_classes.col.method", lang)),
                 alt.Tooltip("K:Q", format=","),
@@ -56,8 +64,8 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
         )
         rule = alt.Chart(cap).encode(y="mb:Q")
         layers += [
-            rule.mark_rule(strokeDash=[6, 4], color="#868e96"),
-            rule.mark_text(align="left", baseline="bottom", x=4, dy=-2, color="#868e96").encode(
+            rule.mark_rule(strokeDash=[6, 4], color=GREY),
+            rule.mark_text(align="left", baseline="bottom", x=4, dy=-2, color=GREY).encode(
                 text="label:N"
             ),
         ]

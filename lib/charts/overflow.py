@@ -5,17 +5,18 @@ import math
 import altair as alt
 import pandas as pd
 
+from lib.charts.palette import BLUE, GREEN, GREY, NAIVE, ORANGE, STABLE, VERMILLION
 from lib.i18n import t
 from lib.overflow import DTYPES, exp_limits
 
-DTYPE_COLORS = alt.Scale(domain=list(DTYPES), range=["#e45756", "#4c78a8", "#54a24b"])
+DTYPE_COLORS = alt.Scale(domain=list(DTYPES), range=[VERMILLION, BLUE, GREEN])  # + widths
 X_RANGE = (0.5, 1000.0)  # log scale: the three limits 11, 89, 710 spread out
 # fit the width only: `height` is then the plot's own height, legends and axes come on top
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def exp_chart(curve: pd.DataFrame, x: float, lang: str = "en") -> alt.LayerChart:
-    """log10 exp(x) per dtype, log-log: each line ends where exp overflows; your x in black."""
+    """log10 exp(x) per dtype, log-log: each line ends where exp overflows; your x in grey."""
     names = {d: t("overflow.chart.legend", lang, dtype=d, limit=exp_limits(d)[1]) for d in DTYPES}
     df = curve.dropna().assign(dtype=lambda f: f["dtype"].map(names))
     x_axis = alt.X(
@@ -45,7 +46,7 @@ def exp_chart(curve: pd.DataFrame, x: float, lang: str = "en") -> alt.LayerChart
     layers = [*lines, alt.Chart(limits).mark_rule(strokeDash=[4, 4]).encode(x=x_axis, color=color)]
     if X_RANGE[0] <= x <= X_RANGE[1]:
         layers.append(
-            alt.Chart(pd.DataFrame({"x": [x]})).mark_rule(color="black", size=2).encode(x=x_axis)
+            alt.Chart(pd.DataFrame({"x": [x]})).mark_rule(color=GREY, size=2).encode(x=x_axis)
         )
     return alt.layer(*layers).properties(height=280, autosize=FIT_WIDTH)
 
@@ -87,15 +88,23 @@ def softmax_bars(table: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
                 "method:N",
                 sort=order,
                 title=t("overflow.chart.method", lang),
-                scale=alt.Scale(range=["#e45756", "#4c78a8"]),
+                scale=alt.Scale(range=[NAIVE, STABLE]),
                 legend=alt.Legend(orient="bottom"),
             ),
+            # a second channel: the naive bars are pale with a full outline
+            fillOpacity=alt.FillOpacity(
+                "method:N", sort=order, scale=alt.Scale(range=[0.35, 1.0]), legend=None
+            ),
+            stroke=alt.Stroke(
+                "method:N", sort=order, scale=alt.Scale(range=[NAIVE, STABLE]), legend=None
+            ),
+            strokeWidth=alt.value(1.5),
             tooltip=["entry:N", "method:N", alt.Tooltip("p:Q", format=".6g")],
         )
     )
     nans = (
         alt.Chart(df[df["nan"] != ""])
-        .mark_text(color="#e45756", fontWeight="bold", dy=-8, fontSize=14)
+        .mark_text(color=GREY, fontWeight="bold", dy=-8, fontSize=14)
         .encode(x=x, xOffset=offset, y=alt.datum(0), text="nan:N")
     )
     return alt.layer(bars, nans).properties(height=240, autosize=FIT_WIDTH)
@@ -109,7 +118,7 @@ def _gap_chart(long_df, marks, y_title, lang):
         "method:N",
         sort=order,
         title=t("cross_entropy.chart.method", lang),
-        scale=alt.Scale(domain=order, range=["#e45756", "#f58518", "#4c78a8"]),
+        scale=alt.Scale(domain=order, range=[NAIVE, ORANGE, STABLE]),
         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400),
     )
     # the three coincide until one breaks: the widest first, so every one stays visible

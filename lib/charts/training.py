@@ -3,6 +3,7 @@
 import altair as alt
 import pandas as pd
 
+from lib.charts.palette import BLUE, DASHES, GREEN, SERIES, SHAPES, VERMILLION
 from lib.i18n import t
 
 METRIC_KEYS = {
@@ -36,7 +37,16 @@ def training_chart(long_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> 
                 axis=alt.Axis(tickMinStep=1, format="d"),
             ),
             y=alt.Y("value:Q", title=t("chart.value", lang), scale=alt.Scale(domain=[0, top])),
-            color=alt.Color("curve:N", sort=order, title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "curve:N",
+                sort=order,
+                title=None,
+                scale=alt.Scale(domain=order, range=[VERMILLION, GREEN, BLUE]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(  # a second channel: loss solid, accuracies dashed
+                "curve:N", sort=order, scale=alt.Scale(domain=order, range=list(DASHES[:3]))
+            ),
             tooltip=[
                 alt.Tooltip("epoch:Q"),
                 alt.Tooltip("curve:N"),
@@ -62,11 +72,29 @@ def compare_chart(long_df: pd.DataFrame, lang: str = "en") -> alt.Chart:
             color=alt.Color(
                 "run:N",
                 title=t("chart.run", lang),
+                scale=alt.Scale(range=list(SERIES)),
                 legend=alt.Legend(orient="bottom", labelLimit=400, columns=2),
             ),
+            # runs differ by dash and point shape too, not by colour alone
+            strokeDash=alt.StrokeDash("run:N", scale=alt.Scale(range=list(DASHES)), legend=None),
+            shape=alt.Shape("run:N", scale=alt.Scale(range=list(SHAPES)), legend=None),
             tooltip=["run:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
         )
         .properties(width=220, height=220)
         .facet(column=alt.Column("curve:N", sort=order, title=None))
         .resolve_scale(y="independent")
     )
+
+
+def curves_table(long_df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """What the curves draw, as a table: one row per (run, epoch), a column per curve.
+
+    The run column is kept only when several runs are drawn.
+    """
+    df = _labelled(long_df, lang)
+    index = ["run", "epoch"] if df["run"].nunique() > 1 else ["epoch"]
+    wide = df.pivot_table(index=index, columns="curve", values="value", sort=False, dropna=False)
+    order = [t(k, lang) for k in METRIC_KEYS.values()]
+    wide = wide[[c for c in order if c in wide.columns]].reset_index()
+    wide.columns.name = None
+    return wide.rename(columns={"run": t("chart.run", lang), "epoch": t("chart.epoch", lang)})
