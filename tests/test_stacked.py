@@ -426,3 +426,23 @@ def test_the_console_script_is_the_cli():
         scripts = tomllib.load(f)["project"]["scripts"]
     module, name = scripts["softmax-train"].split(":")
     assert module == "lib.cli" and getattr(lib.cli, name) is lib.cli.main
+
+
+def test_the_equivalence_benchmark_reports_each_runs_differences():
+    from bench import stacked_vs_alone
+
+    cfgs = [cfg(lr=0.1), cfg(lr=1.0), cfg(lr=0.03, softmax="stable")]
+    rows = stacked_vs_alone.compare(cfgs, DATA)
+    assert [(r["lr"], r["softmax"]) for r in rows] == [
+        (0.1, "naive"),
+        (1.0, "naive"),
+        (0.03, "stable"),
+    ]
+    assert rows[0]["max_abs_dW"] <= 1e-5 and rows[2]["max_abs_dW"] <= 1e-5
+    assert (
+        rows[1]["breakdown_alone"]
+        == rows[1]["breakdown_stacked"]
+        == ("epoch 1, minibatch 3: log_zero")
+    )
+    assert rows[0]["breakdown_alone"] == "-"
+    assert rows[0]["test_acc_alone"] == alone(cfgs[0])[-1].test_acc
