@@ -204,6 +204,30 @@ def test_a_run_that_leaves_mid_way_does_not_disturb_the_others():
     assert max_dW(runs["a"], alone(STABLE[0])) <= 1e-5
 
 
+def test_a_reader_that_stops_part_way_through_an_epoch_leaves_the_cohort_consistent():
+    """The records of an epoch are handed out after every run's W moved on: a reader that
+    stops after the first (an error, a shutdown) does not leave the others a step behind."""
+
+    def train_cohort(stop_early: bool) -> dict:
+        cohort = Cohort(STABLE[0], DATA)
+        for name, c in zip("abc", STABLE):
+            cohort.add(name, c)
+        list(cohort.advance())  # epochs 0 and 1
+        step = cohort.advance()
+        if stop_early:
+            next(step)  # a's epoch 2 only
+            step.close()
+        else:
+            list(step)
+        assert cohort.epochs_done == 2 and all(m.epoch == 2 for m in cohort.members)
+        return {run_id: records[-1] for run_id, records in advance_all(cohort).items()}
+
+    read_all, stopped = train_cohort(False), train_cohort(True)
+    for name in "abc":
+        assert read_all[name].epoch == stopped[name].epoch == 3
+        assert torch.equal(read_all[name].W, stopped[name].W), name
+
+
 # ---- who may train together ----------------------------------------------------------
 
 
