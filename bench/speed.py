@@ -18,6 +18,14 @@ W ~ N(0, 0.01^2), b = 0 and the naive softmax + cross-entropy:
 - mindspore: lib/trainers/mindspore.py, a jitted step per minibatch (gather, forward,
              backward, update and the running sums inside one call). MindSpore's own
              device (the CPU wheel: CPU). "n/a" with the reason when MindSpore is missing.
+- stacked:   not a column but a row of its own, "30 runs stacked vs one at a
+             time": --runs runs (default 30) of one seed and batch_size 256, the
+             stable softmax, lr cycling through the app's slider values (0.001 to
+             100), trained as one stacked model (lib.trainers.stacked.train_stacked)
+             and then one run after another (lib.trainers.train), in the same
+             process, on --device: milliseconds per run-epoch each way (epoch 0's
+             evaluation included), their ratio, the largest |W_stacked - W_alone|
+             and memory. Quick on its own: `--only stacked --epochs 2`.
 With --mindspore-modes, two more ways of running the same MindSpore model:
 - mindspore-pynative: the same step run eagerly (PyNative), op by op from Python;
 - mindspore-host:     a jitted step on a minibatch gathered eagerly in Python, its
@@ -46,6 +54,7 @@ Bad arguments or data: one line on stderr, exit code 2.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -67,9 +76,11 @@ TITLES = {  # recipe -> column title
     "mindspore": "MindSpore (jit)",
     "mindspore-pynative": "MindSpore PyNative",
     "mindspore-host": "MindSpore host loop",
+    "stacked": "runs stacked vs one at a time",
 }
 RECIPES = tuple(TITLES)
-DEFAULT_RECIPES = ("scratch", "concise", "mindspore", "book")
+DEFAULT_RECIPES = ("scratch", "concise", "mindspore", "stacked", "book")
+ROW_RECIPES = ("stacked",)  # a row of their own, not a column of the trainers' table
 MINDSPORE_MODES = ("mindspore-pynative", "mindspore-host")
 LR, BATCH_SIZE = 0.1, 256  # the book's settings
 MB = 1024 * 1024
@@ -105,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated recipes to run (default: "
         + ",".join(DEFAULT_RECIPES)
         + f"; all: {','.join(RECIPES)})",
+    )
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=30,
+        help="runs of the stacked recipe, trained stacked and one at a time (default 30)",
     )
     p.add_argument("--skip-book", action="store_true", help="leave the book's recipe out")
     p.add_argument(
@@ -341,6 +358,85 @@ def run_trainer(recipe: str, root, num_epochs: int, device_name: str, baseline_m
     )  # no worker processes
 
 
+def stacked_configs(runs: int, num_epochs: int, device_name: str) -> list:
+    """The stacked recipe's runs: one seed and batch size, lr cycling through the app's values."""
+    from lib.config import APP_LIMITS
+    from lib.trainers import TrainConfig
+
+    lrs = APP_LIMITS["lr"].values
+    return [
+        TrainConfig(
+            lr=lrs[i % len(lrs)],
+            num_epochs=num_epochs,
+            batch_size=BATCH_SIZE,
+            softmax="stable",
+            device=device_name,
+        )
+        for i in range(runs)
+    ]
+
+
+def run_stacked(root, runs: int, num_epochs: int, device_name: str, baseline_mb: float) -> dict:
+    """`runs` runs trained one at a time, then stacked, in this process: ms per run-epoch."""
+    import torch
+
+    from lib.data import device_label, pick_device
+    from lib.trainers import train
+    from lib.trainers.stacked import train_stacked
+
+    device = pick_device(device_name)
+    data, load_seconds = load_timed(root, device)
+    cfgs = stacked_configs(runs, num_epochs, device_name)
+    warm = [dataclasses.replace(c, num_epochs=1) for c in cfgs[:2]]  # first calls, untimed
+    list(train_stacked(warm, small_slice(data)))
+    list(train(warm[0], small_slice(data)))
+
+    start, cpu_start, alone = time.perf_counter(), cpu_seconds(), {}
+    for i, cfg in enumerate(cfgs):
+        alone[i] = list(train(cfg, data))[-1]
+    alone_seconds, alone_cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
+    alone_peak = peak_rss_mb() - baseline_mb
+
+    start, cpu_start, together = time.perf_counter(), cpu_seconds(), {}
+    for i, record in train_stacked(cfgs, data):
+        together[i] = record
+    stacked_seconds, stacked_cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
+
+    run_epochs = sum(r.epoch for r in alone.values())  # every run trains all its epochs
+    dW = [float((together[i].W - alone[i].W).abs().max()) for i in alone]
+    d_acc = [abs(together[i].test_acc - alone[i].test_acc) for i in alone]
+    return {
+        "recipe": "stacked",
+        "device": device_label(device),
+        "runs": runs,
+        "epochs": num_epochs,
+        "lrs": [c.lr for c in cfgs],
+        "softmax": "stable",
+        "load_seconds": load_seconds,
+        "alone_seconds": alone_seconds,
+        "stacked_seconds": stacked_seconds,
+        "alone_ms_per_run_epoch": 1000 * alone_seconds / run_epochs,
+        "stacked_ms_per_run_epoch": 1000 * stacked_seconds / run_epochs,
+        "alone_cpu_ms_per_run_epoch": 1000 * alone_cpu / run_epochs,
+        "stacked_cpu_ms_per_run_epoch": 1000 * stacked_cpu / run_epochs,
+        "speedup": alone_seconds / stacked_seconds,
+        "max_abs_dW": max(dW),
+        "max_abs_dW_lr_le_0_1": max(d for d, c in zip(dW, cfgs) if c.lr <= 0.1),
+        "max_test_acc_diff": max(d_acc),
+        "alone_peak_extra_mb": alone_peak,
+        "peak_extra_mb": peak_rss_mb() - baseline_mb,
+        "torch_threads": torch.get_num_threads(),
+    }
+
+
+def small_slice(data):
+    """The first 2,560 training and 1,000 test images: enough to warm up every op."""
+    from lib.data import FashionMNIST
+
+    n, m = 2560, 1000
+    return FashionMNIST(data.X_train[:n], data.y_train[:n], data.X_test[:m], data.y_test[:m])
+
+
 def mindspore_label() -> str:
     import mindspore as ms
 
@@ -446,6 +542,8 @@ def child_main(args) -> int:
     try:
         if args.recipe == "book":
             out = run_book(root, args.epochs, baseline_mb)
+        elif args.recipe == "stacked":
+            out = run_stacked(root, args.runs, args.epochs, args.device, baseline_mb)
         else:
             out = run_trainer(args.recipe, root, args.epochs, args.device, baseline_mb)
     except (DataError, ValueError) as exc:  # no data, or a bad --device
@@ -482,6 +580,8 @@ def run_child(recipe: str, args) -> dict:
         str(args.epochs),
         "--device",
         args.device,
+        "--runs",
+        str(args.runs),
     ]
     if args.data_dir:
         cmd += ["--data-dir", args.data_dir]
@@ -504,7 +604,7 @@ def compare(runs: dict) -> dict:
     book = runs.get("book")
     out = {}
     for name, run in runs.items():
-        if name == "book" or not ran(run) or not ran(book):
+        if name in ("book", *ROW_RECIPES) or not ran(run) or not ran(book):
             continue
         out[name] = {
             "speedup_median": book["median_epoch_seconds"] / run["median_epoch_seconds"],
@@ -536,7 +636,7 @@ def epochs_text(n: int) -> str:
 
 def table(runs: dict, summary: dict, num_epochs: int) -> tuple[list[str], list[list[str]]]:
     """The header and rows of the results table, as text cells."""
-    names = list(runs)
+    names = trainer_columns(runs)
     header = [""] + [TITLES[n] for n in names]
     rows = []
     for label, key, fmt in ROWS:
@@ -560,40 +660,109 @@ def table(runs: dict, summary: dict, num_epochs: int) -> tuple[list[str], list[l
     return header, rows
 
 
+STACKED_ROWS = (  # (label, key of the stacked way, key of one at a time, format)
+    ("ms per run-epoch", "stacked_ms_per_run_epoch", "alone_ms_per_run_epoch", "{:.1f}"),
+    (
+        "CPU ms per run-epoch",
+        "stacked_cpu_ms_per_run_epoch",
+        "alone_cpu_ms_per_run_epoch",
+        "{:.1f}",
+    ),
+    ("total, s", "stacked_seconds", "alone_seconds", "{:.1f}"),
+    ("peak extra memory, MB", "peak_extra_mb", "alone_peak_extra_mb", "{:.0f}"),
+)
+
+
+def stacked_table(run: dict) -> tuple[list[str], list[list[str]], str]:
+    """The stacked recipe's own small table (header, rows) and a line on the differences."""
+    header = [
+        f"{run['runs']} runs stacked vs one at a time, {epochs_text(run['epochs'])}",
+        "stacked",
+        "one at a time",
+        "ratio",
+    ]
+    rows = [
+        [label, fmt.format(run[ours]), fmt.format(run[theirs]), f"{run[theirs] / run[ours]:.1f}x"]
+        for label, ours, theirs, fmt in STACKED_ROWS[:3]
+    ]
+    label, ours, theirs, fmt = STACKED_ROWS[3]
+    rows.append(
+        [label + " (stacked: after both)", fmt.format(run[ours]), fmt.format(run[theirs]), ""]
+    )
+    line = (
+        f"{run['device']}, batch_size {BATCH_SIZE}, one seed, {run['softmax']} softmax, lr "
+        f"cycling through {', '.join(f'{lr:g}' for lr in dict.fromkeys(run['lrs']))}; "
+        f"stacked vs alone: max |dW| {run['max_abs_dW_lr_le_0_1']:.1e} at lr <= 0.1, "
+        f"{run['max_abs_dW']:.1e} over all, test accuracy within {run['max_test_acc_diff']:.4f}"
+    )
+    return header, rows, line
+
+
+def print_stacked(runs: dict, markdown: bool) -> None:
+    for name in ROW_RECIPES:
+        run = runs.get(name)
+        if not ran(run):
+            continue
+        header, rows, line = stacked_table(run)
+        print()
+        if markdown:
+            print(f"| {' | '.join(header)} |")
+            print("|---|---:|---:|---:|")
+            for cells in rows:
+                print(f"| {' | '.join(cells)} |")
+            print(f"\n{line}.")
+        else:
+            print(f"{header[0]:<40}" + "".join(f"{c:>16}" for c in header[1:]))
+            for cells in rows:
+                print(f"{cells[0]:<40}" + "".join(f"{c:>16}" for c in cells[1:]))
+            print(line)
+
+
 def notes(runs: dict) -> list[str]:
     return [f"{TITLES[n]}: n/a, {run['unavailable']}" for n, run in runs.items() if not ran(run)]
 
 
 def heading(summary: dict) -> str:
     load = summary["load_average"]
+    machine = f"load average {load[0]:.1f} before, {load[1]:.1f} after, on {summary['cpus']} CPUs"
+    if not trainer_columns(summary["runs"]):
+        return f"softmax regression on Fashion-MNIST; {machine}"
     return (
         f"softmax regression on Fashion-MNIST: {epochs_text(summary['epochs'])}, lr {LR}, "
-        f"batch_size {BATCH_SIZE}, naive softmax; load average {load[0]:.1f} before, "
-        f"{load[1]:.1f} after, on {summary['cpus']} CPUs"
+        f"batch_size {BATCH_SIZE}, naive softmax; {machine}"
     )
 
 
+def trainer_columns(runs: dict) -> list[str]:
+    """The recipes shown as columns of the trainers' table."""
+    return [n for n in runs if n not in ROW_RECIPES]
+
+
 def print_table(runs: dict, summary: dict, num_epochs: int) -> None:
-    header, rows = table(runs, summary, num_epochs)
-    width = max(22, *(len(c) + 2 for cells in [header] + rows for c in cells[1:]))
     print(heading(summary))
-    for cells in [header] + rows:
-        print(f"{cells[0]:<32}" + "".join(f"{c:>{width}}" for c in cells[1:]))
+    if trainer_columns(runs):
+        header, rows = table(runs, summary, num_epochs)
+        width = max(22, *(len(c) + 2 for cells in [header] + rows for c in cells[1:]))
+        for cells in [header] + rows:
+            print(f"{cells[0]:<32}" + "".join(f"{c:>{width}}" for c in cells[1:]))
     for line in notes(runs):
         print(line)
+    print_stacked(runs, markdown=False)
 
 
 def print_markdown(runs: dict, summary: dict, num_epochs: int) -> None:
     """The table as docs/benchmarks.md holds it."""
-    header, rows = table(runs, summary, num_epochs)
-    print(f"| {' | '.join(header)} |")
-    print("|" + "---|" + "---:|" * (len(header) - 1))
-    for cells in rows:
-        print(f"| {' | '.join(cells)} |")
-    print()
+    if trainer_columns(runs):
+        header, rows = table(runs, summary, num_epochs)
+        print(f"| {' | '.join(header)} |")
+        print("|" + "---|" + "---:|" * (len(header) - 1))
+        for cells in rows:
+            print(f"| {' | '.join(cells)} |")
+        print()
     print(heading(summary) + ".")
     for line in notes(runs):
         print(f"\n{line}")
+    print_stacked(runs, markdown=True)
 
 
 def main(argv=None) -> int:

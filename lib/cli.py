@@ -6,6 +6,20 @@ allowed values and help: --lr, --num-epochs (alias --epochs), --batch-size,
 data or a framework that is not installed print one line on stderr and exit
 with code 2. A numerical breakdown is a result, not an error: it exits 0 and
 says so.
+
+Sweeps: the settings TrainConfig marks `sweep` (--lr, --softmax, --seed,
+--num-epochs, --batch-size) take comma-separated lists, and every combination
+of the listed values is a run:
+
+    python -m lib.cli --lr 0.03,0.1,0.3 --softmax naive,stable --epochs 5 --json
+
+The runs are trained as one stacked model wherever their settings allow
+(lib/trainers/stacked.py: runs of one seed and batch size share their
+minibatches), or run by run with --one-at-a-time; the figures are the same up
+to float rounding (docs/benchmarks.md). With --json every line of a sweep has
+a "run" index (its place in the sweep), and each run ends with a summary line
+holding its settings; without it, one table of epochs and one of results,
+both with a run column.
 """
 
 from __future__ import annotations
@@ -17,9 +31,10 @@ import math
 import sys
 import time
 
-from lib.config import Choices, TrainConfig, fields
+from lib.config import Choices, TrainConfig, fields, parse_values, sweep, swept
 from lib.data import DataError, load_data, pick_device
 from lib.trainers import framework_available, run_device, train
+from lib.trainers.stacked import cohort_key, train_stacked
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,18 +55,37 @@ def flags(f) -> list[str]:
     return names
 
 
+def _list_type(f):
+    """argparse's type for a field that sweeps: "0.03,0.1" -> [0.03, 0.1], checked."""
+
+    def parse(text: str) -> list:
+        try:
+            return parse_values(f, text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = f.name  # argparse names the type in some messages
+    return parse
+
+
 def build_parser(cls=TrainConfig) -> argparse.ArgumentParser:
     p = _Parser(prog="python -m lib.cli", description="Train softmax regression on Fashion-MNIST.")
     for f in fields(cls):
         allowed = f.metadata["allowed"]
-        choices = allowed.values if isinstance(allowed, Choices) else None
+        if f.metadata.get("sweep"):  # a list is checked item by item by its type
+            kind, choices, more = _list_type(f), None, "; a comma-separated list sweeps"
+            if isinstance(allowed, Choices):
+                more = f"; one of {', '.join(map(str, allowed.values))}" + more
+        else:
+            kind, more = _type(f), ""
+            choices = allowed.values if isinstance(allowed, Choices) else None
         p.add_argument(
             *flags(f),
             dest=f.name,
-            type=_type(f),
+            type=kind,
             default=f.default,
             choices=choices,
-            help=f"{f.metadata['help']} (default {f.default})",
+            help=f"{f.metadata['help']} (default {f.default}{more})",
         )
     p.add_argument(
         "--data-dir",
@@ -59,12 +93,25 @@ def build_parser(cls=TrainConfig) -> argparse.ArgumentParser:
         help="folder holding FashionMNIST/raw/ (default: $FASHION_MNIST_ROOT or ./data)",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument(
+        "--one-at-a-time",
+        action="store_true",
+        help="train a sweep's runs one after another instead of stacked together",
+    )
     return p
 
 
+def configs_from_args(args, cls=TrainConfig) -> list:
+    """Every config the parsed arguments describe: one, or a sweep's Cartesian product."""
+    return sweep({f.name: getattr(args, f.name) for f in fields(cls)}, cls)
+
+
 def config_from_args(args, cls=TrainConfig):
-    """The config the parsed arguments describe (ValueError when a value is not allowed)."""
-    return cls(**{f.name: getattr(args, f.name) for f in fields(cls)})
+    """The one config of arguments without lists (ValueError when a value is not allowed)."""
+    cfgs = configs_from_args(args, cls)
+    if len(cfgs) != 1:
+        raise ValueError(f"the arguments describe a sweep of {len(cfgs)} runs, not one")
+    return cfgs[0]
 
 
 def _print_table_row(m: dict) -> None:
@@ -92,7 +139,8 @@ def main(argv=None) -> int:
 
 def run(args) -> int:
     try:
-        cfg = config_from_args(args)
+        cfgs = configs_from_args(args)
+        cfg = cfgs[0]  # framework and device are the same for every run of a sweep
         if not framework_available(cfg.framework):
             raise ValueError(
                 f"framework {cfg.framework!r} is not installed here "
@@ -102,20 +150,32 @@ def run(args) -> int:
         data = load_data(args.data_dir, device=device)
         where = run_device(cfg)
         start = time.perf_counter()
-        records = train(cfg, data)
+        if len(cfgs) == 1:
+            records = train(cfg, data)
+        else:
+            records = train_sweep(cfgs, data, args.one_at_a_time)
         first = next(records)  # a framework that cannot use the device says so here
     except (ValueError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not args.json:
-        print(f"device {where}, {cfg}")
-        print("epoch  train_loss  train_acc  test_acc  seconds")
-    last = None
-    for record in itertools.chain([first], records):
-        last = record
-        row = record.metrics()
-        print(to_json(row), flush=True) if args.json else _print_table_row(row)
-    summary = {
+    records = itertools.chain([first], records)
+    if len(cfgs) == 1:
+        show_run(records, cfg, where, start, args.json)
+    else:
+        show_sweep(records, cfgs, where, start, args)
+    return 0
+
+
+def train_sweep(cfgs: list, data, one_at_a_time: bool):
+    """(index in cfgs, record) for every run of a sweep, stacked or one run after another."""
+    if not one_at_a_time:
+        return train_stacked(cfgs, data)
+    return ((i, record) for i, cfg in enumerate(cfgs) for record in train(cfg, data))
+
+
+def summary(last, cfg: TrainConfig, where: str, start: float) -> dict:
+    """A run's end: its last figures, its breakdown if any, where and how long it trained."""
+    return {
         "test_acc": last.test_acc,
         "train_acc": last.train_acc,
         "train_loss": last.train_loss,
@@ -126,18 +186,101 @@ def run(args) -> int:
         "device": where,
         "total_seconds": time.perf_counter() - start,
     }
-    if args.json:
-        print(to_json(summary))
+
+
+def show_run(records, cfg: TrainConfig, where: str, start: float, as_json: bool) -> None:
+    """One run: a line per epoch, then its summary (JSON lines or a table)."""
+    if not as_json:
+        print(f"device {where}, {cfg}")
+        print("epoch  train_loss  train_acc  test_acc  seconds")
+    last = None
+    for record in records:
+        last = record
+        row = record.metrics()
+        print(to_json(row), flush=True) if as_json else _print_table_row(row)
+    end = summary(last, cfg, where, start)
+    if as_json:
+        print(to_json(end))
     elif last.breakdown:
-        b = last.breakdown
-        print(
-            f"BROKE DOWN in epoch {b.epoch}, minibatch {b.batch}: {b.cause} (largest logit "
-            f"{b.max_logit:.1f}, smallest true-class probability {b.min_p_true:.3g}); "
-            "try --softmax stable or a smaller --lr"
-        )
+        print(f"{breakdown_text(last.breakdown)}; try --softmax stable or a smaller --lr")
     else:
-        print(f"done; final test accuracy {last.test_acc:.4f} in {summary['total_seconds']:.2f} s")
-    return 0
+        print(f"done; final test accuracy {last.test_acc:.4f} in {end['total_seconds']:.2f} s")
+
+
+def breakdown_text(b) -> str:
+    return (
+        f"BROKE DOWN in epoch {b.epoch}, minibatch {b.batch}: {b.cause} (largest logit "
+        f"{b.max_logit:.1f}, smallest true-class probability {b.min_p_true:.3g})"
+    )
+
+
+def ends_run(record, cfg: TrainConfig) -> bool:
+    """Whether `record` is the last of its run (its last epoch, or a breakdown)."""
+    return record.broke_down or record.epoch >= cfg.num_epochs
+
+
+def groups_text(cfgs: list, one_at_a_time: bool) -> str:
+    """How a sweep trains: 'a sweep of 6 runs, stacked in 2 groups (...)'."""
+    runs = f"a sweep of {len(cfgs)} runs"
+    keys = [cohort_key(cfg) for cfg in cfgs]
+    if one_at_a_time:
+        return f"{runs}, one at a time"
+    if None in keys:  # framework is not swept: all or none stack
+        return f"{runs}, one at a time (only the scratch trainer stacks runs)"
+    groups = len(set(keys))
+    return (
+        f"{runs}, stacked in {groups} group{'' if groups == 1 else 's'} "
+        "(runs of one seed and batch size train together)"
+    )
+
+
+def show_sweep(records, cfgs: list, where: str, start: float, args) -> None:
+    """A sweep: every epoch line and every run's summary carry the run's index."""
+    names = [f.name for f in swept()]
+    if not args.json:
+        print(f"device {where}, {groups_text(cfgs, args.one_at_a_time)}")
+        print("  run  epoch  train_loss  train_acc  test_acc  seconds")
+    ends = {}
+    for i, record in records:
+        row = record.metrics()
+        if args.json:
+            print(to_json({"run": i, **row}), flush=True)
+        else:
+            print(f"{i:>5}  ", end="")
+            _print_table_row(row)
+        if ends_run(record, cfgs[i]):
+            settings = {name: getattr(cfgs[i], name) for name in names}
+            ends[i] = {"run": i, **settings, **summary(record, cfgs[i], where, start)}
+            if args.json:
+                print(to_json(ends[i]), flush=True)
+    if not args.json:
+        print_results([ends[i] for i in sorted(ends)], names)
+        print(f"done; {len(ends)} runs in {time.perf_counter() - start:.2f} s")
+
+
+def print_results(ends: list[dict], names: list[str]) -> None:
+    """The sweep's results: a row per run, its settings, test accuracy and outcome."""
+    header = ["run", *names, "test_acc", "result"]
+    rows = []
+    for end in ends:
+        b = end["breakdown"]
+        outcome = (
+            f"BROKE DOWN in epoch {b['epoch']}, minibatch {b['batch']}: {b['cause']}"
+            if b
+            else "done"
+        )
+        rows.append(
+            [str(end["run"])]
+            + [
+                f"{end[name]:g}" if isinstance(end[name], float) else str(end[name])
+                for name in names
+            ]
+            + [f"{end['test_acc']:.4f}", outcome]
+        )
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header) - 1)]
+    print("results")
+    for r in [header, *rows]:
+        print("  ".join(cell.rjust(w) for cell, w in zip(r, widths)) + "  " + r[-1])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ other place that lists settings derives from here: the URL parsing
 (lib/cli.py), the runs table and the CSV (lib/runs.py) and the stored runs
 (lib/store/db.py). Add a field here and it shows up in all of them.
 
+A field marked `sweep` may be given as a list of values (the CLI's
+`--lr 0.03,0.1,0.3`): `parse_values` reads such a list from text, and `sweep`
+builds the Cartesian product of the listed values, one config per run.
+
 The app on a shared server deliberately allows less than the library (fewer
 epochs, a few learning rates): that is the APP_LIMITS table below, not a
 second description.
@@ -14,11 +18,13 @@ second description.
     from lib.config import TrainConfig
     cfg = TrainConfig(lr=1, softmax="stable")
     TrainConfig.from_dict({"lr": 0.3, "unknown": 1})   # missing -> default, unknown -> ignored
+    sweep({"lr": [0.1, 0.3], "softmax": ["naive", "stable"]})  # 4 configs, lr varying slowest
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -40,13 +46,20 @@ class Choices:
 
 
 def setting(
-    default, *, help: str, allowed: Range | Choices, query: str | None = None, app: bool = True
+    default,
+    *,
+    help: str,
+    allowed: Range | Choices,
+    query: str | None = None,
+    app: bool = True,
+    sweep: bool = False,
 ):
     """A TrainConfig field with what the rest of the project needs to know about it.
 
-    query: its name in a shared URL (None: not in URLs); app: shown on the Train page.
+    query: its name in a shared URL (None: not in URLs); app: shown on the Train page;
+    sweep: may be given as a list of values, one run per value (the CLI's sweeps).
     """
-    meta = {"help": help, "allowed": allowed, "query": query, "app": app}
+    meta = {"help": help, "allowed": allowed, "query": query, "app": app, "sweep": sweep}
     return dataclasses.field(default=default, metadata=meta)
 
 
@@ -58,27 +71,35 @@ class TrainConfig:
         0.1,
         allowed=Range(1e-6, 1000.0),
         query="lr",
+        sweep=True,
         help="learning rate: the step size of each SGD update (the book: 0.1)",
     )
     num_epochs: int = setting(
         10,
         allowed=Range(1, 200),
         query="epochs",
+        sweep=True,
         help="passes over the 60,000 training images (the book: 10)",
     )
     batch_size: int = setting(
-        256, allowed=Range(1, 60_000), query="batch", help="images per minibatch (the book: 256)"
+        256,
+        allowed=Range(1, 60_000),
+        sweep=True,
+        query="batch",
+        help="images per minibatch (the book: 256)",
     )
     seed: int = setting(
         0,
         allowed=Range(0, 2**31 - 1),
         query="seed",
+        sweep=True,
         help="drives the initial W and the minibatch order",
     )
     softmax: str = setting(
         "naive",
         allowed=Choices(("naive", "stable")),
         query="softmax",
+        sweep=True,
         help="naive: the book's softmax and cross-entropy; stable: max subtraction and log-sum-exp",
     )
     framework: str = setting(
@@ -135,6 +156,58 @@ def check(f: dataclasses.Field, value) -> str | None:
 def fields(cls=TrainConfig, app_only: bool = False) -> list[dataclasses.Field]:
     """The settings of `cls` in order; with app_only, those the Train page shows."""
     return [f for f in dataclasses.fields(cls) if f.metadata.get("app") or not app_only]
+
+
+_TYPES = {"int": int, "float": float, "str": str}
+
+
+def parse_value(f: dataclasses.Field, text: str):
+    """One value of field `f` from text ("0.1", "3", "stable"); ValueError saying what is wrong."""
+    kind = _TYPES.get(f.type, f.type) if isinstance(f.type, str) else f.type
+    try:
+        value = kind(text.strip())
+    except ValueError:
+        value = text.strip()  # check() names what it must be
+    problem = check(f, value)
+    if problem:
+        raise ValueError(f"{f.name} {problem}, got {text.strip()!r}")
+    return value
+
+
+def parse_values(f: dataclasses.Field, text: str) -> list:
+    """The values of "0.03,0.1,0.3" for field `f` (one value when `f` cannot sweep).
+
+    ValueError for an empty item ("0.1,,0.3") or a value `f` does not allow.
+    """
+    items = text.split(",") if f.metadata.get("sweep") else [text]
+    if any(not item.strip() for item in items):
+        raise ValueError(f"{f.name} has an empty item in {text!r} (write values like 0.03,0.1,0.3)")
+    return [parse_value(f, item) for item in items]
+
+
+def sweep(values: dict, cls=TrainConfig) -> list:
+    """One config per combination of the listed values (the Cartesian product).
+
+    values maps a field's name to its value, or to a list of values for a field
+    marked `sweep`; a field not in `values` keeps its default. The first field
+    (lr) varies slowest, as in nested loops in the fields' order.
+    """
+    names, options = [], []
+    for f in dataclasses.fields(cls):
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        many = f.metadata.get("sweep") and isinstance(value, (list, tuple))
+        if many and not value:
+            raise ValueError(f"{f.name}: an empty list of values")
+        names.append(f.name)
+        options.append(list(value) if many else [value])
+    return [cls(**dict(zip(names, combo))) for combo in itertools.product(*options)]
+
+
+def swept(cls=TrainConfig) -> list[dataclasses.Field]:
+    """The fields that may be given as a list of values."""
+    return [f for f in dataclasses.fields(cls) if f.metadata.get("sweep")]
 
 
 # What the app allows on a shared server, where the library allows more. A field

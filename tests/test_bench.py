@@ -130,11 +130,12 @@ def test_the_markdown_table_has_a_column_per_recipe_and_n_a_with_the_reason(caps
 
 def test_recipes_run_fast_ones_first_and_the_book_last():
     parse = speed.build_parser().parse_args
-    assert speed.chosen_recipes(parse([])) == ["scratch", "concise", "mindspore", "book"]
+    assert speed.chosen_recipes(parse([])) == ["scratch", "concise", "mindspore", "stacked", "book"]
     assert speed.chosen_recipes(parse(["--skip-book", "--mindspore-modes"])) == [
         "scratch",
         "concise",
         "mindspore",
+        "stacked",
         "mindspore-pynative",
         "mindspore-host",
     ]
@@ -162,3 +163,60 @@ def test_peak_memory_is_read_without_the_launchers_peak():
     """VmHWM of this process (Linux), at least its RSS now; never below it."""
     assert speed.peak_rss_mb() >= speed.rss_mb() > 0
     assert speed.cpu_seconds() > 0
+
+
+def fake_stacked():
+    return {
+        "recipe": "stacked",
+        "device": "cpu · 2 threads",
+        "runs": 30,
+        "epochs": 2,
+        "lrs": [0.1, 1.0] * 15,
+        "softmax": "stable",
+        "alone_seconds": 12.0,
+        "stacked_seconds": 2.0,
+        "alone_ms_per_run_epoch": 200.0,
+        "stacked_ms_per_run_epoch": 33.3,
+        "alone_cpu_ms_per_run_epoch": 300.0,
+        "stacked_cpu_ms_per_run_epoch": 60.0,
+        "max_abs_dW": 0.02,
+        "max_abs_dW_lr_le_0_1": 2e-7,
+        "max_test_acc_diff": 0.001,
+        "alone_peak_extra_mb": 240.0,
+        "peak_extra_mb": 300.0,
+    }
+
+
+def test_the_stacked_row_is_a_table_of_its_own_beside_the_trainers(capsys):
+    runs = {"scratch": fake_run("scratch", 0.5, 0.83), "stacked": fake_stacked()}
+    summary = {"epochs": 2, "runs": runs, "load_average": [3.0, 4.0], "cpus": 2}
+    summary["compare"] = speed.compare(runs)
+    assert summary["compare"] == {}  # not compared with the book
+    speed.print_markdown(runs, summary, 2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "|  | scratch (tensors) |"  # no stacked column
+    assert (
+        "| 30 runs stacked vs one at a time, 2 epochs | stacked | one at a time | ratio |" in lines
+    )
+    assert "| ms per run-epoch | 33.3 | 200.0 | 6.0x |" in lines
+    note = next(line for line in lines if "max |dW|" in line)
+    assert "lr cycling through 0.1, 1;" in note and "2.0e-07 at lr <= 0.1" in note
+
+
+def test_the_stacked_recipe_alone_prints_its_row(capsys):
+    runs = {"stacked": fake_stacked()}
+    summary = {"epochs": 2, "runs": runs, "load_average": [1.0, 1.5], "cpus": 2, "compare": {}}
+    speed.print_table(runs, summary, 2)
+    out = capsys.readouterr().out
+    assert "load average 1.0 before" in out and "lr 0.1, batch_size" not in out
+    assert "ms per run-epoch" in out and "6.0x" in out
+
+
+def test_the_stacked_child_trains_the_runs_both_ways(data_dir):
+    result = _speed("--recipe", "stacked", "--runs", "2", "--epochs", "1", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (out["runs"], out["epochs"], out["lrs"]) == (2, 1, [0.001, 0.003])
+    assert out["stacked_ms_per_run_epoch"] > 0 and out["alone_ms_per_run_epoch"] > 0
+    assert out["max_abs_dW_lr_le_0_1"] <= 1e-5 and out["max_test_acc_diff"] <= 0.001
+    assert out["peak_extra_mb"] >= out["alone_peak_extra_mb"] >= 0

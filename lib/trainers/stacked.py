@@ -111,7 +111,12 @@ class Cohort:
         self.members = [m for m in self.members if m.run_id != run_id]
 
     def advance(self) -> Iterator[tuple[object, EpochRecord]]:
-        """Epoch 0 for members that have none yet, then one epoch for all: (run_id, record)."""
+        """Epoch 0 for members that have none yet, then one epoch for all: (run_id, record).
+
+        Each step's state (every member's W, epoch and done) is complete before
+        its first record is handed out, so a reader that stops reading part way
+        (an error, a shutdown) leaves the cohort consistent.
+        """
         start = time.perf_counter()
         new = [m for m in self.members if m.epoch < 0]
         if new:
@@ -130,6 +135,7 @@ class Cohort:
         self.epochs_done += 1
         test_acc = accuracies(W, b, len(members), *self.data.split("test"))
         n = len(self.data.y_train)
+        records = []
         for k, m in enumerate(members):
             W_k, b_k = columns(W, b, k)
             broken = None
@@ -147,14 +153,16 @@ class Cohort:
                 broken,
                 *cpu(W_k, b_k),
             )
-            yield m.run_id, record
+            records.append((m.run_id, record))
         self.members = [m for m in self.members if not m.done]
+        yield from records
 
-    def _evaluate_start(self, members: list[Member], start: float):
+    def _evaluate_start(self, members: list[Member], start: float) -> list:
         W, b = stack(members)
         X, y = self.data.split("train")
         losses, train_acc = evaluate(W, b, members, X, y)
         test_acc = accuracies(W, b, len(members), *self.data.split("test"))
+        records = []
         for k, m in enumerate(members):
             m.epoch = 0
             record = EpochRecord(
@@ -166,7 +174,8 @@ class Cohort:
                 None,
                 *cpu(m.W, m.b),
             )
-            yield m.run_id, record
+            records.append((m.run_id, record))
+        return records
 
     def _diagnose(self, m: Member, generator_state):
         """The epoch replayed alone from this run's start of epoch: what broke, where."""
