@@ -12,6 +12,8 @@
 - scratch.py    the chapter's from-scratch PyTorch steps
 - concise.py    the torch.nn steps
 - mindspore.py  the MindSpore steps (an optional install)
+- stacked.py    many from-scratch runs trained as one model (the server's cohorts,
+                the CLI's sweeps); lib/engine.py schedules them on a server
 
 `train` runs the framework named in cfg.framework; `code` lists the functions
 such a run calls (the Train page shows them); `run_device` says where it runs.
