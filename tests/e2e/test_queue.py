@@ -32,11 +32,16 @@ SHORT = "epochs=1&softmax=stable"
 
 @pytest.fixture(scope="module")
 def queue_server(browser):
-    """The app on the real data, one training at a time, on the CPU."""
+    """The app on the real data, one run in the engine at a time, on the CPU: a second
+    student waits in the queue in front of the engine."""
     if not os.environ.get("FASHION_MNIST_ROOT"):
         require("data", "FASHION_MNIST_ROOT is not set")
     env = dict(
-        os.environ, SOFTMAX_MAX_TRAININGS="1", SOFTMAX_MAX_STEPS="93750", CUDA_VISIBLE_DEVICES=""
+        os.environ,
+        SOFTMAX_MAX_TRAININGS="1",
+        SOFTMAX_MAX_IN_TRAINING="1",
+        SOFTMAX_MAX_STEPS="93750",
+        CUDA_VISIBLE_DEVICES="",
     )
     server = _server("queue", env)
     yield server
