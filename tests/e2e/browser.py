@@ -117,7 +117,8 @@ def chart_points(page, index: int = 0) -> Counter:
 
 def runs_table(page, lang: str = "en") -> list[dict]:
     """The rows of the runs table, keyed by the summary's field names (lr, epochs_run …)."""
-    grid = page.locator('[data-testid="stDataFrame"] table[role="grid"]').first
+    # :visible: the charts' data tables wait, hidden, in collapsed expanders above it
+    grid = page.locator('[data-testid="stDataFrame"]:visible table[role="grid"]').first
     rows = grid.evaluate("""g => {
         const heads = [...g.querySelectorAll('thead th')].map(th => th.textContent.trim());
         return [...g.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(

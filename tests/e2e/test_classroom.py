@@ -96,7 +96,7 @@ def train_one(page, url: str, epochs: int = 1) -> dict:
 def listed(page, url: str) -> list[dict]:
     """The runs table of the Train page at `url` ([] when the page says there are none)."""
     open_url(page, url)
-    table = page.locator('[data-testid="stDataFrame"]')
+    table = page.locator('[data-testid="stDataFrame"]:visible')  # not a chart's hidden table
     none = page.get_by_text("No runs yet.")  # train.no_runs
     table.or_(none).first.wait_for()  # the first script run may start after settle()
     assert_healthy(page, url)
@@ -135,7 +135,7 @@ def test_a_run_survives_reload_new_tab_and_restart_but_not_another_browser(own_s
 
 def board_students(page) -> list[str]:
     """The 'student' column of the class board's table (newest first)."""
-    frame = page.locator('[data-testid="stDataFrame"]')
+    frame = page.locator('[data-testid="stDataFrame"]:visible')  # not a chart's hidden table
     frame.first.wait_for()
     frame.first.scroll_into_view_if_needed()  # the grid's cells are drawn when in view
     grid = frame.first.locator('table[role="grid"]')

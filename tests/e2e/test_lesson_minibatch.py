@@ -56,7 +56,7 @@ def test_minibatch_page_and_next_minibatch(live_server, new_page, lang):
         wait_main_text(page, COUNTER[lang].format(n=n))
         settle(page)
     assert_healthy(page, f"{lang}/minibatch after two steps")
-    history = page.locator('[data-testid="stDataFrame"] table[role="grid"]').last
+    history = page.locator('[data-testid="stDataFrame"]:visible table[role="grid"]').last
     assert history.locator("tbody tr").count() == 2  # the steps taken so far
     shoot(page, f"{lang}-minibatch-two-steps")
 
