@@ -1,6 +1,7 @@
 """Softmax Explorer: the router.
 
-    streamlit run app.py
+    streamlit run serve.py     # behind the flood guard, as hosted (serve.py)
+    streamlit run app.py       # the same pages, without it
 
 Every page lives in lessons/; this file sets up the page, the sidebar
 (language, device, server load) and the navigation, then runs the chosen page.

@@ -1,5 +1,6 @@
-"""Start `streamlit run app.py` on a free loopback port and wait until it is healthy;
-render deploy/nginx.conf for loopback ports and start nginx in front of replicas.
+"""Start `streamlit run serve.py` (the app behind its flood guard) on a free loopback port
+and wait until it is healthy; render deploy/nginx.conf for loopback ports and start nginx
+in front of replicas.
 
 Shared by the browser tests (tests/e2e), the nginx test (tests/test_nginx.py) and the
 load test (scripts/loadtest.py).
@@ -37,13 +38,16 @@ def free_port() -> int:
 
 
 def start_streamlit(
-    port: int, log, env: dict | None = None, prelude: str | None = None
+    port: int, log, env: dict | None = None, prelude: str | None = None, script: str = "serve.py"
 ) -> subprocess.Popen:
     """The app on 127.0.0.1:port, its output into the open file `log`.
 
+    `script`: serve.py, as deployed (app.py behind flood_guard); "app.py" runs the
+    app without the guard.
+
     `prelude`: Python code the server process runs before Streamlit starts (the
     load test times the store's calls this way); the command is then
-    `python -c "<prelude>; <streamlit's main>" run app.py ...`.
+    `python -c "<prelude>; <streamlit's main>" run serve.py ...`.
     """
     launch = ["-m", "streamlit"]
     if prelude:
@@ -57,7 +61,7 @@ def start_streamlit(
             sys.executable,
             *launch,
             "run",
-            "app.py",
+            script,
             "--server.port",
             str(port),
             "--server.address",
