@@ -162,3 +162,34 @@ def test_lesson_progress_follows_the_browser():
     stranger = session(new_token())
     stranger.switch_page("lessons/lesson.py").run()
     assert not any(v.get("revealed") for v in stranger.session_state["lesson.progress"].values())
+
+
+def test_two_tabs_of_one_student_never_share_a_run_number():
+    token = new_token()
+    left, right = session(token), session(token)  # both opened before either trained
+    numbers = [train(left).number, train(right).number, train(left).number]
+    assert sorted(numbers) == [1, 2, 3]
+    assert sorted(r.number for r in session(token).session_state["runs"]) == [1, 2, 3]
+
+
+def test_a_deleted_database_file_is_noticed_and_the_tabs_runs_saved_again(monkeypatch, tmp_path):
+    path = tmp_path / "state" / "softmax.db"
+    url = f"sqlite:///{path}"
+    safe = SafeStore(lambda: Store(url), retry_seconds=0.0)
+    monkeypatch.setattr(ui.context, "store", lambda: safe)
+    token = new_token()
+    at = session(token)
+    first = train(at)
+    for suffix in ("", "-wal", "-shm"):  # the folder emptied under the running server
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    safe.retry_seconds = 3600  # no retry yet: the degraded mode stays on screen
+    second = train(at)
+    assert not safe.available  # noticed before writing: kept in memory
+    at.run()
+    assert any(t("store.down", "en") == w.value for w in at.warning)
+    safe.retry_seconds = 0.0
+    safe.flush(wait=True)
+    assert safe.available and safe.generation == 1
+    at.run()
+    assert any(t("store.recreated", "en", n=2) == w.value for w in at.warning)
+    assert sorted(r.id for r in Store(url).runs(token)) == sorted([first.id, second.id])

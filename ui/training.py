@@ -182,8 +182,7 @@ def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> R
     data = context.get_data()
     if data is None:
         return None
-    number = max((r.number for r in runs.runs()), default=0) + 1
-    run = Run(number=number, cfg=cfg, device=run_device(cfg))
+    run = Run(number=runs.next_number(), cfg=cfg, device=run_device(cfg))
     try:
         if not in_slot(
             lambda: follow(cfg, data, run, on_epoch, wait_box, page), wait_box, page, cfg

@@ -7,6 +7,11 @@ STRINGS = {
         "zh": "你的训练暂时没有被保存（无法连接数据库）。可以继续使用：它们先保留在这里，"
         "数据库恢复后会立即保存。",
     },
+    "store.recreated": {
+        "en": "The database file on the server was deleted or replaced. It was created again, "
+        "and your {n} runs in this tab were saved into it again.",
+        "zh": "服务器上的数据库文件被删除或替换了。它已重新创建，这个标签页中你的 {n} 次训练已重新保存到其中。",
+    },
     "store.too_many": {
         "en": "This run was not saved: you already have {limit} saved runs. Delete some old ones "
         "(Train page, or all of them in the sidebar) to save new ones.",
