@@ -4,7 +4,7 @@ A teacher starts a class here and gets a join code, a join link for the
 students (/?class=CODE, handled on every page by class_join_prompt) and a
 private teacher link (/class?teach=CODE.SECRET). The secret is kept in this
 session only (session_state[TEACH]: code -> secret); a teacher link is adopted
-and taken out of the URL at once, so the address bar never shows it again.
+and taken out of the address bar and the history at once (ui.identity.take_url_secret).
 Only a session whose secret the store accepts (is_teacher) gets the controls.
 
 Students who joined see their class's board read-only. The board refreshes
@@ -37,7 +37,7 @@ from lib.text import plain
 from ui.a11y import chart
 from ui.classroom import class_membership
 from ui.context import app_url, show_plain, store
-from ui.identity import identity
+from ui.identity import identity, take_url_secret
 from ui.lang import field_label, lang, tr
 
 REFRESH_S = 3
@@ -92,11 +92,11 @@ def refused(err: StoreError) -> None:
 
 
 def adopt_teacher_link() -> None:
-    """?teach=CODE.SECRET: keep the secret in this session and take it out of the URL."""
-    raw = st.query_params.get("teach")
+    """?teach=CODE.SECRET: keep the secret in this session and take it out of the URL
+    (the address bar and the history at once, the server's copy on the next run)."""
+    raw = take_url_secret("teach")
     if raw is None:
         return
-    del st.query_params["teach"]
     code, _, secret = raw.partition(".")
     try:
         code = class_code(code)
