@@ -590,6 +590,54 @@ def test_membership_is_the_latest_class_joined(store):
     assert store.membership(ada) == (one, "Ada")
 
 
+def test_the_board_mark_changes_with_everything_the_board_shows(store):
+    """The board is drawn again only when its mark changes: every change must change it."""
+    code, secret = store.create_class("marked")
+    ada, bo = new_token(), new_token()
+    marks = [store.board_mark(code)]
+
+    def changed():
+        marks.append(store.board_mark(code))
+        return marks[-1] != marks[-2]
+
+    store.join_class(code, ada, "Ada")
+    assert changed()
+    first = make_run(number=1, seed=1)
+    store.save_run(ada, first, class_code=code)
+    assert changed()
+    first.status = "stopped"
+    store.save_run(ada, first, class_code=code)  # the same run saved again
+    assert changed()
+    store.join_class(code, ada, "Ada Lovelace")  # renamed
+    assert changed()
+    store.join_class(code, bo, "Bo")
+    assert changed()
+    store.set_hide_names(code, secret, True)
+    assert changed()
+    store.remove_class_run(code, secret, first.id)
+    assert changed()
+    store.leave_class(bo)
+    assert changed()
+    assert not changed()  # nothing happened: the same mark
+    store.close_class(code, secret)
+    assert changed()
+    assert store.board_mark("ZZZZZZ") is None and store.board_mark("nonsense") is None
+
+
+def test_the_board_reads_histories_only_for_the_curves_drawn(store):
+    code, _ = store.create_class()
+    token = new_token()
+    store.join_class(code, token, "Ada")
+    runs = [make_run(number=n, seed=n) for n in (1, 2)]
+    for run in runs:
+        store.save_run(token, run, class_code=code)
+    light = store.class_runs(code, history=False)
+    assert [r.history for r in light] == [[], []]
+    assert [r.test_acc for r in light] == [r.test_acc for r in store.class_runs(code)]
+    got = store.class_histories(code, [runs[1].id, "f" * 32])
+    assert list(got) == [runs[1].id] and same_history(got[runs[1].id], runs[1].history)
+
+
 def test_only_the_teacher_may_act_on_a_class(store):
     code, secret = store.create_class()
     ada = new_token()

@@ -287,8 +287,14 @@ class SafeStore:
     def class_info(self, code: str):
         return self._call("class_info", code, fallback=lambda: None)
 
-    def class_runs(self, code: str, token: str | None = None) -> list:
-        return self._call("class_runs", code, token, fallback=list)
+    def class_runs(self, code: str, token: str | None = None, history: bool = True) -> list:
+        return self._call("class_runs", code, token, history, fallback=list)
+
+    def board_mark(self, code: str):
+        return self._call("board_mark", code, fallback=lambda: None)
+
+    def class_histories(self, code: str, run_ids) -> dict:
+        return self._call("class_histories", code, run_ids, fallback=dict)
 
     def is_teacher(self, code: str, secret: str) -> bool:
         return self._call("is_teacher", code, secret, fallback=lambda: False)
