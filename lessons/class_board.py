@@ -9,8 +9,9 @@ Only a session whose secret the store accepts (is_teacher) gets the controls.
 
 Students who joined see their class's board read-only. The board refreshes
 itself every REFRESH_S seconds (a fragment: one aggregate query, board_mark;
-what the board shows is made again only when that mark changed). Names, titles and codes that people typed are shown as
-plain text only (code boxes and dataframe cells).
+what the board shows is made again only when that mark changed). Names, titles
+and codes that people typed are shown as plain text only (code boxes and
+dataframe cells).
 """
 
 from __future__ import annotations

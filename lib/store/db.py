@@ -73,7 +73,7 @@ class Store(Classes):
     def close(self) -> None:
         self.engine.dispose()
 
-    def check_file(self) -> None:
+    def _check_file(self) -> None:
         """SQLite: FileReplaced when the database file vanished or is another file now.
 
         A pooled connection keeps writing into a deleted file's inode without an
@@ -86,7 +86,7 @@ class Store(Classes):
     @contextmanager
     def _write(self, lock: str | None = None):
         """A write transaction; `lock` serialises writers of one student or class (PG)."""
-        self.check_file()
+        self._check_file()
         with self.writer.begin() as conn:
             if lock and conn.dialect.name == "postgresql":
                 conn.execute(
@@ -96,7 +96,7 @@ class Store(Classes):
 
     def check(self) -> None:
         """Ask the database for SELECT 1; SQLAlchemy's error when it does not answer."""
-        self.check_file()
+        self._check_file()
         with self.engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
 
