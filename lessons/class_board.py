@@ -4,18 +4,20 @@ A teacher starts a class here and gets a join code, a join link for the
 students (/?class=CODE, handled on every page by class_join_prompt) and a
 private teacher link (/class?teach=CODE.SECRET). The secret is kept in this
 session only (session_state[TEACH]: code -> secret); a teacher link is adopted
-and taken out of the URL at once, so the address bar never shows it again.
+and taken out of the address bar and the history at once (ui.identity.take_url_secret).
 Only a session whose secret the store accepts (is_teacher) gets the controls.
 
 Students who joined see their class's board read-only. The board refreshes
-itself every REFRESH_S seconds (a fragment: one class_info and one class_runs
-query, no weights). Names, titles and codes that people typed are shown as
-plain text only (code boxes and dataframe cells).
+itself every REFRESH_S seconds (a fragment: one aggregate query, board_mark;
+what the board shows is made again only when that mark changed). Names, titles
+and codes that people typed are shown as plain text only (code boxes and
+dataframe cells).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -37,7 +39,7 @@ from lib.text import plain
 from ui.a11y import chart
 from ui.classroom import class_membership
 from ui.context import app_url, show_plain, store
-from ui.identity import identity
+from ui.identity import take_url_secret
 from ui.lang import field_label, lang, tr
 
 REFRESH_S = 3
@@ -92,11 +94,11 @@ def refused(err: StoreError) -> None:
 
 
 def adopt_teacher_link() -> None:
-    """?teach=CODE.SECRET: keep the secret in this session and take it out of the URL."""
-    raw = st.query_params.get("teach")
+    """?teach=CODE.SECRET: keep the secret in this session and take it out of the URL
+    (the address bar and the history at once, the server's copy on the next run)."""
+    raw = take_url_secret("teach")
     if raw is None:
         return
-    del st.query_params["teach"]
     code, _, secret = raw.partition(".")
     try:
         code = class_code(code)
@@ -187,11 +189,46 @@ def join_form() -> None:
 # ---- the board ----------------------------------------------------------------------
 
 
-# Every open board redraws every REFRESH_S seconds, mostly with the same runs: the
-# chart specs are made once per board state (Altair's to_dict is the costly part).
-@st.cache_data(max_entries=64, show_spinner=False)
-def board_spec(frame, lang: str) -> dict:
-    return board_chart(frame, lang).to_dict()
+@dataclass(frozen=True)
+class BoardState:
+    """What a class's board shows, made once per change of the class (read-only)."""
+
+    info: object  # lib.store.ClassInfo
+    runs: list  # lib.store.BoardRun, without histories
+    frame: pd.DataFrame  # board_frame(runs)
+    points: pd.DataFrame
+    broken: pd.DataFrame
+    best: str | None
+    spec: dict  # the chart, as Vega-Lite
+    summary: str  # the chart's description
+    labels: dict  # run_id -> run_label, newest first
+
+
+# Every open board redraws every REFRESH_S seconds, mostly with the same runs: what it
+# shows is made once per class state (store.board_mark: one aggregate query) and
+# language, and shared by every board open on that class. At 4,000 runs a refresh
+# cost 1.04 CPU-s before (every history decoded, the chart made again): see
+# bench/board_cost.py.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def board_state(mark: tuple, language: str) -> BoardState | None:
+    code = mark[0]
+    info = store().class_info(code)
+    if info is None:
+        return None
+    runs = store().class_runs(code, history=False)
+    frame = board_frame(runs, shown_name(info.hide_names))
+    points, broken = split(frame)
+    return BoardState(
+        info=info,
+        runs=runs,
+        frame=frame,
+        points=points,
+        broken=broken,
+        best=best_run(frame),
+        spec=board_chart(frame, language).to_dict(),
+        summary=describe.board(frame, language),
+        labels={row.run_id: run_label(row) for row in frame.iloc[::-1].itertuples()},
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -243,9 +280,17 @@ def runs_table(frame, best: str | None) -> None:
     )
 
 
-def curves(frame, runs, best: str | None) -> None:
-    """A few chosen runs' three curves overlaid (the best and the two newest at first)."""
-    labels = {row.run_id: run_label(row) for row in frame.iloc[::-1].itertuples()}
+@dataclass(frozen=True)
+class Picked:
+    """A run whose curves are drawn: what curves_frame reads."""
+
+    run_id: str
+    history: list
+
+
+def curves(labels: dict, code: str, best: str | None) -> None:
+    """A few chosen runs' three curves overlaid (the best and the two newest at first);
+    their histories are read for the chosen runs only."""
     key = "class_board.curves.pick"
     if key in st.session_state:  # kept by hand: new runs or hidden names change the labels
         st.session_state[key] = [rid for rid in st.session_state[key] if rid in labels]
@@ -261,7 +306,8 @@ def curves(frame, runs, best: str | None) -> None:
         placeholder=tr("class_board.curves.placeholder"),
         key=key,
     )
-    picked = [r for r in runs if r.run_id in chosen]
+    histories = store().class_histories(code, chosen) if chosen else {}
+    picked = [Picked(rid, histories[rid]) for rid in chosen if rid in histories]
     if picked:
         long = curves_frame(picked, lambda r: labels[r.run_id])
         chart(
@@ -287,8 +333,7 @@ def remove_run(code: str, secret: str) -> None:
     flash("success", tr("class_board.removed"))
 
 
-def remove_control(frame, code: str, secret: str) -> None:
-    labels = {row.run_id: run_label(row) for row in frame.iloc[::-1].itertuples()}
+def remove_control(labels: dict, code: str, secret: str) -> None:
     with st.container(horizontal=True, vertical_alignment="bottom"):
         pick = st.selectbox(
             tr("class_board.remove.pick"),
@@ -314,19 +359,22 @@ def board(code: str, secret: str | None) -> None:
     """The class's runs: figures, the chart, the table, chosen curves; redrawn every few
     seconds by itself (this function alone reruns). `secret`: the teacher's, else None."""
     show_flash()
-    db = store()
-    info = db.class_info(code)
-    if info is None:
+    mark = store().board_mark(code)
+    state = board_state(mark, lang()) if mark is not None else None
+    if state is None:
         st.warning(down_or("class_board.gone"))
         return
-    runs = db.class_runs(code, identity())
-    if not db.available:
+    if not store().available:
         st.warning(tr("class_board.down"))
+    info, frame, points, broken, best = (
+        state.info,
+        state.frame,
+        state.points,
+        state.broken,
+        state.best,
+    )
     if info.closed:
         st.info(tr("class_board.closed"), icon=":material/lock:")
-    frame = board_frame(runs, shown_name(info.hide_names))
-    points, broken = split(frame)
-    best = best_run(frame)
     with st.container(horizontal=True):
         st.metric(tr("class_board.students"), info.students, border=True)
         st.metric(tr("class_board.runs"), len(frame), border=True)
@@ -340,9 +388,7 @@ def board(code: str, secret: str | None) -> None:
     if frame.empty:
         st.info(tr("class_board.empty"))
         return
-    chart(  # its data: the board's table below
-        board_spec(frame, lang()), describe.board(frame, lang()), key="class_board.chart"
-    )
+    chart(state.spec, state.summary, key="class_board.chart")  # its data: the table below
     st.caption(tr("class_board.chart.caption"))
     if len(broken):
         lrs = ", ".join(f"{lr:g}" for lr in sorted(set(broken["lr"])))
@@ -350,8 +396,8 @@ def board(code: str, secret: str | None) -> None:
     st.subheader(tr("class_board.table"))
     runs_table(frame, best)
     if secret:
-        remove_control(frame, code, secret)
-    curves(frame, runs, best)
+        remove_control(state.labels, code, secret)
+    curves(state.labels, code, best)
 
 
 # ---- the two headers: the teacher's, a student's -------------------------------------------

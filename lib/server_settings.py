@@ -56,8 +56,22 @@ def _text(name: str, raw: str) -> str:
     return raw.strip()
 
 
-def _setting(env: str, parse, default, doc: str):
-    return field(default=default, metadata={"env": env, "parse": parse, "doc": doc})
+SECRET_MIN = 16
+
+
+def _secret(name: str, raw: str) -> str:
+    value = raw.strip()
+    if len(value) < SECRET_MIN:
+        raise SettingsError(
+            f"{name}=<{len(value)} characters, not shown>: expected a secret of at least "
+            f"{SECRET_MIN} characters, e.g. from: python -c "
+            "'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return value
+
+
+def _setting(env: str, parse, default, doc: str, repr: bool = True):
+    return field(default=default, repr=repr, metadata={"env": env, "parse": parse, "doc": doc})
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,23 @@ class ServerSettings:
     )
     hosted: bool = _setting(
         "SOFTMAX_HOSTED", _switch, False, "students' short messages even on localhost"
+    )
+    secret: str | None = _setting(
+        "SOFTMAX_SECRET",
+        _secret,
+        None,
+        "signs identity cookies and personal links (lib/signing.py); None: "
+        "STREAMLIT_SERVER_COOKIE_SECRET's, else a random one per process",
+        repr=False,  # never in a log line
+    )
+    max_new_identities: int = _setting(
+        "SOFTMAX_MAX_NEW_IDENTITIES",
+        _whole(1),
+        60,
+        "new identities handed out per client address per 10 minutes",
+    )
+    max_joins: int = _setting(
+        "SOFTMAX_MAX_JOINS", _whole(1), 60, "class joins per client address per 10 minutes"
     )
 
     @classmethod

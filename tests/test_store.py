@@ -276,10 +276,10 @@ def _columns(engine) -> dict:
 def test_a_fresh_database_has_the_schema_of_schema_py(store):
     expected = {t.name: sorted(c.name for c in t.columns) for t in metadata.sorted_tables}
     assert _columns(store.engine) == expected
-    assert store.version == SCHEMA_VERSION == 2 and store.upgraded_from == 0
+    assert store.version == SCHEMA_VERSION == 3 and store.upgraded_from == 0
     with store.engine.connect() as conn:
         versions = conn.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
-    assert sorted(versions) == [1, 2]
+    assert sorted(versions) == [1, 2, 3]
 
 
 def test_a_version_1_database_is_upgraded_without_losing_rows(db_url):
@@ -319,6 +319,38 @@ def test_a_version_1_database_is_upgraded_without_losing_rows(db_url):
     again.close()
 
 
+def test_a_version_2_database_gets_unique_run_numbers_without_losing_rows(db_url):
+    """Two tabs saved "Run #1" twice before version 3: the newer one is renumbered."""
+    engine = make_engine(db_url)
+    upgrade(engine, target=2)
+    token, other = new_token(), new_token()
+    runs = [make_run(number=1, seed=1), make_run(number=1, seed=2), make_run(number=2, seed=3)]
+    runs[1].created = runs[0].created + 5  # the second tab's run
+    v2_runs = sa.Table("runs", sa.MetaData(), autoload_with=engine)
+    with engine.begin() as conn:
+        for run in runs:
+            conn.execute(v2_runs.insert().values(owner=owner_of(token), **store_db._run_row(run)))
+        conn.execute(
+            v2_runs.insert().values(owner=owner_of(other), **store_db._run_row(make_run(seed=4)))
+        )
+    engine.dispose()
+    store = Store(db_url)  # upgrades 2 -> 3
+    try:
+        assert (store.upgraded_from, store.version) == (2, SCHEMA_VERSION)
+        numbers = {r.id: r.number for r in store.runs(token)}
+        assert numbers == {runs[0].id: 1, runs[1].id: 3, runs[2].id: 2}
+        assert [r.number for r in store.runs(other)] == [1]
+        assert store.next_run_number(token) == 4 and store.link_version(token) == 0
+        expected = {t.name: sorted(c.name for c in t.columns) for t in metadata.sorted_tables}
+        assert _columns(store.engine) == expected
+        with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
+            conn.execute(
+                v2_runs.insert().values(owner=owner_of(token), **store_db._run_row(make_run()))
+            )
+    finally:
+        store.close()
+
+
 def test_a_database_from_a_newer_release_is_refused(db_url):
     Store(db_url).close()
     engine = make_engine(db_url)
@@ -351,7 +383,7 @@ def test_servers_starting_together_on_a_fresh_database_do_not_race(db_url):
     assert sorted(s.upgraded_from for s in stores) == [0] + [SCHEMA_VERSION] * 7
     with stores[0].engine.connect() as conn:
         versions = conn.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
-    assert sorted(versions) == [1, 2]
+    assert sorted(versions) == [1, 2, 3]
     for s in stores:
         s.close()
 
@@ -556,6 +588,54 @@ def test_membership_is_the_latest_class_joined(store):
     assert store.membership(ada) == (two, "Ada 2")
     store.join_class(one, ada, "")
     assert store.membership(ada) == (one, "Ada")
+
+
+def test_the_board_mark_changes_with_everything_the_board_shows(store):
+    """The board is drawn again only when its mark changes: every change must change it."""
+    code, secret = store.create_class("marked")
+    ada, bo = new_token(), new_token()
+    marks = [store.board_mark(code)]
+
+    def changed():
+        marks.append(store.board_mark(code))
+        return marks[-1] != marks[-2]
+
+    store.join_class(code, ada, "Ada")
+    assert changed()
+    first = make_run(number=1, seed=1)
+    store.save_run(ada, first, class_code=code)
+    assert changed()
+    first.status = "stopped"
+    store.save_run(ada, first, class_code=code)  # the same run saved again
+    assert changed()
+    store.join_class(code, ada, "Ada Lovelace")  # renamed
+    assert changed()
+    store.join_class(code, bo, "Bo")
+    assert changed()
+    store.set_hide_names(code, secret, True)
+    assert changed()
+    store.remove_class_run(code, secret, first.id)
+    assert changed()
+    store.leave_class(bo)
+    assert changed()
+    assert not changed()  # nothing happened: the same mark
+    store.close_class(code, secret)
+    assert changed()
+    assert store.board_mark("ZZZZZZ") is None and store.board_mark("nonsense") is None
+
+
+def test_the_board_reads_histories_only_for_the_curves_drawn(store):
+    code, _ = store.create_class()
+    token = new_token()
+    store.join_class(code, token, "Ada")
+    runs = [make_run(number=n, seed=n) for n in (1, 2)]
+    for run in runs:
+        store.save_run(token, run, class_code=code)
+    light = store.class_runs(code, history=False)
+    assert [r.history for r in light] == [[], []]
+    assert [r.test_acc for r in light] == [r.test_acc for r in store.class_runs(code)]
+    got = store.class_histories(code, [runs[1].id, "f" * 32])
+    assert list(got) == [runs[1].id] and same_history(got[runs[1].id], runs[1].history)
 
 
 def test_only_the_teacher_may_act_on_a_class(store):
@@ -768,6 +848,49 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     s.close()
 
 
+def test_run_numbers_come_from_the_database_one_per_tab(db_url):
+    """Tabs (threads, two servers) asking at once each get their own number."""
+    stores = [Store(db_url), Store(db_url)]
+    token = new_token()
+    got, barrier = [], threading.Barrier(12)
+
+    def tab(k):
+        barrier.wait()
+        got.append(stores[k % 2].next_run_number(token))
+
+    threads = [threading.Thread(target=tab, args=(k,)) for k in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(got) == list(range(1, 13))
+    assert stores[0].next_run_number(new_token()) == 1  # per student
+    for s in stores:
+        s.close()
+
+
+def test_a_run_saved_with_a_taken_number_gets_the_next_free_one(store):
+    token = new_token()
+    first, clash = make_run(number=1, seed=1), make_run(number=1, seed=2)
+    store.save_run(token, first)
+    store.save_run(token, clash)  # numbered while the database was down
+    assert clash.number == 2 and [r.number for r in store.runs(token)] == [1, 2]
+    store.save_run(token, clash)  # saving it again keeps its (new) number
+    assert [r.number for r in store.runs(token)] == [1, 2]
+    assert store.next_run_number(token) == 3
+
+
+def test_a_new_personal_link_version_revokes_the_old(store):
+    token = new_token()
+    assert store.link_version(token) == 0 and not store.knows(token)
+    assert store.new_link_version(token) == 1 and store.new_link_version(token) == 2
+    assert store.link_version(token) == 2 and store.knows(token)
+    assert store.link_version(new_token()) == 0
+    saver = new_token()
+    store.save_run(saver, make_run())
+    assert store.knows(saver)
+
+
 # ---- the database down: SafeStore keeps working in memory ------------------------------------
 
 
@@ -942,10 +1065,65 @@ def test_safestore_passes_bad_input_through_and_saves_when_up(store):
 
 def test_a_statement_the_database_refuses_is_an_error_not_an_outage(store):
     with store.engine.begin() as conn:  # a rule this release does not know
-        conn.execute(sa.text("CREATE UNIQUE INDEX one_number ON runs (owner, number)"))
+        conn.execute(sa.text("CREATE UNIQUE INDEX one_device ON runs (owner, device)"))
     safe = SafeStore(lambda: store)
     token = new_token()
     assert safe.save_run(token, make_run(number=1)) is True
     with pytest.raises(StoreError, match="refused"):
-        safe.save_run(token, make_run(number=1, seed=2))
+        safe.save_run(token, make_run(number=2, seed=2))
     assert safe.available and safe.pending == 0 and safe.count_runs(token) == 1
+
+
+def test_while_down_run_numbers_never_collide_with_stored_ones(tmp_path):
+    url = f"sqlite:///{tmp_path / 'softmax.db'}"
+    state = {"up": True}
+
+    def factory():
+        if not state["up"]:
+            raise OSError("down (test)")
+        return Store(url)
+
+    safe = SafeStore(factory, retry_seconds=0)
+    token = new_token()
+    assert safe.next_run_number(token) == 1
+    safe.save_run(token, make_run(number=1))
+    other = Store(url)  # another server numbers and saves run 2 meanwhile
+    other.save_run(token, make_run(number=other.next_run_number(token), seed=9))
+    other.close()
+    safe._store.close()
+    safe._store, state["up"] = None, False
+    safe._down(OSError("down (test)"))
+    offline = [safe.next_run_number(token, [1]) for _ in range(2)]  # two tabs
+    assert offline == [2, 3]
+    runs = [make_run(number=n, seed=n) for n in offline]
+    assert [safe.save_run(token, run) for run in runs] == [False, False]
+    state["up"] = True
+    assert safe.flush(wait=True) and safe.pending == 0
+    numbers = [r.number for r in Store(url).runs(token)]
+    assert sorted(numbers) == [1, 2, 3, 4] and runs[0].number == 3 and runs[1].number == 4
+
+
+def _delete_database(path):
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_deleted_database_file_is_noticed_recreated_and_written_again(tmp_path, how):
+    """A pooled SQLite connection writes on into a deleted file without an error: the
+    store notices before writing, keeps the run in memory, re-creates the file."""
+    path = tmp_path / "state" / "softmax.db"
+    safe = SafeStore(lambda: Store(f"sqlite:///{path}"), retry_seconds=0)
+    token = new_token()
+    first, second = make_run(number=1, seed=1), make_run(number=2, seed=2)
+    assert safe.save_run(token, first) is True
+    _delete_database(path)
+    if how == "replaced":  # e.g. an old backup copied over it
+        Store(f"sqlite:///{path}").close()
+    assert safe.save_run(token, second) is False  # not into the deleted file
+    assert not safe.available and "deleted or replaced" in safe.error
+    assert [r.id for r in safe.runs(token)] == [second.id]  # shown while degraded
+    assert safe.flush(wait=True) is True and safe.generation == 1
+    assert [r.id for r in Store(f"sqlite:///{path}").runs(token)] == [second.id]
+    assert safe.save_run(token, first) is True  # what a session still holds goes back
+    assert [r.id for r in Store(f"sqlite:///{path}").runs(token)] == [first.id, second.id]

@@ -55,6 +55,9 @@ def class_join_prompt() -> None:
         )
         joined = st.form_submit_button(lang.tr("class.join.button"), type="primary")
     if joined:
+        if not identity.allowed("join"):
+            st.error(lang.tr("class.join.too_many"))
+            return
         try:
             shown = context.store().join_class(code, identity.identity(), name)
         except ClassError as err:

@@ -7,6 +7,7 @@ import streamlit as st
 from lib.config import TrainConfig
 from lib.metrics import predict_test_set
 from lib.runs import Run
+from lib.store import StoreError
 from ui import context, identity, lang, runs, training
 
 
@@ -61,18 +62,57 @@ def run_on_test_set(key: str):
     return data, run, predict_test_set(run.W, run.b, data)
 
 
+def link_offer() -> None:
+    """A personal link was opened here: ask before this browser becomes that student,
+    saying how many runs would show here and how many this browser has now."""
+    offer = st.session_state.get("identity.offer")
+    if offer is None:
+        return
+
+    def ask() -> None:
+        moving = context.store().count_runs(offer[0])
+        st.markdown(lang.tr("me.offer.body", n=moving))
+        if runs.runs():
+            st.warning(lang.tr("me.offer.mine", n=len(runs.runs())))
+        else:
+            st.caption(lang.tr("me.offer.none_here"))
+        with st.container(horizontal=True):
+            if st.button(lang.tr("me.offer.switch"), key="me.offer.switch", type="primary"):
+                identity.accept_offer()
+                st.rerun()
+            if st.button(lang.tr("me.offer.keep"), key="me.offer.keep"):
+                identity.decline_offer()
+                st.rerun()
+
+    st.dialog(lang.tr("me.offer.title"), on_dismiss=identity.decline_offer)(ask)()
+
+
 def identity_panel(page: str) -> None:
-    """Sidebar: the personal link and code (on request), pasting a code, deleting all runs.
+    """Sidebar: the personal link and code (on request), a new link that revokes the old,
+    pasting a code, deleting all runs; and the question a personal link asks first.
 
     `page` is the URL path of the page being shown (its personal link keeps the app's
     address, proxy prefix and all)."""
+    link_offer()
     if st.session_state.pop("identity.adopted", False):
         st.success(lang.tr("me.adopted", n=len(runs.runs())))
+    if st.session_state.pop("me.bad_link", False):
+        st.error(lang.tr("me.bad_link"))
     with st.expander(lang.tr("me.header"), icon=":material/devices:"):
         st.caption(lang.tr("me.explain"))
         if st.toggle(lang.tr("me.show"), key="me.show"):
             st.code(identity.personal_link(page), language=None, wrap_lines=True)
             st.caption(lang.tr("me.private"))
+            if st.button(lang.tr("me.renew"), key="me.renew", icon=":material/autorenew:"):
+                try:
+                    identity.renew_link()
+                except StoreError:
+                    st.error(lang.tr("store.down"))
+                else:
+                    st.session_state["me.renewed"] = True
+                    st.rerun()
+        if st.session_state.pop("me.renewed", False):
+            st.success(lang.tr("me.renewed"))
         st.text_input(
             lang.tr("me.paste"),
             key="me.paste",

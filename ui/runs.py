@@ -13,7 +13,14 @@ def runs() -> list[Run]:
     """The student's runs, oldest first: loaded from the store once per session."""
     if "runs" not in st.session_state:
         st.session_state["runs"] = context.store().runs(identity.identity())
+        st.session_state["runs.generation"] = context.store().generation
     return st.session_state["runs"]
+
+
+def next_number() -> int:
+    """The number of the student's next run, handed out by the store: two tabs never
+    share one (while the database is down: above this session's and this server's)."""
+    return context.store().next_run_number(identity.identity(), [r.number for r in runs()])
 
 
 def save(run: Run) -> None:
@@ -29,12 +36,28 @@ def save(run: Run) -> None:
 
 
 def settle_interrupted_runs() -> None:
-    """A run still 'running' at the start of a script run was interrupted: keep it, stopped."""
+    """A run still 'running' at the start of a script run was interrupted: keep it, stopped.
+
+    Also: after the database file vanished and was re-created (SafeStore.generation),
+    this session's runs are saved again, with a note saying so."""
+    resave_after_recreation()
     for run in runs():
         if run.status == "running":
             run.status = "stopped"
             if run.trained:
                 save(run)
+
+
+def resave_after_recreation() -> None:
+    held = runs()
+    generation = context.store().generation
+    if st.session_state.get("runs.generation", generation) == generation:
+        return
+    st.session_state["runs.generation"] = generation
+    for run in held:
+        if run.trained and run.status != "running":
+            save(run)
+    st.warning(lang.tr("store.recreated", n=len(held)), icon=":material/restore:")
 
 
 def delete_run(run: Run) -> bool:

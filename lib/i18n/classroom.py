@@ -7,6 +7,11 @@ STRINGS = {
         "zh": "你的训练暂时没有被保存（无法连接数据库）。可以继续使用：它们先保留在这里，"
         "数据库恢复后会立即保存。",
     },
+    "store.recreated": {
+        "en": "The database file on the server was deleted or replaced. It was created again, "
+        "and your {n} runs in this tab were saved into it again.",
+        "zh": "服务器上的数据库文件被删除或替换了。它已重新创建，这个标签页中你的 {n} 次训练已重新保存到其中。",
+    },
     "store.too_many": {
         "en": "This run was not saved: you already have {limit} saved runs. Delete some old ones "
         "(Train page, or all of them in the sidebar) to save new ones.",
@@ -26,13 +31,54 @@ STRINGS = {
     "me.show": {"en": "Show my personal link", "zh": "显示我的个人链接"},
     "me.private": {
         "en": "Keep it private: whoever opens it sees and can delete your runs. The part after "
-        "me= is also your personal code.",
-        "zh": "请勿分享：打开它的人可以看到并删除你的训练。me= 后面的部分也是你的个人代码。",
+        "me= is also your personal code. If it leaked, make a new link: the old one stops "
+        "working.",
+        "zh": "请勿分享：打开它的人可以看到并删除你的训练。me= 后面的部分也是你的个人代码。"
+        "如果链接泄露了，请生成新链接：旧链接将失效。",
+    },
+    "me.renew": {
+        "en": "Make a new link (the old one stops working)",
+        "zh": "生成新链接（旧链接失效）",
+    },
+    "me.renewed": {
+        "en": "New link made. The old link, and any other browser that opened it, no longer "
+        "reach your runs: open the new link there.",
+        "zh": "已生成新链接。旧链接以及用它打开过的其他浏览器都无法再访问你的训练：请在那里打开新链接。",
+    },
+    "me.bad_link": {
+        "en": "This personal link does not work (any more): it was mistyped, or a newer link "
+        "replaced it. Nothing was changed in this browser.",
+        "zh": "这个个人链接无效（或已失效）：可能输入有误，或已被更新的链接取代。这个浏览器没有任何改变。",
+    },
+    "me.offer.title": {"en": "Open these runs here?", "zh": "在这里打开这些训练？"},
+    "me.offer.body": {
+        "en": "You opened a personal link. It belongs to a browser with {n} saved runs. Only "
+        "continue if it is your own link: whoever sent it would see everything you do here.",
+        "zh": "你打开了一个个人链接，它属于一个已保存 {n} 次训练的浏览器。只有当这是你自己的链接时才继续："
+        "发送链接的人将能看到你在这里做的一切。",
+    },
+    "me.offer.mine": {
+        "en": "This browser now shows {n} runs of its own. They stay saved, but this browser "
+        "will no longer show them: keep its personal link first if you want them back.",
+        "zh": "这个浏览器现在有自己的 {n} 次训练。它们仍会保存，但这个浏览器将不再显示它们："
+        "如果以后还想看到，请先保存它的个人链接。",
+    },
+    "me.offer.none_here": {
+        "en": "This browser has no runs of its own yet: nothing here is lost.",
+        "zh": "这个浏览器还没有自己的训练：不会丢失任何东西。",
+    },
+    "me.offer.switch": {"en": "Yes, use the link's runs", "zh": "是的，使用链接中的训练"},
+    "me.offer.keep": {"en": "No, keep this browser as it is", "zh": "不，保持这个浏览器不变"},
+    "me.too_many_new": {
+        "en": "Too many new visitors from your network in the last few minutes. Wait a few "
+        "minutes, then reload this page.",
+        "zh": "最近几分钟内来自你所在网络的新访问者太多。请等几分钟后重新加载本页。",
     },
     "me.paste": {"en": "Have a personal code? Paste it here", "zh": "有个人代码？粘贴到这里"},
     "me.bad_code": {
-        "en": "That is not a personal code (it has 32 letters, digits, - or _).",
-        "zh": "这不是个人代码（个人代码由 32 个字母、数字、- 或 _ 组成）。",
+        "en": "That is not a current personal code: copy it again from your personal link "
+        "(the part after me=), or paste the whole link.",
+        "zh": "这不是有效的个人代码：请从你的个人链接中重新复制（me= 后面的部分），或粘贴整个链接。",
     },
     "me.adopted": {
         "en": "This browser now shows the runs of your personal link ({n} runs).",
@@ -65,6 +111,11 @@ STRINGS = {
         "zh": "这个班级已关闭：不再接受新学生或新的训练。",
     },
     "class.join.full": {"en": "This class is full.", "zh": "这个班级已满。"},
+    "class.join.too_many": {
+        "en": "Too many joins from your network in the last few minutes. Wait a few minutes, "
+        "then try again.",
+        "zh": "最近几分钟内来自你所在网络的加入请求太多。请等几分钟后再试。",
+    },
     "class.join.not_teacher": {
         "en": "Only the class's teacher can do this.",
         "zh": "只有这个班级的老师可以这样做。",

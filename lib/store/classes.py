@@ -165,8 +165,60 @@ class Classes:
                 .values(left_at=v.utc_now())
             )
 
-    def class_runs(self, code: str, token: str | None = None) -> list[BoardRun]:
-        """The runs on a class's board, oldest first ([] for an unknown or malformed code)."""
+    def board_mark(self, code: str) -> tuple | None:
+        """What the board shows changed when this changed (None: no such class).
+
+        One query of aggregates over the indexed rows (runs by class, members by
+        class): the class's flags and title, how many runs are on the board and
+        when the last was saved, how many members joined or left and when last.
+        The page keeps the board it drew under this mark (lessons/class_board.py),
+        so a refresh of an unchanged class costs this query, whatever its size.
+        """
+        try:
+            code = v.class_code(code)
+        except ClassError:
+            return None
+        on_board = sa.and_(runs.c.class_code == code, runs.c.on_board)
+        of_class = class_members.c.code == code
+        query = sa.select(
+            classes.c.title,
+            classes.c.closed,
+            classes.c.hide_names,
+            sa.select(sa.func.count()).select_from(runs).where(on_board).scalar_subquery(),
+            sa.select(sa.func.max(runs.c.saved)).where(on_board).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(class_members).where(of_class).scalar_subquery(),
+            sa.select(sa.func.max(class_members.c.joined)).where(of_class).scalar_subquery(),
+            sa.select(sa.func.max(class_members.c.left_at)).where(of_class).scalar_subquery(),
+            sa.select(sa.func.count())
+            .select_from(class_members)
+            .where(of_class, class_members.c.left_at.is_(None))
+            .scalar_subquery(),
+        ).where(classes.c.code == code)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return (code, *row) if row else None
+
+    def class_histories(self, code: str, run_ids) -> dict[str, list]:
+        """{run_id: history} of these runs on the class's board (for the curves drawn)."""
+        ids = [str(i) for i in run_ids][:50]
+        if not ids:
+            return {}
+        code = v.class_code(code)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(runs.c.id, runs.c.history).where(
+                    runs.c.class_code == code, runs.c.on_board, runs.c.id.in_(ids)
+                )
+            ).all()
+        return {r.id: v.from_json(r.history) for r in rows}
+
+    def class_runs(
+        self, code: str, token: str | None = None, history: bool = True
+    ) -> list[BoardRun]:
+        """The runs on a class's board, oldest first ([] for an unknown or malformed code).
+
+        history=False leaves each run's history out (an empty list): the board's
+        chart and table need only the last figures, kept in their own columns."""
         info = self.class_info(code)
         if info is None:
             return []
@@ -177,7 +229,7 @@ class Classes:
                 .where(class_members.c.code == info.code)
                 .order_by(class_members.c.joined)
             ).all()
-            rows = conn.execute(_board_query(info.code)).all()
+            rows = conn.execute(_board_query(info.code, history)).all()
         names = {m.owner: m.display_name for m in members}
         if info.hide_names:
             names = {m.owner: f"#{k}" for k, m in enumerate(members, start=1)}
@@ -191,7 +243,7 @@ class Classes:
                 r.epochs_run,
                 r.test_acc,
                 v.from_utc(r.created),
-                v.from_json(r.history),
+                v.from_json(r.history) if history else [],
                 r.owner == me,
             )
             for r in rows
@@ -269,7 +321,7 @@ class Classes:
         return buffer.getvalue()
 
 
-def _board_query(code: str):
+def _board_query(code: str, history: bool = True):
     cols = [
         runs.c.id,
         runs.c.owner,
@@ -279,7 +331,7 @@ def _board_query(code: str):
         runs.c.epochs_run,
         runs.c.test_acc,
         runs.c.created,
-        runs.c.history,
+        *([runs.c.history] if history else []),
     ]
     return (
         sa.select(*cols)

@@ -22,6 +22,7 @@ caps and refusals; SQLAlchemy's errors when the database itself fails
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -34,9 +35,9 @@ from lib.server_settings import ServerSettings
 from lib.store import values as v
 from lib.store.classes import BoardRun, Classes, ClassInfo, _drop_classes, _postable
 from lib.store.engine import DEFAULT_URL, make_engine
-from lib.store.errors import LimitError, StoreError
+from lib.store.errors import FileReplaced, LimitError, StoreError
 from lib.store.migrations import upgrade
-from lib.store.schema import classes, progress, runs
+from lib.store.schema import class_members, classes, identities, progress, runs
 from lib.trainers.contract import Breakdown
 
 log = logging.getLogger(__name__)
@@ -65,13 +66,27 @@ class Store(Classes):
         except BaseException:
             self.engine.dispose()
             raise
+        # SQLite: which file was opened, so a write never goes to a deleted one (see _write)
+        self.path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        self.file_id = _file_id(self.path) if self.path else None
 
     def close(self) -> None:
         self.engine.dispose()
 
+    def _check_file(self) -> None:
+        """SQLite: FileReplaced when the database file vanished or is another file now.
+
+        A pooled connection keeps writing into a deleted file's inode without an
+        error, and all of it is gone when the process ends: so every write asks
+        first (one stat call).
+        """
+        if self.file_id is not None and _file_id(self.path) != self.file_id:
+            raise FileReplaced(f"the database file {self.path} was deleted or replaced")
+
     @contextmanager
     def _write(self, lock: str | None = None):
         """A write transaction; `lock` serialises writers of one student or class (PG)."""
+        self._check_file()
         with self.writer.begin() as conn:
             if lock and conn.dialect.name == "postgresql":
                 conn.execute(
@@ -81,6 +96,7 @@ class Store(Classes):
 
     def check(self) -> None:
         """Ask the database for SELECT 1; SQLAlchemy's error when it does not answer."""
+        self._check_file()
         with self.engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
 
@@ -97,6 +113,8 @@ class Store(Classes):
     def save_run(self, token: str, run: Run, class_code: str | None = None) -> None:
         """Insert or update `run` (by run.id) for the student; post it to their class.
 
+        A new run whose number the student already has (it was numbered while the
+        database was down) gets the next free one: run.number is changed to it.
         The run goes on the class board only if the student is a member of
         `class_code` and the class is open; a run the teacher removed stays off.
         LimitError when a new run would pass MAX_RUNS_PER_STUDENT.
@@ -116,6 +134,9 @@ class Store(Classes):
                 )
             if class_code and (old is None or old.class_code is None):
                 row["class_code"] = _postable(conn, owner, class_code)
+            if old is None and _number_taken(conn, owner, row["number"]):
+                # numbered while the database was down, and the number is taken since
+                run.number = row["number"] = _allocate(conn, owner)
             if old is None:
                 conn.execute(runs.insert().values(owner=owner, **row))
             else:
@@ -154,6 +175,39 @@ class Store(Classes):
         """Delete all of the student's runs; how many there were."""
         with self._write() as conn:
             return conn.execute(runs.delete().where(runs.c.owner == v.owner_of(token))).rowcount
+
+    def next_run_number(self, token: str) -> int:
+        """The student's next run number: unique, whatever their tabs and servers do."""
+        owner = v.owner_of(token)
+        with self._write(lock=owner) as conn:
+            return _allocate(conn, owner)
+
+    # ---- identities: the personal link's version ------------------------------------------
+
+    def link_version(self, token: str) -> int:
+        """The version of the student's personal link (0 until they asked for a new one)."""
+        with self.engine.connect() as conn:
+            return _identity(conn, v.owner_of(token)).link_version
+
+    def new_link_version(self, token: str) -> int:
+        """Revoke the student's personal link: the next version, which links must carry."""
+        owner = v.owner_of(token)
+        with self._write(lock=owner) as conn:
+            version = _identity(conn, owner).link_version + 1
+            _set_identity(conn, owner, link_version=version)
+        return version
+
+    def knows(self, token: str) -> bool:
+        """Whether the store holds anything of this student's (runs, progress, a class)."""
+        owner = v.owner_of(token)
+        with self.engine.connect() as conn:
+            for table in (runs, progress, identities, class_members):
+                found = conn.execute(
+                    sa.select(table.c.owner).where(table.c.owner == owner).limit(1)
+                ).first()
+                if found:
+                    return True
+        return False
 
     # ---- lesson progress ----------------------------------------------------------------
 
@@ -274,3 +328,53 @@ def _count(conn, owner: str) -> int:
     return conn.execute(
         sa.select(sa.func.count()).select_from(runs).where(runs.c.owner == owner)
     ).scalar()
+
+
+def _number_taken(conn, owner: str, number: int) -> bool:
+    return (
+        conn.execute(
+            sa.select(runs.c.id).where(runs.c.owner == owner, runs.c.number == number).limit(1)
+        ).first()
+        is not None
+    )
+
+
+def _allocate(conn, owner: str) -> int:
+    """The next run number, above every number handed out or stored (in a write)."""
+    stored = conn.execute(
+        sa.select(sa.func.max(runs.c.number)).where(runs.c.owner == owner)
+    ).scalar()
+    number = max(_identity(conn, owner).last_run, stored or 0) + 1
+    _set_identity(conn, owner, last_run=number)
+    return number
+
+
+class _NoIdentity:
+    link_version = 0
+    last_run = 0
+
+
+def _identity(conn, owner: str):
+    """The student's identities row (zeros when there is none yet)."""
+    row = conn.execute(
+        sa.select(identities.c.link_version, identities.c.last_run).where(
+            identities.c.owner == owner
+        )
+    ).first()
+    return row or _NoIdentity
+
+
+def _set_identity(conn, owner: str, **values) -> None:
+    values["updated"] = v.utc_now()
+    done = conn.execute(identities.update().where(identities.c.owner == owner).values(**values))
+    if done.rowcount == 0:
+        conn.execute(identities.insert().values(owner=owner, **values))
+
+
+def _file_id(path: str) -> tuple[int, int] | None:
+    """(device, inode) of a file; None when there is no file."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino

@@ -5,6 +5,8 @@ StoreError      bad input or bad stored data (a malformed token, a corrupted
 LimitError      a cap was reached (runs per student); the message says which.
 ClassError      a class operation was refused; `reason` is one of REASONS, a
                 key the page turns into a message in the student's language.
+FileReplaced    (an OSError) the SQLite file was deleted or replaced under an open
+                Store: writing on would land in a file nobody will read again.
 Unavailable     (SafeStore only) the database is down and this operation cannot
                 wait in memory (joining a class, deleting a stored run, ...).
 
@@ -37,3 +39,11 @@ class ClassError(StoreError):
 
 class Unavailable(StoreError):
     """The database is unreachable; the operation could not be kept for later."""
+
+
+class FileReplaced(OSError):
+    """The SQLite database file is gone or is another file than the one opened.
+
+    An OSError, so SafeStore treats it as an outage: work waits in memory, and
+    its retry opens (re-creates) the file and writes it there.
+    """

@@ -9,10 +9,11 @@ these may not.
 
     version 1   runs, progress, schema_version
     version 2   classes, class_members; runs.class_code and runs.on_board
+    version 3   identities (personal-link version, run counter); runs (owner, number) unique
 
-To change the schema: add `step_3` below, append it to STEPS, update
+To change the schema: add `step_4` below, append it to STEPS, update
 lib/store/schema.py and SCHEMA_VERSION, and add a test that upgrades a
-version-2 database holding rows (tests/test_store.py has one for 1 -> 2).
+version-3 database holding rows (tests/test_store.py has them for 1 -> 2 and 2 -> 3).
 
 Two servers starting at once on a fresh database do not race: SQLite's
 BEGIN IMMEDIATE and PostgreSQL's transaction-level advisory lock let one of
@@ -109,7 +110,50 @@ def step_2(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX runs_class ON runs (class_code)"))
 
 
-STEPS = {1: step_1, 2: step_2}  # version -> the step that reaches it from version - 1
+def step_3(conn: sa.Connection) -> None:
+    """Identities (a student's personal-link version and run counter); run numbers unique
+    per student. Two tabs could both save "Run #1" before: such duplicates are
+    renumbered past the student's highest number (oldest keeps its number) first."""
+    m = sa.MetaData()
+    identities = sa.Table(
+        "identities",
+        m,
+        sa.Column("owner", sa.String(64), primary_key=True),
+        sa.Column("link_version", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("last_run", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("updated", sa.DateTime, nullable=False),
+    )
+    m.create_all(conn, tables=[identities])
+    _renumber_duplicates(conn)
+    conn.execute(sa.text("CREATE UNIQUE INDEX runs_owner_number ON runs (owner, number)"))
+
+
+def _renumber_duplicates(conn: sa.Connection) -> None:
+    """Give every run but the oldest of a (owner, number) pair a new number above the top."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT r.id, r.owner, r.number FROM runs r JOIN ("
+            " SELECT owner, number FROM runs GROUP BY owner, number HAVING COUNT(*) > 1"
+            ") d ON r.owner = d.owner AND r.number = d.number"
+            " ORDER BY r.owner, r.number, r.created, r.id"
+        )
+    ).all()
+    seen, top = set(), {}
+    for row in rows:
+        if (row.owner, row.number) not in seen:
+            seen.add((row.owner, row.number))
+            continue
+        if row.owner not in top:
+            top[row.owner] = conn.execute(
+                sa.text("SELECT MAX(number) FROM runs WHERE owner = :o"), {"o": row.owner}
+            ).scalar()
+        top[row.owner] += 1
+        conn.execute(
+            sa.text("UPDATE runs SET number = :n WHERE id = :i"), {"n": top[row.owner], "i": row.id}
+        )
+
+
+STEPS = {1: step_1, 2: step_2, 3: step_3}  # version -> the step that reaches it from version - 1
 
 
 def version_of(conn: sa.Connection) -> int:

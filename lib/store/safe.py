@@ -19,6 +19,14 @@ while the database is down, so no page waits on a dead server; when the
 database answers again the outbox is written, oldest first, and `available`
 is True again. Nothing already in the database is touched by any of this.
 
+A SQLite file that was deleted or replaced under the open Store (FileReplaced,
+checked before every write) is an outage too; the retry opens the path again,
+which re-creates the database, and adds one to `generation`: the sessions then
+save again the runs they still hold (ui/runs.py), since what went into the
+deleted file is lost. Run numbers handed out while down come from a counter
+in this process; a number that turns out taken is replaced when the run is
+finally saved (Store.save_run).
+
 Bad input (StoreError, LimitError, ClassError) passes through unchanged; a
 statement the database refuses (a constraint, a value it cannot hold)
 becomes a StoreError and is not kept for a retry.
@@ -36,7 +44,7 @@ import sqlalchemy as sa
 from lib.runs import Run
 from lib.store import values as v
 from lib.store.db import Store
-from lib.store.errors import StoreError, Unavailable
+from lib.store.errors import FileReplaced, StoreError, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +71,9 @@ class SafeStore:
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self._last_try = time.monotonic()
+        self._numbers: dict[str, int] = {}  # owner -> the last run number handed out here
         self.available = False
+        self.generation = 0  # +1 each time a vanished SQLite file was re-created
         self.error = ""  # the last failure, for logs
         try:
             self._store = store_factory()
@@ -115,7 +125,10 @@ class SafeStore:
         try:
             if self._store is None:
                 self._store = self._factory()
-            self._store.check()
+            try:
+                self._store.check()
+            except FileReplaced as exc:
+                self._reopen(exc)
         except Exception as exc:  # noqa: BLE001
             self._down(exc)
             return
@@ -134,6 +147,14 @@ class SafeStore:
             with self._lock:
                 if self._progress.get(owner) is entry:
                     del self._progress[owner]
+
+    def _reopen(self, why: FileReplaced) -> None:
+        """Open the database path again (re-creating it) after its file vanished."""
+        log.warning("%s: opening it again, then saving what is still in memory", why)
+        old, self._store = self._store, None
+        old.close()
+        self._store = self._factory()
+        self.generation += 1
 
     def _write(self, save) -> bool:
         """Run one queued save; False when the database failed (stop flushing)."""
@@ -179,6 +200,17 @@ class SafeStore:
                 _, (_, dropped, _) = self._runs.popitem(last=False)
                 log.warning("outbox full: dropped run %s kept in memory", dropped.id)
         return False
+
+    def next_run_number(self, token: str, taken=()) -> int:
+        """The student's next run number from the database; while it is down, one above
+        `taken` (the numbers this session holds) and above any handed out here before."""
+        owner = v.owner_of(token)
+        number = self._call("next_run_number", token, fallback=lambda: None)
+        with self._lock:
+            if number is None:
+                number = max(self._numbers.get(owner, 0), *taken, 0) + 1
+            self._numbers[owner] = max(self._numbers.get(owner, 0), number)
+        return number
 
     def _waiting(self, token: str) -> list[Run]:
         with self._lock:
@@ -236,6 +268,16 @@ class SafeStore:
 
     # ---- classes and the rest: read with a fallback, or refuse while down --------------------
 
+    def link_version(self, token: str) -> int | None:
+        """The personal link's version; None while the database is down (not checked)."""
+        return self._call("link_version", token, fallback=lambda: None)
+
+    def new_link_version(self, token: str) -> int:
+        return self._call("new_link_version", token, fallback=self._refuse)
+
+    def knows(self, token: str) -> bool:
+        return self._call("knows", token, fallback=lambda: False)
+
     def ping(self) -> bool:
         return self._call("ping", fallback=lambda: False)
 
@@ -245,8 +287,14 @@ class SafeStore:
     def class_info(self, code: str):
         return self._call("class_info", code, fallback=lambda: None)
 
-    def class_runs(self, code: str, token: str | None = None) -> list:
-        return self._call("class_runs", code, token, fallback=list)
+    def class_runs(self, code: str, token: str | None = None, history: bool = True) -> list:
+        return self._call("class_runs", code, token, history, fallback=list)
+
+    def board_mark(self, code: str):
+        return self._call("board_mark", code, fallback=lambda: None)
+
+    def class_histories(self, code: str, run_ids) -> dict:
+        return self._call("class_histories", code, run_ids, fallback=dict)
 
     def is_teacher(self, code: str, secret: str) -> bool:
         return self._call("is_teacher", code, secret, fallback=lambda: False)

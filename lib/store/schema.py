@@ -10,6 +10,8 @@ exactly these tables and columns.
     progress        a student's lesson progress (JSON), one row per student
     classes         a teacher's class: join code, hashed teacher secret, flags
     class_members   who joined which class, under which display name
+    identities      per student: the personal link's version (a new link revokes the
+                    old) and the last run number handed out (unique per student)
     schema_version  one row per applied upgrade step
 
 Students are not a table: a student is the SHA-256 of their secret token
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 
@@ -59,6 +61,8 @@ runs = sa.Table(
     sa.Index("runs_owner", "owner", "created"),
     sa.Index("runs_created", "created"),
     sa.Index("runs_class", "class_code"),
+    # version 3: a student's run numbers are unique
+    sa.Index("runs_owner_number", "owner", "number", unique=True),
 )
 
 progress = sa.Table(
@@ -92,4 +96,13 @@ class_members = sa.Table(
     sa.Column("joined", sa.DateTime, nullable=False),
     sa.Column("left_at", sa.DateTime, nullable=True),  # set by leave_class
     sa.Index("class_members_owner", "owner", "joined"),
+)
+
+identities = sa.Table(
+    "identities",
+    metadata,
+    sa.Column("owner", sa.String(64), primary_key=True),  # sha256(token) in hex
+    sa.Column("link_version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_run", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated", sa.DateTime, nullable=False),
 )
