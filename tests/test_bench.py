@@ -46,11 +46,19 @@ def data_dir(real_data) -> str:
 
 
 def _speed(*args):
+    # this checkout's lib for the script and the children it starts (a script's own
+    # folder, bench/, comes first on its path; lib would come from wherever it is installed)
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     return subprocess.run(
-        [sys.executable, str(SPEED), *args], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, str(SPEED), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=path),
     )
 
 
+@pytest.mark.slow  # a child process trains an epoch on all 60,000 images
 @pytest.mark.parametrize("recipe", ["scratch", "concise", "mindspore"])
 def test_a_child_prints_one_json_line_with_a_sane_accuracy(data_dir, recipe):
     if recipe == "mindspore" and not framework_available("mindspore"):
@@ -71,6 +79,7 @@ def test_a_child_prints_one_json_line_with_a_sane_accuracy(data_dir, recipe):
         assert "MindSpore" in out["device"]
 
 
+@pytest.mark.slow  # the parent and a child that trains an epoch on all 60,000 images
 def test_only_and_json_summary(data_dir):
     result = _speed("--epochs", "1", "--only", "scratch", "--json", "--data-dir", data_dir)
     assert result.returncode == 0, result.stderr

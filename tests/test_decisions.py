@@ -30,7 +30,6 @@ from lib.decisions import (
     with_refer,
 )
 from lib.metrics import predict
-from lib.trainers import TrainConfig, train
 
 
 def random_probs(n=500, q=10, seed=0):
@@ -147,10 +146,9 @@ def test_charts_are_translated():
     assert "覆盖率" in spec and "阈值 0.50" in spec
 
 
-def test_on_real_data_missing_shirts_costs_less_with_the_medical_matrix(real_data):
-    cfg = TrainConfig(num_epochs=1, softmax="stable", device="cpu")
-    record = list(train(cfg, real_data))[-1]
-    pred = predict(record.W, record.b, real_data.X_test, real_data.y_test)
+def test_on_real_data_missing_shirts_costs_less_with_the_medical_matrix(real_data, trained_run):
+    """On the session's one-epoch run (stable softmax) on the real data."""
+    pred = predict(trained_run.W, trained_run.b, real_data.X_test, real_data.y_test)
     result = compare(pred.probs, pred.y, preset_costs("medical", dangerous=(6,)))
     assert result.recall_min_cost[6] > result.recall_argmax[6] + 0.1  # shirts are found more often
     assert result.cost_min_cost < result.cost_argmax
@@ -306,10 +304,11 @@ def test_reject_chart_marks_chows_threshold():
     assert "1 − c = 0.70" in spec
 
 
-def test_on_real_data_chow_holds_and_the_probabilities_are_nearly_calibrated(real_data):
-    cfg = TrainConfig(num_epochs=1, softmax="stable", device="cpu")
-    record = list(train(cfg, real_data))[-1]
-    pred = predict(record.W, record.b, real_data.X_test, real_data.y_test)
+def test_on_real_data_chow_holds_and_the_probabilities_are_nearly_calibrated(
+    real_data, trained_run
+):
+    """On the session's one-epoch run (stable softmax) on the real data."""
+    pred = predict(trained_run.W, trained_run.b, real_data.X_test, real_data.y_test)
     C = preset_costs("equal")
     for c in (0.1, 0.3, 0.5):
         assert torch.equal(

@@ -175,8 +175,8 @@ def test_the_concise_code_shown_is_the_code_that_runs(softmax):
 # ---- the CLI --------------------------------------------------------------------------
 
 
-def test_cli_trains_with_concise(real_data, capsys, monkeypatch):
-    monkeypatch.setattr(lib.cli, "load_data", lambda root, device: real_data)
+def test_cli_trains_with_concise(real_slice, capsys, monkeypatch):
+    monkeypatch.setattr(lib.cli, "load_data", lambda root, device: real_slice)
     assert lib.cli.main(["--framework", "concise", "--epochs", "1", "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [row.get("epoch") for row in lines[:-1]] == [0, 1]

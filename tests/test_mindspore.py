@@ -273,6 +273,7 @@ def test_naive_breaks_on_the_real_data_as_in_pytorch(M, real_data, lr, causes):
     assert (broken.max_logit > 88.7) == (lr == 100)
 
 
+@pytest.mark.slow  # a child process trains an epoch on all 60,000 images
 def test_the_cli_trains_with_mindspore(M, real_data):
     result = subprocess.run(
         [sys.executable, "-m", "lib.cli", "--framework", "mindspore", "--epochs", "1", "--json"],

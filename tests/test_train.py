@@ -110,10 +110,11 @@ def test_the_books_defaults_reach_0_82(real_data):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
-def test_at_lr_1_the_naive_formulas_break_at_log_not_exp(real_data, seed):
+def test_at_lr_1_the_naive_formulas_break_at_log_not_exp(real_slice, seed):
     """At lr 1 nothing overflows: a true-class probability underflows to 0 (log gives
-    inf), or, while the loss is still finite, the gradient -1/p_y overflows."""
-    records = list(train(TrainConfig(lr=1, num_epochs=3, seed=seed, device="cpu"), real_data))
+    inf), or, while the loss is still finite, the gradient -1/p_y overflows. (On the
+    6,000-image slice both causes occur among these seeds, as on the whole set.)"""
+    records = list(train(TrainConfig(lr=1, num_epochs=3, seed=seed, device="cpu"), real_slice))
     broken = records[-1].breakdown
     assert broken is not None and records[-1].test_acc < 0.2
     assert broken.cause in ("log_zero", "grad_overflow")
@@ -128,8 +129,8 @@ def test_seed_1_at_lr_1_breaks_in_the_gradient(real_data):
 
 
 @pytest.mark.parametrize("lr", [10, 100])
-def test_at_larger_learning_rates_exp_overflows(real_data, lr):
-    records = list(train(TrainConfig(lr=lr, num_epochs=2, device="cpu"), real_data))
+def test_at_larger_learning_rates_exp_overflows(real_slice, lr):
+    records = list(train(TrainConfig(lr=lr, num_epochs=2, device="cpu"), real_slice))
     broken = records[-1].breakdown
     assert broken.cause == "exp_overflow" and broken.max_logit > 88.7
 

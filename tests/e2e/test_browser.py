@@ -1,7 +1,7 @@
 """The app in a real browser: navigation, training, Stop, language, shared links.
 
 Run with:
-    FASHION_MNIST_ROOT=../shared/data REQUIRE_BROWSER=1 .venv/bin/python -m pytest -q tests/e2e
+    FASHION_MNIST_ROOT=../shared/data REQUIRE_BROWSER=1 .venv/bin/python -m pytest -m browser
 
 The helpers that read and drive the page are in tests/e2e/browser.py.
 """
