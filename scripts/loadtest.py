@@ -9,12 +9,25 @@
     .venv/bin/python -m scripts.loadtest --client browser --sessions 10
     .venv/bin/python -m scripts.loadtest --url http://127.0.0.1:8501 --sessions 10
     SOFTMAX_MAX_TRAININGS=1 .venv/bin/python -m scripts.loadtest
+    .venv/bin/python -m scripts.loadtest --baseline             # ... and 3 lone students first
+    .venv/bin/python -m scripts.loadtest --mix class --ramp 5   # a realistic class (ws clients)
 
-Not part of the pytest run. Every session opens /?epochs=10 (the book's
-settings otherwise) and waits until the page is ready; then all sessions press
-Train together (or spread over --ramp seconds) and wait for the final success
-message, which the page writes after the last chart update and after the run
-was saved. Two kinds of client:
+Not part of the pytest run. Every session opens the Train page with its
+settings in the URL (lib.settings.to_query: --mix identical, the default, gives
+every student the defaults with --epochs; --mix class draws a realistic class
+from --mix-seed, see draw_class: other learning rates from the slider, the
+other softmax, another seed, torch.nn, 5-20 epochs) and waits until the page
+is ready; then all sessions press Train together (or each at its own moment,
+drawn uniformly in --ramp seconds) and wait for the message that says how the
+run ended (done; with --mix class also broke down or diverged), which the page
+writes after the last chart update and after the run was saved. Each session
+also notes the first chart (epoch 0: its run's first turn in the engine) and
+the waiting texts it saw (lib/i18n's, in every language): its place in the
+queue in front of the engine, how many units are ahead of it in the engine,
+how many classmates' runs it trained together with. With --baseline, before
+the class, BASELINE_RUNS students train one after the other on the same server
+(default settings, --epochs), and the report gives the class's p95 over their
+median. Two kinds of client:
 
 - ws (default): each session speaks Streamlit's own protocol over the WebSocket
   /_stcore/stream, as the browser does (protobuf BackMsg / ForwardMsg): it first
@@ -76,13 +89,15 @@ the temporary folder, and the clients trust that certificate), and stops
 everything at the end. Each server first trains once, unmeasured (that loads
 the data set), unless --no-warmup. Reported: completed / failed sessions, p50 /
 p95 / max seconds from click to the final message (and the training's own
-seconds that the message states), sessions that saw "you are number N in the
-queue", the servers' memory (the peak resident size of each server process,
-from its resource usage when it exits, and the peak of their summed resident
-size sampled 4 times a second), and CPU seconds of the servers, the client
-side, nginx and everything else during the training phase (psutil). Every
-wait is bounded (--timeout per step, --deadline in all); the exit code is 0 only
-when every session completed and, with storage on, every run was found.
+seconds that the message states), the same per group with --mix class
+(default seed: the cohort runs; other seed; torch.nn), click -> first chart,
+sessions that waited in the queue or in the engine, the servers' memory (the
+peak resident size of each server process, from its resource usage when it
+exits, and the peak of their summed resident size sampled 4 times a second),
+and CPU seconds of the servers, the client side, nginx and everything else
+during the training phase (psutil). Every wait is bounded (--timeout per
+step, --deadline in all); the exit code is 0 only when every session completed
+and, with storage on, every run was found.
 """
 
 from __future__ import annotations
