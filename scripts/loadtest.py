@@ -9,12 +9,25 @@
     .venv/bin/python -m scripts.loadtest --client browser --sessions 10
     .venv/bin/python -m scripts.loadtest --url http://127.0.0.1:8501 --sessions 10
     SOFTMAX_MAX_TRAININGS=1 .venv/bin/python -m scripts.loadtest
+    .venv/bin/python -m scripts.loadtest --baseline             # ... and 3 lone students first
+    .venv/bin/python -m scripts.loadtest --mix class --ramp 5   # a realistic class (ws clients)
 
-Not part of the pytest run. Every session opens /?epochs=10 (the book's
-settings otherwise) and waits until the page is ready; then all sessions press
-Train together (or spread over --ramp seconds) and wait for the final success
-message, which the page writes after the last chart update and after the run
-was saved. Two kinds of client:
+Not part of the pytest run. Every session opens the Train page with its
+settings in the URL (lib.settings.to_query: --mix identical, the default, gives
+every student the defaults with --epochs; --mix class draws a realistic class
+from --mix-seed, see draw_class: other learning rates from the slider, the
+other softmax, another seed, torch.nn, 5-20 epochs) and waits until the page
+is ready; then all sessions press Train together (or each at its own moment,
+drawn uniformly in --ramp seconds) and wait for the message that says how the
+run ended (done; with --mix class also broke down or diverged), which the page
+writes after the last chart update and after the run was saved. Each session
+also notes the first chart (epoch 0: its run's first turn in the engine) and
+the waiting texts it saw (lib/i18n's, in every language): its place in the
+queue in front of the engine, how many units are ahead of it in the engine,
+how many classmates' runs it trained together with. With --baseline, before
+the class, BASELINE_RUNS students train one after the other on the same server
+(default settings, --epochs), and the report gives the class's p95 over their
+median. Two kinds of client:
 
 - ws (default): each session speaks Streamlit's own protocol over the WebSocket
   /_stcore/stream, as the browser does (protobuf BackMsg / ForwardMsg): it first
@@ -76,13 +89,15 @@ the temporary folder, and the clients trust that certificate), and stops
 everything at the end. Each server first trains once, unmeasured (that loads
 the data set), unless --no-warmup. Reported: completed / failed sessions, p50 /
 p95 / max seconds from click to the final message (and the training's own
-seconds that the message states), sessions that saw "you are number N in the
-queue", the servers' memory (the peak resident size of each server process,
-from its resource usage when it exits, and the peak of their summed resident
-size sampled 4 times a second), and CPU seconds of the servers, the client
-side, nginx and everything else during the training phase (psutil). Every
-wait is bounded (--timeout per step, --deadline in all); the exit code is 0 only
-when every session completed and, with storage on, every run was found.
+seconds that the message states), the same per group with --mix class
+(default seed: the cohort runs; other seed; torch.nn), click -> first chart,
+sessions that waited in the queue or in the engine, the servers' memory (the
+peak resident size of each server process, from its resource usage when it
+exits, and the peak of their summed resident size sampled 4 times a second),
+and CPU seconds of the servers, the client side, nginx and everything else
+during the training phase (psutil). Every wait is bounded (--timeout per
+step, --deadline in all); the exit code is 0 only when every session completed
+and, with storage on, every run was found.
 """
 
 from __future__ import annotations
@@ -98,17 +113,23 @@ import re
 import shutil
 import ssl
 import statistics
+import string
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 
+from lib.config import APP_LIMITS, TrainConfig, app_allowed, fields
+from lib.i18n import LANGS, STRINGS
+from lib.settings import to_query
 from scripts.local_server import (
     CHROMIUM_ARGS,
     free_port,
@@ -120,9 +141,56 @@ from scripts.local_server import (
 )
 from scripts.postgres import PgCluster, drop_database, new_database_at
 
-QUEUE_RE = re.compile(r"number (\d+) in the queue")
-# lib/i18n/train.py "train.done" in English: the run's number, accuracy and own seconds
-DONE_RE = re.compile(r"Run #(\d+): test accuracy (\S+) after (\d+) epochs in ([\d.]+) s")
+
+class Template:
+    """Reads an app text (lib/i18n's `key`, in every language) back from a page.
+
+    Each str.format field becomes a named group: Template("train.done").search(body)
+    gives {"number": "7", "acc": "0.8123", ...} or None.
+    """
+
+    def __init__(self, key: str):
+        self.key = key
+        self.patterns = [re.compile(self.source(STRINGS[key][lang]), re.S) for lang in LANGS]
+
+    @staticmethod
+    def source(text: str, named: bool = True) -> str:
+        """A regular expression for `text` with each field as a group (unnamed: for the
+        browser's JavaScript, which writes named groups differently)."""
+        parts, seen = [], set()
+        pieces = list(string.Formatter().parse(text))
+        for i, (literal, field, _spec, _conv) in enumerate(pieces):
+            parts.append(re.escape(literal))
+            if field is None:
+                continue
+            last = i == len(pieces) - 1
+            anything = ".+" if last else ".+?"  # a last field takes the rest
+            if named and field.isidentifier() and field not in seen:
+                parts.append(f"(?P<{field}>{anything})")
+                seen.add(field)
+            else:
+                parts.append(f"({anything})")
+        return "".join(parts)
+
+    def search(self, text: str) -> dict | None:
+        for pattern in self.patterns:
+            found = pattern.search(text)
+            if found:
+                return found.groupdict()
+        return None
+
+    def js_sources(self) -> list[str]:
+        return [self.source(STRINGS[self.key][lang], named=False) for lang in LANGS]
+
+
+QUEUE = Template("train.queue")  # the queue in front of the engine (lib/slots.py) is full
+ENGINE_WAIT = Template("train.engine_wait")  # waiting in the engine for a turn
+TOGETHER = Template("train.together")  # training in a cohort with {n} classmates' runs
+TOGETHER_ONE = Template("train.together.one")
+# how a run ends (lessons/train.py's verdict): done, broke down (naive softmax), diverged
+DONE = Template("train.done")  # the run's number, accuracy and own seconds
+BREAKDOWN = Template("train.breakdown")
+DIVERGED = Template("train.diverged")
 STUDENT_COOKIE = "softmax_student"  # ui.COOKIE: the browser's identity
 AFFINITY_COOKIE = "softmax_replica"  # deploy/nginx.conf's sticky cookie
 STORE_MARK = "loadtest-store-call"  # a timed Store call in a server's log
@@ -130,6 +198,72 @@ STORE_LINE = re.compile(rf"^{STORE_MARK} (\w+) ([\d.]+)$", re.M)
 STORE_DOWN = "database unavailable"  # lib/store/safe.py's warning when the store fails
 # scripts/local_server.nginx_config's log format
 ACCESS_LINE = re.compile(r'^(.*?) "(\S+) (\S+) [^"]*" (\d+) (\S+) (\S+)$')
+
+
+# ---- the class: who trains what, and when they press Train ------------------------
+
+# --mix class: the share of students who change a setting from its default
+MIX_SHARES = {"lr": 0.4, "softmax": 0.2, "seed": 0.1, "framework": 0.1}
+MIX_EPOCHS = (5, 20)  # each student's epochs, drawn uniformly (both ends included)
+MIX_FRAMEWORK = "concise"  # the torch.nn runs: they train alone in the engine
+GROUPS = ("default seed", "other seed", "torch.nn")  # how the report splits the class
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One student's settings, and when they press Train (seconds after the class starts)."""
+
+    cfg: TrainConfig
+    delay: float
+
+    @property
+    def query(self) -> str:
+        """The page's URL query for these settings (as a shared link writes them)."""
+        return urllib.parse.urlencode(to_query(self.cfg))
+
+    @property
+    def group(self) -> str:
+        """default seed: trains in a cohort with the class; other seed and torch.nn: alone."""
+        if self.cfg.framework != TrainConfig().framework:
+            return GROUPS[2]
+        return GROUPS[0] if self.cfg.seed == TrainConfig().seed else GROUPS[1]
+
+
+def draw_class(n: int, mix: str, epochs: int, ramp: float, seed: int) -> list[Plan]:
+    """The class, drawn from random.Random(seed): the same seed, the same class.
+
+    identical: every student at the defaults with `epochs`. class: each setting of
+    MIX_SHARES is changed for round(share * n) students picked at random (the picks
+    are independent): lr to another of the Train page's slider values (uniformly),
+    softmax to the variant that is not the default, seed to another of the app's
+    seeds, framework to torch.nn; every student's epochs are drawn from MIX_EPOCHS.
+    Each click comes at a uniform random time in [0, ramp].
+    """
+    rng, default = random.Random(seed), TrainConfig()
+    changed = {
+        name: set(rng.sample(range(n), round(share * n))) for name, share in MIX_SHARES.items()
+    }
+    lrs = [lr for lr in APP_LIMITS["lr"].values if lr != default.lr]
+    softmax = app_allowed(next(f for f in fields(TrainConfig) if f.name == "softmax")).values
+    other_softmax = next(v for v in softmax if v != default.softmax)
+    seeds = APP_LIMITS["seed"]
+    plans = []
+    for i in range(n):
+        if mix == "identical":
+            cfg = TrainConfig(num_epochs=epochs)
+        else:
+            other_seed = rng.randint(int(seeds.low), int(seeds.high) - 1)
+            cfg = TrainConfig(
+                lr=rng.choice(lrs) if i in changed["lr"] else default.lr,
+                num_epochs=rng.randint(*MIX_EPOCHS),
+                softmax=other_softmax if i in changed["softmax"] else default.softmax,
+                seed=other_seed + (other_seed >= default.seed)
+                if i in changed["seed"]
+                else default.seed,
+                framework=MIX_FRAMEWORK if i in changed["framework"] else default.framework,
+            )
+        plans.append(Plan(cfg, rng.uniform(0, ramp)))
+    return plans
 
 
 def acc_text(acc) -> str:
@@ -387,16 +521,22 @@ class WsStudent:
     def __init__(
         self,
         url: str,
-        epochs: int,
+        plan: Plan,
         timeout: float,
         context: ssl.SSLContext | None = None,
         token: str | None = None,
     ):
-        self.url, self.epochs, self.timeout, self.token = url, epochs, timeout, token
+        self.url, self.plan, self.timeout, self.token = url, plan, timeout, token
+        self.epochs = plan.cfg.num_epochs
         self.context = context if url.startswith("https:") else None  # the TLS trust
         self.jar = {STUDENT_COOKIE: token} if token else {}
-        self.query = f"epochs={epochs}"
+        self.query = plan.query
         self.button, self.queue, self.ws, self.reader = None, 0, None, None
+        self.ahead = None  # the most runs ahead in the engine's waiting message (None: not seen)
+        self.together = 0  # the most classmates' runs it trained together with
+        self.first_at = None  # perf_counter when its first chart came (epoch 0 drawn)
+        self.ending = None  # how its latest run ended: done, breakdown, diverged
+        self.ended_number = None  # the run's number, when it broke down or diverged
         self.finished: list[tuple[int, str]] = []  # (run, test accuracy) seen finish
         self.run_seconds: list[float] = []  # each finished run's own seconds
         self.table: list[tuple[int, str]] | None = None  # the runs table last shown
@@ -448,13 +588,48 @@ class WsStudent:
                         self.table = rows
                 elif what == "exception":
                     raise RuntimeError(f"exception shown: {element.exception.message[:150]}")
+                elif what == "progress" and self.first_at is None:
+                    self.first_at = time.perf_counter()  # the first record is drawn
+                elif what == "markdown":  # a caption: training together
+                    self._together(element.markdown.body)
                 elif what == "alert":
-                    found = QUEUE_RE.search(element.alert.body)
-                    if found:
-                        self.queue = max(self.queue, int(found.group(1)))
+                    self._waiting(element.alert.body)
                     verdict = done(element.alert)
                     if verdict:
                         return verdict
+
+    def _waiting(self, body: str) -> None:
+        """Keep the worst place seen in the queue and in the engine's waiting message."""
+        found = QUEUE.search(body)
+        if found:
+            self.queue = max(self.queue, int(found["ahead"]))
+        found = ENGINE_WAIT.search(body)
+        if found:
+            self.ahead = max(self.ahead or 0, int(found["ahead"]))
+        self._together(body)
+
+    def _together(self, body: str) -> None:
+        found = TOGETHER.search(body) or TOGETHER_ONE.search(body)
+        if found:
+            self.together = max(self.together, int(found.get("n", 1)))
+
+    def _ended(self, alert) -> str | None:
+        """'done' when `alert` says how the run ended (the run is kept in self.finished
+        when its accuracy is in the text: train.done); 'error: ...' for any other error."""
+        done = DONE.search(alert.body) if alert.format == alert.SUCCESS else None
+        if done and int(done["epochs"]) == self.epochs:
+            self.ending = "done"
+            self.finished.append((int(done["number"]), acc_text(float(done["acc"]))))
+            self.run_seconds.append(float(done["seconds"]))
+            return "done"
+        for ending, template in (("breakdown", BREAKDOWN), ("diverged", DIVERGED)):
+            found = template.search(alert.body)
+            if found:
+                self.ending, self.ended_number = ending, int(found["number"])
+                return "done"
+        if alert.format == alert.ERROR:
+            return "error: " + alert.body[:150]
+        return None
 
     async def open(self) -> None:
         """Load the page in a new session (after a reload or a lost connection too)."""
@@ -475,23 +650,28 @@ class WsStudent:
         if self.button is None:
             raise RuntimeError("no Train button on the page")
 
-    async def train(self) -> None:
-        def verdict(alert):
-            if alert.format == alert.SUCCESS and f"after {self.epochs} epochs" in alert.body:
-                found = DONE_RE.search(alert.body)
-                if found:
-                    self.finished.append((int(found.group(1)), acc_text(float(found.group(2)))))
-                    self.run_seconds.append(float(found.group(4)))
-                return "done"
-            if alert.format == alert.ERROR:
-                return "error: " + alert.body[:150]
-            return None
+    async def train(self) -> float:
+        """Press Train and read until the run's final message; its perf_counter time.
 
+        A run that broke down or diverged says so without its accuracy: the runs
+        table the page draws next gives it (for the count in the database)."""
+        self.first_at, self.ending = None, None
         await self.ws.send(self._rerun(trigger=self.button))
-        outcome = await self._read_until(verdict)
+        outcome = await self._read_until(self._ended)
+        at = time.perf_counter()
         if outcome != "done":
             raise RuntimeError(f"no final message ({outcome})")
+        if self.ending != "done":
+            self.table = None
+            await self._read_until(lambda alert: None)  # to the end of the script run
+            rows = dict(self.table or [])
+            if self.ended_number not in rows:
+                raise RuntimeError(
+                    f"run #{self.ended_number} ({self.ending}) not in the runs table"
+                )
+            self.finished.append((self.ended_number, rows[self.ended_number]))
         self.reader = asyncio.create_task(self._read_on())
+        return at
 
     async def _read_on(self) -> None:
         """After the final message, keep reading (and dropping) what the server sends, as a
@@ -529,8 +709,8 @@ class WsClients:
     async def __aexit__(self, *exc):
         return False
 
-    def student(self, url, args, token=None):
-        return WsStudent(url, args.epochs, args.timeout, self.context, token)
+    def student(self, url, plan, args, token=None):
+        return WsStudent(url, plan, args.timeout, self.context, token)
 
 
 # ---- a student in a browser --------------------------------------------------------
@@ -540,19 +720,31 @@ READY = """() => {
     return app && app.dataset.testScriptState === 'notRunning'
         && document.querySelector('.st-key-train-start button') !== null;
 }"""
-QUEUE_WATCH = """() => {
+# The worst place seen in the queue and among the engine's waiting runs; the texts'
+# patterns (QUEUE's and ENGINE_WAIT's, in every language) come as the argument.
+QUEUE_WATCH = """([queue, engine]) => {
     window.__queue = 0;
+    window.__ahead = null;
+    const worst = (sources, now) => {
+        for (const source of sources) {
+            const m = new RegExp(source).exec(document.body.innerText);
+            if (m) return Math.max(now || 0, +m[1]);
+        }
+        return now;
+    };
     new MutationObserver(() => {
-        const m = /number (\\d+) in the queue/.exec(document.body.innerText);
-        if (m) window.__queue = Math.max(window.__queue, +m[1]);
+        window.__queue = worst(queue, window.__queue);
+        window.__ahead = worst(engine, window.__ahead);
     }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
 
 
 class BrowserStudent:
-    def __init__(self, browser, url: str, epochs: int, timeout: float, token: str | None):
-        self.browser, self.url, self.epochs, self.timeout = browser, url, epochs, timeout
-        self.token, self.page, self.queue = token, None, 0
+    def __init__(self, browser, url: str, plan: Plan, timeout: float, token: str | None):
+        self.browser, self.url, self.plan, self.timeout = browser, url, plan, timeout
+        self.epochs = plan.cfg.num_epochs
+        self.token, self.page, self.queue, self.ahead = token, None, 0, None
+        self.together, self.first_at = 0, None  # not read from a browser
         self.finished: list[tuple[int, str]] = []
         self.run_seconds: list[float] = []
 
@@ -567,11 +759,11 @@ class BrowserStudent:
             )
         self.page = await context.new_page()
         self.page.set_default_timeout(self.timeout * 1000)
-        await self.page.goto(f"{self.url}/?epochs={self.epochs}")
+        await self.page.goto(f"{self.url}/?{self.plan.query}")
         await self.page.wait_for_function(READY, polling=200)
-        await self.page.evaluate(QUEUE_WATCH)
+        await self.page.evaluate(QUEUE_WATCH, [QUEUE.js_sources(), ENGINE_WAIT.js_sources()])
 
-    async def train(self) -> None:
+    async def train(self) -> float:
         page = self.page
         await page.locator(".st-key-train-start button").click()
         done = page.locator('[data-testid="stAlertContentSuccess"]').filter(
@@ -579,13 +771,16 @@ class BrowserStudent:
         )
         failed = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
         await done.or_(failed).first.wait_for()
+        at = time.perf_counter()
         self.queue = await page.evaluate("window.__queue")
+        self.ahead = await page.evaluate("window.__ahead")
         if await failed.count():
             raise RuntimeError("page shows: " + (await failed.first.inner_text())[:150])
-        found = DONE_RE.search(await done.first.inner_text())
+        found = DONE.search(await done.first.inner_text())
         if found:
-            self.finished.append((int(found.group(1)), acc_text(float(found.group(2)))))
-            self.run_seconds.append(float(found.group(4)))
+            self.finished.append((int(found["number"]), acc_text(float(found["acc"]))))
+            self.run_seconds.append(float(found["seconds"]))
+        return at
 
     async def close(self) -> None:
         if self.page is not None:
@@ -610,8 +805,8 @@ class BrowserClients:
         await self._pw.stop()
         return False
 
-    def student(self, url, args, token=None):
-        return BrowserStudent(self.browser, url, args.epochs, args.timeout, token)
+    def student(self, url, plan, args, token=None):
+        return BrowserStudent(self.browser, url, plan, args.timeout, token)
 
 
 # ---- the class -------------------------------------------------------------------
@@ -628,7 +823,7 @@ async def session(i, student, args, opened, go, results, killed: asyncio.Event) 
     In the fault test a student whose replica was killed (its training fails
     after the kill) reconnects through nginx and trains again, at most twice.
     """
-    rec = {"session": i}
+    rec = {"session": i, "group": student.plan.group}
     results.append(rec)
     try:
         t = time.perf_counter()
@@ -636,11 +831,11 @@ async def session(i, student, args, opened, go, results, killed: asyncio.Event) 
             await student.open()
         rec["open_s"] = time.perf_counter() - t
         await go.wait()
-        await asyncio.sleep(random.uniform(0, args.ramp))
+        await asyncio.sleep(student.plan.delay)
         t0 = time.perf_counter()
         for attempt in range(3):
             try:
-                await student.train()
+                ended = await student.train()
                 break
             except Exception as exc:  # noqa: BLE001 - decided below
                 if not killed.is_set() or attempt == 2:
@@ -650,10 +845,13 @@ async def session(i, student, args, opened, go, results, killed: asyncio.Event) 
                     await student.close()
                 await student.open()  # reconnect through nginx
                 rec["reconnects"] = rec.get("reconnects", 0) + 1
-        rec["train_s"] = time.perf_counter() - t0  # from the first click
+        rec["train_s"] = ended - t0  # from the first click to the final message
+        if student.first_at is not None:  # from the first click to the first chart
+            rec["first_s"] = student.first_at - t0
+        rec["ending"] = getattr(student, "ending", None) or "done"
     except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the others
         rec["error"] = short(exc)
-    rec["queue"] = student.queue
+    rec["queue"], rec["ahead"], rec["together"] = student.queue, student.ahead, student.together
 
 
 def student_replicas(access_log: Path, students: list[WsStudent]) -> dict[int, str]:
@@ -746,14 +944,15 @@ async def drive(args, servers: list[subprocess.Popen], other_pids: list[int]) ->
         warmups = []
         if args.warmup:  # a server loads the data set at its first training: not measured
             for url in args.replica_urls or [args.url]:
-                warm = clients.student(
-                    url, argparse.Namespace(**{**vars(args), "epochs": 1}), new_token()
-                )
+                warm = clients.student(url, Plan(TrainConfig(num_epochs=1), 0), args, new_token())
                 await warm.open()
                 await warm.train()
                 await warm.close()
                 warmups.append(warm)
-        students = [clients.student(args.url, args, new_token()) for _ in range(args.sessions)]
+        alone = await lone_students(clients, args) if args.baseline else []
+        warmups += [student for student, _ in alone]  # their runs are stored too
+        plans = draw_class(args.sessions, args.mix, args.epochs, args.ramp, args.mix_seed)
+        students = [clients.student(args.url, plan, args, new_token()) for plan in plans]
         opened, go, killed, results = (
             asyncio.Semaphore(args.open_concurrency),
             asyncio.Event(),
@@ -825,7 +1024,33 @@ async def drive(args, servers: list[subprocess.Popen], other_pids: list[int]) ->
         "warmups": warmups,
         "fault": fault,
         "reloads": reloads,
+        "alone": [rec for _, rec in alone],
     }
+
+
+BASELINE_RUNS = 3  # --baseline: lone students, one after the other; the median is the baseline
+
+
+async def lone_students(clients, args) -> list[tuple]:
+    """--baseline: BASELINE_RUNS students, one at a time on the idle server, each with the
+    default settings and --epochs: (student, {train_s, first_s}) from click to final message
+    and to the first chart, measured as the class's are."""
+    from lib.store import new_token
+
+    out = []
+    for _ in range(BASELINE_RUNS):
+        student = clients.student(
+            args.url, Plan(TrainConfig(num_epochs=args.epochs), 0), args, new_token()
+        )
+        await student.open()
+        t0 = time.perf_counter()
+        ended = await student.train()
+        rec = {"train_s": ended - t0}
+        if student.first_at is not None:
+            rec["first_s"] = student.first_at - t0
+        await student.close()
+        out.append((student, rec))
+    return out
 
 
 # ---- report ---------------------------------------------------------------------
@@ -893,6 +1118,49 @@ def storage_summary(run: dict, ok: list[dict], db: dict | None, calls: dict, dow
     return out
 
 
+def spread_of(values: list[float], name: str) -> dict:
+    """{name_p50_s, name_p95_s, name_max_s} of some seconds (None where there are none)."""
+    return {
+        f"{name}_p50_s": percentile(values, 0.5),
+        f"{name}_p95_s": percentile(values, 0.95),
+        f"{name}_max_s": max(values) if values else None,
+    }
+
+
+def group_stats(results: list[dict]) -> dict:
+    """Per group of GROUPS (those with sessions): sessions, completed, click -> final message
+    and click -> first chart (the wait for a turn) p50 / p95 / max, and how the runs ended."""
+    out = {}
+    for group in GROUPS:
+        mine = [r for r in results if r.get("group") == group]
+        if not mine:
+            continue
+        ok = [r for r in mine if "train_s" in r and "error" not in r]
+        out[group] = {
+            "sessions": len(mine),
+            "completed": len(ok),
+            **spread_of([r["train_s"] for r in ok], "train"),
+            **spread_of([r["first_s"] for r in ok if "first_s" in r], "first"),
+            "endings": dict(Counter(r.get("ending", "done") for r in ok)),
+        }
+    return out
+
+
+def baseline(alone: list[dict], class_p95: float | None, epochs: int) -> dict | None:
+    """--baseline: the lone students' times, their median, and the class's p95 over it."""
+    if not alone:
+        return None
+    median = statistics.median(r["train_s"] for r in alone)
+    firsts = [r["first_s"] for r in alone if "first_s" in r]
+    return {
+        "epochs": epochs,
+        "runs_s": [r["train_s"] for r in alone],
+        "median_s": median,
+        "first_median_s": statistics.median(firsts) if firsts else None,
+        "class_p95_over_alone": class_p95 / median if class_p95 is not None and median else None,
+    }
+
+
 def summarize(run: dict, args, memory: dict, spread: dict | None, storage: dict) -> dict:
     results = run["results"]
     ok = [r for r in results if "train_s" in r and "error" not in r]
@@ -914,17 +1182,23 @@ def summarize(run: dict, args, memory: dict, spread: dict | None, storage: dict)
         "db_url": shown_url(args.db_in_use),
         "max_trainings": os.environ.get("SOFTMAX_MAX_TRAININGS", f"cpu count ({os.cpu_count()})"),
         "omp_threads": os.environ.get("OMP_NUM_THREADS", "1 (app default)"),
-        "epochs": args.epochs,
+        "epochs": args.epochs if args.mix == "identical" else "{}-{}".format(*MIX_EPOCHS),
+        "mix": args.mix,
+        "mix_seed": args.mix_seed,
         "ramp_s": args.ramp,
-        "train_p50_s": percentile(times, 0.5),
-        "train_p95_s": percentile(times, 0.95),
-        "train_max_s": max(times) if times else None,
+        **spread_of(times, "train"),
+        **spread_of([r["first_s"] for r in ok if "first_s" in r], "first"),
+        "groups": group_stats(results),
+        "alone": baseline(run.get("alone") or [], percentile(times, 0.95), args.epochs),
         "run_p50_s": percentile(own, 0.5),
         "run_p95_s": percentile(own, 0.95),
         "open_p50_s": percentile(opens, 0.5),
         "open_max_s": max(opens) if opens else None,
         "queued_sessions": sum(1 for r in ok if r.get("queue")),
         "max_queue_position": max((r.get("queue") or 0 for r in ok), default=0),
+        "engine_waited_sessions": sum(1 for r in ok if r.get("ahead") is not None),
+        "max_ahead": max((r.get("ahead") or 0 for r in ok), default=0),
+        "max_together": max((r.get("together") or 0 for r in ok), default=0),
         "train_phase_s": run["train_phase_s"],
         "server_cpu_s": run["server_cpu_s"],
         "client_cpu_s": run["client_cpu_s"],
@@ -964,7 +1238,8 @@ def print_storage(s: dict) -> None:
         d = s["db"]
         print(
             f"database afterwards: {d['rows']} runs (expected {d['expected_rows']}: "
-            f"{d['seen_total']} seen finish + {d['warmup_runs']} warm-ups); seen and "
+            f"{d['seen_total']} seen finish + {d['warmup_runs']} warm-ups and lone students); "
+            f"seen and "
             f"found {d['found']}, lost {d['lost']}, extra {d['extra']}; students whose "
             f"stored runs equal what they saw: {d['students_equal']}/{s['sessions']}"
         )
@@ -1002,6 +1277,29 @@ def print_storage(s: dict) -> None:
         )
 
 
+def print_groups(s: dict) -> None:
+    """The class by group (with --mix class), and the lone students of --baseline."""
+    if s["mix"] != "identical":
+        for group, g in s["groups"].items():
+            endings = ", ".join(f"{n} {e}" for e, n in sorted(g["endings"].items()))
+            print(
+                f"  {group}: {g['completed']}/{g['sessions']} ({endings}); click -> final "
+                f"p50 {fmt(g['train_p50_s'], ' s')}, p95 {fmt(g['train_p95_s'], ' s')}, "
+                f"max {fmt(g['train_max_s'], ' s')}; click -> first chart p50 "
+                f"{fmt(g['first_p50_s'], ' s')}, p95 {fmt(g['first_p95_s'], ' s')}, "
+                f"max {fmt(g['first_max_s'], ' s')}"
+            )
+    a = s["alone"]
+    if a:
+        runs = ", ".join(f"{sec:.2f}" for sec in a["runs_s"])
+        print(
+            f"one student alone, before the class ({a['epochs']} epochs, the other settings "
+            f"default): click -> final {runs} s, median {fmt(a['median_s'], ' s')} "
+            f"(first chart {fmt(a['first_median_s'], ' s')}); the class's p95 / alone: "
+            f"{fmt(a['class_p95_over_alone'], 'x')}"
+        )
+
+
 def print_report(s: dict) -> None:
     cores, phase = psutil.cpu_count() or 1, s["train_phase_s"] or 1
     ours = s["server_cpu_s"] + s["client_cpu_s"] + s["proxy_cpu_s"]
@@ -1012,7 +1310,7 @@ def print_report(s: dict) -> None:
         f"failed {s['failed']}  (replicas {fmt(s['replicas'])}, TLS {s['tls']}, store "
         f"{s['store']} {s['db_url'] or ''}, SOFTMAX_MAX_TRAININGS "
         f"{s['max_trainings']}, OMP_NUM_THREADS {s['omp_threads']}, epochs {s['epochs']}, "
-        f"ramp {s['ramp_s']} s)"
+        f"mix {s['mix']} (seed {s['mix_seed']}), ramp {s['ramp_s']} s)"
     )
     print(
         f"click -> final chart: p50 {fmt(s['train_p50_s'], ' s')}, "
@@ -1022,8 +1320,16 @@ def print_report(s: dict) -> None:
         f"page ready: p50 {fmt(s['open_p50_s'], ' s')}, max {fmt(s['open_max_s'], ' s')}"
     )
     print(
-        f"queue: {s['queued_sessions']} sessions waited, worst position {s['max_queue_position']}"
+        f"click -> first chart (the wait for a turn): p50 {fmt(s['first_p50_s'], ' s')}, "
+        f"p95 {fmt(s['first_p95_s'], ' s')}, max {fmt(s['first_max_s'], ' s')}"
     )
+    print(
+        f"queue in front of the engine: {s['queued_sessions']} sessions waited, worst position "
+        f"{s['max_queue_position']}; engine: {s['engine_waited_sessions']} sessions saw "
+        f"the engine's waiting message, worst {s['max_ahead']} ahead; most classmates "
+        f"trained together: {s['max_together']}"
+    )
+    print_groups(s)
     print(
         f"training phase {fmt(s['train_phase_s'], ' s')}, CPU of the {cores} cores: server "
         f"{fmt(s['server_cpu_s'], ' s')} ({share(s['server_cpu_s'])}), client side "
@@ -1126,7 +1432,31 @@ def parse_args(argv=None) -> argparse.Namespace:
         metavar="N",
         help="fault test: SIGKILL a replica once N runs have finished",
     )
-    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument(
+        "--epochs",
+        type=int,
+        default=10,
+        help="every student's epochs (--mix identical) and the lone students' (--baseline)",
+    )
+    p.add_argument(
+        "--mix",
+        choices=("identical", "class"),
+        default="identical",
+        help="identical: every student at the defaults; class: a realistic class (other lr, "
+        "softmax, seed, torch.nn, epochs 5-20 for some students: see draw_class)",
+    )
+    p.add_argument(
+        "--mix-seed",
+        type=int,
+        default=0,
+        help="seeds the random draw of the class (settings and click times)",
+    )
+    p.add_argument(
+        "--baseline",
+        action="store_true",
+        help=f"before the class, {BASELINE_RUNS} lone students one after the other on the same "
+        "server (default settings, --epochs): the class's p95 over their median",
+    )
     p.add_argument(
         "--ramp",
         type=float,
@@ -1157,6 +1487,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         args.store = args.store or "sqlite"
     if args.kill_after and (args.replicas < 2 or args.client != "ws" or args.store == "off"):
         p.error("--kill-replica-after needs --replicas 2 or more, ws clients and a store")
+    if args.mix != "identical" and args.client != "ws":
+        p.error("--mix class needs ws clients (they read how each run ended)")
+    if args.ramp < 0:
+        p.error("--ramp: seconds, 0 or more")
     if args.kill_after < 0:
         p.error("--kill-replica-after: a number of runs, 1 or more")
     return args

@@ -10,9 +10,11 @@ reloaded page.
 """
 
 import json
+import re
 import subprocess
 import sys
 from types import SimpleNamespace
+from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
@@ -21,9 +23,10 @@ from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes
 from streamlit.proto.Dataframe_pb2 import Dataframe
 
 import ui.identity
-from lib.config import TrainConfig
-from lib.i18n import t
+from lib.config import APP_LIMITS, TrainConfig
+from lib.i18n import LANGS, t
 from lib.runs import Run
+from lib.settings import from_query, to_query
 from lib.store import Store, new_token
 from lib.trainers import EpochRecord
 from scripts import loadtest
@@ -52,16 +55,113 @@ def test_cookie_names_are_the_apps():
     assert loadtest.STUDENT_COOKIE == ui.identity.COOKIE
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("acc", [0.81234, float("nan")])
-def test_the_final_message_is_read_back(acc):
-    text = t("train.done", "en", number=7, acc=acc, epochs=10, seconds=12.345)
-    found = loadtest.DONE_RE.search(text)
+def test_the_final_message_is_read_back(acc, lang):
+    text = t("train.done", lang, number=7, acc=acc, epochs=10, seconds=12.345)
+    found = loadtest.DONE.search(text)
     assert found is not None
-    assert (int(found.group(1)), loadtest.acc_text(float(found.group(2)))) == (
+    assert (int(found["number"]), loadtest.acc_text(float(found["acc"]))) == (
         7,
         loadtest.acc_text(acc),
     )
-    assert float(found.group(4)) == 12.35
+    assert (int(found["epochs"]), float(found["seconds"])) == (10, 12.35)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_waiting_texts_are_read_back_in_every_language(lang):
+    wait = t("train.engine_wait", lang, ahead=12) + " " + t("train.together_soon", lang, n=4)
+    assert loadtest.ENGINE_WAIT.search(wait) == {"ahead": "12"}
+    assert loadtest.QUEUE.search(wait) is None
+    assert loadtest.QUEUE.search(t("train.queue", lang, ahead=3)) == {"ahead": "3"}
+    assert loadtest.ENGINE_WAIT.search(t("train.queue", lang, ahead=3)) is None
+    assert loadtest.TOGETHER.search(t("train.together", lang, n=14)) == {"n": "14"}
+    assert loadtest.TOGETHER_ONE.search(t("train.together.one", lang)) == {}
+    broke = t("train.breakdown", lang, number=5, epoch=2, batch=31, cause="exp overflowed.")
+    assert loadtest.BREAKDOWN.search(broke)["number"] == "5"
+    assert loadtest.DONE.search(broke) is None
+    grew = t("train.diverged", lang, number=6, start=2.3, end=9.1)
+    assert loadtest.DIVERGED.search(grew)["number"] == "6"
+
+
+def test_the_browser_reads_the_waiting_texts_with_the_same_patterns():
+    """The browser's watcher gets unnamed groups; Python's re reads them the same way
+    for these texts (JavaScript's RegExp, without the u flag, accepts the escapes)."""
+    for lang, source in zip(LANGS, loadtest.ENGINE_WAIT.js_sources(), strict=True):
+        assert "?P<" not in source
+        found = re.search(source, t("train.engine_wait", lang, ahead=7))
+        assert found is not None and found.group(1) == "7"
+
+
+def test_identical_students_are_the_defaults_with_their_epochs():
+    plans = loadtest.draw_class(5, "identical", epochs=7, ramp=0, seed=1)
+    assert [p.cfg for p in plans] == [TrainConfig(num_epochs=7)] * 5
+    assert {p.delay for p in plans} == {0}
+    assert {p.group for p in plans} == {"default seed"}
+    assert parse_qs(plans[0].query) == {k: [v] for k, v in to_query(plans[0].cfg).items()}
+
+
+def test_a_mixed_class_has_the_promised_shares():
+    n, default = 40, TrainConfig()
+    plans = loadtest.draw_class(n, "class", epochs=10, ramp=5, seed=3)
+    cfgs = [p.cfg for p in plans]
+    shares = loadtest.MIX_SHARES
+    assert sum(c.lr != default.lr for c in cfgs) == round(shares["lr"] * n)
+    assert {c.lr for c in cfgs} <= set(APP_LIMITS["lr"].values)
+    assert sum(c.softmax != default.softmax for c in cfgs) == round(shares["softmax"] * n)
+    assert {c.softmax for c in cfgs} == {"naive", "stable"}
+    assert sum(c.seed != default.seed for c in cfgs) == round(shares["seed"] * n)
+    assert all(0 <= c.seed <= APP_LIMITS["seed"].high for c in cfgs)
+    assert sum(c.framework == "concise" for c in cfgs) == round(shares["framework"] * n)
+    low, high = loadtest.MIX_EPOCHS
+    assert all(low <= c.num_epochs <= high for c in cfgs)
+    assert len({c.num_epochs for c in cfgs}) > 5  # drawn, not one value
+    assert all(0 <= p.delay <= 5 for p in plans) and len({p.delay for p in plans}) == n
+    # every other setting at the default, and every query a link the page accepts as it is
+    for p in plans:
+        assert (p.cfg.batch_size, p.cfg.init_std) == (default.batch_size, default.init_std)
+        cfg, notes = from_query({k: v[0] for k, v in parse_qs(p.query).items()})
+        assert (cfg, notes) == (p.cfg, [])
+
+
+def test_the_same_mix_seed_draws_the_same_class_and_another_seed_another():
+    one = loadtest.draw_class(30, "class", epochs=10, ramp=5, seed=0)
+    assert one == loadtest.draw_class(30, "class", epochs=10, ramp=5, seed=0)
+    assert one != loadtest.draw_class(30, "class", epochs=10, ramp=5, seed=1)
+
+
+def test_the_groups_follow_seed_and_framework():
+    def group(**kw):
+        return loadtest.Plan(TrainConfig(**kw), 0).group
+
+    assert group() == group(lr=3.0, softmax="stable", num_epochs=20) == "default seed"
+    assert group(seed=5) == "other seed"
+    assert group(framework="concise") == group(framework="concise", seed=5) == "torch.nn"
+
+
+def test_the_report_splits_the_class_by_group():
+    results = [
+        {"group": "default seed", "train_s": 10.0, "first_s": 1.0, "ending": "done"},
+        {"group": "default seed", "train_s": 20.0, "first_s": 3.0, "ending": "breakdown"},
+        {"group": "default seed", "error": "RuntimeError: no final message"},
+        {"group": "torch.nn", "train_s": 30.0, "first_s": 2.0, "ending": "done"},
+    ]
+    groups = loadtest.group_stats(results)
+    assert set(groups) == {"default seed", "torch.nn"}  # no other-seed student: no row
+    d = groups["default seed"]
+    assert (d["sessions"], d["completed"]) == (3, 2)
+    assert (d["train_p50_s"], d["train_max_s"], d["first_max_s"]) == (15.0, 20.0, 3.0)
+    assert d["train_p95_s"] == pytest.approx(19.5)  # interpolated between 10 and 20
+    assert d["endings"] == {"done": 1, "breakdown": 1}
+    assert groups["torch.nn"]["train_p95_s"] == 30.0
+
+
+def test_the_baseline_is_the_lone_students_median():
+    alone = [{"train_s": 3.0, "first_s": 0.25}, {"train_s": 5.0, "first_s": 0.5}, {"train_s": 4.0}]
+    b = loadtest.baseline(alone, class_p95=12.0, epochs=10)
+    assert (b["median_s"], b["first_median_s"], b["epochs"]) == (4.0, 0.375, 10)
+    assert b["class_p95_over_alone"] == 3.0
+    assert loadtest.baseline([], 12.0, 10) is None
 
 
 def test_the_runs_table_is_told_from_other_tables():
@@ -151,12 +251,17 @@ def test_the_database_count_finds_lost_and_extra_runs(tmp_path):
 def test_options_that_cannot_go_together_are_refused():
     for argv in (
         ["--kill-replica-after", "5"],  # one replica
+        ["--mix", "class", "--client", "browser"],  # a browser reads only train.done
+        ["--ramp", "-1"],
+        ["--mix", "everyone"],
         ["--replicas", "2", "--kill-replica-after", "5", "--store", "off"],
         ["--url", "http://127.0.0.1:1", "--store", "sqlite"],
     ):
         with pytest.raises(SystemExit):
             loadtest.parse_args(argv)
     assert loadtest.parse_args([]).store == "sqlite"
+    args = loadtest.parse_args(["--mix", "class", "--mix-seed", "4", "--ramp", "5", "--baseline"])
+    assert (args.mix, args.mix_seed, args.ramp, args.baseline) == ("class", 4, 5.0, True)
 
 
 @pytest.mark.slow  # starts a server and two students
@@ -187,3 +292,40 @@ def test_a_class_of_two_trains_and_finds_its_runs_stored(real_data, tmp_path):
     assert (summary["db"]["lost"], summary["db"]["students_equal"]) == (0, 2)
     assert summary["reload"]["students_listing_exactly_their_runs"] == 2
     assert summary["store_calls"]["save_run"]["calls"] == 2
+
+
+@pytest.mark.slow  # starts a server, three lone students and a mixed class of four
+def test_a_mixed_class_with_a_baseline_reports_each_group(real_data):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scripts.loadtest",
+            "--sessions",
+            "4",
+            "--mix",
+            "class",
+            "--mix-seed",
+            "3",
+            "--ramp",
+            "1",
+            "--baseline",
+            "--epochs",
+            "1",
+            "--no-warmup",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    plans = loadtest.draw_class(4, "class", epochs=1, ramp=1, seed=3)
+    expected = {g: sum(p.group == g for p in plans) for g in loadtest.GROUPS}
+    assert {g: s["completed"] for g, s in summary["groups"].items()} == {
+        g: n for g, n in expected.items() if n
+    }
+    assert len(summary["alone"]["runs_s"]) == loadtest.BASELINE_RUNS
+    assert summary["db"]["lost"] == 0
+    assert summary["db"]["rows"] == 4 + loadtest.BASELINE_RUNS
