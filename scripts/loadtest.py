@@ -41,8 +41,11 @@ median. Two kinds of client:
   the report shows how much CPU the client side took.
 
 Every student (and every warm-up) carries its own identity, as a browser that
-visited before does: the cookie `softmax_student=<lib.store.new_token()>`, sent
-with the page and the WebSocket, so the app stores its runs under it.
+visited before does: the cookie `softmax_student=<token.version.mac>`, a new
+token (lib.store.new_token) signed as the server signs identities
+(lib/signing.py) with SOFTMAX_SECRET: the script sets a random one for the
+servers it starts; with --url, export the server's own SOFTMAX_SECRET first, or
+the server takes the cookies for forged ones and issues new identities.
 
 Storage (--store, for the servers this script starts; SOFTMAX_DB_URL is set for them):
 - sqlite (default): a new SQLite file in the run's temporary folder on disk,
@@ -110,6 +113,7 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
 import ssl
 import statistics
@@ -529,7 +533,7 @@ class WsStudent:
         self.url, self.plan, self.timeout, self.token = url, plan, timeout, token
         self.epochs = plan.cfg.num_epochs
         self.context = context if url.startswith("https:") else None  # the TLS trust
-        self.jar = {STUDENT_COOKIE: token} if token else {}
+        self.jar = {STUDENT_COOKIE: identity_cookie(token)} if token else {}
         self.query = plan.query
         self.button, self.queue, self.ws, self.reader = None, 0, None, None
         self.ahead = None  # the most runs ahead in the engine's waiting message (None: not seen)
@@ -755,7 +759,7 @@ class BrowserStudent:
         )
         if self.token:  # a browser that visited before: its identity cookie
             await context.add_cookies(
-                [{"name": STUDENT_COOKIE, "value": self.token, "url": self.url}]
+                [{"name": STUDENT_COOKIE, "value": identity_cookie(self.token), "url": self.url}]
             )
         self.page = await context.new_page()
         self.page.set_default_timeout(self.timeout * 1000)
@@ -1496,8 +1500,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
+def identity_cookie(token: str) -> str:
+    """The identity cookie of a browser that visited before: its token, signed by the server."""
+    from lib.server_settings import ServerSettings
+    from lib.signing import Signer, server_key
+
+    return Signer(server_key(ServerSettings.from_env())).sign("cookie", token, 0)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    # the servers this script starts inherit it: the students' cookies are signed with it
+    os.environ.setdefault("SOFTMAX_SECRET", secrets.token_urlsafe(32))
     if not args.external and not os.environ.get("FASHION_MNIST_ROOT"):
         print(
             "note: FASHION_MNIST_ROOT is not set; the servers will look in ./data", file=sys.stderr
