@@ -144,7 +144,9 @@ def draw(run, chart_box, bar, live_box=None):
     long = long_frame([run])
     with chart_box.container():
         chart(
-            training_chart(long, run.cfg.num_epochs, language),
+            # speed: a spec without Altair's schema validation (tests/test_charts_training.py
+            # validates this chart): it is redrawn after every epoch of every student's run
+            training_chart(long, run.cfg.num_epochs, language).to_dict(validate=False),
             describe.training(long, language),
             curves_table(long, language),
             title=run.name,

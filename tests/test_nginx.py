@@ -199,12 +199,23 @@ def test_connection_limit_is_per_client_not_per_address(proxy, holder):
     assert get(https, "/", context, holder)[0] == 200  # free again once they ended
 
 
+def options(toml: dict, prefix: str = "") -> dict:
+    """'theme.light.primaryColor' -> value: Streamlit's option names, sections nested."""
+    flat = {}
+    for name, value in toml.items():
+        if isinstance(value, dict):
+            flat.update(options(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
 def test_the_hosted_profile_is_the_repo_config_plus_the_hosting_settings():
     hosted = tomllib.loads(PROFILE.read_text())
-    local = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    for section, options in local.items():
-        for name, value in options.items():
-            assert hosted[section][name] == value, f"{section}.{name} differs"
+    local = options(tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text()))
+    flat = options(hosted)
+    for name, value in local.items():
+        assert flat.get(name) == value, f"{name} differs"
     server = hosted["server"]
     assert server["address"] == "127.0.0.1"  # only nginx reaches a replica
     assert server["enableXsrfProtection"] and server["enableCORS"]
@@ -219,7 +230,7 @@ def test_streamlit_knows_every_option_and_enforces_the_allowed_hosts():
 
     hosted = tomllib.loads(PROFILE.read_text())
     known = config.get_config_options()
-    names = [f"{section}.{name}" for section, options in hosted.items() for name in options]
+    names = list(options(hosted))
     assert [n for n in names if n not in known] == []  # a typo would be ignored silently
     allowed = hosted["server"]["allowedHosts"]
     try:

@@ -241,8 +241,10 @@ def follow(cfg: TrainConfig, data, run: Run, on_epoch, wait_box, page: str) -> N
                 run.add(record)
             if records:
                 on_epoch(run)
-            # Redrawn on every pass on purpose: each st call is where a click or Stop lands.
-            show_status(wait_box, ticket, started=run.trained)
+            # While waiting, redrawn on every pass on purpose: each st call is where a click
+            # or Stop lands. While training, the chart's redraw after each epoch is that call.
+            if records or not run.trained:
+                show_status(wait_box, ticket, started=run.trained)
             if not context.session_active():
                 break  # the tab is gone: keep what was trained
     except (RerunException, StopException):
