@@ -45,10 +45,22 @@ def _change(name: str, first: float, last: float, lang: str) -> str:
     return t("describe.rose" if last > first else "describe.fell", lang, name=name, a=first, b=last)
 
 
+def _points(long_df: pd.DataFrame, metric: str) -> dict[str, list[tuple[int, float]]]:
+    """Each run's (epoch, value) of one metric, in epoch order."""
+    # speed: plain lists, not pandas masks on string columns: this runs on every
+    # redraw of every student's live chart
+    points: dict[str, list[tuple[int, float]]] = {}
+    columns = (long_df[c].tolist() for c in ("run", "epoch", "metric", "value"))
+    for run, epoch, name, value in zip(*columns):
+        if name == metric:
+            points.setdefault(run, []).append((int(epoch), float(value)))
+    return {run: sorted(values) for run, values in points.items()}
+
+
 def _series(long_df: pd.DataFrame, metric: str) -> pd.Series:
-    """One metric's values by epoch (epoch 0 is the start)."""
-    rows = long_df[long_df["metric"] == metric].sort_values("epoch")
-    return pd.Series(pd.to_numeric(rows["value"]).values, index=rows["epoch"].values)
+    """One metric's values by epoch (epoch 0 is the start), all runs together."""
+    pairs = sorted(p for values in _points(long_df, metric).values() for p in values)
+    return pd.Series([v for _, v in pairs], index=[e for e, _ in pairs], dtype=float)
 
 
 def training(long_df: pd.DataFrame, lang: str = "en") -> str:
@@ -64,18 +76,14 @@ def training(long_df: pd.DataFrame, lang: str = "en") -> str:
 
 def compare(long_df: pd.DataFrame, lang: str = "en") -> str:
     """Several runs overlaid: each run's last test accuracy, best first."""
-    last = (
-        long_df[long_df["metric"] == "test_acc"]
-        .sort_values("epoch")
-        .groupby("run", sort=False)
-        .agg(acc=("value", lambda v: v.iloc[-1]), epochs=("epoch", "max"))  # NaN stays NaN
-    )
-    last["acc"] = pd.to_numeric(last["acc"])
+    last = {run: values[-1] for run, values in _points(long_df, "test_acc").items()}  # (epoch, acc)
+    # best first, a run without a finite accuracy last (NaN stays NaN)
+    order = sorted(last, key=lambda run: -last[run][1] if _finite(last[run][1]) else float("inf"))
     parts = [
-        t("describe.compare.run", lang, run=run, acc=row.acc, epochs=int(row.epochs))
-        if _finite(row.acc)
+        t("describe.compare.run", lang, run=run, acc=last[run][1], epochs=last[run][0])
+        if _finite(last[run][1])
         else t("describe.compare.broken", lang, run=run)
-        for run, row in last.sort_values("acc", ascending=False, na_position="last").iterrows()
+        for run in order
     ]
     return t("describe.compare", lang, n=len(parts), runs=t("describe.sep", lang).join(parts))
 
