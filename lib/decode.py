@@ -201,6 +201,10 @@ def limit_cpu(seconds: int) -> None:
 def serve() -> None:
     """The child's main: read 'seconds\\n' and the file from stdin, decode within that
     CPU time, write one JSON line ({"size": [w, h]} or {"key", "fields"}) then the pixels."""
+    for fmt in FORMATS:  # warm up (plugins, decoders) while waiting, not during the decode
+        buffer = io.BytesIO()
+        Image.new("RGB", (64, 48), "white").save(buffer, fmt)
+        decode_here(buffer.getvalue())
     line = sys.stdin.buffer.readline()
     if not line:
         return  # the server went away before using this spare child
