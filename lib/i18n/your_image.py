@@ -71,14 +71,14 @@ STRINGS = {
         "zh": "图片超过了 {limit:.0f} 百万像素。请换一张更小的图片。",
     },
     "your_image.err.too_long": {
-        "en": "The picture is {width} × {height} pixels; a side may be at most {limit} pixels. "
+        "en": "The picture is {width:,} × {height:,} pixels; a side may be at most {limit:,} pixels. "
         "Please send a smaller one.",
-        "zh": "图片为 {width} × {height} 像素；每条边最多 {limit} 像素。请换一张更小的图片。",
+        "zh": "图片为 {width:,} × {height:,} 像素；每条边最多 {limit:,} 像素。请换一张更小的图片。",
     },
     "your_image.err.too_thin": {
-        "en": "The picture is {width} × {height} pixels: too long and thin (one side is more than "
+        "en": "The picture is {width:,} × {height:,} pixels: too long and thin (one side is more than "
         "{limit} times the other). Please crop it closer to the item.",
-        "zh": "图片为 {width} × {height} 像素，太细长了（一条边超过另一条边的 {limit} 倍）。"
+        "zh": "图片为 {width:,} × {height:,} 像素，太细长了（一条边超过另一条边的 {limit} 倍）。"
         "请把图片裁剪到物品附近再试。",
     },
     "your_image.err.too_many_scans": {
