@@ -7,6 +7,7 @@ from lib.charts.overflow import exp_chart, softmax_bars
 from lib.overflow import (
     BROKEN,
     DTYPES,
+    MAX_CHARS,
     MAX_LOGITS,
     LogitsError,
     compare,
@@ -96,7 +97,11 @@ def logits_from_input():
     box, never into the markdown of the message.
     """
     left, right = st.columns([3, 2])
-    text = left.text_input(tr("overflow.sm.logits"), "1, 2, 100", key="overflow.logits")
+    # Streamlit cuts the value to max_chars on the server too; one more than parse_logits
+    # accepts, so an over-long paste gets a message instead of being silently cut short.
+    text = left.text_input(
+        tr("overflow.sm.logits"), "1, 2, 100", key="overflow.logits", max_chars=MAX_CHARS + 1
+    )
     dtype = right.radio(
         tr("overflow.sm.dtype"), list(DTYPES), index=1, horizontal=True, key="overflow.dtype"
     )
@@ -106,6 +111,8 @@ def logits_from_input():
     except LogitsError as err:
         if err.reason == "too_many":
             st.error(tr("overflow.err.too_many", count=int(err.token), max=MAX_LOGITS))
+        elif err.reason == "too_long":
+            st.error(tr("overflow.err.too_long", max=MAX_CHARS, logits=MAX_LOGITS))
         else:
             st.error(tr(f"overflow.err.{err.reason}"))
         if err.reason in ("not_number", "not_finite"):

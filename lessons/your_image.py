@@ -4,14 +4,13 @@ import streamlit as st
 
 from lib import describe
 from lib.charts.gallery import probability_chart, probability_frame
+from lib.decode import MAX_BYTES, decode
 from lib.gallery import pixels
 from lib.image import (
-    MAX_BYTES,
     ImageError,
     center_on_canvas,
     crop_to_object,
     dark_background,
-    open_image,
     prepare,
     preprocess,
     to_gray,
@@ -91,7 +90,7 @@ with st.expander(tr("your_image.why_title"), expanded=data is not None):
 show_code(
     preprocess,
     prepare,
-    open_image,
+    decode,
     to_gray,
     dark_background,
     crop_to_object,

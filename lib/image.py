@@ -11,53 +11,31 @@ and centred on a black 28×28 canvas.
     prepared = preprocess(open("shirt.jpg", "rb").read())
     prepared.x.shape          # (784,), float32 in [0, 1], ready for X @ W + b
 
-Every bad input (empty, too big, not a PNG/JPEG, corrupt, blank) raises
-ImageError; its `key` names a message in lib/i18n/your_image.py.
+Every bad input (empty, too big, not a PNG/JPEG, corrupt, blank, too costly
+to decode) raises ImageError; its `key` names a message in
+lib/i18n/your_image.py.
 
-On a shared server a small file can still be a huge picture (a one-colour
-40-megapixel PNG is 160 KB), so decoding keeps to a fixed memory budget:
-the header is checked first (at most MAX_PIXELS), a JPEG is decoded at 1/2,
-1/4 or 1/8 scale, a file whose decoding would still need more than
-DECODE_BUDGET bytes is refused before it is decoded, the picture is shrunk
-to WORK_SIZE before anything else is done with it, at most MAX_DECODES
-pictures are decoded at once, and the result of each file is kept by its
-SHA-256, so a rerun of the page costs nothing.
+The file is decoded within a budget by lib.decode (sizes and JPEG scans
+checked first, the decoding itself in a child process with a CPU-time limit,
+shrunk to WORK_SIZE there); the result of each file is kept by its SHA-256,
+so a rerun of the page costs nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import math
-import struct
 import threading
-import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
-MAX_BYTES = 5 * 1024 * 1024  # the upload limit (.streamlit/config.toml: maxUploadSize = 5)
-MAX_PIXELS = 24_000_000  # 24 megapixels (a 6000 × 4000 camera): refused from the header
-DECODE_BUDGET = 32 * 2**20  # bytes one decode may use; with the rest, a file costs < 50 MB
-MAX_DECODES = 2  # pictures decoded at the same time, per server process
+from lib.decode import ImageError, decode
+
 CACHE_SIZE = 16  # prepared files kept (about 1 MB each)
-WORK_SIZE = 512  # shrink big photos to this before the pixel work (fast)
 CANVAS = 28  # Fashion-MNIST's image side
 OBJECT_SIZE = 28  # the object's longer side: in Fashion-MNIST it spans all 28 px
-FORMATS = ("PNG", "JPEG")
-
-DECODES = threading.BoundedSemaphore(MAX_DECODES)
-
-
-class ImageError(ValueError):
-    """A file that cannot become a model input; `key` names the message to show."""
-
-    def __init__(self, key: str, **fields):
-        super().__init__(key)
-        self.key = key  # e.g. "your_image.err.empty"
-        self.fields = fields  # str.format fields of that message
 
 
 @dataclass(frozen=True)
@@ -96,68 +74,8 @@ class LRU:
 CACHE = LRU(CACHE_SIZE)  # sha256 of the file -> Prepared, or (key, fields) of its ImageError
 
 
-def fitted(size: tuple[int, int], box: int = WORK_SIZE) -> tuple[int, int]:
-    """(width, height) shrunk to fit in box × box, aspect kept (never enlarged)."""
-    scale = min(1.0, box / max(size))
-    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
-
-
-def decode_cost(img: Image.Image, full_size: tuple[int, int]) -> int:
-    """Bytes Pillow needs to decode and shrink `img` (its size after draft)."""
-    per_pixel = 1 if img.mode in ("1", "L", "P") else 2 if img.mode.startswith("I;16") else 4
-    copies = 2 if img.mode in ("LA", "RGBA") else 1  # shrinking makes a premultiplied copy
-    cost = img.width * img.height * per_pixel * copies
-    if img.format == "JPEG" and img.info.get("progressive"):
-        # A progressive JPEG keeps every DCT coefficient (2 bytes) of the full-size picture,
-        # for each colour component at its own sampling (Cb and Cr often at 1/4).
-        h_max, v_max = max(c[1] for c in img.layer), max(c[2] for c in img.layer)
-        planes = sum(h * v for _, h, v, _ in img.layer) / (h_max * v_max)
-        cost += int(2 * planes * full_size[0] * full_size[1])
-    return cost
-
-
-def too_many_pixels(pixels: int, cost: int) -> ImageError:
-    """The refusal, saying the most megapixels a file like this one may have."""
-    limit = min(MAX_PIXELS, pixels * DECODE_BUDGET // max(cost, 1))
-    return ImageError("your_image.err.too_many_pixels", limit=math.floor(limit / 1e6))
-
-
-def open_image(data: bytes) -> Image.Image:
-    """Check size, format and decoding cost from the header, then decode already shrunk."""
-    if not data:
-        raise ImageError("your_image.err.empty")
-    if len(data) > MAX_BYTES:
-        raise ImageError("your_image.err.too_big", mb=len(data) / 2**20, limit=MAX_BYTES / 2**20)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data), formats=FORMATS)  # reads the header only
-            full_size = img.size
-            if img.width * img.height > MAX_PIXELS:
-                raise ImageError("your_image.err.too_many_pixels", limit=MAX_PIXELS / 1e6)
-            img.draft("RGB", fitted(img.size))  # JPEG: decode at 1/2, 1/4 or 1/8 scale
-            cost = decode_cost(img, full_size)
-            if cost > DECODE_BUDGET:
-                raise too_many_pixels(full_size[0] * full_size[1], cost)
-            with DECODES:  # at most MAX_DECODES at once
-                img.load()
-                img.thumbnail((WORK_SIZE, WORK_SIZE), reducing_gap=2.0)  # reduce, then resample
-            ImageOps.exif_transpose(img, in_place=True)  # the camera's rotation, on the small copy
-    except ImageError:
-        raise
-    except Image.UnidentifiedImageError as exc:
-        raise ImageError("your_image.err.not_image") from exc
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageError("your_image.err.too_many_pixels", limit=MAX_PIXELS / 1e6) from exc
-    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
-        raise ImageError("your_image.err.corrupt") from exc
-    return img
-
-
 def to_gray(img: Image.Image) -> np.ndarray:
     """(H, W) float32 in [0, 1]; transparent parts count as white paper."""
-    if img.mode.startswith("I"):  # a 16-bit grey PNG: its top 8 bits
-        img = Image.fromarray((np.asarray(img) >> 8).astype(np.uint8))
     rgba = img.convert("RGBA")
     paper = Image.new("RGBA", rgba.size, "white")
     gray = Image.alpha_composite(paper, rgba).convert("L")
@@ -197,7 +115,7 @@ def center_on_canvas(obj: np.ndarray, size: int = OBJECT_SIZE, canvas: int = CAN
 
 def prepare(data: bytes) -> Prepared:
     """PNG/JPEG bytes -> one Fashion-MNIST-like input vector x of 784 pixels."""
-    img = open_image(data)  # at most WORK_SIZE px on a side
+    img = decode(data)  # RGBA, at most WORK_SIZE px on a side
     gray, inverted = dark_background(to_gray(img))
     x = center_on_canvas(crop_to_object(gray))  # (28, 28)
     return Prepared(img.convert("RGB"), x.reshape(-1), inverted)  # x: (784,)

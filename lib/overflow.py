@@ -20,6 +20,7 @@ from lib.softmax import cross_entropy_naive, cross_entropy_stable, softmax_naive
 
 DTYPES = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64}
 MAX_LOGITS = 20  # a row of logits a student can still read in a table
+MAX_CHARS = 1000  # MAX_LOGITS long numbers (-1.2345678901234567e+308) and spaces fit easily
 
 
 class LogitsError(ValueError):
@@ -31,7 +32,13 @@ class LogitsError(ValueError):
 
 
 def parse_logits(text: str) -> list[float]:
-    """'1, 2, 50' (commas, spaces or Chinese commas) -> [1.0, 2.0, 50.0]."""
+    """'1, 2, 50' (commas, spaces or Chinese commas) -> [1.0, 2.0, 50.0].
+
+    A text longer than MAX_CHARS is refused before it is split: a pasted megabyte would
+    otherwise become a list of a million tokens (about 12 times its size in memory).
+    """
+    if len(text or "") > MAX_CHARS:
+        raise LogitsError("too_long", str(len(text)))
     tokens = [tok for tok in re.split(r"[\s,，;；]+", text or "") if tok]
     if not tokens:
         raise LogitsError("empty")

@@ -150,7 +150,7 @@ def render_site(
 ) -> str:
     """deploy/nginx.conf for loopback ports: the replica list, and either HTTPS on `listen`
     with the certificate `tls` (and the redirect on `http_listen`), or plain HTTP on
-    `listen` (the redirect server, TLS lines, HSTS and the cookie's Secure flag removed)."""
+    `listen` (the redirect server, TLS lines, HSTS and the cookies' Secure flags removed)."""
     site = NGINX_SITE.read_text()
     servers = "".join(f"    server 127.0.0.1:{p} max_fails=2 fail_timeout=10s;\n" for p in replicas)
     site = _sub_once(
@@ -172,6 +172,7 @@ def render_site(
         site = re.sub(
             r"^[ \t]*ssl_\w+[ \t].*\n|^.*Strict-Transport-Security.*\n", "", site, flags=re.M
         )
+        site = _sub_once(r"^[ \t]*proxy_cookie_flags .*\n", "", site, "XSRF cookie's Secure flag")
         return _sub_once(r"Secure; ", "", site, "Secure cookie flag")
     cert, key = tls
     site = _sub_once(

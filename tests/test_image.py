@@ -1,7 +1,9 @@
 """lib/image.py: a photo made Fashion-MNIST-like, and every bad file refused clearly.
 
-The memory tests decode each file in a child process and read the kernel's peak resident
-size (VmHWM) before and after: any accepted file of at most 5 MB may raise it by < 50 MB.
+The memory tests preprocess each file in a fresh process, the decoder child's work done
+in that same process, and read the kernel's peak resident size (VmHWM) before and after:
+any file of at most 5 MB may raise it by < 50 MB. Refusals of costly files from their
+scans, sides and CPU time: tests/test_decode.py.
 """
 
 import io
@@ -15,13 +17,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from test_decode import png_of_rows
 
+import lib.decode as decode_mod
 import lib.image as image
+from lib.decode import MAX_BYTES
 from lib.i18n import LANGS, STRINGS, t
 from lib.image import (
     CANVAS,
     LRU,
-    MAX_BYTES,
     OBJECT_SIZE,
     ImageError,
     center_on_canvas,
@@ -224,10 +228,11 @@ def test_other_formats_and_blank_pictures_are_refused():
 
 def test_every_error_has_a_message_in_both_languages():
     keys = [k for k in STRINGS if k.startswith("your_image.err.")]
-    assert len(keys) == 6
+    assert len(keys) == 10
+    fields = {"mb": 6.0, "limit": 5, "width": 1, "height": 9, "seconds": 3}
     for key in keys:
         for lang in LANGS:
-            assert t(key, lang, mb=6.0, limit=5.0)
+            assert t(key, lang, **fields)
 
 
 def test_a_16_bit_grey_png_is_read_as_grey():
@@ -270,7 +275,14 @@ def test_files_that_would_decode_beyond_the_budget_say_their_limit(data, limit):
 MEASURE = """
 import io, sys
 from PIL import Image
+import lib.decode as decode, lib.image as image
 from lib.image import ImageError, prepare
+
+def decode_in_this_process(data):  # what lib.decode.decode does, its child's part included
+    decode.check_bytes(data)
+    return decode.decode_here(data)
+
+image.decode = decode_in_this_process
 
 def peak_kb():
     with open("/proc/self/status") as f:
@@ -320,7 +332,8 @@ def peak_rise_mb(data: bytes, tmp_path: Path) -> tuple[str, float]:
         (lambda: big_png(3450, 2300, "RGB"), "ok"),
         (lambda: big_png(6000, 3990, "L"), "ok"),
         (lambda: big_jpeg(6000, 3990), "ok"),  # 24 MP, decoded at 1/8 scale
-        (lambda: big_jpeg(24000, 990), "ok"),  # a panorama: 1/8 scale too
+        (lambda: big_jpeg(12000, 2000), "ok"),  # a panorama: 1/8 scale too
+        (lambda: png_of_rows(1, 24_000_000, b"\x80"), "too_long"),  # 24 KB, from the header
         (lambda: big_jpeg(3800, 2600, progressive=True), "ok"),
     ],
     ids=[
@@ -331,6 +344,7 @@ def peak_rise_mb(data: bytes, tmp_path: Path) -> tuple[str, float]:
         "png-grey-24mp",
         "jpeg-24mp",
         "jpeg-panorama",
+        "png-1x24000000",
         "jpeg-progressive-10mp",
     ],
 )
@@ -370,22 +384,31 @@ def test_the_cache_keeps_the_most_recently_used():
 def test_at_most_two_pictures_are_decoded_at_once(monkeypatch):
     inside, most, lock = [], [0], threading.Lock()
     two_in, gate = threading.Event(), threading.Event()
-    real_thumbnail = Image.Image.thumbnail
 
-    def slow_thumbnail(img, *args, **kw):  # runs inside DECODES only
-        with lock:
-            inside.append(img)
-            most[0] = max(most[0], len(inside))
-            if len(inside) == 2:
-                two_in.set()
-        gate.wait()
-        real_thumbnail(img, *args, **kw)
-        with lock:
-            inside.remove(img)
+    class SlowChild:
+        """Stands for a decoder child: waits at the gate, then answers as the child does."""
+
+        returncode = 0
+
+        def communicate(self, message, timeout=None):
+            with lock:
+                inside.append(self)
+                most[0] = max(most[0], len(inside))
+                if len(inside) == 2:
+                    two_in.set()
+            gate.wait()
+            img = decode_mod.decode_here(message.partition(b"\n")[2])
+            with lock:
+                inside.remove(self)
+            return b'{"size": [%d, %d]}\n' % img.size + img.tobytes(), b""
+
+    class Children:
+        def take(self):
+            return SlowChild()
 
     monkeypatch.setattr(image, "CACHE", LRU(8))
-    monkeypatch.setattr(image, "DECODES", threading.BoundedSemaphore(image.MAX_DECODES))
-    monkeypatch.setattr(Image.Image, "thumbnail", slow_thumbnail)
+    monkeypatch.setattr(decode_mod, "DECODES", threading.BoundedSemaphore(decode_mod.MAX_DECODES))
+    monkeypatch.setattr(decode_mod, "SPARE", Children())
     threads = [
         threading.Thread(target=preprocess, args=(encode(photo(size=(300 + i, 200))),))
         for i in range(4)
@@ -393,10 +416,9 @@ def test_at_most_two_pictures_are_decoded_at_once(monkeypatch):
     for thread in threads:
         thread.start()
     assert two_in.wait(60)
-    assert not image.DECODES.acquire(blocking=False)  # both slots are taken
+    assert not decode_mod.DECODES.acquire(blocking=False)  # both slots are taken
     assert len(inside) == 2  # the others wait outside
     gate.set()
     for thread in threads:
         thread.join()
-    assert most[0] == image.MAX_DECODES == 2
-    assert len(image.CACHE) == 4  # and all four were done
+    assert most[0] == decode_mod.MAX_DECODES == 2

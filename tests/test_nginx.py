@@ -9,6 +9,7 @@ tests are skipped, unless REQUIRE_NGINX=1 (CI), where they fail.
 
 import http.client
 import os
+import re
 import shutil
 import ssl
 import threading
@@ -19,6 +20,7 @@ import tomllib
 
 from scripts.local_server import (
     NGINX,
+    NGINX_SITE,
     ROOT,
     free_port,
     nginx_check,
@@ -62,6 +64,8 @@ class Replica(BaseHTTPRequestHandler):
             type(self).release.wait()
         body = b"ok" if self.path == "/_stcore/health" else f"replica {self.path}".encode()
         self.send_response(200)
+        if self.path == "/xsrf":  # as Streamlit sets it, over plain HTTP: not Secure
+            self.send_header("Set-Cookie", "_streamlit_xsrf=2|abc|def|123; Path=/; SameSite=Lax")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -129,8 +133,8 @@ def test_https_answers_with_the_security_headers_and_a_secure_cookie(proxy):
     status, headers, body = get(https, "/?lang=en", context)
     assert status == 200 and body == "replica /?lang=en"
     assert header(headers, "Strict-Transport-Security") == ["max-age=31536000"]
-    assert header(headers, "Content-Security-Policy") == ["frame-ancestors 'self'"]
     assert header(headers, "X-Frame-Options") == ["SAMEORIGIN"]
+    assert header(headers, "Referrer-Policy") == ["no-referrer"]  # secrets in links stay put
     [cookie] = header(headers, "Set-Cookie")
     name_value, *flags = [part.strip() for part in cookie.split(";")]
     assert name_value.startswith("softmax_replica=") and len(name_value) > 20
@@ -239,3 +243,56 @@ def test_streamlit_knows_every_option_and_enforces_the_allowed_hosts():
         assert not is_host_allowed("attacker.example")  # DNS rebinding: refused
     finally:
         config.set_option("server.allowedHosts", [])
+
+
+def policy(headers, name: str) -> dict[str, list[str]]:
+    """A policy header's directives: {'img-src': ["'self'", 'data:'], ...}."""
+    [value] = header(headers, name)
+    return {d.split()[0]: d.split()[1:] for d in value.split(";") if d.strip()}
+
+
+def test_the_content_security_policy_allows_this_origin_only(proxy):
+    https, _, context = proxy
+    csp = policy(get(https, "/", context)[1], "Content-Security-Policy")
+    assert csp["default-src"] == ["'self'"]
+    assert csp["frame-ancestors"] == ["'self'"] and csp["object-src"] == ["'none'"]
+    assert csp["base-uri"] == ["'self'"] and csp["form-action"] == ["'self'"]
+    # the WebSocket to this host (nginx fills in the host the browser asked for)
+    assert csp["connect-src"] == ["'self'", "wss://127.0.0.1", "data:"]
+    for directive, sources in csp.items():
+        foreign = [s for s in sources if s not in ("'self'", "'none'", "'unsafe-inline'", "data:")]
+        assert foreign in ([], ["wss://127.0.0.1"]), f"{directive}: {foreign}"
+        assert "'unsafe-eval'" not in sources and "*" not in sources and "https:" not in sources
+    # why each relaxation is there is written next to it in deploy/nginx.conf
+    assert {d for d, s in csp.items() if "'unsafe-inline'" in s} == {"script-src", "style-src"}
+
+
+def test_permissions_policy_allows_the_camera_here_and_nothing_else(proxy):
+    https, _, context = proxy
+    [value] = header(get(https, "/", context)[1], "Permissions-Policy")
+    permissions = dict(item.strip().split("=") for item in value.split(","))
+    assert permissions.pop("camera") == "(self)"  # the Your image page's camera
+    assert {"microphone", "geolocation", "payment", "usb", "display-capture"} <= set(permissions)
+    assert set(permissions.values()) == {"()"}  # every other feature: off
+
+
+@pytest.mark.parametrize("path", ["/", "/_stcore/metrics", "/no-such-page"])
+def test_nginx_does_not_say_its_version(proxy, path):
+    https, http, context = proxy
+    for _, headers, body in (get(https, path, context), get(http, path)):
+        assert header(headers, "Server") == ["nginx"]  # server_tokens off: no version
+        assert not re.search(r"nginx/\d", body)
+
+
+def test_the_xsrf_cookie_is_made_secure_behind_tls(proxy):
+    https, _, context = proxy
+    cookies = header(get(https, "/xsrf", context)[1], "Set-Cookie")
+    [xsrf] = [c for c in cookies if c.startswith("_streamlit_xsrf=")]
+    assert "secure" in [flag.strip().lower() for flag in xsrf.split(";")]
+    assert xsrf.startswith("_streamlit_xsrf=2|abc|def|123;")  # the value untouched
+
+
+def test_the_plain_rendering_for_the_load_test_drops_the_secure_flags():
+    site = render_site([8501], 8080)
+    assert "proxy_cookie_flags" not in site and "Secure;" not in site
+    assert "proxy_cookie_flags _streamlit_xsrf secure;" in NGINX_SITE.read_text()

@@ -1,6 +1,7 @@
 """lib.overflow against PyTorch: exp limits, naive vs stable softmax, losses and their gradients."""
 
 import math
+import tracemalloc
 
 import pytest
 import torch
@@ -9,6 +10,7 @@ import torch.nn.functional as F
 from lib.charts.overflow import exp_chart, grad_chart, loss_chart, softmax_bars
 from lib.overflow import (
     DTYPES,
+    MAX_CHARS,
     MAX_LOGITS,
     LogitsError,
     breaking_gaps,
@@ -145,12 +147,30 @@ def test_parse_logits_accepts_numbers(text, expected):
         ("1, inf", "not_finite", "inf"),
         ("nan", "not_finite", "nan"),
         (", ".join(["1"] * (MAX_LOGITS + 1)), "too_many", str(MAX_LOGITS + 1)),
+        ("1 " * MAX_CHARS, "too_long", str(2 * MAX_CHARS)),
+        ("1" * (MAX_CHARS + 1), "too_long", str(MAX_CHARS + 1)),
     ],
 )
 def test_parse_logits_names_what_is_wrong(text, reason, token):
     with pytest.raises(LogitsError) as err:
         parse_logits(text)
     assert (err.value.reason, err.value.token) == (reason, token)
+
+
+def test_parse_logits_accepts_text_up_to_the_limit():
+    text = "1" + " " * (MAX_CHARS - 2) + "2"
+    assert len(text) == MAX_CHARS and parse_logits(text) == [1.0, 2.0]
+
+
+def test_a_huge_text_is_refused_before_it_is_split():
+    """10 MB of "1 " would be 5 million tokens (about 300 MB of str objects) if split."""
+    text = "1 " * 5_000_000
+    tracemalloc.start()
+    with pytest.raises(LogitsError) as err:
+        parse_logits(text)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert err.value.reason == "too_long" and peak < 100_000  # bytes: nothing was split
 
 
 # ---- naive vs stable softmax ---------------------------------------------------------

@@ -57,6 +57,7 @@ def plain_codes(at) -> list[str]:
         ("", "at least one logit", None),
         ("1, inf", "is not a finite number", "inf"),
         (",".join(["1"] * 21), "at most 20", None),
+        ("1, " * 1_000_000, "at most 1000 characters", None),  # 3 MB pasted
     ],
 )
 def test_bad_logits_get_a_message_and_the_page_keeps_working(open_page, text, message, token):

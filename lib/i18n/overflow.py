@@ -90,6 +90,11 @@ STRINGS = {
         "en": "That is {count} logits; at most {max} fit in the table.",
         "zh": "一共 {count} 个 logit；表格最多显示 {max} 个。",
     },
+    "overflow.err.too_long": {
+        "en": "That text is too long: at most {max} characters. Type up to {logits} numbers "
+        "separated by commas, e.g. `1, 2, 50`.",
+        "zh": "输入的内容太长了：最多 {max} 个字符。请输入不超过 {logits} 个用逗号分隔的数字，例如 `1, 2, 50`。",
+    },
     "overflow.err.token_note": {
         "en": "Shortened to fit, and any invisible characters are written out as \\u codes.",
         "zh": "过长的部分已截断，不可见字符以 \\u 编码写出。",

@@ -70,6 +70,29 @@ STRINGS = {
         "en": "The picture has more than {limit:.0f} megapixels. Please send a smaller one.",
         "zh": "图片超过了 {limit:.0f} 百万像素。请换一张更小的图片。",
     },
+    "your_image.err.too_long": {
+        "en": "The picture is {width:,} × {height:,} pixels; a side may be at most {limit:,} pixels. "
+        "Please send a smaller one.",
+        "zh": "图片为 {width:,} × {height:,} 像素；每条边最多 {limit:,} 像素。请换一张更小的图片。",
+    },
+    "your_image.err.too_thin": {
+        "en": "The picture is {width:,} × {height:,} pixels: too long and thin (one side is more than "
+        "{limit} times the other). Please crop it closer to the item.",
+        "zh": "图片为 {width:,} × {height:,} 像素，太细长了（一条边超过另一条边的 {limit} 倍）。"
+        "请把图片裁剪到物品附近再试。",
+    },
+    "your_image.err.too_many_scans": {
+        "en": "This JPEG is built from more than {limit} passes (progressive scans), far more than "
+        "a camera makes, and would take too long to decode. Please save it again as an ordinary "
+        "JPEG or as a PNG.",
+        "zh": "这张 JPEG 由超过 {limit} 次扫描（渐进式扫描）组成，远多于相机生成的数量，解码会花太长时间。"
+        "请把它重新保存为普通 JPEG 或 PNG。",
+    },
+    "your_image.err.too_slow": {
+        "en": "Decoding this picture took more than {seconds} seconds of computing, so it was "
+        "stopped. Please save it again as an ordinary JPEG or as a PNG.",
+        "zh": "解码这张图片用了超过 {seconds} 秒的计算时间，已被停止。请把它重新保存为普通 JPEG 或 PNG。",
+    },
     "your_image.err.not_image": {
         "en": "This file is not a PNG or JPEG picture. Please choose a photo (.png, .jpg, .jpeg).",
         "zh": "这个文件不是 PNG 或 JPEG 图片。请选择一张照片（.png、.jpg、.jpeg）。",
