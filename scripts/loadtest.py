@@ -865,7 +865,7 @@ def student_replicas(access_log: Path, students: list[WsStudent]) -> dict[int, s
     if access_log.is_file():
         for line in access_log.read_text().splitlines():
             found = ACCESS_LINE.match(line)
-            if found and found.group(2) == "GET" and found.group(3).startswith("/?"):
+            if found and found.group(2) == "GET" and found.group(3) == "/":
                 upstream_of.setdefault(found.group(6), found.group(1).split(",")[-1].strip())
     keys = {i: getattr(s, "jar", {}).get(AFFINITY_COOKIE) for i, s in enumerate(students)}
     return {i: upstream_of[key] for i, key in keys.items() if key in upstream_of}

@@ -195,7 +195,15 @@ def render_site(
 
 
 def nginx_config(tmp: Path, site: str) -> Path:
-    """A main config in tmp (no root paths, no daemon) that includes the rendered site."""
+    """A main config in tmp (no root paths, no daemon) that includes the rendered site.
+    The site's own access log (its secret-free format) goes to tmp/private.log, and
+    next to it tmp/access.log in the load test's format (also without query strings)."""
+    site = re.sub(
+        r"^([ \t]*)access_log /var/log/nginx/\S+ softmax_private;",
+        rf"\1access_log {tmp}/access.log lt;\n\1access_log {tmp}/private.log softmax_private;",
+        site,
+        flags=re.M,
+    )
     (tmp / "site.conf").write_text(site)
     path = tmp / "nginx.conf"
     path.write_text(f"""
@@ -205,9 +213,11 @@ pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
 events {{ worker_connections 2048; }}
 http {{
-    # the replica(s) tried, the request, the status, the affinity cookie sent and the
-    # hash key used (on a first visit: the value of the cookie it hands out)
-    log_format lt '$upstream_addr "$request" $status $cookie_softmax_replica $softmax_replica';
+    # the replica(s) tried, the request without its query string (as in the site's own
+    # log: no secrets), the status, the affinity cookie sent and the hash key used (on a
+    # first visit: the value of the cookie it hands out)
+    log_format lt '$upstream_addr "$request_method $uri $server_protocol" $status '
+                  '$cookie_softmax_replica $softmax_replica';
     access_log {tmp}/access.log lt;
     client_body_temp_path {tmp}/body;
     proxy_temp_path {tmp}/proxy;

@@ -199,14 +199,14 @@ def test_store_calls_are_timed_and_read_from_the_log(monkeypatch, tmp_path, caps
 def test_replicas_and_passed_on_requests_from_the_access_log(tmp_path):
     log = tmp_path / "access.log"
     log.write_text(
-        '127.0.0.1:1 "GET /?epochs=10 HTTP/1.1" 200 - key-a\n'
-        '127.0.0.1:2 "GET /?epochs=10 HTTP/1.1" 200 - key-b\n'
+        '127.0.0.1:1 "GET / HTTP/1.1" 200 - key-a\n'
+        '127.0.0.1:2 "GET / HTTP/1.1" 200 - key-b\n'
         '127.0.0.1:1 "GET /_stcore/stream HTTP/1.1" 101 key-a key-a\n'
     )
     offset = log.stat().st_size
     with log.open("a") as f:
         f.write(
-            '127.0.0.1:1, 127.0.0.1:2 "GET /?epochs=10 HTTP/1.1" 200 key-a key-a\n'
+            '127.0.0.1:1, 127.0.0.1:2 "GET / HTTP/1.1" 200 key-a key-a\n'
             '127.0.0.1:1, 127.0.0.1:2 "GET /_stcore/stream HTTP/1.1" 101 key-a key-a\n'
             '127.0.0.1:2 "GET /_stcore/stream HTTP/1.1" 101 key-b key-b\n'
             '127.0.0.1:1 "GET /_stcore/health HTTP/1.1" 502 - x\n'

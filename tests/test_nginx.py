@@ -75,9 +75,15 @@ class Replica(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def proxy(tools, tmp_path_factory):
+def nginx_dir(tmp_path_factory):
+    """The proxy's folder: its config, certificate and logs."""
+    return tmp_path_factory.mktemp("nginx")
+
+
+@pytest.fixture(scope="module")
+def proxy(tools, nginx_dir):
     """nginx with TLS in front of one stand-in replica: (https port, http port, SSL context)."""
-    tmp = tmp_path_factory.mktemp("nginx")
+    tmp = nginx_dir
     replica = ThreadingHTTPServer(("127.0.0.1", 0), Replica)
     replica.daemon_threads = True
     threading.Thread(target=replica.serve_forever, daemon=True).start()
@@ -296,3 +302,19 @@ def test_the_plain_rendering_for_the_load_test_drops_the_secure_flags():
     site = render_site([8501], 8080)
     assert "proxy_cookie_flags" not in site and "Secure;" not in site
     assert "proxy_cookie_flags _streamlit_xsrf secure;" in NGINX_SITE.read_text()
+
+
+def test_the_access_logs_hold_no_query_string_and_no_referer(proxy, nginx_dir):
+    https_port, http_port, context = proxy
+    secret = "/?me=SECRET-identity&teach=SECRET.token"
+    for conn in (
+        http.client.HTTPSConnection("127.0.0.1", https_port, timeout=60, context=context),
+        http.client.HTTPConnection("127.0.0.1", http_port, timeout=60),  # the redirect server
+    ):
+        conn.request("GET", secret, headers={"Referer": f"https://elsewhere.example{secret}"})
+        assert conn.getresponse().status in (200, 301)
+        conn.close()
+    private = (nginx_dir / "private.log").read_text()  # the site's own format
+    assert '"GET / HTTP/1.1" 200' in private and '"GET / HTTP/1.1" 301' in private
+    for log in ("private.log", "access.log"):  # the load test's format too
+        assert "SECRET" not in (nginx_dir / log).read_text()
