@@ -46,8 +46,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from scripts.loadtest import WsStudent, stop
+from lib.config import TrainConfig
+from scripts.loadtest import Plan, WsStudent, stop
 from scripts.local_server import free_port, start_streamlit, wait_healthy
+
+ONE_EPOCH = Plan(TrainConfig(num_epochs=1), 0)  # what each student of the attack trains
 
 LOCAL_HOSTS = ("127.0.0.1", "::1", "localhost")
 CASES = ("flood", "clear_cache", "forged_cookie", "upload")
@@ -80,7 +83,7 @@ def health(url: str) -> bool:
 
 
 async def opened_attacker(url: str, timeout: float) -> WsStudent:
-    attacker = WsStudent(url, 1, timeout)
+    attacker = WsStudent(url, ONE_EPOCH, timeout)
     await attacker.open()
     return attacker
 
@@ -106,7 +109,7 @@ async def flood_socket(url: str, messages: int, timeout: float, attacker=None) -
 
 async def victim_times(url: str, timeout: float) -> tuple[float, float]:
     """(page load s, click-to-result s of a 1-epoch training) of a fresh student."""
-    victim = WsStudent(url, 1, timeout)
+    victim = WsStudent(url, ONE_EPOCH, timeout)
     t = time.perf_counter()
     await victim.open()
     opened = time.perf_counter() - t
@@ -159,7 +162,7 @@ async def flood(url: str, messages: int, max_sockets: int, timeout: float) -> di
 async def clear_cache(url: str, timeout: float, log: Path | None) -> dict:
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
-    student = WsStudent(url, 1, timeout)
+    student = WsStudent(url, ONE_EPOCH, timeout)
     await student.open()
     msg = BackMsg()
     msg.clear_cache = True
@@ -191,7 +194,9 @@ async def forged_cookie(url: str, timeout: float) -> dict:
 
     pages = {}
     for name, value in FORGED.items():
-        student = WsStudent(url, 1, min(timeout, FORGED_TIMEOUT), token=urllib.parse.quote(value))
+        student = WsStudent(
+            url, ONE_EPOCH, min(timeout, FORGED_TIMEOUT), cookie=urllib.parse.quote(value)
+        )
         try:
             await student.open()
             pages[name] = SHOWN
@@ -253,7 +258,7 @@ def xsrf_cookie(url: str) -> str:
 
 
 async def upload(url: str, timeout: float) -> dict:
-    student = WsStudent(url, 1, timeout)
+    student = WsStudent(url, ONE_EPOCH, timeout)
     await student.open()
     sid = await session_id(student, timeout)
     xsrf = await asyncio.to_thread(xsrf_cookie, url)

@@ -529,11 +529,15 @@ class WsStudent:
         timeout: float,
         context: ssl.SSLContext | None = None,
         token: str | None = None,
+        cookie: str | None = None,
     ):
+        """token: the student's identity, sent signed as the server signs it; cookie: a
+        raw identity cookie instead (scripts/attack.py sends forged ones)."""
         self.url, self.plan, self.timeout, self.token = url, plan, timeout, token
         self.epochs = plan.cfg.num_epochs
         self.context = context if url.startswith("https:") else None  # the TLS trust
-        self.jar = {STUDENT_COOKIE: identity_cookie(token)} if token else {}
+        value = cookie if cookie is not None else identity_cookie(token) if token else None
+        self.jar = {STUDENT_COOKIE: value} if value else {}
         self.query = plan.query
         self.button, self.queue, self.ws, self.reader = None, 0, None, None
         self.ahead = None  # the most runs ahead in the engine's waiting message (None: not seen)

@@ -12,6 +12,7 @@ their normal time measured in the same run, and the server is healthy afterwards
 import asyncio
 import inspect
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,13 @@ from flood_guard import FloodGuard, Limits, SessionLimits, close_reason, coalesc
 from scripts import attack
 from scripts.loadtest import stop
 from scripts.local_server import ROOT, free_port, start_streamlit, wait_healthy
+
+
+def run_async(coro):
+    """asyncio.run in a thread of its own: in a full run the browser tests' Playwright
+    (sync API) keeps an event loop running in pytest's thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def rerun(query="", presses=(), values=(), fragment="") -> BackMsg:
@@ -136,7 +144,7 @@ def drive(frames: list[bytes]) -> tuple[list, list]:
         scope = {"type": "websocket", "path": "/_stcore/stream", "client": ("10.0.0.7", 5)}
         await FloodGuard(endpoint)(scope, receive, send)
 
-    asyncio.run(run())
+    run_async(run())
     return got, sent
 
 
@@ -171,8 +179,8 @@ def test_other_routes_pass_untouched():
     async def app(scope, receive, send):
         seen.append(scope["path"])
 
-    asyncio.run(FloodGuard(app)({"type": "http", "path": "/_stcore/health"}, None, None))
-    asyncio.run(FloodGuard(app)({"type": "websocket", "path": "/other"}, None, None))
+    run_async(FloodGuard(app)({"type": "http", "path": "/_stcore/health"}, None, None))
+    run_async(FloodGuard(app)({"type": "websocket", "path": "/other"}, None, None))
     assert seen == ["/_stcore/health", "/other"]
 
 
@@ -211,7 +219,7 @@ def test_a_flood_of_2000_reruns_leaves_the_class_working(tmp_path: Path):
         try:
             url = f"http://127.0.0.1:{port}"
             wait_healthy(url, server)
-            r = asyncio.run(attack.flood(url, messages=2000, max_sockets=1, timeout=120))
+            r = run_async(attack.flood(url, messages=2000, max_sockets=1, timeout=120))
         finally:
             stop(server)
     socket = r["sockets"][0]
