@@ -10,12 +10,13 @@ from lib import config, describe
 from lib import settings as S
 from lib.charts.training import compare_chart, curves_table, training_chart
 from lib.config import Choices, app_allowed, fields
+from lib.overflow import exp_rounds_to_zero, nan_prediction
 from lib.runs import long_frame, runs_csv
 from lib.text import plain
 from lib.trainers import code, framework_available
 from ui.a11y import announce, chart
 from ui.context import show_code
-from ui.lang import field_help, field_label, lang, tr, widget_key
+from ui.lang import class_names, field_help, field_label, lang, tr, widget_key
 from ui.runs import delete_run, status_text, trained_runs
 from ui.training import cancel_pending, pending_config, run_training
 
@@ -163,13 +164,20 @@ def draw(run, chart_box, bar, live_box=None):
 def verdict(run) -> str:
     """How the run ended, in a box; returns the text (for the announcement)."""
     if run.status == "breakdown":
-        b = run.breakdown
+        b, nan = run.breakdown, nan_prediction()
         text = tr(
             "train.breakdown",
             number=run.number,
             epoch=b.epoch,
             batch=b.batch,
-            cause=tr(f"breakdown.{b.cause}", max_logit=b.max_logit, min_p_true=b.min_p_true),
+            cause=tr(
+                f"breakdown.{b.cause}",
+                max_logit=b.max_logit,
+                min_p_true=b.min_p_true,
+                **exp_rounds_to_zero("float32"),
+            ),
+            class_name=class_names()[nan["nan_class"]],
+            **nan,
         )
         st.error(text)
         page = BREAKDOWN_PAGES[b.cause]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from lib.data import NUM_OUTPUTS, SPLIT_SIZES
 from lib.softmax import cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable
 
 DTYPES = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64}
@@ -71,6 +72,35 @@ def exp_limits(dtype: str) -> tuple[float, float]:
     # the largest number is (2 - eps) * 2**e, one step above it is eps * 2**e
     high = math.log(info.max) + math.log1p(info.eps / (2 * (2 - info.eps)))
     return low, high
+
+
+def exp_rounds_to_zero(dtype: str = "float32") -> dict:
+    """Where exp(x) becomes exactly 0 in a dtype, for the sentences that state it.
+
+    {"tiny": half the smallest subnormal number (a true value below it rounds to 0),
+    "low": x below which exp(x) is 0}: float32 gives 2**-150 ≈ 7.0e-46 and -103.97.
+    """
+    info = torch.finfo(DTYPES[dtype])
+    return {"tiny": info.smallest_normal * info.eps / 2, "low": exp_limits(dtype)[0]}
+
+
+def nan_prediction(num_classes: int = NUM_OUTPUTS) -> dict:
+    """What a model whose weights are NaN predicts, and the test accuracy that gives.
+
+    Every row of logits is NaN, and torch.argmax of a NaN row is its first index:
+    every image is predicted as that class. Accuracy is then that class's share of
+    the test set: 0.1 because Fashion-MNIST's test set holds the same number of
+    images, SPLIT_SIZES["test"] / num_classes, of every class.
+    """
+    O = torch.full((1, num_classes), math.nan)  # (1, K) logits of a broken model
+    total = SPLIT_SIZES["test"]
+    per_class = total // num_classes
+    return {
+        "nan_class": int(torch.argmax(O, dim=1).item()),
+        "per_class": per_class,
+        "total": total,
+        "share": per_class / total,
+    }
 
 
 def exp_table(x: float) -> pd.DataFrame:

@@ -5,8 +5,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-from lib.i18n import t
+from lib.i18n import class_names, t
 from lib.many_classes import sampled_loss
+from lib.overflow import exp_rounds_to_zero, nan_prediction
 
 
 def test_uniform_logits_give_log_k_for_the_full_and_the_log_q_sampled_loss():
@@ -31,3 +32,48 @@ def test_the_log_q_text_says_log_k():
     for lang in ("en", "zh"):
         text = t("many_classes.logq", lang)
         assert "log K" in text and "log(K + 1)" not in text
+
+
+def test_exp_rounds_to_zero_below_half_the_smallest_subnormal_found_with_torch_exp():
+    r = exp_rounds_to_zero("float32")
+    assert r["tiny"] == 2.0**-150
+    assert torch.tensor(r["tiny"], dtype=torch.float32).item() == 0  # half a step rounds to 0
+    low = torch.tensor(r["low"], dtype=torch.float32)
+    below = torch.nextafter(low, torch.tensor(-math.inf))
+    above = torch.nextafter(low, torch.tensor(math.inf))
+    # the float32 numbers on either side of the boundary, exp computed in float32
+    x = low if low.item() > r["low"] else above
+    y = low if low.item() < r["low"] else below
+    assert torch.exp(x).item() > 0 and torch.exp(y).item() == 0
+    assert torch.exp(torch.tensor(-103.97)).item() > 0
+    assert torch.exp(torch.tensor(-103.98)).item() == 0
+
+
+def test_log_zero_text_states_the_computed_threshold():
+    r = exp_rounds_to_zero("float32")
+    for lang in ("en", "zh"):
+        text = t("breakdown.log_zero", lang, max_logit=50.0, min_p_true=1e-50, **r)
+        assert "7.0e-46" in text and f"{r['low']:.2f}" in text
+        assert "smallest float32 number" not in text
+
+
+def test_argmax_of_a_nan_row_is_class_0_and_that_scores_0_1_on_the_real_test_set(real_data):
+    nan = nan_prediction()
+    O = torch.full((real_data.y_test.shape[0], 10), math.nan)  # every logit of a broken model
+    y_hat = torch.argmax(O, dim=1)
+    assert (y_hat == nan["nan_class"]).all() and nan["nan_class"] == 0
+    acc = (y_hat == real_data.y_test).sum().item() / len(real_data.y_test)
+    assert acc == nan["share"] == 0.1
+    counts = torch.bincount(real_data.y_test, minlength=10)
+    assert (counts == nan["per_class"]).all() and counts.sum().item() == nan["total"]
+
+
+def test_breakdown_text_names_class_0_and_the_balanced_test_set():
+    nan = nan_prediction()
+    for lang in ("en", "zh"):
+        name = class_names(lang)[nan["nan_class"]]
+        text = t(
+            "train.breakdown", lang, number=1, epoch=1, batch=1, cause="", class_name=name, **nan
+        )
+        assert name in text and "0.1000" in text and "1,000" in text
+        assert "chance" not in text and "随机猜测的" not in text

@@ -115,11 +115,14 @@ STRINGS = {
     },
     "train.breakdown": {
         "en": "**Run #{number} broke down numerically in epoch {epoch}, minibatch {batch}: the loss "
-        "became inf or NaN.** {cause} From then on the weights are inf or NaN and accuracy falls "
-        "to chance (0.10). This is not the optimisation diverging: the stable softmax trains fine "
+        "became inf or NaN.** {cause} From then on the weights are inf or NaN, so every row of "
+        "logits is NaN, and the argmax of a NaN row is class {nan_class}: every image is "
+        "predicted as “{class_name}”. Accuracy is then that class's share of the test set, "
+        "{share:.4f}, and only because the test set holds exactly {per_class:,} images of each "
+        "class ({total:,} in all); it is not a model guessing at random. This is not the optimisation diverging: the stable softmax trains fine "
         "with the same learning rate. Try it, or a smaller learning rate.",
         "zh": "**第 {number} 次训练在第 {epoch} 个迭代周期的第 {batch} 个小批量出现数值崩溃：损失变成了 "
-        "inf 或 NaN。** {cause} 此后权重都是 inf 或 NaN，精度降到随机猜测的 0.10。"
+        "inf 或 NaN。** {cause} 此后权重都是 inf 或 NaN，每一行 logit 都是 NaN，而对全是 NaN 的一行取 argmax 得到类别 {nan_class}：每张图像都被预测为“{class_name}”。于是精度就是该类别在测试集中所占的比例 {share:.4f}，这只是因为测试集中每个类别恰好有 {per_class:,} 张图像（共 {total:,} 张）；这并不是模型在随机猜测。"
         "这不是优化过程发散：同样的学习率下稳定版 softmax 可以正常训练。试试它，或更小的学习率。",
     },
     "breakdown.exp_overflow": {
@@ -130,11 +133,14 @@ STRINGS = {
     },
     "breakdown.log_zero": {
         "en": "What broke first: log of a zero probability. Nothing overflowed (the largest logit was only "
-        "{max_logit:.1f}), but a true class's probability was about {min_p_true:.2g}, below the "
-        "smallest float32 number, so softmax rounded it to 0 and −log(0) = inf.",
+        "{max_logit:.1f}), but a true class's probability was about {min_p_true:.2g}. float32 rounds "
+        "a result to 0 once its true value is below half the smallest positive (subnormal) "
+        "float32 number, {tiny:.1e}; exp(x) does so for x below about {low:.2f}. So softmax "
+        "gave that probability as exactly 0, and −log(0) = inf.",
         "zh": "最先出问题的是对概率 0 取对数：没有任何数上溢（最大的 logit 只有 {max_logit:.1f}），"
-        "但某个真实类别的概率约为 {min_p_true:.2g}，小于 float32 能表示的最小数，softmax 把它舍入为 0，"
-        "而 −log(0) = inf。",
+        "但某个真实类别的概率约为 {min_p_true:.2g}。当真实结果小于 float32 最小正数（次正规数）的一半 "
+        "{tiny:.1e} 时，float32 会把它舍入为 0；exp(x) 在 x 小于约 {low:.2f} 时就是这样。"
+        "所以 softmax 给出的这个概率恰好是 0，而 −log(0) = inf。",
     },
     "breakdown.grad_overflow": {
         "en": "What broke first: the gradient. The loss was still finite, but a true class's probability "
