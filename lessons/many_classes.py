@@ -20,6 +20,7 @@ from lib.many_classes import (
     time_pass,
     tree_loss,
     tree_paths,
+    two_level_sentence,
     vocabularies,
 )
 from ui.a11y import chart
@@ -124,6 +125,8 @@ def show(result: dict) -> None:
         },
     )
     st.caption(tr("many_classes.loss_note"))
+    key, fields = two_level_sentence(rows)
+    st.info(tr(key, **fields))
 
 
 def computed(cfg: MeasureConfig) -> None:

@@ -264,6 +264,33 @@ def measure(cfg: MeasureConfig, device, clock=time.perf_counter):
             yield row
 
 
+def faster_from(rows, method="hierarchical", than="full"):
+    """The smallest K from which `method` was faster than `than` at every K both measured.
+
+    rows: measure()'s rows. Returns (K or None, the Ks both measured): None when
+    `method` was not faster at the largest K both measured, or no K was measured by both.
+    """
+    ms = {(r["method"], r["K"]): r["ms"] for r in rows if r["status"] == "ok"}
+    both = sorted(K for (m, K) in ms if m == method and (than, K) in ms)
+    result = None
+    for K in reversed(both):
+        if ms[(method, K)] >= ms[(than, K)]:
+            break
+        result = K
+    return result, both
+
+
+def two_level_sentence(rows) -> tuple[str, dict]:
+    """(i18n key, fields) of the sentence that says, from `rows`, whether two-level was faster."""
+    k, both = faster_from(rows)
+    fields = {"ks": ", ".join(f"{K:,}" for K in both)}
+    if not both:
+        return "many_classes.two_level.not_compared", fields
+    if k is None:
+        return "many_classes.two_level.not_faster", fields
+    return "many_classes.two_level.faster", {**fields, "k": k}
+
+
 def _measure_one(method, cfg, K, device, start, clock):
     """The fastest of up to cfg.repeats passes (fewer when the budget runs out)."""
     if device.type == "cuda":

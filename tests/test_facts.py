@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from lib.i18n import class_names, t
-from lib.many_classes import sampled_loss
+from lib.many_classes import sampled_loss, two_level_sentence
 from lib.overflow import exp_rounds_to_zero, nan_prediction
 
 
@@ -77,3 +77,44 @@ def test_breakdown_text_names_class_0_and_the_balanced_test_set():
         )
         assert name in text and "0.1000" in text and "1,000" in text
         assert "chance" not in text and "随机猜测的" not in text
+
+
+def _rows(ms_by_method):
+    """measure()-like rows from {method: {K: ms or None}} (None: not run)."""
+    return [
+        {"method": m, "K": K, "ms": ms, "status": "ok" if ms is not None else "over_time"}
+        for m, by_k in ms_by_method.items()
+        for K, ms in by_k.items()
+    ]
+
+
+def test_two_level_sentence_follows_the_measurement_faster_only_at_the_largest_k():
+    rows = _rows(
+        {
+            "hierarchical": {1_000: 2.0, 10_000: 3.0, 100_000: 9.0},
+            "full": {1_000: 1.0, 10_000: 3.5, 100_000: 40.0},
+        }
+    )
+    key, fields = two_level_sentence(rows)
+    assert key == "many_classes.two_level.faster" and fields["k"] == 10_000
+    rows[1]["ms"] = 4.0  # now slower at 10,000: faster only from 100,000
+    key, fields = two_level_sentence(rows)
+    assert fields["k"] == 100_000
+    for lang in ("en", "zh"):
+        assert "100,000" in t(key, lang, **fields)
+
+
+def test_two_level_sentence_when_it_was_never_faster_or_never_compared():
+    rows = _rows({"hierarchical": {10: 2.0, 100: 3.0}, "full": {10: 1.0, 100: 2.0, 1_000: None}})
+    key, fields = two_level_sentence(rows)
+    assert key == "many_classes.two_level.not_faster" and fields["ks"] == "10, 100"
+    rows = _rows({"hierarchical": {10: 2.0}, "full": {10: None}})
+    assert two_level_sentence(rows)[0] == "many_classes.two_level.not_compared"
+    for lang in ("en", "zh"):
+        for k in ("not_faster", "not_compared"):
+            assert t(f"many_classes.two_level.{k}", lang, ks="10, 100")
+
+
+def test_tradeoffs_no_longer_claim_two_level_training_is_fast():
+    assert "Training is fast" not in t("many_classes.tradeoffs", "en")
+    assert "训练快" not in t("many_classes.tradeoffs", "zh")

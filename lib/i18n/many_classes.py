@@ -111,6 +111,23 @@ STRINGS = {
         "所以完整的交叉熵损失和两种分层损失都接近 log K。没有 log-Q 修正时，采样损失停留在 "
         "log(S + 1) 附近，远小于真实值：只用少数类别算出的损失是有偏估计。",
     },
+    "many_classes.two_level.faster": {
+        "en": "In this measurement the two-level hierarchical softmax was faster than the full "
+        "softmax from K = {k:,} on (measured by both: K = {ks}).",
+        "zh": "在这次测量中，从 K = {k:,} 起两层分层 softmax 比完整 softmax 快"
+        "（两者都测量了的 K：{ks}）。",
+    },
+    "many_classes.two_level.not_faster": {
+        "en": "In this measurement the two-level hierarchical softmax was not faster than the "
+        "full softmax at the largest K both measured (measured by both: K = {ks}).",
+        "zh": "在这次测量中，在两者都测量了的最大 K 上，两层分层 softmax 并不比完整 softmax "
+        "快（两者都测量了的 K：{ks}）。",
+    },
+    "many_classes.two_level.not_compared": {
+        "en": "This measurement has no K at which both the two-level hierarchical softmax and "
+        "the full softmax were measured, so it cannot say which is faster.",
+        "zh": "这次测量中没有一个 K 同时测量了两层分层 softmax 和完整 softmax，所以无法判断哪个更快。",
+    },
     "many_classes.tradeoffs.header": {
         "en": "What each method trades away",
         "zh": "每种方法放弃了什么",
@@ -124,8 +141,9 @@ STRINGS = {
         "probability, the full softmax over all K classes is still needed.\n- "
         "**Hierarchical softmax (2 levels)**: the classes are split into about √K "
         "clusters, and p(class) = p(cluster) · p(class | cluster): two softmaxes of about "
-        "√K outputs each (cost ~ n·2√K·d). Training is fast, one class's probability is "
-        "fast, and the probabilities still sum to 1. But the tree decides the quality: "
+        "√K outputs each (cost ~ n·2√K·d). Fewer multiply-adds per example, and one "
+        "class's probability costs only two small softmaxes; whether training is faster than "
+        "the full softmax on a machine is what the measurement above shows. The probabilities still sum to 1. But the tree decides the quality: "
         "here the classes are grouped by number, i.e. arbitrarily; useful clusters put "
         "similar classes together.\n- **Binary-tree hierarchical softmax**: the classes "
         "are the leaves of a balanced binary tree; each of its K − 1 inner nodes has a "
@@ -143,7 +161,7 @@ STRINGS = {
         "它的损失是真实损失的有偏估计（log-Q 修正可以减小偏差），而且只能用于训练："
         "要做预测或知道某个概率，仍然需要对全部 K 个类别做完整的 softmax。\n- **两层分层 "
         "softmax**：把类别分成约 √K 个簇，p(类别) = p(簇) · p(类别 | 簇)：两个各有约 √K "
-        "个输出的 softmax（代价约为 n·2√K·d）。训练快，求单个类别的概率也快，"
+        "个输出的 softmax（代价约为 n·2√K·d）。每个样本的乘加次数更少，求单个类别的概率只需两个小的 softmax；在一台机器上训练是否比完整 softmax 快，要看上面的测量结果。"
         "概率之和仍然为 1。但树的结构决定了质量：这里按编号分簇，也就是随意分组；"
         "有用的簇应该把相似的类别放在一起。\n- **二叉树分层 softmax**："
         "类别是一棵平衡二叉树的叶子；树的 K − 1 个内部节点各有一个权重向量，用 sigmoid "
