@@ -47,12 +47,13 @@ def styled(df, columns, status_prefix, number_columns):
 
 
 def limit_fields() -> dict:
-    """The limits from exp_limits, as the explanation's fields: lo32="−103.97", hi32="88.72"."""
+    """The limits from exp_limits, as the explanation's fields: lo32="−103.97", hib16="88.72"."""
     fields = {}
     for name in DTYPES:
         low, high = exp_limits(name)
-        fields[f"lo{name[-2:]}"] = f"{low:.2f}".replace("-", "−")
-        fields[f"hi{name[-2:]}"] = f"{high:.2f}"
+        suffix = name.replace("float", "")  # 16, b16, 32, 64
+        fields[f"lo{suffix}"] = f"{low:.2f}".replace("-", "−")
+        fields[f"hi{suffix}"] = f"{high:.2f}"
     return fields
 
 
@@ -103,7 +104,11 @@ def logits_from_input():
         tr("overflow.sm.logits"), "1, 2, 100", key="overflow.logits", max_chars=MAX_CHARS + 1
     )
     dtype = right.radio(
-        tr("overflow.sm.dtype"), list(DTYPES), index=1, horizontal=True, key="overflow.dtype"
+        tr("overflow.sm.dtype"),
+        list(DTYPES),
+        index=list(DTYPES).index("float32"),
+        horizontal=True,
+        key="overflow.dtype",
     )
     st.caption(tr("overflow.sm.logits_help"))
     try:

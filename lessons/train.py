@@ -25,6 +25,7 @@ BREAKDOWN_PAGES = {
     "logits_overflow": "overflow",
     "log_zero": "cross_entropy",
     "grad_overflow": "cross_entropy",
+    "log_zero_wrong_class": "cross_entropy",
     "loss_overflow": "cross_entropy",
     "unknown": "overflow",
 }

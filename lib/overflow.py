@@ -19,7 +19,12 @@ import torch
 from lib.data import NUM_OUTPUTS, SPLIT_SIZES
 from lib.softmax import cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable
 
-DTYPES = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64}
+DTYPES = {  # the half precisions first: GPUs train in them, and their limits are the tightest
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,  # float32's exponent (limits near float32's), 8 significant bits
+    "float32": torch.float32,
+    "float64": torch.float64,
+}
 MAX_LOGITS = 20  # a row of logits a student can still read in a table
 MAX_CHARS = 1000  # MAX_LOGITS long numbers (-1.2345678901234567e+308) and spaces fit easily
 
@@ -63,8 +68,7 @@ def exp_limits(dtype: str) -> tuple[float, float]:
     The one place both math pages take these limits from. exp(x) is rounded to
     the nearest number the dtype holds, so it becomes 0 once it is below half
     the smallest subnormal number, and inf once it passes the largest number
-    by half a step: float16 (-17.33, 11.09), float32 (-103.97, 88.72),
-    float64 (-745.13, 709.78).
+    by half a step. exp_edges finds the same edges with exp itself.
     """
     info = torch.finfo(DTYPES[dtype])
     smallest = info.smallest_normal * info.eps  # the smallest subnormal number above 0
@@ -101,6 +105,31 @@ def nan_prediction(num_classes: int = NUM_OUTPUTS) -> dict:
         "total": total,
         "share": per_class / total,
     }
+
+
+def exp_edges(dtype: str) -> tuple[float, float]:
+    """(smallest x, largest x) of the dtype with exp(x) > 0 and exp(x) finite, computed in it.
+
+    Found by bisection over the dtype's own numbers, with exp evaluated in the dtype:
+    the check that exp_limits (from torch.finfo) is where exp really stops.
+    """
+    low, high = exp_limits(dtype)
+    return (
+        edge(dtype, lambda v: v > 0, 2 * low, 0.0),
+        edge(dtype, torch.isfinite, 0.0, 2 * high),
+    )
+
+
+def edge(dtype: str, ok, inside: float, outside: float) -> float:
+    """The dtype's number nearest `outside` for which ok(exp(x)) still holds (bisection)."""
+    t = DTYPES[dtype]
+    a, b = torch.tensor(inside, dtype=t), torch.tensor(outside, dtype=t)
+    a, b = (a, b) if ok(torch.exp(a)) else (b, a)  # a: exp fine; b: exp is 0 or inf
+    while True:
+        mid = ((a.double() + b.double()) / 2).to(t)  # the dtype's number halfway
+        if mid in (a, b):  # neighbours: a is the edge
+            return a.item()
+        a, b = (mid, b) if ok(torch.exp(mid)) else (a, mid)
 
 
 def exp_table(x: float) -> pd.DataFrame:

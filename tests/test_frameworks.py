@@ -199,3 +199,49 @@ def test_cli_rejects_an_unknown_framework(capsys):
     assert stop.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "invalid choice: 'jax'" in err[0]
+
+
+# ---- a wrong class's probability of 0: NaN in torch.nn's backward, harmless from scratch ----
+
+
+def wrong_class_underflow():
+    """One image whose true class 0 keeps p ≈ 1/9 while class 1's exp(-200) rounds to 0."""
+    O = torch.zeros(1, 10)
+    O[0, 1] = -200.0  # e^-200 ≈ 1e-87, far below float32's smallest subnormal
+    return O, torch.tensor([0])
+
+
+def test_a_wrong_class_zero_gives_a_finite_loss_but_a_nan_gradient_in_torch_nn():
+    O, y = wrong_class_underflow()
+    assert torch.softmax(O, dim=1)[0, 1] == 0 and concise.wrong_class_zero(O, y)
+    O.requires_grad_(True)
+    l = concise.make_loss("naive")(O, y)
+    assert torch.isfinite(l).all()  # NLLLoss picks only the true class's log
+    l.sum().backward()
+    assert torch.isnan(O.grad).all()  # 0 * inf at class 1, spread over the row by softmax
+    # the from-scratch loss picks p_y before its log: the same logits give a finite gradient
+    ref = O.detach().clone().requires_grad_(True)
+    loss_naive(ref, y).sum().backward()
+    assert torch.isfinite(ref.grad).all()
+    assert not concise.wrong_class_zero(torch.zeros(1, 10), y)
+
+
+def test_first_bad_step_names_the_wrong_class_zero():
+    O, y = wrong_class_underflow()
+    net = torch.nn.Linear(10, 10)  # X = O: the net returns the crafted logits
+    with torch.no_grad():
+        net.weight.copy_(torch.eye(10))
+        net.bias.zero_()
+    cause, _ = concise.first_bad_step(net, concise.make_loss("naive"), O, y, "naive")
+    assert cause == "log_zero_wrong_class"
+
+
+def test_a_torch_nn_run_that_breaks_in_the_gradient_is_diagnosed_as_torch_nn_breaks():
+    """lr 3, batch 64, seed 0 on the synthetic blobs: the loss stays finite in the
+    breaking minibatch, a wrong class's probability is 0, and backward gives NaN."""
+    cfg = TrainConfig(framework="concise", lr=3, num_epochs=5, batch_size=64, device="cpu")
+    last = list(train(cfg, synthetic()))[-1]
+    assert last.breakdown.cause == "log_zero_wrong_class"
+    assert last.breakdown.min_p_true > 0  # the true class's probability did not underflow
+    scratch = list(train(dataclasses.replace(cfg, framework="scratch"), synthetic()))[-1]
+    assert scratch.breakdown is None or scratch.breakdown.cause != "log_zero_wrong_class"

@@ -16,6 +16,7 @@ from lib.overflow import (
     breaking_gaps,
     compare,
     exp_curve,
+    exp_edges,
     exp_limits,
     exp_table,
     first_bad_gap,
@@ -82,12 +83,12 @@ def test_exp_limits_split_every_number_of_the_dtype(dtype):
 
 def test_exp_table_computes_in_each_dtype():
     table = exp_table(50.0).set_index("dtype")
-    assert list(table["status"]) == ["overflow", "ok", "ok"]  # exp(50) > 65504 in float16
+    assert list(table["status"]) == ["overflow", "ok", "ok", "ok"]  # exp(50) > 65504 in float16
     for name, dtype in DTYPES.items():
         assert table.loc[name, "exp_x"] == torch.exp(torch.tensor(50.0, dtype=dtype)).item()
     assert table.loc["float32", "exp_x"] == pytest.approx(5.1847e21, rel=1e-4)
-    assert list(exp_table(89.0)["status"]) == ["overflow", "overflow", "ok"]
-    assert list(exp_table(-110.0)["status"]) == ["underflow", "underflow", "ok"]
+    assert list(exp_table(89.0)["status"]) == ["overflow", "overflow", "overflow", "ok"]
+    assert list(exp_table(-110.0)["status"]) == ["underflow", "underflow", "underflow", "ok"]
 
 
 def test_exp_table_at_minus_103_5_agrees_with_its_own_column():
@@ -121,7 +122,8 @@ def test_exp_curve_stops_at_each_limit():
     curve = exp_curve().dropna()
     for name in DTYPES:
         last = curve[curve["dtype"] == name]["x"].max()
-        assert exp_limits(name)[1] - 0.01 < last < exp_limits(name)[1]
+        assert exp_limits(name)[1] - 0.01 < last  # x is rounded to the dtype before exp:
+        assert torch.tensor(last, dtype=DTYPES[name]).item() <= exp_edges(name)[1]  # its edge
     row = curve[(curve["dtype"] == "float64")].iloc[0]
     assert row["log10_exp"] == pytest.approx(row["x"] / math.log(10))
 
@@ -371,3 +373,33 @@ def test_charts_build_and_translate():
     ):
         assert chart.to_dict()
     assert "从这里起损失 = inf (89.0)" in str(loss_chart(table, {"naive": 89.0}, "zh").to_dict())
+
+
+# ---- half precision: float16 and bfloat16, limits from finfo checked with exp itself ----
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32", "float64"])
+def test_exp_edges_found_with_exp_agree_with_the_finfo_limits(dtype):
+    t = DTYPES[dtype]
+    low, high = exp_limits(dtype)
+    lo_x, hi_x = exp_edges(dtype)
+    assert torch.isfinite(torch.exp(torch.tensor(hi_x, dtype=t))) and hi_x <= high
+    above = torch.tensor(hi_x, dtype=t) + torch.finfo(t).eps * abs(hi_x)  # the next number
+    assert torch.isinf(torch.exp(above.to(t)))
+    assert torch.exp(torch.tensor(lo_x, dtype=t)) > 0 and lo_x >= low
+    below = torch.tensor(lo_x, dtype=t) - torch.finfo(t).eps * abs(lo_x)
+    assert torch.exp(below.to(t)) == 0
+
+
+def test_half_precision_limits_are_far_tighter():
+    info16, infob16 = torch.finfo(torch.float16), torch.finfo(torch.bfloat16)
+    assert exp_limits("float16")[1] == pytest.approx(math.log(info16.max), abs=1e-3)  # ln 65504
+    assert exp_limits("bfloat16")[1] == pytest.approx(math.log(infob16.max), abs=1e-2)
+    assert exp_limits("bfloat16")[1] == pytest.approx(exp_limits("float32")[1], abs=0.01)
+    assert round(1 - math.log2(infob16.eps)) == 8  # bfloat16: 8 significant bits
+    assert exp_limits("float16")[1] < exp_limits("float32")[1] / 8
+    assert exp_edges("float16")[0] > exp_edges("bfloat16")[0] > exp_edges("float32")[0]
+    smallest16 = info16.smallest_normal * info16.eps  # 2**-24
+    assert exp_limits("float16")[0] == pytest.approx(math.log(smallest16 / 2))
+    rows = exp_table(12.0).set_index("dtype")
+    assert rows.loc["float16", "status"] == "overflow" and rows.loc["bfloat16", "status"] == "ok"

@@ -5,12 +5,12 @@ import math
 import altair as alt
 import pandas as pd
 
-from lib.charts.palette import BLUE, GREEN, GREY, NAIVE, ORANGE, STABLE, VERMILLION
+from lib.charts.palette import BLUE, GREEN, GREY, NAIVE, ORANGE, PURPLE, STABLE, VERMILLION
 from lib.i18n import t
 from lib.overflow import DTYPES, exp_limits
 
-DTYPE_COLORS = alt.Scale(domain=list(DTYPES), range=[VERMILLION, BLUE, GREEN])  # + widths
-X_RANGE = (0.5, 1000.0)  # log scale: the three limits 11, 89, 710 spread out
+DTYPE_COLORS = alt.Scale(domain=list(DTYPES), range=[VERMILLION, PURPLE, BLUE, GREEN])  # + widths
+X_RANGE = (0.5, 1000.0)  # log scale: the limits 11, 89, 710 spread out
 # fit the width only: `height` is then the plot's own height, legends and axes come on top
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
@@ -40,7 +40,7 @@ def exp_chart(curve: pd.DataFrame, x: float, lang: str = "en") -> alt.LayerChart
             color=color,
             tooltip=[alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("log10_exp:Q", format=".4g")],
         )
-        for d, w in zip(reversed(DTYPES), (9, 5, 2), strict=True)
+        for d, w in zip(reversed(DTYPES), (11, 7, 4, 2), strict=True)
     ]
     limits = pd.DataFrame({"x": [exp_limits(d)[1] for d in DTYPES], "dtype": list(names.values())})
     layers = [*lines, alt.Chart(limits).mark_rule(strokeDash=[4, 4]).encode(x=x_axis, color=color)]

@@ -22,16 +22,21 @@ STRINGS = {
     },
     "overflow.exp.explain": {
         "en": "Each dtype overflows at its own limit: exp(x) = inf once x is above about **{hi16}** in "
-        "float16, **{hi32}** in float32 (the dtype training uses) and **{hi64}** in float64 — "
+        "float16, **{hib16}** in bfloat16, **{hi32}** in float32 (the dtype training uses) and **{hi64}** in float64 — "
         "the log of the largest number the dtype holds. At the other end, exp(x) is rounded to "
         "0 once it is below half the smallest positive (subnormal) number: below about "
-        "**{lo16}**, **{lo32}** and **{lo64}**. Just above those limits exp(x) is still "
+        "**{lo16}**, **{lob16}**, **{lo32}** and **{lo64}**. GPUs often train in the half "
+        "precisions float16 and bfloat16, and their limits are far tighter: float16 overflows "
+        "already above a logit of {hi16}, and bfloat16 keeps float32's range with only 8 "
+        "significant bits. Just above those limits exp(x) is still "
         "positive, but subnormal: such tiny numbers keep only a few significant bits (see the "
         "“bits” column: how many significant bits exp keeps). exp(50) ≈ 5.2 × 10²¹ still fits in float32, but a logit of 89 does not.",
-        "zh": "每种数据类型都有自己的上限：x 大约超过 **{hi16}**（float16）、**{hi32}**（float32，训练时用的类型）"
+        "zh": "每种数据类型都有自己的上限：x 大约超过 **{hi16}**（float16）、**{hib16}**（bfloat16）、**{hi32}**（float32，训练时用的类型）"
         "或 **{hi64}**（float64）时，exp(x) 就上溢为 inf——这正是该类型能表示的最大数的对数。"
         "在另一端，exp(x) 一旦小于最小正数（非规格化数）的一半，就会被舍入为 0，即 x 低于约 "
-        "**{lo16}**、**{lo32}**、**{lo64}** 时发生下溢。刚好高于这些界限时，exp(x) 仍然大于 0，"
+        "**{lo16}**、**{lob16}**、**{lo32}**、**{lo64}** 时发生下溢。GPU 常用半精度 float16 和 bfloat16 "
+        "训练，它们的界限要紧得多：float16 在 logit 超过 {hi16} 时就上溢，bfloat16 的范围与 float32 相同，"
+        "但只有 8 个有效位。刚好高于这些界限时，exp(x) 仍然大于 0，"
         "但已是非规格化数：这样小的数只剩下很少的有效位（见“有效位”一列）。exp(50) ≈ 5.2 × 10²¹ "
         "在 float32 中还放得下，但 logit 为 89 时就放不下了。",
     },

@@ -149,6 +149,18 @@ STRINGS = {
         "zh": "最先出问题的是梯度：损失仍是有限值，但某个真实类别的概率约为 {min_p_true:.2g}，"
         "−log p 的梯度 −1/p 上溢为 inf，SGD 更新把 inf 和 NaN 写进了 W（最大的 logit 为 {max_logit:.1f}）。",
     },
+    "breakdown.log_zero_wrong_class": {
+        "en": "What broke first: the gradient, through a wrong class. This run used torch.nn's naive loss, "
+        "which takes log of the whole softmax matrix. A wrong class's probability underflowed to 0 in "
+        "float32, so its log was −inf. The loss was still finite, because it picks only the true "
+        "class's log (its smallest probability was about {min_p_true:.2g}), but in the backward pass "
+        "the gradient of log at 0 is inf, and 0 · inf = NaN; the SGD step put NaN into W "
+        "(largest logit {max_logit:.1f}).",
+        "zh": "最先出问题的是梯度，而且来自一个错误类别。这次训练用的是 torch.nn 的朴素损失，它对整个 softmax "
+        "矩阵取对数。某个错误类别的概率在 float32 中下溢为 0，它的对数是 −inf。损失仍是有限值，因为它只取真实类别的"
+        "对数（真实类别的最小概率约为 {min_p_true:.2g}），但反向传播时 log 在 0 处的梯度是 inf，而 0 · inf = NaN，"
+        "SGD 更新把 NaN 写进了 W（最大的 logit 为 {max_logit:.1f}）。",
+    },
     "breakdown.logits_overflow": {
         "en": "What broke first: the logits themselves (largest {max_logit:.3g}): the weights had grown "
         "too large to compute X @ W + b in float32.",

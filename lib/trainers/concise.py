@@ -21,9 +21,17 @@ What "naive" and "stable" mean here (make_loss):
   warns against: probabilities first (nn.Softmax), then torch.log, then
   nn.NLLLoss. torch's softmax already subtracts the row maximum, so exp cannot
   overflow here (no "exp_overflow" as in the from-scratch version); but a
-  probability can still underflow to 0, and log(0) = -inf: in the loss when
-  it is the true class's ("log_zero"), and in the backward pass when it is a
-  wrong class's, whose log is computed too ("grad_overflow").
+  probability can still underflow to 0. torch.log runs over the whole (n, 10)
+  softmax matrix, not only the true classes, so a 0 anywhere becomes -inf:
+  - the true class's: the loss itself is inf ("log_zero");
+  - only wrong classes': the loss is still finite (NLLLoss picks the true
+    class's entry), but in the backward pass the gradient of log at 0 is
+    1/0 = inf, and NLLLoss sends 0 down to that entry: 0 * inf = NaN, which
+    softmax's backward spreads over the whole row ("log_zero_wrong_class").
+  The from-scratch loss picks the true class's probability before its log, so
+  there a wrong class's 0 is harmless, and its "grad_overflow" is -1/p of a
+  tiny true-class p. first_bad_step looks at the softmax output before the
+  backward pass to tell which happened.
 
 nn.Linear stores its weight as (10, 784), one row per class; the records hold
 it transposed, W = weight.T of shape (784, 10), like the other trainers.
@@ -129,10 +137,19 @@ def first_bad_step(net, loss, X, y, softmax: str) -> tuple[str | None, torch.Ten
     l = loss(O, y)  # (batch_size,)
     if not torch.isfinite(l).all():
         return ("log_zero" if softmax == "naive" else "loss_overflow"), O
+    wrong_zero = softmax == "naive" and wrong_class_zero(O.detach(), y)
     l.mean().backward()
     if not all(torch.isfinite(p.grad).all() for p in net.parameters()):
-        return "grad_overflow", O
+        return ("log_zero_wrong_class" if wrong_zero else "grad_overflow"), O
     return None, O
+
+
+def wrong_class_zero(O, y) -> bool:
+    """Whether softmax(O) rounds some wrong class's probability to 0 (its log is -inf)."""
+    y_hat = torch.softmax(O, dim=1)  # (batch_size, 10), as nn.Softmax computes it
+    wrong = torch.ones_like(y_hat, dtype=torch.bool)
+    wrong[torch.arange(len(y)), y] = False  # (batch_size, 10): True off the true class
+    return bool((y_hat[wrong] == 0).any())
 
 
 def device_text(cfg: TrainConfig) -> str:
@@ -147,7 +164,9 @@ def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     from lib.trainers.contract import init_weights
     from lib.trainers.loop import replay
 
-    extra = (replay, ConciseModel.check_step, first_bad_step) if broke_down else ()
+    extra = (
+        (replay, ConciseModel.check_step, first_bad_step, wrong_class_zero) if broke_down else ()
+    )
     naive = (NaiveCrossEntropy,) if cfg.softmax == "naive" else ()
     return (
         train_concise,

@@ -28,7 +28,10 @@ from lib.softmax import softmax_stable
 CAUSES = (
     "exp_overflow",  # exp of a logit above ~88.7 (float32) is inf, and inf / inf = NaN
     "log_zero",  # the true class's probability underflowed to 0, and -log(0) = inf
-    "grad_overflow",  # the loss is finite, but a gradient is not, so the step put inf/NaN in W
+    "grad_overflow",  # the loss is finite, but a gradient is not: -1/p of a tiny true-class p
+    # torch.nn's naive loss takes log of the whole softmax matrix: a wrong class's p is 0, its
+    # log -inf; the loss does not pick it, but backward multiplies 0 by d log/dp = 1/0 = inf: NaN
+    "log_zero_wrong_class",
     "logits_overflow",  # the logits X @ W + b themselves are inf or NaN
     "loss_overflow",  # the stable loss itself is not finite (only at absurd weights)
     "unknown",
