@@ -49,7 +49,11 @@ gap_max = left.slider(
     help=tr("cross_entropy.gap_help"),
 )
 dtype = right.radio(
-    tr("cross_entropy.dtype"), list(DTYPES), index=1, horizontal=True, key="cross_entropy.dtype"
+    tr("cross_entropy.dtype"),
+    list(DTYPES),
+    index=list(DTYPES).index("float32"),  # the dtype training uses
+    horizontal=True,
+    key="cross_entropy.dtype",
 )
 
 breaks = breaks_for(dtype)

@@ -24,7 +24,8 @@ from streamlit.proto.Dataframe_pb2 import Dataframe
 
 import ui.identity
 from lib.config import APP_LIMITS, TrainConfig
-from lib.i18n import LANGS, t
+from lib.i18n import LANGS, class_names, t
+from lib.overflow import nan_prediction
 from lib.runs import Run
 from lib.settings import from_query, to_query
 from lib.store import Store, new_token
@@ -77,7 +78,17 @@ def test_the_waiting_texts_are_read_back_in_every_language(lang):
     assert loadtest.ENGINE_WAIT.search(t("train.queue", lang, ahead=3)) is None
     assert loadtest.TOGETHER.search(t("train.together", lang, n=14)) == {"n": "14"}
     assert loadtest.TOGETHER_ONE.search(t("train.together.one", lang)) == {}
-    broke = t("train.breakdown", lang, number=5, epoch=2, batch=31, cause="exp overflowed.")
+    nan = nan_prediction()  # the page fills these fields too (lessons/train.py)
+    broke = t(
+        "train.breakdown",
+        lang,
+        number=5,
+        epoch=2,
+        batch=31,
+        cause="exp overflowed.",
+        class_name=class_names(lang)[nan["nan_class"]],
+        **nan,
+    )
     assert loadtest.BREAKDOWN.search(broke)["number"] == "5"
     assert loadtest.DONE.search(broke) is None
     grew = t("train.diverged", lang, number=6, start=2.3, end=9.1)
