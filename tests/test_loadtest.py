@@ -275,29 +275,31 @@ def test_options_that_cannot_go_together_are_refused():
     assert (args.mix, args.mix_seed, args.ramp, args.baseline) == ("class", 4, 5.0, True)
 
 
-@pytest.mark.slow  # starts a server and two students
-def test_a_class_of_two_trains_and_finds_its_runs_stored(real_data, tmp_path):
-    """The whole script against a real server: 2 ws students, 1 epoch, SQLite store."""
+def run_loadtest(*args: str) -> dict:
+    """The whole script in a child process, as an operator runs it; its JSON summary."""
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scripts.loadtest",
-            "--sessions",
-            "2",
-            "--epochs",
-            "1",
-            "--open-concurrency",
-            "2",
-            "--no-warmup",
-            "--json",
-        ],
+        [sys.executable, "-m", "scripts.loadtest", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow  # starts a server and two students
+def test_a_class_of_two_trains_and_finds_its_runs_stored(real_data, tmp_path):
+    """The whole script against a real server: 2 ws students, 1 epoch, SQLite store."""
+    summary = run_loadtest(
+        "--sessions",
+        "2",
+        "--epochs",
+        "1",
+        "--open-concurrency",
+        "2",
+        "--no-warmup",
+        "--json",
+    )
     assert (summary["completed"], summary["failed"], summary["store"]) == (2, 0, "sqlite")
     assert summary["db"]["rows"] == summary["db"]["expected_rows"] == 2
     assert (summary["db"]["lost"], summary["db"]["students_equal"]) == (0, 2)
@@ -307,31 +309,21 @@ def test_a_class_of_two_trains_and_finds_its_runs_stored(real_data, tmp_path):
 
 @pytest.mark.slow  # starts a server, three lone students and a mixed class of four
 def test_a_mixed_class_with_a_baseline_reports_each_group(real_data):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scripts.loadtest",
-            "--sessions",
-            "4",
-            "--mix",
-            "class",
-            "--mix-seed",
-            "3",
-            "--ramp",
-            "1",
-            "--baseline",
-            "--epochs",
-            "1",
-            "--no-warmup",
-            "--json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    summary = run_loadtest(
+        "--sessions",
+        "4",
+        "--mix",
+        "class",
+        "--mix-seed",
+        "3",
+        "--ramp",
+        "1",
+        "--baseline",
+        "--epochs",
+        "1",
+        "--no-warmup",
+        "--json",
     )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
     plans = loadtest.draw_class(4, "class", epochs=1, ramp=1, seed=3)
     expected = {g: sum(p.group == g for p in plans) for g in loadtest.GROUPS}
     assert {g: s["completed"] for g, s in summary["groups"].items()} == {
