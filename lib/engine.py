@@ -20,10 +20,13 @@ Train within a few seconds trains as one or two cohorts.
 
 Turns: `workers` threads (one per usable CPU) each take the unit (cohort or
 lone run) that has waited longest since its last turn, and train it one
-epoch. A lone run is never starved behind a big cohort: they alternate. So
-that every thread has work, a cohort grows (by joining or merging) only up to
-ceil(runs in the engine / workers): 30 students on 2 threads train as two
-cohorts of about 15, side by side.
+epoch. A lone run is never starved behind a big cohort: they alternate.
+A cohort's work is its lanes (runs with the same settings share one set of
+columns: lib.trainers.stacked.lanes). A run joins a cohort where its lane
+already is (it adds no work); otherwise, so that every thread has work, a
+cohort grows (by joining or merging) only up to ceil(lanes in the engine /
+workers) lanes: 30 students with the default settings are one lane, a class
+of 30 different settings trains as two cohorts of about 15, side by side.
 
 One place per owner (a second tab of the same student is refused unless it
 replaces its own finished ticket), at most `max_waiting` runs waiting (then
@@ -51,7 +54,7 @@ from lib.config import TrainConfig
 from lib.data import FashionMNIST
 from lib.slots import AlreadyQueued, QueueFull
 from lib.trainers.contract import EpochRecord, trainer
-from lib.trainers.stacked import Cohort, cohort_key
+from lib.trainers.stacked import Cohort, cohort_key, width
 
 log = logging.getLogger(__name__)
 
@@ -222,9 +225,14 @@ class Engine:
 
     # ---- inside (callers hold the lock) ------------------------------------------
 
-    def _target_size(self) -> int:
-        """The largest cohort worth making: the runs spread over every training thread."""
-        return max(1, -(-len(self._tickets) // self.workers))  # ceil(runs / workers)
+    def _width(self) -> int:
+        """The engine's work per epoch, in lanes (lib.trainers.stacked.lanes: runs with the
+        same settings in one cohort are one lane); a run that trains alone is one."""
+        return sum(u.cohort.width() if u.cohort is not None else 1 for u in self._units)
+
+    def _target_size(self, extra: int = 0) -> int:
+        """The widest cohort worth making: the work spread over every training thread."""
+        return max(1, -(-(self._width() + extra) // self.workers))  # ceil(lanes / workers)
 
     def _place(self, ticket: Ticket, cfg: TrainConfig, data: FashionMNIST) -> None:
         """Into the smallest waiting cohort of its key while that is below the target size
@@ -235,10 +243,14 @@ class Engine:
                 for u in self._units
                 if u.cohort is not None and not u.busy and u.cohort.can_join(cfg)
             ]
-            smallest = min(joinable, key=lambda u: len(u.tickets), default=None)
-            if smallest is not None and len(smallest.tickets) < self._target_size() + 1:
-                smallest.cohort.add(ticket.number, cfg)
-                smallest.tickets[ticket.number] = ticket
+            same = next((u for u in joinable if u.cohort.has_lane(cfg)), None)
+            smallest = min(joinable, key=lambda u: u.cohort.width(), default=None)
+            fits = smallest is not None and smallest.cohort.width() < self._target_size(extra=1)
+            if same is None and fits:
+                same = smallest
+            if same is not None:  # a lane it shares costs nothing; a new one fits the target
+                same.cohort.add(ticket.number, cfg)
+                same.tickets[ticket.number] = ticket
                 return
             unit = _Unit(next(self._numbers), cohort=Cohort(cfg, data))
             unit.cohort.add(ticket.number, cfg)
@@ -284,7 +296,7 @@ class Engine:
                     and other.cohort is not None
                     and other.cohort.key == unit.cohort.key
                     and other.cohort.epochs_done == unit.cohort.epochs_done
-                    and len(unit.tickets) + len(other.tickets) <= self._target_size()
+                    and width(unit.cohort.members + other.cohort.members) <= self._target_size()
                 ):
                     unit.cohort.merge(other.cohort)
                     unit.tickets.update(other.tickets)

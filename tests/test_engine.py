@@ -174,15 +174,32 @@ def test_a_failing_turn_ends_its_runs_and_the_engine_keeps_serving(engine, monke
     assert collect(engine.submit("b", cfg(), DATA))[-1].epoch == 2
 
 
+def test_a_class_with_one_setting_is_one_cohort_of_one_lane():
+    """Students with the same settings add no work: they all join the first cohort."""
+    engine = Engine(workers=2, start=False)
+    tickets = [engine.submit(f"s{i}", cfg(lr=0.1), DATA) for i in range(6)]
+    tickets.append(engine.submit("other", cfg(lr=0.3), DATA))
+    unit = engine._unit_of(tickets[0])
+    assert all(engine._unit_of(t) is unit for t in tickets[:6])
+    assert unit.cohort.width() == 1 and tickets[0].status().together == 5
+    engine.start()
+    try:
+        last = [collect(t)[-1] for t in tickets]
+        assert len({r.test_acc for r in last[:6]}) == 1 and last[6].epoch == 2
+    finally:
+        engine.shutdown()
+
+
 def test_workers_must_be_positive():
     with pytest.raises(ValueError):
         Engine(workers=0, start=False)
     assert threading.active_count() >= 1
 
 
-def test_a_class_fills_one_cohort_per_training_thread():
+def test_a_class_of_six_settings_fills_one_cohort_per_training_thread():
     engine = Engine(workers=2, start=False)
-    tickets = [engine.submit(f"s{i}", cfg(lr=0.1), DATA) for i in range(6)]
+    lrs = [0.01, 0.03, 0.1, 0.3, 0.05, 0.2]
+    tickets = [engine.submit(f"s{i}", cfg(lr=lr), DATA) for i, lr in enumerate(lrs)]
     units = {id(engine._unit_of(t)) for t in tickets}
     assert len(units) == 2 and [t.status().together for t in tickets] == [2] * 6
     engine.start()

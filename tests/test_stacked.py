@@ -204,6 +204,50 @@ def test_a_run_that_leaves_mid_way_does_not_disturb_the_others():
     assert max_dW(runs["a"], alone(STABLE[0])) <= 1e-5
 
 
+def test_runs_with_the_same_settings_share_a_lane_and_get_the_same_records():
+    """Three students with the book's settings and one with another lr: two lanes, and each
+    run's records are what it gets stacked with the other lane alone."""
+    same, other = cfg(lr=0.1), cfg(lr=0.03)
+    cohort = Cohort(same, DATA)
+    for name, c in [("a", same), ("b", other), ("c", same), ("d", same)]:
+        cohort.add(name, c)
+    assert cohort.width() == 2 and cohort.has_lane(same) and not cohort.has_lane(cfg(lr=0.3))
+    runs = advance_all(cohort)
+    two = stacked([same, other])
+    for name in "acd":
+        assert_same_runs(runs[name], two[0], tol=0)
+    assert_same_runs(runs["b"], two[1], tol=0)
+    assert max_dW(runs["a"], alone(same)) <= 1e-5
+
+
+def test_a_lane_member_with_fewer_epochs_or_stopped_leaves_the_others_going():
+    short, long_ = cfg(lr=0.1, num_epochs=1), cfg(lr=0.1, num_epochs=3)
+    cohort = Cohort(long_, DATA)
+    for name, c in [("short", short), ("a", long_), ("b", long_)]:
+        cohort.add(name, c)
+    assert cohort.width() == 1  # the number of epochs is not part of the lane
+    runs = {name: [] for name in ("short", "a", "b")}
+    for run_id, record in cohort.advance():  # epoch 0 and epoch 1: "short" is done
+        runs[run_id].append(record)
+    cohort.remove("b")
+    for run_id, records in advance_all(cohort).items():
+        runs[run_id].extend(records)
+    assert [r.epoch for r in runs["short"]] == [0, 1]
+    assert [r.epoch for r in runs["b"]] == [0, 1]
+    assert_same_runs(runs["a"], stacked([long_])[0], tol=0)
+    assert_same_runs(runs["short"], runs["a"][:2], tol=0)
+
+
+def test_a_lane_is_one_set_of_columns_whatever_the_class_size():
+    """30 runs with the same settings cost one lane: the stacked W is (784, 10)."""
+    cohort = Cohort(cfg(), DATA)
+    for i in range(30):
+        cohort.add(i, cfg(num_epochs=1 + i % 3))
+    assert cohort.width() == 1
+    runs = advance_all(cohort)
+    assert len({round(r[1].test_acc, 12) for r in runs.values()}) == 1
+
+
 def test_a_reader_that_stops_part_way_through_an_epoch_leaves_the_cohort_consistent():
     """The records of an epoch are handed out after every run's W moved on: a reader that
     stops after the first (an error, a shutdown) does not leave the others a step behind."""

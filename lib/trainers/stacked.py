@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 
@@ -99,6 +99,15 @@ class Cohort:
             raise ValueError("a run joins a cohort of its own key before its first epoch")
         self.members.append(Member(run_id, cfg, self.W0.clone(), self.b0.clone()))
 
+    def width(self) -> int:
+        """Sets of 10 columns one epoch trains (runs with the same settings share one)."""
+        return width(self.members)
+
+    def has_lane(self, cfg: TrainConfig) -> bool:
+        """A run with cfg would share a lane here (it adds no work): before the first epoch,
+        when every member still has the common start W."""
+        return self.can_join(cfg) and any(lane_key(m.cfg) == lane_key(cfg) for m in self.members)
+
     def merge(self, other: Cohort) -> None:
         """Take in the runs of a cohort of the same key at the same epoch (same generator)."""
         if other.key != self.key or other.epochs_done != self.epochs_done:
@@ -125,56 +134,62 @@ class Cohort:
         if not self.members:
             return
         start = time.perf_counter()
-        members = list(self.members)
+        groups = lanes(self.members)
+        leaders = [group[0] for group in groups]  # one set of columns per lane
         generator_state = self.generator.get_state()
-        W, b = stack(members)  # (784, 10K), (10K,)
+        W, b = stack(leaders)  # (784, 10L), (10L,)
         batches = minibatch_indices(
             len(self.data.y_train), self.batch_size, self.generator, self.device
         )
-        loss_sum, right = train_epoch(W, b, members, self.data.X_train, self.data.y_train, batches)
+        loss_sum, right = train_epoch(W, b, leaders, self.data.X_train, self.data.y_train, batches)
         self.epochs_done += 1
-        test_acc = accuracies(W, b, len(members), *self.data.split("test"))
+        test_acc = accuracies(W, b, len(leaders), *self.data.split("test"))
         n = len(self.data.y_train)
         records = []
-        for k, m in enumerate(members):
+        for k, group in enumerate(groups):
             W_k, b_k = columns(W, b, k)
             broken = None
             if not (bool(torch.isfinite(loss_sum[k])) and bool(torch.isfinite(W_k).all())):
-                broken = self._diagnose(m, generator_state)
-            m.W, m.b, m.epoch = W_k.clone(), b_k.clone(), self.epochs_done
-            m.done = broken is not None or m.epoch >= m.cfg.num_epochs
+                broken = self._diagnose(group[0], generator_state)
+            W_k, b_k = W_k.clone(), b_k.clone()
             seconds = time.perf_counter() - start
-            record = EpochRecord(
-                m.epoch,
-                float(loss_sum[k]) / n,
-                int(right[k]) / n,
-                float(test_acc[k]),
-                seconds,
-                broken,
-                *cpu(W_k, b_k),
-            )
-            records.append((m.run_id, record))
+            for m in group:
+                m.W, m.b, m.epoch = W_k, b_k, self.epochs_done  # one lane, one W
+                m.done = broken is not None or m.epoch >= m.cfg.num_epochs
+                record = EpochRecord(
+                    m.epoch,
+                    float(loss_sum[k]) / n,
+                    int(right[k]) / n,
+                    float(test_acc[k]),
+                    seconds,
+                    broken,
+                    *cpu(W_k, b_k),
+                )
+                records.append((m.run_id, record))
         self.members = [m for m in self.members if not m.done]
         yield from records
 
     def _evaluate_start(self, members: list[Member], start: float) -> list:
-        W, b = stack(members)
+        groups = lanes(members)
+        leaders = [group[0] for group in groups]
+        W, b = stack(leaders)
         X, y = self.data.split("train")
-        losses, train_acc = evaluate(W, b, members, X, y)
-        test_acc = accuracies(W, b, len(members), *self.data.split("test"))
+        losses, train_acc = evaluate(W, b, leaders, X, y)
+        test_acc = accuracies(W, b, len(leaders), *self.data.split("test"))
         records = []
-        for k, m in enumerate(members):
-            m.epoch = 0
-            record = EpochRecord(
-                0,
-                float(losses[k]),
-                float(train_acc[k]),
-                float(test_acc[k]),
-                time.perf_counter() - start,
-                None,
-                *cpu(m.W, m.b),
-            )
-            records.append((m.run_id, record))
+        for k, group in enumerate(groups):
+            for m in group:
+                m.epoch = 0
+                record = EpochRecord(
+                    0,
+                    float(losses[k]),
+                    float(train_acc[k]),
+                    float(test_acc[k]),
+                    time.perf_counter() - start,
+                    None,
+                    *cpu(m.W, m.b),
+                )
+                records.append((m.run_id, record))
         return records
 
     def _diagnose(self, m: Member, generator_state):
@@ -185,6 +200,42 @@ class Cohort:
         return replay(
             model, minibatch_indices(n, self.batch_size, again, self.device), self.epochs_done
         )
+
+
+def lane_key(cfg: TrainConfig) -> TrainConfig:
+    """What decides a run's next epoch besides its W and b: its settings but the epochs."""
+    return replace(cfg, num_epochs=1)
+
+
+def lanes(members: list[Member]) -> list[list[Member]]:
+    """The members grouped into lanes: runs whose next epoch is the same computation.
+
+    Runs with the same settings (all but the number of epochs) and the same W and b
+    (every run that joined the cohort together starts from the same W) take exactly
+    the same steps, so a lane trains one set of 10 columns and hands its records to
+    each of its runs. A class that presses Train with the default settings is one
+    lane: its 30 runs cost what one costs. A run with fewer epochs leaves its lane
+    when it is done; the others go on.
+    """
+    by_key: dict[TrainConfig, list[list[Member]]] = {}
+    groups: list[list[Member]] = []
+    for m in members:
+        same = by_key.setdefault(lane_key(m.cfg), [])
+        group = next(
+            (g for g in same if torch.equal(g[0].W, m.W) and torch.equal(g[0].b, m.b)), None
+        )
+        if group is None:
+            group = [m]
+            same.append(group)
+            groups.append(group)
+        else:
+            group.append(m)
+    return groups
+
+
+def width(members: list[Member]) -> int:
+    """How many lanes (sets of 10 columns) training these members takes."""
+    return len(lanes(members))
 
 
 def stack(members: list[Member]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -301,4 +352,4 @@ def train_stacked(cfgs: list[TrainConfig], data: FashionMNIST) -> Iterator[tuple
 def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     """The functions that trained a run with cfg in its cohort (shown after the chapter's)."""
     extra = (Cohort._diagnose,) if broke_down else ()
-    return (Cohort.advance, stack, train_epoch, stacked_logits, stacked_loss, *extra)
+    return (Cohort.advance, lanes, stack, train_epoch, stacked_logits, stacked_loss, *extra)
