@@ -11,7 +11,7 @@ import torch
 from helpers import FakeClock, synthetic
 
 from lib.config import TrainConfig
-from lib.engine import Engine
+from lib.engine import Engine, Status
 from lib.slots import AlreadyQueued, QueueFull
 from lib.trainers import train
 
@@ -208,3 +208,25 @@ def test_a_class_of_six_settings_fills_one_cohort_per_training_thread():
             assert collect(ticket)[-1].epoch == 2
     finally:
         engine.shutdown()
+
+
+class _FakeTicket:
+    def __init__(self, finished=False, together=0):
+        self.finished, self._together = finished, together
+
+    def status(self):
+        return Status(False, 0, self._together)
+
+
+def test_a_live_chart_is_redrawn_every_epoch_alone_and_at_most_once_a_gap_in_a_cohort(
+    monkeypatch,
+):
+    from ui import training
+
+    now = [100.0]
+    monkeypatch.setattr(training.time, "monotonic", lambda: now[0])
+    just_drawn = now[0] - training.DRAW_GAP_S / 10
+    assert training.due(just_drawn, _FakeTicket(together=0))  # alone: every epoch
+    assert not training.due(just_drawn, _FakeTicket(together=12))  # with classmates: wait
+    assert training.due(now[0] - training.DRAW_GAP_S, _FakeTicket(together=12))
+    assert training.due(just_drawn, _FakeTicket(finished=True, together=12))  # the end

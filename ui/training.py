@@ -29,6 +29,11 @@ from ui import context, identity, lang, runs
 POLL_S = 1.0
 POLL_MAX_S = 2.0
 POLL_GROWTH = 1.5
+# While classmates train in the same cohort, a student's live chart is redrawn at most
+# once per DRAW_GAP_S (its records all arrive; a redraw shows every epoch so far):
+# 30 charts redrawn after every epoch cost the server more than the training itself
+# (docs/load.md). A run that trains alone is redrawn after every epoch.
+DRAW_GAP_S = 1.0
 
 
 def paced(previous: float, changed: bool) -> float:
@@ -229,24 +234,29 @@ def follow(cfg: TrainConfig, data, run: Run, on_epoch, wait_box, page: str) -> N
         )
     st.session_state["engine.ticket"] = ticket
     st.session_state["engine.pending"] = {"page": page, "ticket": ticket}
-    pace = POLL_S
+    pace, drawn, undrawn = POLL_S, float("-inf"), False
     try:
         while not ticket.finished or not ticket.records.empty():
-            records = ticket.poll(pace)  # returns as soon as a record comes
+            records = ticket.poll(DRAW_GAP_S if undrawn else pace)  # returns when a record comes
             pace = paced(pace, changed=bool(records))
             if records and run not in runs.runs():
                 st.session_state.pop("engine.pending", None)
                 runs.runs().append(run)
             for record in records:
                 run.add(record)
-            if records:
+            undrawn = undrawn or bool(records)
+            drawing = undrawn and due(drawn, ticket)
+            if drawing:
                 on_epoch(run)
+                drawn, undrawn = time.monotonic(), False
             # While waiting, redrawn on every pass on purpose: each st call is where a click
-            # or Stop lands. While training, the chart's redraw after each epoch is that call.
-            if records or not run.trained:
+            # or Stop lands. While training, the chart's redraw is that call.
+            if drawing or not run.trained:
                 show_status(wait_box, ticket, started=run.trained)
             if not context.session_active():
                 break  # the tab is gone: keep what was trained
+        if undrawn:
+            on_epoch(run)  # the last records came as the run ended
     except (RerunException, StopException):
         if not run.trained and engine.holds(ticket):
             ticket = None  # a click while waiting: the next script run resumes it
@@ -257,6 +267,14 @@ def follow(cfg: TrainConfig, data, run: Run, on_epoch, wait_box, page: str) -> N
             ticket.cancel()  # a no-op when it finished
     if ticket.error and not ticket.cancelled:
         st.warning(lang.tr("train.engine_ended"))
+
+
+def due(drawn: float, ticket: Ticket) -> bool:
+    """Whether the live chart is redrawn now: after every epoch of a run that trains alone,
+    at most once per DRAW_GAP_S while classmates train with it, always at the end."""
+    if ticket.finished or time.monotonic() - drawn >= DRAW_GAP_S:
+        return True
+    return ticket.status().together == 0
 
 
 def show_status(wait_box, ticket: Ticket, started: bool) -> None:
