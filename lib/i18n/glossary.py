@@ -185,7 +185,7 @@ TERMS = (
     # 术语对照：层序softmax，hierarchical softmax（word2vec 的近似训练一节同名）。照书连写，不加空格。
     Term(
         ("hierarchical softmax", "hierarchical"),
-        "层序",
+        "层序softmax",
         (r"分层", r"层次化?\s*softmax", r"层级", r"层序\s+softmax", r"层序Softmax"),
         f"{TERM_LIST}：层序softmax，hierarchical softmax",
     ),
@@ -194,7 +194,7 @@ TERMS = (
         ("log-sum-exp", "LogSumExp"),
         "LogSumExp",
         (r"(?i)log-sum-exp", r"LogSumExp\s+技巧", r"(?<![\w.])logsumexp", r"对数求和指数"),
-        "本书softmax回归的简洁实现一节：LogSumExp技巧",
+        "本书softmax回归的简洁实现一节：LogSumExp技巧（说到“技巧”时照此连写）",
     ),
     # A run (one training with its settings and curves, saved for the student) is not in the book;
     # the project's term is 训练记录 (counted 条, numbered “训练记录 #3”), never “第 3 次训练”,
