@@ -182,6 +182,27 @@ TERMS = (
         (),
         f"{TERM_LIST}：发散，diverge",
     ),
+    # 书名和本章标题都连写：“softmax回归的从零开始实现”；术语对照：softmax回归，softmax regression.
+    Term(
+        ("softmax regression",),
+        "softmax回归",
+        (r"(?i)softmax\s+回归", r"Softmax回归"),
+        f"{CHAPTER}：借助softmax回归，我们可以训练多分类的模型",
+    ),
+    # The two versions the app compares (the book's formulas, and the fix of exercise 3) are not
+    # named in the book; the pages call them 朴素版 and 稳定版 throughout.
+    Term(
+        ("naive",),
+        "朴素",
+        (r"简单版", r"原始版", r"幼稚"),
+        "本项目的用语：书中公式的直接实现（练习 1、2 所说的问题）",
+    ),
+    Term(
+        ("stable",),
+        "稳定版",
+        (r"稳定的\s*softmax", r"数值稳定版"),
+        "本项目的用语：先减去最大的 logit、用 LogSumExp技巧算损失的版本（练习 3）",
+    ),
     # 术语对照：层序softmax，hierarchical softmax（word2vec 的近似训练一节同名）。照书连写，不加空格。
     Term(
         ("hierarchical softmax", "hierarchical"),

@@ -281,7 +281,8 @@ STRINGS = {
     "lesson.vocab.question": {
         "en": "Use softmax regression to predict the next word from a vocabulary of K words. How "
         "does the cost of one softmax and cross-entropy pass grow with K?",
-        "zh": "用 softmax 回归从 K 个词的词表中预测下一个词。一次 softmax 和交叉熵损失计算的代价如何随 K 增长？",
+        "zh": "用 softmax回归从 K 个词的词表中预测下一个词。一次 softmax 和交叉熵损失计算的代"
+        "价如何随 K 增长？",
     },
     "lesson.vocab.option.constant": {"en": "hardly at all", "zh": "几乎不变"},
     "lesson.vocab.option.linear": {"en": "in proportion to K", "zh": "与 K 成正比"},

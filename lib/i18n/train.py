@@ -1,7 +1,7 @@
 """Strings of the Train page."""
 
 STRINGS = {
-    "train.title": {"en": "Train softmax regression", "zh": "训练 softmax 回归"},
+    "train.title": {"en": "Train softmax regression", "zh": "训练 softmax回归"},
     "train.intro": {
         "en": "The chapter's model: flatten each 28×28 image to 784 pixels, multiply by **W** (784×10), "
         "add **b**, and turn the 10 scores into probabilities with softmax. Minibatch SGD "
