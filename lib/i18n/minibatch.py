@@ -1,9 +1,9 @@
 """Strings of the "One minibatch, step by step" page, and the lessons' navigation entries."""
 
 STRINGS = {
-    "nav.minibatch": {"en": "One minibatch, step by step", "zh": "一个小批量，逐步看"},
+    "nav.minibatch": {"en": "One minibatch, step by step", "zh": "拆解一个小批量"},
     "nav.section.learn": {"en": "Learn step by step", "zh": "逐步学习"},
-    "minibatch.title": {"en": "One minibatch, step by step", "zh": "一个小批量，逐步看"},
+    "minibatch.title": {"en": "One minibatch, step by step", "zh": "拆解一个小批量"},
     "minibatch.intro": {
         "en": "Every step of the chapter's training loop on one real minibatch of 256 images, with "
         "the shape and the values of each tensor: reshape, the linear layer, softmax, "
@@ -64,9 +64,10 @@ STRINGS = {
         "**b** (broadcast over the rows): one unnormalized score (logit) per class. Softmax "
         "turns each row into probabilities, the loss picks the true class's probability, "
         "and `backward` fills `W.grad`, which has the shape of **W**.",
-        "zh": "`net` 把每张图像变成一行 784 个像素，乘以 **W**（784, 10），再加上 **b**（按行广播）："
-        "每个类别得到一个未规范化的预测（logit）。softmax 把每一行变成概率，损失函数取出真实类别的"
-        "预测概率，`backward` 算出与 **W** 形状相同的 `W.grad`。",
+        "zh": "`net` 把每张图像展平成一行 784 个像素，乘以 **W**（784, 10）"
+        "，再加上 **b**（按行广播）：每个类别得到一个未规范化的预测（logit）。"
+        "softmax 把每一行变成概率，损失函数取出真实类别的预测概率，`backward` 算出与 "
+        "**W** 形状相同的 `W.grad`。",
     },
     "minibatch.col.step": {"en": "step", "zh": "步骤"},
     "minibatch.col.code": {"en": "code", "zh": "代码"},
