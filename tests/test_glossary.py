@@ -41,6 +41,8 @@ def test_the_checker_finds_what_it_should():
         "x.tree": {"en": "hierarchical softmax", "zh": "层序 softmax"},
         "x.lse": {"en": "the LogSumExp trick", "zh": "LogSumExp 技巧"},
         "x.acc": {"en": "test accuracy", "zh": "测试准确率"},
+        "x.next": {"en": "the next minibatch", "zh": "下一批图像"},
+        "x.eps": {"en": "8 machine epsilons", "zh": "8 个机器精度"},
     }
     found = {key for key, _ in _problems(bad)}
     assert found == set(bad)
@@ -53,6 +55,7 @@ def test_the_checker_finds_what_it_should():
         "x.lse": {"en": "the LogSumExp trick", "zh": "LogSumExp技巧"},
         "x.acc": {"en": "test accuracy", "zh": "测试精度"},
         "x.queue": {"en": "wait for your turn", "zh": "等待轮到你"},
+        "x.grade": {"en": "graded by the teacher", "zh": "由老师批改"},
     }
     assert _problems(good) == []
 

@@ -33,11 +33,12 @@ class Term:
 
 TERMS = (
     # 本章：“小批量中每个样本是一行”“小批量随机梯度下降”；术语对照：小批量，mini-batch.
-    # 批次、一批、本批、单独的“批量” are the variants found or likely; 批量大小 is the book's own.
+    # 批次、一批、本批、单独的“批量” are the variants found or likely; 批量大小 is the book's own;
+    # 批改 (grading) is another word.
     Term(
         ("minibatch", "minibatches", "mini-batch", "mini-batches", "batch", "batches"),
         "小批量",
-        (r"批(?!量)", r"(?<!小)批量(?!大小)"),
+        (r"批次", r"分批", r"[一本这那每下上两几各]\s*批(?![量改注准评])", r"(?<!小)批量(?!大小)"),
         f"{CHAPTER}：小批量中每个样本是一行；小批量随机梯度下降",
     ),
     # 本章：“设置数据迭代器的批量大小为256”“它接受批量大小作为参数”.
@@ -149,7 +150,7 @@ TERMS = (
     Term(
         ("accuracy", "accuracies"),
         "精度",
-        (r"准确率", r"准确度", r"正确率"),
+        (r"准确率", r"准确度", r"正确率", r"机器精度", r"(?:损失|丢失|完整|全部)精度"),
         f"{CHAPTER}：分类精度即正确预测数量与总预测数量之比",
     ),
     Term(
@@ -202,6 +203,14 @@ TERMS = (
         "稳定版",
         (r"稳定的\s*softmax", r"数值稳定版"),
         "本项目的用语：先减去最大的 logit、用 LogSumExp技巧算损失的版本（练习 3）",
+    ),
+    # The pages' word for a run whose loss became inf or NaN (not in the book, which only warns of
+    # 上溢/下溢): 数值崩溃, so that it is never confused with 发散 (the optimisation diverging).
+    Term(
+        ("broke down", "breaks down", "break down", "breakdown", "breakdowns"),
+        "崩溃",
+        (r"数值失效", r"数值故障"),
+        "本项目的用语：损失变成 inf 或 NaN（数值崩溃），区别于发散",
     ),
     # 术语对照：层序softmax，hierarchical softmax（word2vec 的近似训练一节同名）。照书连写，不加空格。
     Term(
