@@ -299,5 +299,5 @@ def test_cost_chart_uses_log_axes_and_translated_titles():
     spec = cost_chart(rows, "ms", "zh").to_dict()
     text = str(spec)
     assert "'type': 'log'" in text and "类别数 K" in text and "完整 softmax" in text
-    assert "二叉树分层 softmax" in text
+    assert "二叉树层序softmax" in text
     assert "上限 512 MB" in str(cost_chart(rows, "mb", "zh", cap_mb=512).to_dict())

@@ -125,7 +125,7 @@ def test_the_book_and_the_log_q_sections(no_data, lang):
     at = open_page(lang)
     text = texts(at)
     if lang == "zh":
-        assert "分层softmax" in text and "近似训练" in text and "对数均匀（Zipf）" in text
+        assert "层序softmax" in text and "近似训练" in text and "对数均匀（Zipf）" in text
     else:
         assert "Approximate training" in text and "log-uniform (Zipf)" in text
     assert "tf.nn.sampled_softmax_loss" in text and "log K" in text and "log(K + 1)" not in text

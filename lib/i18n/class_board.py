@@ -7,7 +7,7 @@ STRINGS = {
         "en": "Everyone trains with other settings; every run a student finishes or stops lands "
         "here, on one chart and one table. Which learning rates work, and which break the "
         "book's softmax?",
-        "zh": "每个人用不同的设置训练；学生完成或停止的每次训练都会出现在这里的同一张图和同一张表中。"
+        "zh": "每个人用不同的设置训练；学生完成或停止的每条训练记录都会出现在这里的同一张图和同一张表中。"
         "哪些学习率有效？哪些会让书中的 softmax 数值崩溃？",
     },
     # ---- not in a class yet
@@ -70,11 +70,11 @@ STRINGS = {
     # ---- a student's header
     "class_board.member": {
         "en": "You are in class {code} and post your runs as:",
-        "zh": "你在班级 {code} 中，你的训练以这个名字发布：",
+        "zh": "你在班级 {code} 中，你的训练记录以这个名字发布：",
     },
     "class_board.member.train": {
         "en": "Train a run: it appears here when it ends.",
-        "zh": "去训练一次：训练结束后会出现在这里。",
+        "zh": "去训练一次：训练结束后，这条训练记录会出现在这里。",
     },
     # ---- states and errors
     "class_board.down": {
@@ -90,7 +90,7 @@ STRINGS = {
     "class_board.closed": {
         "en": "This class is closed: it takes no new students and no new runs. The board stays "
         "as it is.",
-        "zh": "这个班级已关闭：不再接受新学生和新的训练，看板保持不变。",
+        "zh": "这个班级已关闭：不再接受新学生和新的训练记录，看板保持不变。",
     },
     "class_board.refresh": {
         "en": "Updates by itself every {seconds} seconds.",
@@ -98,31 +98,31 @@ STRINGS = {
     },
     # ---- the board
     "class_board.students": {"en": "Students", "zh": "学生"},
-    "class_board.runs": {"en": "Runs", "zh": "训练次数"},
+    "class_board.runs": {"en": "Runs", "zh": "训练记录数"},
     "class_board.broken_count": {"en": "Broke down (inf/NaN)", "zh": "数值崩溃（inf/NaN）"},
     "class_board.best_acc": {"en": "Best test acc", "zh": "最高测试精度"},
     "class_board.empty": {
         "en": "No runs on the board yet. Each run a student finishes or stops appears here by "
         "itself within a few seconds.",
-        "zh": "看板上还没有训练。学生完成或停止的每次训练都会在几秒内自动出现在这里。",
+        "zh": "看板上还没有训练记录。学生完成或停止的每条训练记录都会在几秒内自动出现在这里。",
     },
     "class_board.chart.caption": {
         "en": "One point per run: its final test accuracy against its learning rate (log "
         "scale). Colour: softmax; shape: framework.",
-        "zh": "每个点是一次训练：最终测试精度与学习率（对数刻度）的关系。颜色表示 softmax 版本，"
+        "zh": "每个点是一条训练记录：最终测试精度与学习率（对数刻度）的关系。颜色表示 softmax 版本，"
         "形状表示框架。",
     },
     "class_board.broken": {
         "en": "{n} runs broke down (the loss became inf/NaN) and have no accuracy to plot; they "
         "are drawn on their own row. Learning rates: {lrs}.",
-        "zh": "{n} 次训练出现数值崩溃（损失变成 inf/NaN），没有可画的精度，单独画在下面一行。"
+        "zh": "{n} 条训练记录出现数值崩溃（损失变成 inf/NaN），没有可画的精度，单独画在下面一行。"
         "学习率：{lrs}。",
     },
-    "class_board.table": {"en": "All runs", "zh": "全部训练"},
+    "class_board.table": {"en": "All runs", "zh": "全部训练记录"},
     "class_board.col.best": {"en": "best", "zh": "最佳"},
     "class_board.col.student": {"en": "student", "zh": "学生"},
-    "class_board.curves": {"en": "Curves of chosen runs", "zh": "所选训练的曲线"},
-    "class_board.curves.pick": {"en": "Runs to compare", "zh": "要比较的训练"},
+    "class_board.curves": {"en": "Curves of chosen runs", "zh": "所选训练记录的曲线"},
+    "class_board.curves.pick": {"en": "Runs to compare", "zh": "要比较的训练记录"},
     "class_board.hidden_name": {"en": "Student {k}", "zh": "学生 {k}"},
     "class_board.chart.lr": {"en": "learning rate (log scale)", "zh": "学习率（对数刻度）"},
     "class_board.chart.acc": {"en": "final test accuracy", "zh": "最终测试精度"},
@@ -138,20 +138,20 @@ STRINGS = {
         "this off.",
         "zh": "在你关闭之前，所有人看到的名字都是“学生 1、学生 2……”（按加入顺序）。",
     },
-    "class_board.csv": {"en": "Download the class's runs (CSV)", "zh": "下载班级的全部训练（CSV）"},
-    "class_board.remove.pick": {"en": "Run to take off the board", "zh": "要从看板上移除的训练"},
-    "class_board.remove.placeholder": {"en": "Choose a run", "zh": "选择一次训练"},
-    "class_board.curves.placeholder": {"en": "Choose runs", "zh": "选择训练"},
+    "class_board.csv": {"en": "Download the class's runs (CSV)", "zh": "下载全班训练记录（CSV）"},
+    "class_board.remove.pick": {"en": "Run to take off the board", "zh": "要移出看板的训练记录"},
+    "class_board.remove.placeholder": {"en": "Choose a run", "zh": "选择一条训练记录"},
+    "class_board.curves.placeholder": {"en": "Choose runs", "zh": "选择训练记录"},
     "class_board.remove.button": {"en": "Remove from the board", "zh": "从看板上移除"},
     "class_board.removed": {
         "en": "The run was taken off the board (the student still has it).",
-        "zh": "这次训练已从看板上移除（学生自己仍然保留它）。",
+        "zh": "这条训练记录已从看板上移除（学生自己仍然保留它）。",
     },
     "class_board.close.button": {"en": "Close the class", "zh": "关闭班级"},
     "class_board.close.help": {
         "en": "No new students and no new runs after this; the board stays readable. It cannot "
         "be reopened.",
-        "zh": "关闭后不再接受新学生和新的训练，看板仍可查看。关闭后无法重新打开。",
+        "zh": "关闭后不再接受新学生和新的训练记录，看板仍可查看。关闭后无法重新打开。",
     },
     "class_board.close.confirm": {"en": "Yes, close class {code}", "zh": "是的，关闭班级 {code}"},
     "class_board.closed_now": {"en": "Class {code} is closed.", "zh": "班级 {code} 已关闭。"},
@@ -162,10 +162,10 @@ STRINGS = {
     "class_board.delete.button": {"en": "Delete the class", "zh": "删除班级"},
     "class_board.deleted": {
         "en": "Class {code} was deleted. Its students keep their own runs.",
-        "zh": "班级 {code} 已删除。学生仍然保留他们自己的训练。",
+        "zh": "班级 {code} 已删除。学生仍然保留他们自己的训练记录。",
     },
     "class_board.csv.failed": {
         "en": "could not read the class's runs; try again",
-        "zh": "无法读取班级的训练，请重试",
+        "zh": "无法读取班级的训练记录，请重试",
     },
 }

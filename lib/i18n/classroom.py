@@ -4,36 +4,38 @@ STRINGS = {
     "store.down": {
         "en": "Your runs are not being saved right now (the database cannot be reached). Keep "
         "working: they are kept here and saved as soon as it is back.",
-        "zh": "你的训练暂时没有被保存（无法连接数据库）。可以继续使用：它们先保留在这里，"
-        "数据库恢复后会立即保存。",
+        "zh": "你的训练记录暂时没有被保存（无法连接数据库）。可以继续使用：它们先保留在这里，数据库恢复后会立即"
+        "保存。",
     },
     "store.recreated": {
         "en": "The database file on the server was deleted or replaced. It was created again, "
         "and your {n} runs in this tab were saved into it again.",
-        "zh": "服务器上的数据库文件被删除或替换了。它已重新创建，这个标签页中你的 {n} 次训练已重新保存到其中。",
+        "zh": "服务器上的数据库文件被删除或替换了。它已重新创建，这个标签页中你的 {n} 条训练记录已重新保存"
+        "到其中。",
     },
     "store.too_many": {
         "en": "This run was not saved: you already have {limit} saved runs. Delete some old ones "
         "(Train page, or all of them in the sidebar) to save new ones.",
-        "zh": "这次训练没有保存：你已经保存了 {limit} 次训练。请删除一些旧的训练（在训练页面，"
-        "或在侧边栏中全部删除）后再保存新的。",
+        "zh": "这条训练记录没有保存：你已经保存了 {limit} 条训练记录。请删除一些旧的训练记录（在训练页"
+        "面，或在侧边栏中全部删除）后再保存新的。",
     },
     "store.refused": {
         "en": "The database refused to save this run:",
-        "zh": "数据库拒绝保存这次训练：",
+        "zh": "数据库拒绝保存这条训练记录：",
     },
-    "me.header": {"en": "Your runs on another device", "zh": "在其他设备上使用你的训练"},
+    "me.header": {"en": "Your runs on another device", "zh": "在其他设备上使用你的训练记录"},
     "me.explain": {
         "en": "This browser keeps your runs under a random identity (no account). Open your "
         "personal link on another device to see them there.",
-        "zh": "这个浏览器用一个随机身份保存你的训练（不需要账号）。在其他设备上打开你的个人链接即可看到它们。",
+        "zh": "这个浏览器用一个随机身份保存你的训练记录（不需要账号）。在其他设备上打开你的个人链接即可看到它们"
+        "。",
     },
     "me.show": {"en": "Show my personal link", "zh": "显示我的个人链接"},
     "me.private": {
         "en": "Keep it private: whoever opens it sees and can delete your runs. The part after "
         "me= is also your personal code. If it leaked, make a new link: the old one stops "
         "working.",
-        "zh": "请勿分享：打开它的人可以看到并删除你的训练。me= 后面的部分也是你的个人代码。"
+        "zh": "请勿分享：打开它的人可以看到并删除你的训练记录。me= 后面的部分也是你的个人代码。"
         "如果链接泄露了，请生成新链接：旧链接将失效。",
     },
     "me.renew": {
@@ -43,31 +45,31 @@ STRINGS = {
     "me.renewed": {
         "en": "New link made. The old link, and any other browser that opened it, no longer "
         "reach your runs: open the new link there.",
-        "zh": "已生成新链接。旧链接以及用它打开过的其他浏览器都无法再访问你的训练：请在那里打开新链接。",
+        "zh": "已生成新链接。旧链接以及用它打开过的其他浏览器都无法再访问你的训练记录：请在那里打开新链接。",
     },
     "me.bad_link": {
         "en": "This personal link does not work (any more): it was mistyped, or a newer link "
         "replaced it. Nothing was changed in this browser.",
         "zh": "这个个人链接无效（或已失效）：可能输入有误，或已被更新的链接取代。这个浏览器没有任何改变。",
     },
-    "me.offer.title": {"en": "Open these runs here?", "zh": "在这里打开这些训练？"},
+    "me.offer.title": {"en": "Open these runs here?", "zh": "在这里打开这些训练记录？"},
     "me.offer.body": {
         "en": "You opened a personal link. It belongs to a browser with {n} saved runs. Only "
         "continue if it is your own link: whoever sent it would see everything you do here.",
-        "zh": "你打开了一个个人链接，它属于一个已保存 {n} 次训练的浏览器。只有当这是你自己的链接时才继续："
-        "发送链接的人将能看到你在这里做的一切。",
+        "zh": "你打开了一个个人链接，它属于一个已保存 {n} 条训练记录的浏览器。只有当这是你自己的链接时才继"
+        "续：发送链接的人将能看到你在这里做的一切。",
     },
     "me.offer.mine": {
         "en": "This browser now shows {n} runs of its own. They stay saved, but this browser "
         "will no longer show them: keep its personal link first if you want them back.",
-        "zh": "这个浏览器现在有自己的 {n} 次训练。它们仍会保存，但这个浏览器将不再显示它们："
+        "zh": "这个浏览器现在有自己的 {n} 条训练记录。它们仍会保存，但这个浏览器将不再显示它们："
         "如果以后还想看到，请先保存它的个人链接。",
     },
     "me.offer.none_here": {
         "en": "This browser has no runs of its own yet: nothing here is lost.",
-        "zh": "这个浏览器还没有自己的训练：不会丢失任何东西。",
+        "zh": "这个浏览器还没有自己的训练记录：不会丢失任何东西。",
     },
-    "me.offer.switch": {"en": "Yes, use the link's runs", "zh": "是的，使用链接中的训练"},
+    "me.offer.switch": {"en": "Yes, use the link's runs", "zh": "是的，使用链接中的训练记录"},
     "me.offer.keep": {"en": "No, keep this browser as it is", "zh": "不，保持这个浏览器不变"},
     "me.too_many_new": {
         "en": "Too many new visitors from your network in the last few minutes. Wait a few "
@@ -82,13 +84,13 @@ STRINGS = {
     },
     "me.adopted": {
         "en": "This browser now shows the runs of your personal link ({n} runs).",
-        "zh": "这个浏览器现在显示你个人链接中的训练（共 {n} 次）。",
+        "zh": "这个浏览器现在显示你个人链接中的训练记录（共 {n} 条）。",
     },
     "me.delete_all.confirm": {
         "en": "Yes, delete all {n} of my runs",
-        "zh": "是的，删除我全部 {n} 次训练",
+        "zh": "是的，删除我全部 {n} 条训练记录",
     },
-    "me.delete_all": {"en": "Delete all my runs", "zh": "删除我的全部训练"},
+    "me.delete_all": {"en": "Delete all my runs", "zh": "删除我的全部训练记录"},
     "class.member": {"en": "Class {code}, as:", "zh": "班级 {code}，你的名字："},
     "class.join.header": {"en": "Join class **{code}**", "zh": "加入班级 **{code}**"},
     "class.join.name": {"en": "Your name on the class board", "zh": "你在班级看板上的名字"},
@@ -108,7 +110,7 @@ STRINGS = {
     },
     "class.join.closed": {
         "en": "This class is closed: it takes no new students or runs.",
-        "zh": "这个班级已关闭：不再接受新学生或新的训练。",
+        "zh": "这个班级已关闭：不再接受新学生或新的训练记录。",
     },
     "class.join.full": {"en": "This class is full.", "zh": "这个班级已满。"},
     "class.join.too_many": {

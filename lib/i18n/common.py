@@ -58,12 +58,12 @@ STRINGS = {
         "en": "Train a model here ({epochs} epochs, stable softmax)",
         "zh": "在这里训练一个模型（{epochs} 个迭代周期，稳定版 softmax）",
     },
-    "run.picker": {"en": "Run", "zh": "选择一次训练"},
+    "run.picker": {"en": "Run", "zh": "选择一条训练记录"},
     "run.unusable": {
         "en": "This run broke down: its weights are inf or NaN, so it predicts nothing useful. Pick "
         "another run or train again with the stable softmax or a smaller learning rate.",
-        "zh": "这次训练出现了数值崩溃：权重是 inf 或 NaN，无法做出有用的预测。请选择另一次训练，"
-        "或用稳定版 softmax、更小的学习率重新训练。",
+        "zh": "这条训练记录出现了数值崩溃：权重是 inf 或 NaN，无法做出有用的预测。请选择另一条训练记录"
+        "，或用稳定版 softmax、更小的学习率重新训练。",
     },
     "status.running": {"en": "running", "zh": "进行中"},
     "status.done": {"en": "done", "zh": "完成"},
@@ -72,10 +72,10 @@ STRINGS = {
     "status.diverged": {"en": "diverged (loss grew)", "zh": "发散（损失上升）"},
     "chart.epoch": {"en": "epoch", "zh": "迭代周期"},
     "chart.value": {"en": "value", "zh": "数值"},
-    "chart.run": {"en": "run", "zh": "训练"},
+    "chart.run": {"en": "run", "zh": "训练记录"},
     "chart.train_loss": {"en": "train loss", "zh": "训练损失"},
     "chart.train_acc": {"en": "train acc", "zh": "训练精度"},
     "chart.test_acc": {"en": "test acc", "zh": "测试精度"},
     "softmax.naive": {"en": "the book's (naive)", "zh": "书中的（朴素版）"},
-    "softmax.stable": {"en": "stable (log-sum-exp)", "zh": "稳定版（log-sum-exp）"},
+    "softmax.stable": {"en": "stable (log-sum-exp)", "zh": "稳定版（LogSumExp）"},
 }

@@ -44,7 +44,7 @@ STRINGS = {
     "cross_entropy.chart.loss": {"en": "cross-entropy loss", "zh": "交叉熵损失"},
     "cross_entropy.chart.grad": {
         "en": "gradient ∂loss/∂o_y (autograd)",
-        "zh": "梯度 ∂loss/∂o_y（自动微分）",
+        "zh": "损失对 o_y 的梯度 ∂loss/∂o_y（自动微分）",
     },
     "cross_entropy.chart.method": {"en": "computed as", "zh": "计算方式"},
     "cross_entropy.chart.inf": {"en": "loss = inf from here", "zh": "从这里起损失 = inf"},
@@ -113,10 +113,11 @@ STRINGS = {
         "(its largest term is exp(0) = 1), so nothing overflows and no log ever sees 0. The loss "
         "is minus this for the true class j = y: log-sum-exp(o) − o_y. Training with it "
         "(the stable choice on the Train page) is what `torch.nn.functional.cross_entropy` does.",
-        "zh": "对稳定版 softmax 取对数并化简：分子中的 exp 与 log 相互抵消。剩下的是 logit 之差，减去一个至少为 1 "
-        "的和的对数（和中最大的一项是 exp(0) = 1），因此既不会上溢，log 也永远不会遇到 0。"
-        "交叉熵损失就是真实类别 j = y 时它的相反数：log-sum-exp(o) − o_y。这就是 LogSumExp技巧。"
-        "用它训练（训练页中的稳定版选项）正是 `torch.nn.functional.cross_entropy` 的做法。",
+        "zh": "对稳定版 softmax 取对数并化简：分子中的 exp 与 log 相互抵消。"
+        "剩下的是 logit 之差，减去一个至少为 1 的和的对数（和中最大的一项是 exp(0) = "
+        "1），因此既不会上溢，log 也永远不会遇到 0。交叉熵损失就是真实类别 j = y 时它的相反"
+        "数：LogSumExp(o) − o_y。这就是 LogSumExp技巧。用它训练（训练页中的稳"
+        "定版选项）正是 `torch.nn.functional.cross_entropy` 的做法。",
     },
     "cross_entropy.lse.latex": {
         "en": r"\log \mathrm{softmax}(\mathbf{o})_j = o_j - \max(\mathbf{o})"

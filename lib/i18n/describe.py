@@ -30,7 +30,7 @@ STRINGS = {
     },
     "describe.compare": {
         "en": "{n} runs overlaid, final test accuracy: {runs}.",
-        "zh": "叠加的 {n} 次训练，最终测试精度：{runs}。",
+        "zh": "叠加的 {n} 条训练记录，最终测试精度：{runs}。",
     },
     "describe.compare.run": {
         "en": "{run}: {acc:.2f} after {epochs} epochs",
@@ -133,7 +133,7 @@ STRINGS = {
     },
     "describe.gap.grad": {
         "en": "The gradient d loss / d o_y against the gap from 0 to {max:g}: {ways}.",
-        "zh": "梯度 d loss / d o_y 随差距从 0 到 {max:g} 的变化：{ways}。",
+        "zh": "损失对 o_y 的梯度 d loss / d o_y 随差距从 0 到 {max:g} 的变化：{ways}。",
     },
     "describe.gap.breaks": {
         "en": "{way} breaks at gap {gap:.1f}",
@@ -156,12 +156,12 @@ STRINGS = {
     "describe.board": {
         "en": "Test accuracy against learning rate for {n} runs of {students} students; the best "
         "is {acc:.4f} at lr {lr} ({student}); {broken} runs broke down.",
-        "zh": "{students} 位学生的 {n} 次训练的测试精度与学习率的关系；最好的是 {acc:.4f}，"
-        "学习率 {lr}（{student}）；{broken} 次训练数值崩溃。",
+        "zh": "{students} 位学生的 {n} 条训练记录的测试精度与学习率的关系；最好的是 {acc:"
+        ".4f}，学习率 {lr}（{student}）；{broken} 条训练记录数值崩溃。",
     },
     "describe.board.none": {
         "en": "{n} runs on the board, {broken} of them broke down; none has a test accuracy.",
-        "zh": "看板上有 {n} 次训练，其中 {broken} 次数值崩溃；没有一次有测试精度。",
+        "zh": "看板上有 {n} 条训练记录，其中 {broken} 条数值崩溃；没有一条有测试精度。",
     },
     "describe.table": {
         "en": "Data of the chart: {title} ({rows} rows)",

@@ -8,21 +8,24 @@ STRINGS = {
     "nav.lesson": {"en": "Guided lesson", "zh": "引导式课程"},
     "lesson.title": {
         "en": "Guided lesson: predict, run, check",
-        "zh": "引导式课程：先预测，再运行，后核对",
+        "zh": "引导式课程：先预测，再动手，后核对",
     },
     "lesson.intro": {
         "en": "Nine steps through the chapter in its order, from softmax to exercise 5. For each "
         "one: read the question and **predict** the answer, **open** the page the link "
         "prepares (with the right settings) and find out, then **reveal** the answer. "
         "Your progress is kept for this browser (and moves with your personal link).",
-        "zh": "按本章的顺序走九步，从 softmax 到练习 5。每一步：读问题并**预测**答案，**打开**链接准备好的"
-        "页面（参数已经设好）亲自验证，然后**查看答案**。你的进度会保存在这个浏览器中（也会随个人链接转移）。",
+        "zh": "这门课按本章的顺序分九步，从 softmax 一直讲到练习 5。每一步都别急着看答案："
+        "先读问题，自己**预测**一下；再点链接**打开**对应的页面（参数已经替你设好）"
+        "，亲手验证；最后**查看答案**，和自己的预测对一对。学习进度保存在这个浏览器里；"
+        "用个人链接换到别的设备，也能接着学。",
     },
     "lesson.progress": {"en": "{done} of {total} steps done", "zh": "已完成 {done} / {total} 步"},
     "lesson.all_done": {
         "en": "All steps done: you went from softmax to exercise 5. Try other settings on the "
         "Train page, or start over.",
-        "zh": "全部完成：你已经从 softmax 走到了练习 5。去训练页试试其他参数，或者重新开始。",
+        "zh": "九步全部完成：从 softmax 到练习 5，你都亲手验证过了。可以去训练页换些参数再试试，"
+        "或者从头再来一遍。",
     },
     "lesson.restart": {"en": "Start over", "zh": "重新开始"},
     "lesson.step": {"en": "Step {n}: {title}", "zh": "第 {n} 步：{title}"},
@@ -205,8 +208,9 @@ STRINGS = {
         "en": "Train at learning rate 1 again (seed 0), now with the stable softmax and "
         "cross-entropy: subtract the largest logit, and compute the loss straight from the "
         "logits with the LogSumExp trick. What happens?",
-        "zh": "再用学习率 1 训练一次（种子为 0），这次使用稳定版的 softmax 和交叉熵：先减去最大的 logit，"
-        "并用 LogSumExp 技巧直接从 logit 计算损失。会发生什么？",
+        "zh": "再用学习率 1 训练一次（种子为 0），这次使用稳定版的 softmax 和交叉熵："
+        "先减去最大的 logit，并用 LogSumExp技巧直接从 logit 计算损失。"
+        "会发生什么？",
     },
     "lesson.stable.option.breaks": {
         "en": "it still turns into NaN in epoch 1",
@@ -228,11 +232,11 @@ STRINGS = {
         "step 6 was numerical, not the optimisation failing. Still, lr 1 is a big step: the "
         "train loss stays near 1.8 (about 0.5 at lr 0.1), because the images it gets wrong "
         "it gets wrong with great confidence, and cross-entropy punishes that hard.",
-        "zh": "可以训练：没有 inf 或 NaN，三个迭代周期内测试精度达到 0.8 左右（每个周期在 0.74 到 0.82 "
-        "之间；具体数字因机器而异，因为学习率为 1 时最微小的舍入差异也会被放大）。损失还是同一个，"
-        "只是计算时从不把概率舍入为 0，所以第 6 步的崩溃是数值问题，而不是优化失败。不过学习率 1 的步子"
-        "太大：训练损失停在 1.8 左右（学习率 0.1 时约为 0.5），因为它预测错的图像错得非常自信，"
-        "而交叉熵损失对此惩罚很重。",
+        "zh": "可以训练：没有 inf 或 NaN，三个迭代周期内测试精度达到 0.8 左右（每个迭代周期在 0"
+        ".74 到 0.82 之间；具体数字因机器而异，因为学习率为 1 时最微小的舍入差异也会被放大）"
+        "。损失还是同一个，只是计算时从不把概率舍入为 0，所以第 6 步的崩溃是数值问题，"
+        "而不是优化失败。不过学习率 1 的步子太大：训练损失停在 1.8 左右（学习率 0.1 时约为 "
+        "0.5），因为它预测错的图像错得非常自信，而交叉熵损失对此惩罚很重。",
     },
     # 8. decide (exercise 4)
     "lesson.decide.title": {
@@ -243,8 +247,9 @@ STRINGS = {
         "en": "On the Decisions page, pick the run with the book's settings (step 4) and the preset "
         "“Medical: dangerous to miss” (missing a shirt costs 10, any other mistake 1). "
         "Compared with argmax, what do the minimum-expected-cost answers do?",
-        "zh": "在「决策」页面选择用书中参数训练的那次（第 4 步），并选择预设「医疗：漏诊很危险」"
-        "（漏掉衬衫代价为 10，其他错误代价为 1）。与 argmax 相比，期望代价最小的回答会怎样？",
+        "zh": "在「决策」页面选择用书中参数训练的那条训练记录（第 4 步），并选择预设「医疗："
+        "漏诊很危险」（漏掉衬衫代价为 10，其他错误代价为 1）。与 argmax 相比，"
+        "期望代价最小的回答会怎样？",
     },
     "lesson.decide.option.same": {
         "en": "nothing changes: the most probable class is always best",
@@ -265,17 +270,19 @@ STRINGS = {
         "every mistake costs the same. And the rule trusts the probabilities: with the "
         "preset “One costly mistake” this model's expected-cost answers cost slightly more "
         "than argmax. The calibration section shows how far its probabilities can be trusted.",
-        "zh": "很多回答改变了，大多改成了「衬衫」，总代价下降：对用书中参数训练 10 个迭代周期的那次，约 1,800 "
-        "个回答改变，代价从约 6,700 降到 3,500，精度则从 0.83 降到 0.77。只有当每种错误的代价都相同时，"
-        "argmax 才是最好的回答。而且这个规则信任模型给出的概率：用预设「一种代价高昂的错误」时，"
-        "这个模型按期望代价给出的回答反而比 argmax 的代价略高。校准部分显示了它的概率有多可信。",
+        "zh": "很多回答改变了，大多改成了「衬衫」，总代价下降：对用书中参数训练 10 个迭代周期的那条训练记录"
+        "，约 1,800 个回答改变，代价从约 6,700 降到 3,500，精度则从 0.83 降到 "
+        "0.77。只有当每种错误的代价都相同时，argmax 才是最好的回答。而且这个规则信任模型给出的"
+        "概率：用预设「一种代价高昂的错误」时，这个模型按期望代价给出的回答反而比 argmax 的代价略"
+        "高。校准部分显示了它的概率有多可信。",
     },
     # 9. vocab (exercise 5)
     "lesson.vocab.title": {"en": "Exercise 5: a huge vocabulary", "zh": "练习 5：巨大的词表"},
     "lesson.vocab.question": {
         "en": "Use softmax regression to predict the next word from a vocabulary of K words. How "
         "does the cost of one softmax and cross-entropy pass grow with K?",
-        "zh": "用 softmax 回归从 K 个词的词表中预测下一个词。一次 softmax 和交叉熵损失计算的代价如何随 K 增长？",
+        "zh": "用 softmax回归从 K 个词的词表中预测下一个词。一次 softmax 和交叉熵损失计算的代"
+        "价如何随 K 增长？",
     },
     "lesson.vocab.option.constant": {"en": "hardly at all", "zh": "几乎不变"},
     "lesson.vocab.option.linear": {"en": "in proportion to K", "zh": "与 K 成正比"},
@@ -287,9 +294,10 @@ STRINGS = {
         "(a few hundred classes per step) and hierarchical softmax (O(log K) per example "
         "with a binary tree) avoid the full sum during training; the page measures all of "
         "them.",
-        "zh": "与 K 成正比：**W** 有 d × K 个权重，每个输入在前向和反向传播中都要算全部 K 个 logit 及其 "
-        "`exp`，才能得到配分函数。K = 1,000,000、d = 256 时，仅 **W** 就要约 1 GB 的 float32。"
-        "采样 softmax（每步只用几百个类别）和分层 softmax（用二叉树时每个样本 O(log K)）在训练时避开"
-        "了完整的求和；这个页面把它们都实测了一遍。",
+        "zh": "与 K 成正比：**W** 有 d × K 个权重，每个输入在前向和反向传播中都要算全部 K 个"
+        " logit 及其 `exp`，才能得到配分函数。K = 1,000,000、d = 256 时"
+        "，仅 **W** 就要约 1 GB 的 float32。采样 softmax（每步只用几百个类别"
+        "）和层序softmax（用二叉树时每个样本 O(log K)）在训练时避开了完整的求和；"
+        "这个页面把它们都实测了一遍。",
     },
 }

@@ -1,26 +1,27 @@
 """Strings of the "One minibatch, step by step" page, and the lessons' navigation entries."""
 
 STRINGS = {
-    "nav.minibatch": {"en": "One minibatch, step by step", "zh": "一个小批量，逐步看"},
+    "nav.minibatch": {"en": "One minibatch, step by step", "zh": "拆解一个小批量"},
     "nav.section.learn": {"en": "Learn step by step", "zh": "逐步学习"},
-    "minibatch.title": {"en": "One minibatch, step by step", "zh": "一个小批量，逐步看"},
+    "minibatch.title": {"en": "One minibatch, step by step", "zh": "拆解一个小批量"},
     "minibatch.intro": {
         "en": "Every step of the chapter's training loop on one real minibatch of 256 images, with "
         "the shape and the values of each tensor: reshape, the linear layer, softmax, "
         "cross-entropy, `backward`, the gradient and one SGD step. **Next minibatch** keeps "
         "the updated weights and moves on to the next 256 images.",
-        "zh": "在一个真实的小批量（256 张图像）上走一遍本章训练循环的每一步，并给出每个张量的形状和数值："
-        "改变形状、线性层、softmax、交叉熵损失、`backward`、梯度和一步小批量随机梯度下降。"
-        "**下一个小批量** 保留更新后的权重，接着处理下一批 256 张图像。",
+        "zh": "本章的训练循环每次只处理一个小批量。这一页取一个真实的小批量（256 张图像），"
+        "把循环里的每一步都摊开来看：展平（reshape）、线性层、softmax、交叉熵损失、"
+        "`backward`、梯度，最后做一步小批量随机梯度下降（SGD），每一步都列出张量的形状和数值"
+        "。点 **下一个小批量**，就带着更新后的权重，接着处理后面的 256 张图像。",
     },
     "minibatch.walk.header": {
         "en": "One real minibatch, through every step",
-        "zh": "一个真实的小批量，走过每一步",
+        "zh": "用一个真实的小批量走完每一步",
     },
     # controls
     "minibatch.source": {"en": "Start from", "zh": "权重从哪里开始"},
     "minibatch.source.init": {"en": "the book's random init", "zh": "书中的随机初始化"},
-    "minibatch.source.run": {"en": "one of my trained runs", "zh": "我训练过的一次训练"},
+    "minibatch.source.run": {"en": "one of my trained runs", "zh": "我的一条训练记录"},
     "minibatch.seed": {"en": "Random seed", "zh": "随机种子"},
     "minibatch.seed_help": {
         "en": "Drives the initial W and the order of the minibatches, exactly as on the Train page: "
@@ -34,15 +35,17 @@ STRINGS = {
     "minibatch.no_runs": {
         "en": "You have no trained run yet, so the weights start from the book's random init. "
         "Train one on the Train page to start from it.",
-        "zh": "你还没有训练过，所以权重从书中的随机初始化开始。先在训练页训练一次，就可以从它开始。",
+        "zh": "你还没有训练记录，所以权重从书中的随机初始化开始。先去训练页训练一次，就能从那条训练记录的权重开"
+        "始。",
     },
     "minibatch.next": {"en": "Next minibatch", "zh": "下一个小批量"},
     "minibatch.reset": {"en": "Reset", "zh": "重新开始"},
     "minibatch.counter": {
         "en": "SGD steps taken from the start: **{steps}**. On screen: minibatch {number} of {per_epoch} "
         "of the {split} ({n} images), epoch {epoch}.",
-        "zh": "从起点开始已走的 SGD 步数：**{steps}**。当前显示：{split}第 {epoch} 个迭代周期的第 "
-        "{number} 个小批量（共 {per_epoch} 个，本批 {n} 张图像）。",
+        "zh": "从起点开始已走的 SGD 步数：**{steps}**。当前显示：{split}第 {epoch"
+        "} 个迭代周期的第 {number} 个小批量（共 {per_epoch} 个；"
+        "这个小批量有 {n} 张图像）。",
     },
     # the steps
     "minibatch.x.header": {"en": "1. The minibatch X", "zh": "1. 小批量 X"},
@@ -61,9 +64,10 @@ STRINGS = {
         "**b** (broadcast over the rows): one unnormalized score (logit) per class. Softmax "
         "turns each row into probabilities, the loss picks the true class's probability, "
         "and `backward` fills `W.grad`, which has the shape of **W**.",
-        "zh": "`net` 把每张图像变成一行 784 个像素，乘以 **W**（784, 10），再加上 **b**（按行广播）："
-        "每个类别得到一个未规范化的预测（logit）。softmax 把每一行变成概率，损失函数取出真实类别的"
-        "预测概率，`backward` 算出与 **W** 形状相同的 `W.grad`。",
+        "zh": "`net` 把每张图像展平成一行 784 个像素，乘以 **W**（784, 10）"
+        "，再加上 **b**（按行广播）：每个类别得到一个未规范化的预测（logit）。"
+        "softmax 把每一行变成概率，损失函数取出真实类别的预测概率，`backward` 算出与 "
+        "**W** 形状相同的 `W.grad`。",
     },
     "minibatch.col.step": {"en": "step", "zh": "步骤"},
     "minibatch.col.code": {"en": "code", "zh": "代码"},

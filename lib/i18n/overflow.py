@@ -31,14 +31,17 @@ STRINGS = {
         "significant bits. Just above those limits exp(x) is still "
         "positive, but subnormal: such tiny numbers keep only a few significant bits (see the "
         "“bits” column: how many significant bits exp keeps). exp(50) ≈ 5.2 × 10²¹ still fits in float32, but a logit of 89 does not.",
-        "zh": "每种数据类型都有自己的上限：x 大约超过 **{hi16}**（float16）、**{hib16}**（bfloat16）、**{hi32}**（float32，训练时用的类型）"
-        "或 **{hi64}**（float64）时，exp(x) 就上溢为 inf——这正是该类型能表示的最大数的对数。"
-        "在另一端，exp(x) 一旦小于最小正数（非规格化数）的一半，就会被舍入为 0，即 x 低于约 "
-        "**{lo16}**、**{lob16}**、**{lo32}**、**{lo64}** 时发生下溢。GPU 常用半精度 float16 和 bfloat16 "
-        "训练，它们的界限要紧得多：float16 在 logit 超过 {hi16} 时就上溢，bfloat16 的范围与 float32 相同，"
-        "但只有 8 个有效位。刚好高于这些界限时，exp(x) 仍然大于 0，"
-        "但已是非规格化数：这样小的数只剩下很少的有效位（见“有效位”一列）。exp(50) ≈ 5.2 × 10²¹ "
-        "在 float32 中还放得下，但 logit 为 89 时就放不下了。",
+        "zh": "每种数据类型都有自己的上限：x 大约超过 **{hi16}**（float16）"
+        "、**{hib16}**（bfloat16）、**{hi32}**（float32，"
+        "训练时用的类型）或 **{hi64}**（float64）时，exp(x) 就上溢为 inf——"
+        "这正是该类型能表示的最大数的对数。在另一端，exp(x) 一旦小于最小正数（非规格化数）"
+        "的一半，就会被舍入为 0，即 x 低于约 **{lo16}**、**{lob16}**、"
+        "**{lo32}**、**{lo64}** 时发生下溢。GPU 常用 float16 和 bfl"
+        "oat16 这两种半精度类型训练，它们的界限要紧得多：float16 在 logit 超过 {h"
+        "i16} 时就上溢，bfloat16 的范围与 float32 相同，但只有 8 个有效位。"
+        "刚好高于这些界限时，exp(x) 仍然大于 0，但已是非规格化数：这样小的数只剩下很少的有效位（"
+        "见“有效位”一列）。exp(50) ≈ 5.2 × 10²¹ 在 float32 中还放得下，"
+        "但 logit 为 89 时就放不下了。",
     },
     "overflow.col.dtype": {"en": "dtype", "zh": "数据类型"},
     "overflow.col.x": {"en": "x", "zh": "x"},
@@ -119,16 +122,17 @@ STRINGS = {
         "en": "Both agree in {dtype}: the largest difference between them is {diff:.2g}, within the "
         "tolerance (|naive − stable| ≤ {tol:.2g} × (1 + |stable|), 8 machine epsilons of "
         "{dtype}). Make one logit bigger, or pick float16, to break the naive one.",
-        "zh": "在 {dtype} 中两者一致：最大差值为 {diff:.2g}，在容差之内（|朴素版 − 稳定版| ≤ "
-        "{tol:.2g} × (1 + |稳定版|)，即 {dtype} 的 8 个机器精度）。把某个 logit 调大，"
-        "或选择 float16，就能让朴素版出错。",
+        "zh": "在 {dtype} 中两者一致：最大差值为 {diff:.2g}，在容差之内（|朴素版 − 稳定"
+        "版| ≤ {tol:.2g} × (1 + |稳定版|)，即 {dtype} 机器 ε 的 8 "
+        "倍）。把某个 logit 调大，或选择 float16，就能让朴素版出错。",
     },
     "overflow.sm.disagree": {
         "en": "**The two disagree in {dtype}**: no entry is inf or NaN, yet they differ by up to "
         "{diff:.3g}, far beyond the tolerance (|naive − stable| ≤ {tol:.2g} × (1 + |stable|), "
         "8 machine epsilons).",
-        "zh": "**在 {dtype} 中两者不一致**：没有元素是 inf 或 NaN，但它们最多相差 {diff:.3g}，"
-        "远超容差（|朴素版 − 稳定版| ≤ {tol:.2g} × (1 + |稳定版|)，即 8 个机器精度）。",
+        "zh": "**在 {dtype} 中两者不一致**：没有元素是 inf 或 NaN，但它们最多相差 {di"
+        "ff:.3g}，远超容差（|朴素版 − 稳定版| ≤ {tol:.2g} × (1 + |稳定版"
+        "|)，即机器 ε 的 8 倍）。",
     },
     "overflow.sm.cause.subnormal": {
         "en": "Why: for {subnormal} of the {total} entries, exp(o_j) is a subnormal number, below "
@@ -137,10 +141,12 @@ STRINGS = {
         "naive softmax divides numbers that were already rounded far off (see the bits "
         "column). The stable one subtracts the maximum first: its largest exp is exactly 1, "
         "the entries that matter keep full precision, and its result is the right one.",
-        "zh": "原因：{total} 个元素中有 {subnormal} 个的 exp(o_j) 是非规格化数，小于 {dtype} 的最小规格化数 "
-        "{smallest_normal:.3g}。非规格化数会损失精度：这里最小的那个只保留了 {dtype} 的 {digits} "
-        "个有效位中的 {bits} 个，所以朴素版 softmax 相除的数在舍入时已经偏差很大（见“有效位”一列）。"
-        "稳定版先减去最大值：最大的 exp 恰好是 1，起作用的元素都保留了完整精度，它的结果才是对的。",
+        "zh": "原因：{total} 个元素中有 {subnormal} 个的 exp(o_j) 是非规格化数，"
+        "小于 {dtype} 的最小规格化数 {smallest_normal:.3g}。"
+        "非规格化数会丢失有效位：这里最小的那个只保留了 {dtype} 的 {digits} 个有效位中"
+        "的 {bits} 个，所以朴素版 softmax 相除的数在舍入时已经偏差很大（见“有效位”"
+        "一列）。稳定版先减去最大值：最大的 exp 恰好是 1，起作用的元素都保留了全部有效位，"
+        "它的结果才是对的。",
     },
     "overflow.sm.cause.other": {
         "en": "Why: rounding in {dtype}; no exp(o_j) here is subnormal, so look at the columns "

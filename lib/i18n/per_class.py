@@ -7,9 +7,9 @@ STRINGS = {
         "true label: how often is each class predicted right, and which class is it taken for "
         "when it is wrong? The model is the chosen run's **W** and **b**; the prediction is the "
         "class with the highest softmax probability.",
-        "zh": "一个数字（测试精度）会掩盖很多细节。这里把 10,000 张测试图像按真实标签分开：每个类别有多少被预测对了？"
-        "预测错时又被当成了哪个类别？模型用的是所选那次训练得到的 **W** 和 **b**，"
-        "预测结果是 softmax 概率最大的类别。",
+        "zh": "一个数字（测试精度）会掩盖很多细节。这里把 10,000 张测试图像按真实标签分开："
+        "每个类别有多少被预测对了？预测错时又被当成了哪个类别？模型用的是所选训练记录中的 **W** 和"
+        " **b**，预测结果是 softmax 概率最大的类别。",
     },
     "per_class.overall": {
         "en": "Overall test accuracy: **{acc:.2%}** on {n:,} images.",

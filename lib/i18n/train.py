@@ -1,7 +1,7 @@
 """Strings of the Train page."""
 
 STRINGS = {
-    "train.title": {"en": "Train softmax regression", "zh": "训练 softmax 回归"},
+    "train.title": {"en": "Train softmax regression", "zh": "训练 softmax回归"},
     "train.intro": {
         "en": "The chapter's model: flatten each 28×28 image to 784 pixels, multiply by **W** (784×10), "
         "add **b**, and turn the 10 scores into probabilities with softmax. Minibatch SGD "
@@ -35,7 +35,8 @@ STRINGS = {
     "config.softmax.help": {
         "en": "The book's naive formulas, or the stable ones (subtract the largest logit; "
         "the loss straight from the logits with log-sum-exp).",
-        "zh": "书中的朴素公式，或稳定版（先减去最大的 logit；用 LogSumExp 技巧直接从 logit 计算损失）。",
+        "zh": "书中的朴素公式，或稳定版（先减去最大的 logit；用 LogSumExp技巧直接从 logit"
+        " 计算损失）。",
     },
     "config.framework": {"en": "Framework", "zh": "框架"},
     "config.framework.help": {
@@ -63,28 +64,28 @@ STRINGS = {
     },
     "train.together_soon": {
         "en": "You will train together with {n} classmates' runs.",
-        "zh": "你将与同学的 {n} 次训练一起训练。",
+        "zh": "你这条训练记录将与同学的 {n} 条训练记录一起训练。",
     },
     "train.together_soon.one": {
         "en": "You will train together with one classmate's run.",
-        "zh": "你将与一位同学的训练一起训练。",
+        "zh": "你这条训练记录将与一位同学的训练记录一起训练。",
     },
     "train.together": {
         "en": "Training together with {n} classmates' runs: the server stacks runs with the same "
         "seed and batch size into one model (one bigger matmul), each with its own lr and softmax.",
-        "zh": "正与同学的 {n} 次训练一起训练：服务器把随机种子和批量大小相同的训练叠成一个模型"
-        "（一次更大的矩阵乘法），每次训练仍用自己的学习率和softmax。",
+        "zh": "正与同学的 {n} 条训练记录一起训练：服务器把随机种子和批量大小相同的训练记录叠成一个模型（一"
+        "次更大的矩阵乘法），每条训练记录仍用自己的学习率和 softmax。",
     },
     "train.together.one": {
         "en": "Training together with one classmate's run: the server stacks runs with the same "
         "seed and batch size into one model (one bigger matmul), each with its own lr and softmax.",
-        "zh": "正与一位同学的训练一起训练：服务器把随机种子和批量大小相同的训练叠成一个模型"
-        "（一次更大的矩阵乘法），每次训练仍用自己的学习率和softmax。",
+        "zh": "正与一位同学的训练记录一起训练：服务器把随机种子和批量大小相同的训练记录叠成一个模型（一次更大的"
+        "矩阵乘法），每条训练记录仍用自己的学习率和 softmax。",
     },
     "train.engine_ended": {
         "en": "The server ended this run early (it is shutting down or hit an error); "
         "the epochs trained so far are kept.",
-        "zh": "服务器提前结束了这次训练（正在关闭或出错）；已训练的迭代周期都已保留。",
+        "zh": "服务器提前结束了这条训练记录的训练（正在关闭或出错）；已训练的迭代周期都已保留。",
     },
     "train.queue_full": {
         "en": "The server is full: too many trainings are waiting. Try again in a minute.",
@@ -93,13 +94,13 @@ STRINGS = {
     "train.queue_elsewhere": {
         "en": "You are already training (or waiting) in another tab. One training at a time: "
         "wait for it to finish, or stop it there.",
-        "zh": "你已经在另一个标签页中训练（或排队）。每次只能进行一次训练：请等它结束，或在那里停止它。",
+        "zh": "你已经在另一个标签页中训练（或排队）。同一时间只能训练一个模型：请等它结束，或在那里停止它。",
     },
     "train.too_long": {
         "en": "This run would take {steps:,} minibatch steps; this server allows at most {max_steps:,} "
         "per run. Choose fewer epochs or a larger batch size.",
-        "zh": "这次训练需要 {steps:,} 个小批量步骤；本服务器每次训练最多允许 {max_steps:,} 步。"
-        "请减少迭代周期数或增大批量大小。",
+        "zh": "这条训练记录需要 {steps:,} 个小批量步骤；本服务器每条训练记录最多允许 {max_st"
+        "eps:,} 步。请减少迭代周期数或增大批量大小。",
     },
     "train.progress": {
         "en": "Epoch {epoch} of {total}: test accuracy {acc:.3f}",
@@ -107,11 +108,12 @@ STRINGS = {
     },
     "train.done": {
         "en": "Run #{number}: test accuracy {acc:.4f} after {epochs} epochs in {seconds:.2f} s.",
-        "zh": "第 {number} 次训练：{epochs} 个迭代周期后测试精度 {acc:.4f}，用时 {seconds:.2f} 秒。",
+        "zh": "训练记录 #{number}：{epochs} 个迭代周期后测试精度 {acc:.4f}，"
+        "用时 {seconds:.2f} 秒。",
     },
     "train.stopped": {
         "en": "Run #{number} was stopped after {epochs} epochs; everything trained so far is kept.",
-        "zh": "第 {number} 次训练在第 {epochs} 个迭代周期后停止；已训练的结果都保留了。",
+        "zh": "训练记录 #{number} 在第 {epochs} 个迭代周期后停止；已训练的结果都保留了。",
     },
     "train.breakdown": {
         "en": "**Run #{number} broke down numerically in epoch {epoch}, minibatch {batch}: the loss "
@@ -121,9 +123,13 @@ STRINGS = {
         "{share:.4f}, and only because the test set holds exactly {per_class:,} images of each "
         "class ({total:,} in all); it is not a model guessing at random. This is not the optimisation diverging: the stable softmax trains fine "
         "with the same learning rate. Try it, or a smaller learning rate.",
-        "zh": "**第 {number} 次训练在第 {epoch} 个迭代周期的第 {batch} 个小批量出现数值崩溃：损失变成了 "
-        "inf 或 NaN。** {cause} 此后权重都是 inf 或 NaN，每一行 logit 都是 NaN，而对全是 NaN 的一行取 argmax 得到类别 {nan_class}：每张图像都被预测为“{class_name}”。于是精度就是该类别在测试集中所占的比例 {share:.4f}，这只是因为测试集中每个类别恰好有 {per_class:,} 张图像（共 {total:,} 张）；这并不是模型在随机猜测。"
-        "这不是优化过程发散：同样的学习率下稳定版 softmax 可以正常训练。试试它，或更小的学习率。",
+        "zh": "**训练记录 #{number} 在第 {epoch} 个迭代周期的第 {batch} 个小批量"
+        "出现数值崩溃：损失变成了 inf 或 NaN。** {cause} 此后权重都是 inf 或 N"
+        "aN，每一行 logit 都是 NaN，而对全是 NaN 的一行取 argmax 得到类别 {n"
+        "an_class}：每张图像都被预测为“{class_name}”。于是精度就是该类别在测试集中"
+        "所占的比例 {share:.4f}，这只是因为测试集中每个类别恰好有 {per_class:,}"
+        " 张图像（共 {total:,} 张）；这并不是模型在随机猜测。这不是优化过程发散："
+        "同样的学习率下稳定版 softmax 可以正常训练。试试它，或更小的学习率。",
     },
     "breakdown.exp_overflow": {
         "en": "What broke first: `exp` overflowed. The largest logit in that minibatch was {max_logit:.1f}, "
@@ -156,10 +162,12 @@ STRINGS = {
         "class's log (its smallest probability was about {min_p_true:.2g}), but in the backward pass "
         "the gradient of log at 0 is inf, and 0 · inf = NaN; the SGD step put NaN into W "
         "(largest logit {max_logit:.1f}).",
-        "zh": "最先出问题的是梯度，而且来自一个错误类别。这次训练用的是 torch.nn 的朴素损失，它对整个 softmax "
-        "矩阵取对数。某个错误类别的概率在 float32 中下溢为 0，它的对数是 −inf。损失仍是有限值，因为它只取真实类别的"
-        "对数（真实类别的最小概率约为 {min_p_true:.2g}），但反向传播时 log 在 0 处的梯度是 inf，而 0 · inf = NaN，"
-        "SGD 更新把 NaN 写进了 W（最大的 logit 为 {max_logit:.1f}）。",
+        "zh": "最先出问题的是梯度，而且来自一个错误类别。这条训练记录用的是 torch.nn 的朴素损失，"
+        "它对整个 softmax 矩阵取对数。某个错误类别的概率在 float32 中下溢为 0，"
+        "它的对数是 −inf。损失仍是有限值，因为它只取真实类别的对数（真实类别的最小概率约为 {min"
+        "_p_true:.2g}），但反向传播时 log 在 0 处的梯度是 inf，而 0 · inf"
+        " = NaN，SGD 更新把 NaN 写进了 W（最大的 logit 为 {max_logit:"
+        ".1f}）。",
     },
     "breakdown.logits_overflow": {
         "en": "What broke first: the logits themselves (largest {max_logit:.3g}): the weights had grown "
@@ -189,8 +197,8 @@ STRINGS = {
         "en": "Run #{number} diverged: it finished, but its training loss ended at {end:.3f}, higher than "
         "the {start:.3f} of the random start. The learning rate is too large for this problem: "
         "each step overshoots.",
-        "zh": "第 {number} 次训练发散了：训练虽然完成，但最终训练损失 {end:.3f} 高于随机初始化时的 {start:.3f}。"
-        "学习率对这个问题来说太大了：每一步都走过了头。",
+        "zh": "训练记录 #{number} 发散了：训练虽然完成，但最终训练损失 {end:.3f} 高于随机"
+        "初始化时的 {start:.3f}。学习率对这个问题来说太大了：每一步都走过了头。",
     },
     "train.fixed": {
         "en": "The link asked for {n} setting(s) that are not allowed here; they were replaced:",
@@ -220,11 +228,12 @@ STRINGS = {
         "matmul adds its products in another order. At ordinary learning rates that stays below "
         "1e-6; at a large lr with the naive softmax such tiny differences can grow, a small lesson "
         "in floating point.",
-        "zh": "在本服务器上，你的训练与随机种子和批量大小相同的同学的训练一起进行：把各自的 W 并排放成 "
-        "(784, 10·K)，一次矩阵乘法算出所有训练的未规范化预测，再在各自的 10 列上用各自的 softmax、"
-        "损失和学习率（见下面最后几个函数）。公式与上面本章的代码相同，小批量和初始值也与单独训练相同，"
-        "所以结果与单独训练只差浮点数的最后几位：更大的矩阵乘法以另一种顺序相加。在常用的学习率下差别小于 "
-        "1e-6；在大学习率下用朴素 softmax 时，这种微小差别会放大，这本身就是关于浮点数的一课。",
+        "zh": "在本服务器上，你的训练记录与随机种子和批量大小相同的同学的训练记录一起训练：把各自的 W 并排放"
+        "成 (784, 10·K)，一次矩阵乘法算出所有训练记录的 logit，再在各自的 10 列上用"
+        "各自的 softmax、损失和学习率（见下面最后几个函数）。公式与上面本章的代码相同，"
+        "小批量和初始值也与单独训练相同，所以结果与单独训练的训练记录只差浮点数的最后几位："
+        "更大的矩阵乘法以另一种顺序相加。在常用的学习率下差别小于 1e-6；在大学习率下用朴素 soft"
+        "max 时，这种微小差别会放大，这本身就是关于浮点数的一课。",
     },
     "train.code_note.concise": {
         "en": "The next section's concise version: `nn.Flatten` and `nn.Linear(784, 10)`, "
@@ -246,26 +255,26 @@ STRINGS = {
     },
     "train.no_runs": {
         "en": "No runs yet. Press **Train** to start the first one.",
-        "zh": "还没有训练。按 **训练** 开始第一次训练。",
+        "zh": "还没有训练记录。按 **训练**，得到你的第一条训练记录。",
     },
-    "train.runs": {"en": "Your runs", "zh": "你的训练"},
-    "train.compare": {"en": "Overlay runs to compare", "zh": "叠加比较的训练"},
-    "train.delete.header": {"en": "Delete a run", "zh": "删除一次训练"},
-    "train.delete.which": {"en": "Run to delete", "zh": "要删除的训练"},
+    "train.runs": {"en": "Your runs", "zh": "你的训练记录"},
+    "train.compare": {"en": "Overlay runs to compare", "zh": "叠加比较的训练记录"},
+    "train.delete.header": {"en": "Delete a run", "zh": "删除一条训练记录"},
+    "train.delete.which": {"en": "Run to delete", "zh": "要删除的训练记录"},
     "train.delete.button": {"en": "Delete it (for good)", "zh": "删除（无法恢复）"},
     "train.csv": {"en": "Download metrics (CSV)", "zh": "下载指标（CSV）"},
     "train.share": {
         "en": "Share these settings: copy this page's address; it holds them.",
         "zh": "分享这些设置：复制本页地址即可，地址里包含了它们。",
     },
-    "train.col.run": {"en": "run", "zh": "训练"},
+    "train.col.run": {"en": "run", "zh": "训练记录"},
     "train.col.lr": {"en": "lr", "zh": "学习率"},
     "train.col.num_epochs": {"en": "epochs", "zh": "迭代周期数"},
     "train.col.batch_size": {"en": "batch size", "zh": "批量大小"},
     "train.col.seed": {"en": "seed", "zh": "种子"},
     "train.col.softmax": {"en": "softmax", "zh": "softmax"},
     "train.col.framework": {"en": "framework", "zh": "框架"},
-    "train.col.epochs_run": {"en": "epochs run", "zh": "已完成周期"},
+    "train.col.epochs_run": {"en": "epochs run", "zh": "已完成的迭代周期"},
     "train.col.train_loss": {"en": "train loss", "zh": "训练损失"},
     "train.col.train_acc": {"en": "train acc", "zh": "训练精度"},
     "train.col.test_acc": {"en": "test acc", "zh": "测试精度"},
