@@ -227,13 +227,15 @@ STRINGS = {
         "alone, so the numbers match a run trained alone up to the last bits of a float: the bigger "
         "matmul adds its products in another order. At ordinary learning rates that stays below "
         "1e-6; at a large lr with the naive softmax such tiny differences can grow, a small lesson "
-        "in floating point.",
+        "in floating point. Runs whose settings are all the same (only the number of epochs may "
+        "differ) share one set of 10 columns: the same computation, done once for all of them.",
         "zh": "在本服务器上，你的训练记录与随机种子和批量大小相同的同学的训练记录一起训练：把各自的 W 并排放"
         "成 (784, 10·K)，一次矩阵乘法算出所有训练记录的 logit，再在各自的 10 列上用"
         "各自的 softmax、损失和学习率（见下面最后几个函数）。公式与上面本章的代码相同，"
         "小批量和初始值也与单独训练相同，所以结果与单独训练的训练记录只差浮点数的最后几位："
         "更大的矩阵乘法以另一种顺序相加。在常用的学习率下差别小于 1e-6；在大学习率下用朴素 soft"
-        "max 时，这种微小差别会放大，这本身就是关于浮点数的一课。",
+        "max 时，这种微小差别会放大，这本身就是关于浮点数的一课。设置完全相同（只有迭代周期数可以"
+        "不同）的训练记录共用同一组 10 列：同一份计算，只为它们做一次。",
     },
     "train.code_note.concise": {
         "en": "The next section's concise version: `nn.Flatten` and `nn.Linear(784, 10)`, "
