@@ -209,7 +209,7 @@ def test_the_stacked_row_is_a_table_of_its_own_beside_the_trainers(capsys):
     )
     assert "| ms per run-epoch | 33.3 | 200.0 | 6.0x |" in lines
     note = next(line for line in lines if "max |dW|" in line)
-    assert "lr cycling through 0.1, 1;" in note and "2.0e-07 at lr <= 0.1" in note
+    assert "lr log-spaced, 0.1 to 1, one per run;" in note and "2.0e-07 at lr <= 0.1" in note
 
 
 def test_the_stacked_recipe_alone_prints_its_row(capsys):
@@ -225,7 +225,7 @@ def test_the_stacked_child_trains_the_runs_both_ways(data_dir):
     result = _speed("--recipe", "stacked", "--runs", "2", "--epochs", "1", "--data-dir", data_dir)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert (out["runs"], out["epochs"], out["lrs"]) == (2, 1, [0.001, 0.003])
+    assert (out["runs"], out["epochs"], out["lrs"]) == (2, 1, [0.001, 0.1])
     assert out["stacked_ms_per_run_epoch"] > 0 and out["alone_ms_per_run_epoch"] > 0
     assert out["max_abs_dW_lr_le_0_1"] <= 1e-5 and out["max_test_acc_diff"] <= 0.001
     assert out["peak_extra_mb"] >= out["alone_peak_extra_mb"] >= 0
