@@ -21,7 +21,17 @@ from lib import notebook_code as cells
 from lib.cli import main
 from lib.config import TrainConfig
 from lib.decisions import threshold_answers
-from lib.notebook import BEGIN, END, EXERCISES, chapter_functions, notebook, source, to_bytes
+from lib.i18n import t
+from lib.notebook import (
+    BEGIN,
+    END,
+    EXERCISES,
+    chapter_functions,
+    notebook,
+    settings_text,
+    source,
+    to_bytes,
+)
 from lib.softmax import cross_entropy_naive, cross_entropy_stable, softmax_naive, softmax_stable
 from lib.trainers import code, train
 
@@ -411,3 +421,43 @@ def test_without_the_data_it_stops_at_the_data_cell_saying_what_to_set(kernel, n
     assert "load_fashion_mnist(root, DOWNLOAD)" in nb.cells[where].source
     assert error.ename == "FileNotFoundError"
     assert "FASHION_MNIST_ROOT" in error.evalue and str(no_data) in error.evalue
+
+
+# ---- the pages' buttons ---------------------------------------------------------------------
+
+
+def notebook_buttons(at) -> list:
+    return [b.proto for b in at.get("download_button") if b.proto.id and "notebook" in b.proto.id]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_train_page_offers_the_last_runs_notebook(trained_run, lang):
+    from apptest_helpers import open_app
+
+    at = open_app(lang=lang, runs=[trained_run])
+    assert not at.exception
+    (button,) = notebook_buttons(at)
+    assert button.label == t("notebook.download", lang)
+    assert settings_text(trained_run.cfg) in button.help
+    assert button.help == t("notebook.download.help", lang, settings=settings_text(trained_run.cfg))
+
+
+def test_no_notebook_button_before_a_run(no_data):
+    from apptest_helpers import open_app
+
+    assert notebook_buttons(open_app()) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_lesson_step_offers_its_settings_as_a_notebook(no_data, lang):
+    from apptest_helpers import open_app
+
+    from lib.lesson import STEPS
+
+    at = open_app(page="lesson", lang=lang)
+    assert not at.exception
+    buttons = notebook_buttons(at)
+    assert len(buttons) == len(STEPS)
+    for step, button in zip(STEPS, buttons):
+        assert button.label == t("notebook.download", lang)
+        assert settings_text(step.config() or TrainConfig()) in button.help, step.id
