@@ -330,6 +330,7 @@ def kernel(tmp_path_factory, monkeypatch):
     """A kernel spec that runs this very Python (sys.executable: the venv's ipykernel), found
     through JUPYTER_PATH before any python3 spec a user or the system may have."""
     import ipykernel  # noqa: F401 - the kernel runs in this Python: it must be installed here
+
     name = "softmax-explorer-tests"
     folder = tmp_path_factory.mktemp("jupyter")
     spec = folder / "kernels" / name
@@ -392,8 +393,11 @@ def test_the_solved_notebook_runs_clean_and_gives_the_apps_figures(kernel, real_
 
 
 @pytest.mark.slow
-def test_the_students_copy_stops_at_the_first_check_not_before(kernel, real_data, tmp_path):
-    nb = notebook(TrainConfig(num_epochs=1), solutions=False)
+@pytest.mark.parametrize("softmax", ["naive", "stable"])
+def test_the_students_copy_stops_at_the_first_check_not_before(
+    kernel, real_data, tmp_path, softmax
+):
+    nb = notebook(TrainConfig(num_epochs=1, softmax=softmax), solutions=False)
     where, error = execute(nb, kernel, tmp_path)
     assert where == first_check(nb)
     assert error.ename == "NotImplementedError"
