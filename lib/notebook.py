@@ -210,6 +210,9 @@ def notebook(settings: TrainConfig, solutions: bool = False, lang: str = "en"):
     cfg, lang = settings, i18n.normalize_lang(lang)
     values = ", ".join(f"{k}={v!r}" for k, v in run_settings(cfg).items())
     intro = i18n.t("notebook.intro", lang, settings=settings_text(cfg))
+    if cfg.framework != "scratch":
+        framework = i18n.t(f"framework.{cfg.framework}", lang)
+        intro += "\n\n" + i18n.t("notebook.framework", lang, framework=framework)
     if solutions:
         intro += "\n\n" + i18n.t("notebook.solutions", lang)
     nb = v4.new_notebook(

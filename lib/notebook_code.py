@@ -134,7 +134,7 @@ def check_softmax_stable(softmax_stable):
         f"{_first_difference(got, expected)}. exp(1000) overflows in float32: subtract "
         "each row's largest logit before exp (softmax stays the same)"
     )
-    assert torch.allclose(got, expected, atol=1e-6), (
+    assert torch.allclose(got.double(), expected.double(), atol=1e-6), (
         f"softmax_stable(O) is not torch.softmax(O, dim=1): {_first_difference(got, expected)}. "
         "Each row must be exp(O - row max) divided by its row sum"
     )
@@ -157,7 +157,7 @@ def check_cross_entropy_stable(cross_entropy_stable):
         "A probability of exp(-2000) rounds to 0 and -log(0) = inf: compute "
         "log-sum-exp(O) - O[true class] from the logits, with the row maximum taken out first"
     )
-    assert torch.allclose(got, expected, atol=1e-4), (
+    assert torch.allclose(got.double(), expected.double(), atol=1e-4), (
         "cross_entropy_stable(O, y) is not F.cross_entropy(O, y, reduction='none'): "
         f"expected {expected.tolist()}, got {got.tolist()}"
     )

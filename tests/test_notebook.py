@@ -164,6 +164,18 @@ def test_markdown_in_the_pages_language():
     assert not any(re.search("[\u4e00-\u9fff]", a) for a, _ in md)
 
 
+def test_another_frameworks_run_says_the_notebook_is_the_chapters_code():
+    scratch, concise = notebook(TrainConfig()), notebook(TrainConfig(framework="concise"))
+    assert t("framework.concise", "en") in concise.cells[0].source
+    assert t("framework.scratch", "en") not in scratch.cells[0].source
+    assert [c.source for c in scratch.cells[1:]] == [c.source for c in concise.cells[1:]]
+
+
+def test_a_float64_answer_is_compared_not_refused():
+    cells.check_softmax_stable(lambda X: softmax_stable(X.double()))
+    cells.check_cross_entropy_stable(lambda O, y: cross_entropy_stable(O.double(), y))
+
+
 def test_settings_must_be_a_config():
     with pytest.raises(TypeError, match="TrainConfig"):
         notebook({"lr": 0.1})

@@ -24,6 +24,12 @@ STRINGS = {
         "{settings}。从头依次运行各单元（全部运行）：在 CPU 上用相同的参数会得到与应用相同的数字。"
         "后面是三道需要你自己写代码的练习；每道练习之后的检查单元会把你的函数与 PyTorch 自带的函数对比。",
     },
+    "notebook.framework": {
+        "en": "The app trained this run with {framework}; this notebook trains it with the "
+        "chapter's from-scratch code and the same settings, so its figures may differ slightly.",
+        "zh": "应用用「{framework}」训练了这次运行；这个笔记本用本章从零开始实现的代码和相同的参数训练，"
+        "因此数字可能略有不同。",
+    },
     "notebook.solutions": {
         "en": "This copy has the reference solutions filled in.",
         "zh": "这一份已经填好了参考答案。",
