@@ -9,9 +9,11 @@ import streamlit as st
 
 from lib import lesson as L
 from lib import pages
+from lib.config import TrainConfig
 from ui.context import app_url, show_code, store
 from ui.identity import identity
 from ui.lang import lang, tr, widget_key
+from ui.notebook import download_notebook
 
 PROGRESS = "lesson.progress"
 
@@ -89,6 +91,7 @@ def show_step(n: int, step, progress: dict) -> None:
             label=tr("lesson.open" if step.train else "lesson.go", page=tr(f"nav.{step.page}")),
             query_params=L.link_query(step, lang()),
         )
+        download_notebook(step.config() or TrainConfig(), key=f"lesson.notebook.{step.id}")
         if revealed:
             answer(step, entry, labels)
         else:

@@ -17,6 +17,7 @@ from lib.trainers import code, framework_available
 from ui.a11y import announce, chart
 from ui.context import show_code
 from ui.lang import class_names, field_help, field_label, lang, tr, widget_key
+from ui.notebook import download_notebook
 from ui.runs import delete_run, status_text, trained_runs
 from ui.training import cancel_pending, pending_config, run_training
 
@@ -302,6 +303,7 @@ if not all_runs:
 else:
     draw(all_runs[-1], chart_box, bar)
     announce_end(all_runs[-1], verdict(all_runs[-1]), live_box)
+    download_notebook(all_runs[-1].cfg, key="train.notebook")
     runs_table(all_runs)
 last = all_runs[-1] if all_runs else None
 cfg = last.cfg if last else chosen  # the code of the run on screen, else of the settings

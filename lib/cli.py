@@ -7,6 +7,10 @@ data or a framework that is not installed print one line on stderr and exit
 with code 2. A numerical breakdown is a result, not an error: it exits 0 and
 says so.
 
+Notebooks: --notebook run.ipynb writes the run (the other flags' settings) as a
+Jupyter notebook instead of training it; --solutions fills in the exercises,
+--lang zh writes its text in Chinese (lib/notebook.py).
+
 Sweeps: the settings TrainConfig marks `sweep` (--lr, --softmax, --seed,
 --num-epochs, --batch-size) take comma-separated lists, and every combination
 of the listed values is a run:
@@ -94,6 +98,20 @@ def build_parser(cls=TrainConfig) -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument(
+        "--notebook",
+        metavar="PATH",
+        help="write the run as a Jupyter notebook to PATH instead of training it "
+        "(the chapter's code, these settings, three exercises; lib/notebook.py)",
+    )
+    p.add_argument(
+        "--solutions",
+        action="store_true",
+        help="with --notebook: fill in the exercises' reference solutions",
+    )
+    p.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="with --notebook: its language"
+    )
+    p.add_argument(
         "--one-at-a-time",
         action="store_true",
         help="train a sweep's runs one after another instead of stacked together",
@@ -138,6 +156,8 @@ def main(argv=None) -> int:
 
 
 def run(args) -> int:
+    if args.notebook:
+        return write_notebook(args)
     try:
         cfgs = configs_from_args(args)
         cfg = cfgs[0]  # framework and device are the same for every run of a sweep
@@ -163,6 +183,26 @@ def run(args) -> int:
         show_run(records, cfg, where, start, args.json)
     else:
         show_sweep(records, cfgs, where, start, args)
+    return 0
+
+
+def write_notebook(args) -> int:
+    """--notebook PATH: the run as a notebook; one line on stderr and 2 when it cannot be."""
+    from lib.notebook import write
+
+    try:
+        cfgs = configs_from_args(args)
+        if len(cfgs) != 1:
+            raise ValueError(f"--notebook writes one run, the arguments describe {len(cfgs)}")
+        path = write(args.notebook, cfgs[0], solutions=args.solutions, lang=args.lang)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(f"error: cannot write the notebook to {args.notebook}: {reason}", file=sys.stderr)
+        return 2
+    print(f"wrote {path} ({'with' if args.solutions else 'without'} solutions)")
     return 0
 
 
