@@ -245,6 +245,7 @@ EXCEPTIONS = {
     ("cross_entropy.gap_help", "训练记录"): "the x axis runs from 0: a range",
     ("train.col.epochs_run", "训练记录"): "epochs run: the epochs trained so far",
     ("lesson.train.answer", "展平"): "the curves flatten: they level off",
+    ("notebook.exercises", "训练记录"): "run as a verb: run the check cell",
     ("many_classes.tradeoffs", "偏置"): "bias of an estimate: 偏差 (术语对照：偏差，bias)",
 }
 

@@ -7,12 +7,12 @@ STRINGS = {
         "en": "A Jupyter notebook (.ipynb) that trains this run with the chapter's code and "
         "these settings ({settings}), then three exercises where you write the code yourself: "
         "a stable softmax, the cross-entropy through log-sum-exp, and the reject option.",
-        "zh": "一个 Jupyter 笔记本（.ipynb）：用本章的代码和这些参数（{settings}）重新训练这次运行，"
-        "然后是三道由你自己写代码的练习：稳定的 softmax、用 LogSumExp 技巧计算的交叉熵、以及拒绝选项。",
+        "zh": "一个 Jupyter 笔记本（.ipynb）：用本章的代码和这些参数（{settings}）重新训练这条训练记录，"
+        "然后是三道由你自己写代码的练习：稳定版 softmax、用 LogSumExp技巧计算的交叉熵、以及拒绝选项。",
     },
     "notebook.title": {
         "en": "# Softmax regression from scratch: your run",
-        "zh": "# softmax 回归的从零开始实现：你的这次运行",
+        "zh": "# softmax回归的从零开始实现：你的这条训练记录",
     },
     "notebook.intro": {
         "en": "This notebook trains softmax regression on Fashion-MNIST with the chapter's code, "
@@ -20,14 +20,14 @@ STRINGS = {
         "(Run All): with the same settings on a CPU you get the same figures as the app. Then "
         "come three exercises where you write the code; a check cell after each one tests your "
         "function against PyTorch's own.",
-        "zh": "这个笔记本用本章的代码在 Fashion-MNIST 上训练 softmax 回归，参数取自 Softmax Explorer 中的一次运行："
+        "zh": "这个笔记本用本章的代码在 Fashion-MNIST 上训练 softmax回归，参数取自 Softmax Explorer 中的一条训练记录："
         "{settings}。从头依次运行各单元（全部运行）：在 CPU 上用相同的参数会得到与应用相同的数字。"
         "后面是三道需要你自己写代码的练习；每道练习之后的检查单元会把你的函数与 PyTorch 自带的函数对比。",
     },
     "notebook.framework": {
         "en": "The app trained this run with {framework}; this notebook trains it with the "
         "chapter's from-scratch code and the same settings, so its figures may differ slightly.",
-        "zh": "应用用「{framework}」训练了这次运行；这个笔记本用本章从零开始实现的代码和相同的参数训练，"
+        "zh": "应用用「{framework}」训练了这条训练记录；这个笔记本用本章从零开始实现的代码和相同的参数训练，"
         "因此数字可能略有不同。",
     },
     "notebook.solutions": {
@@ -37,7 +37,7 @@ STRINGS = {
     "notebook.settings": {
         "en": "## Settings\n\nThe run's settings. Change them and run the cells below again "
         "to train another run.",
-        "zh": "## 参数\n\n这次运行的参数。修改它们，再运行下面的单元，就能训练另一次运行。",
+        "zh": "## 参数\n\n这条训练记录的参数。修改它们，再运行下面的单元，就能训练另一条训练记录。",
     },
     "notebook.data": {
         "en": "## The data\n\nFashion-MNIST is read from the folder named by the environment "
@@ -49,7 +49,7 @@ STRINGS = {
     "notebook.code": {
         "en": "## The chapter's code\n\nThe functions this run calls, exactly as the app shows "
         "them: the model, the loss ({softmax}), minibatch SGD and the accuracy.",
-        "zh": "## 本章的代码\n\n这次运行调用的函数，与应用中展示的完全相同：模型、损失（{softmax}）、"
+        "zh": "## 本章的代码\n\n这条训练记录调用的函数，与应用中展示的完全相同：模型、损失（{softmax}）、"
         "小批量随机梯度下降和精度。",
     },
     "notebook.softmax.naive": {
@@ -58,7 +58,7 @@ STRINGS = {
     },
     "notebook.softmax.stable": {
         "en": "the stable version: the cross-entropy from the logits with log-sum-exp",
-        "zh": "稳定版：用 LogSumExp 技巧直接从 logit 计算交叉熵",
+        "zh": "稳定版：用 LogSumExp技巧直接从 logit 计算交叉熵",
     },
     "notebook.train": {
         "en": "## Training\n\nEpoch 0 is the random start; then one line per epoch. If the loss "
@@ -84,7 +84,7 @@ STRINGS = {
         "Write softmax_stable(X): for each row of X (n, q), the same probabilities as softmax, "
         "computed without overflow. Hint: subtracting the same number from every entry of a "
         "row does not change its softmax.",
-        "zh": "### 练习 1：稳定的 softmax\n\nexp(50) 约为 5.2e21，而在 float32 中 logit 超过约 88.7 时 exp 就是 inf（上溢），"
+        "zh": "### 练习 1：稳定版 softmax\n\nexp(50) 约为 5.2e21，而在 float32 中 logit 超过约 88.7 时 exp 就是 inf（上溢），"
         "于是书中的 softmax 会得到 inf / inf = nan。写出 softmax_stable(X)：对 X (n, q) 的每一行，"
         "给出与 softmax 相同的概率，但计算时不会上溢。提示：一行中的每个元素都减去同一个数，它的 softmax 不变。",
     },
@@ -94,9 +94,9 @@ STRINGS = {
         "(n, q) and the labels y (n,), the loss of each example, -log softmax(O)[i, y[i]], "
         "as log-sum-exp(O[i]) - O[i, y[i]] with the row maximum taken out first, one value "
         "per example (shape (n,), no mean).",
-        "zh": "### 练习 2：用 LogSumExp 技巧计算交叉熵\n\n一旦某个概率下溢为 0，-log(0) 就是 inf。写出 "
+        "zh": "### 练习 2：用 LogSumExp技巧计算交叉熵\n\n一旦某个概率下溢为 0，-log(0) 就是 inf。写出 "
         "cross_entropy_stable(O, y)：由 logit O (n, q) 和标签 y (n,) 计算每个样本的损失 "
-        "-log softmax(O)[i, y[i]]，写成 log-sum-exp(O[i]) - O[i, y[i]]，并先减去每行的最大值；"
+        "-log softmax(O)[i, y[i]]，写成 LogSumExp(O[i]) - O[i, y[i]]，并先减去每行的最大值；"
         "每个样本一个值（形状 (n,)，不取平均）。",
     },
     "notebook.ex.reject": {
