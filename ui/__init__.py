@@ -6,6 +6,7 @@
                app's address) and showing code or user text
     identity   who this browser is: its secret in a cookie, personal links
     classroom  the class a student belongs to, joining one from a link
+    projector  the class board for the projector: read-only, big, a QR code
     runs       the student's runs: loaded once, saved, deleted
     training   training with a place in the server's queue
     panels     what combines them: run pickers, the sidebar's panels
@@ -16,4 +17,14 @@ imports the modules below it (`from ui import context`, then context.store()), s
 test that replaces ui.context.store reaches every caller.
 """
 
-LAYERS = ("lang", "a11y", "context", "identity", "classroom", "runs", "training", "panels")
+LAYERS = (
+    "lang",
+    "a11y",
+    "context",
+    "identity",
+    "classroom",
+    "projector",
+    "runs",
+    "training",
+    "panels",
+)
