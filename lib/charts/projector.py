@@ -61,7 +61,8 @@ def _broken_layers(frame: pd.DataFrame, lang: str) -> list:
     )
     crosses = base.mark_point(shape="cross", filled=False, size=PROJECTOR.point_size, strokeWidth=3)
     crosses = crosses.encode(color=alt.Color("softmax_label:N", legend=None))
-    times = base.mark_text(align="left", dx=14, fontSize=LABEL_PX).encode(text="times:N")
+    times = base.mark_text(align="left", dx=14, fontSize=LABEL_PX, color=GREY)  # light & dark
+    times = times.encode(text="times:N")
     return [rule.encode(y="y:Q"), row_name, crosses, times]
 
 
@@ -83,6 +84,8 @@ def projector_chart(frame: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
             labelFontSize=LABEL_PX,
             titleFontSize=TITLE_PX,
             symbolSize=240,
+            symbolFillColor=GREY,  # the framework's shapes: seen on a light and a dark theme
+            symbolStrokeColor=GREY,
             labelLimit=400,
             direction="vertical",  # side by side, each a column: narrower than one row
         )
