@@ -9,12 +9,13 @@ import json
 
 import pytest
 from apptest_helpers import has_chinese, open_app
-from test_page_class_board import PAGE, TEACH, join, run, start_class
+from test_page_class_board import PAGE, TEACH, run, start_class
 
 from lib.charts.projector import Y_DOMAIN
 from lib.i18n import t
 from lib.projector import Counts, counts_line
 from lib.store import Store
+from lib.store.values import new_token
 
 
 def sent(at) -> str:
@@ -55,13 +56,15 @@ def store():
 def room(store):
     """A teacher (who opened the teacher link box), two students, 3 runs, one broke down."""
     teacher, code, secret = start_class("Period 3")
-    ada, eve = join(code, "Ada Lovelace"), join(code, "Eve Noether")
+    ada, eve = new_token(), new_token()  # students who joined (the join page: elsewhere)
+    store.join_class(code, ada, "Ada Lovelace")
+    store.join_class(code, eve, "Eve Noether")
     for who, r in (
         (ada, run(lr=0.1, acc=0.83)),
         (ada, run(lr=1.0, softmax="naive", status="breakdown", number=2)),
         (eve, run(lr=0.3, acc=0.85)),
     ):
-        store.save_run(who.session_state["identity"], r, class_code=code)
+        store.save_run(who, r, class_code=code)
     teacher.toggle(key=f"class_board.show_teach.{code}").set_value(True).run()
     assert secret in sent(teacher)  # the teacher's own board shows it now: `sent` can see it
     return {"teacher": teacher, "code": code, "secret": secret}
@@ -143,8 +146,9 @@ def test_the_teachers_board_has_a_button_to_the_projector(room):
 
 def test_a_new_run_changes_the_counts_on_the_next_refresh(room, store):
     at = projector(room["code"])
-    eve = join(room["code"], "Late")
-    store.save_run(eve.session_state["identity"], run(lr=3.0, acc=0.8), class_code=room["code"])
+    late = new_token()
+    store.join_class(room["code"], late, "Late")
+    store.save_run(late, run(lr=3.0, acc=0.8), class_code=room["code"])
     at.run()
     assert counts_line(Counts(3, 4, 1), "en") in html(at)
 

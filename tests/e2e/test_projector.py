@@ -27,17 +27,20 @@ from .test_accessibility import axe_violations, unnamed
 MIN_PX = 24  # the counts and the join code, read from the back of the room
 
 
-def post_runs(code: str) -> None:
-    """Three students' runs, one broken down, saved as the app saves them."""
+FIRST = [
+    ("Ada", 0.1, "stable", 0.83, "done"),
+    ("Ben", 1.0, "naive", None, "breakdown"),
+    ("Chen", 0.3, "stable", 0.85, "done"),
+]
+REFRESH_WAIT_S = 30  # the view refreshes every 3 s by itself
+
+
+def post_runs(code: str, runs=FIRST) -> None:
+    """Students' runs (name, lr, softmax, acc, status), each by a new student, saved as
+    the app saves them; acc None: broke down."""
     store = Store()
     try:
-        for k, (name, lr, softmax, acc, status) in enumerate(
-            [
-                ("Ada", 0.1, "stable", 0.83, "done"),
-                ("Ben", 1.0, "naive", None, "breakdown"),
-                ("Chen", 0.3, "stable", 0.85, "done"),
-            ]
-        ):
+        for k, (name, lr, softmax, acc, status) in enumerate(runs):
             token = new_token()
             store.join_class(code, token, name)
             history = [
@@ -126,6 +129,10 @@ def test_the_projector_view_fits_the_screen_and_holds_no_secret(live_server, new
         inside(room, selector)
     assert secret not in room.content()
     shoot(room, "zh-projector-1920x1080")
+    post_runs(code, [("Dana", 0.03, "naive", 0.79, "done")])  # the room touches nothing
+    room.locator(".sx-proj-counts").filter(
+        has_text=counts_line(Counts(students=4, runs=4, broken=1), "zh")
+    ).wait_for(timeout=REFRESH_WAIT_S * 1000)
     room.set_viewport_size({"width": 375, "height": 812})
     room.wait_for_timeout(600)
     wide = room.evaluate("document.scrollingElement.scrollWidth")
