@@ -165,3 +165,5 @@ def test_a_missing_or_wrong_code_says_so(code, message):
     at = projector(code)
     shown = [e.value for kind in ("info", "error", "warning") for e in getattr(at, kind)]
     assert t(message, "en") in shown
+    assert at.title[0].value == t("class_board.title", "en")  # the page keeps its h1
+    assert 'class="sx-proj-code"' not in html(at) and not at.get("vega_lite_chart")

@@ -107,6 +107,13 @@ def join_panel(code: str, link: str) -> None:
     )
 
 
+def gone() -> None:
+    """No such class (or the database is not answering), under the page's title."""
+    st.title(lang.tr("class_board.title"))
+    down = not context.store().available
+    st.warning(lang.tr("class_board.down" if down else "class.join.unknown"))
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
 def chart_spec(mark: tuple, language: str, _frame) -> dict:
     """The projector's chart of a class state (board_mark) in a language, made once."""
@@ -117,9 +124,8 @@ def live(code: str, state_of) -> None:
     """The counts and the chart of class `code` (the part that refreshes)."""
     mark = context.store().board_mark(code)
     state = state_of(mark, lang.lang()) if mark is not None else None
-    if state is None:
-        down = not context.store().available
-        st.warning(lang.tr("class_board.down" if down else "class.join.unknown"))
+    if state is None:  # deleted while on the screen
+        gone()
         return
     counts = class_counts(state.info.students, state.frame)
     st.html(
@@ -149,6 +155,9 @@ def projector_view(join_link, state_of, refresh_s: int) -> None:
     st.html(STYLE)
     code = _code()
     if code is None:
+        return
+    if context.store().board_mark(code) is None:  # no join code or QR for no class
+        gone()
         return
     board, side = st.columns([3, 1], gap="medium")
     with side:
