@@ -27,6 +27,7 @@ from ui.context import device_name, load, server, storage_notice  # noqa: E402
 from ui.identity import identity, write_identity_cookie  # noqa: E402
 from ui.lang import language_switch, tr  # noqa: E402
 from ui.panels import identity_panel  # noqa: E402
+from ui.projector import projecting  # noqa: E402
 from ui.runs import settle_interrupted_runs  # noqa: E402
 from ui.training import release_elsewhere  # noqa: E402
 
@@ -44,7 +45,8 @@ with st.sidebar:
     running, waiting = load()
     st.caption(tr("sidebar.load", running=running, waiting=waiting))
     class_badge()
-    identity_panel(current.url_path)
+    if not projecting(current.url_path):  # no personal link on the projector
+        identity_panel(current.url_path)
     storage_notice()
     write_identity_cookie()
     page_frame(current.title)  # the tab's title, <html lang>, contrast, live region

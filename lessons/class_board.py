@@ -41,6 +41,7 @@ from ui.classroom import class_membership
 from ui.context import app_url, show_plain, store
 from ui.identity import take_url_secret
 from ui.lang import field_label, lang, tr
+from ui.projector import open_button, projector_view, wanted
 
 REFRESH_S = 3
 TABLE_ROWS = 20  # rows the runs table shows without scrolling
@@ -412,6 +413,7 @@ def teacher_header(code: str, secret: str, info) -> None:
             if info is not None and info.title:
                 st.caption(tr("class_board.class_title"))
                 show_plain(info.title, TITLE_MAX)
+            open_button(code)  # the read-only projector view, in a new tab
     if st.toggle(tr("class_board.teacher_link.show"), key=f"class_board.show_teach.{code}"):
         st.code(teacher_link(code, secret), language=None, wrap_lines=True)
         st.caption(tr("class_board.teacher_link.note"))
@@ -507,6 +509,9 @@ def student_header(code: str, name: str) -> None:
 
 # ---- the page -------------------------------------------------------------------------
 
+if wanted():  # /class?view=projector&code=CODE: read-only, no teacher secret (ui.projector)
+    projector_view(join_link, board_state, REFRESH_S)
+    st.stop()
 st.title(tr("class_board.title"))
 st.markdown(tr("class_board.intro"))
 adopt_teacher_link()

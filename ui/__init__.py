@@ -7,6 +7,7 @@
                app's address) and showing code or user text
     identity   who this browser is: its secret in a cookie, personal links
     classroom  the class a student belongs to, joining one from a link
+    projector  the class board for the projector: read-only, big, a QR code
     runs       the student's runs: loaded once, saved, deleted
     training   training with a place in the server's queue
     panels     what combines them: run pickers, the sidebar's panels
@@ -24,6 +25,7 @@ LAYERS = (
     "context",
     "identity",
     "classroom",
+    "projector",
     "runs",
     "training",
     "panels",

@@ -3,6 +3,7 @@
     frame = board_frame(board_runs)       # one row per run on the board (lib.store.BoardRun)
     points, broken = split(frame)         # runs with a test accuracy; runs that broke down
     board_chart(frame, "zh")              # accuracy against lr (log x), broken runs on a row below
+    scatter_chart(frame, "en", look)      # the scatter alone, sized by a Look (the projector's)
     best_run(frame)                       # run_id of the most accurate run (None when none)
     curves_frame(board_runs, label)       # their histories, in the long form compare_chart draws
 
@@ -14,6 +15,7 @@ come from TrainConfig's app fields, so a new setting shows up by itself.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -28,6 +30,18 @@ SOFTMAX_FILL = {"naive": 0.0, "stable": 0.8}  # second channel: naive hollow, st
 WIDTH = 760
 FIXED = ["run_id", "student", "run"]  # before the settings columns
 RESULT = ["epochs_run", "test_acc", "status", "broke_down"]  # after them
+
+
+@dataclass(frozen=True)
+class Look:
+    """How big the scatter is drawn and where its legends go (BOARD: the board's own)."""
+
+    height: int = 340  # px
+    point_size: int = 140
+    legend: str = "bottom"  # Vega-Lite legend orient: outside the plot
+
+
+BOARD = Look()
 
 
 def setting_names() -> list[str]:
@@ -123,12 +137,12 @@ def _x(frame: pd.DataFrame, lang: str, title: bool = True) -> alt.X:
     )
 
 
-def _fill(lang: str) -> dict:
+def _fill(lang: str, legend: str = "bottom") -> dict:
     """Colour the outline and the inside the same; fill only the stable runs' marks, so naive
     and stable differ by more than their colour."""
     domain = [_label("softmax", k, lang) for k in SOFTMAX_FILL]
     return {
-        "fill": _colour(lang, alt.Fill),
+        "fill": _colour(lang, alt.Fill, legend),
         "fillOpacity": alt.FillOpacity(
             "softmax_label:N",
             scale=alt.Scale(domain=domain, range=list(SOFTMAX_FILL.values())),
@@ -137,7 +151,7 @@ def _fill(lang: str) -> dict:
     }
 
 
-def _colour(lang: str, channel=alt.Color) -> alt.Color:
+def _colour(lang: str, channel=alt.Color, legend: str = "bottom") -> alt.Color:
     return channel(
         "softmax_label:N",
         title=t("class_board.chart.softmax", lang),
@@ -145,18 +159,18 @@ def _colour(lang: str, channel=alt.Color) -> alt.Color:
             domain=[_label("softmax", k, lang) for k in SOFTMAX_COLOURS],
             range=list(SOFTMAX_COLOURS.values()),
         ),
-        legend=alt.Legend(orient="bottom"),
+        legend=alt.Legend(orient=legend),
     )
 
 
-def scatter_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
+def scatter_chart(frame: pd.DataFrame, lang: str = "en", look: Look = BOARD) -> alt.Chart:
     """The runs with an accuracy: test accuracy against lr on a log axis, colour = softmax,
     shape = framework. The x range covers all of `frame` (broken runs too)."""
     points, _ = split(frame)
     student = t("class_board.chart.student", lang)
     return (
         alt.Chart(_labelled(points, lang))
-        .mark_point(filled=False, size=140, strokeWidth=2.5, opacity=0.85)
+        .mark_point(filled=False, size=look.point_size, strokeWidth=2.5, opacity=0.85)
         .encode(
             x=_x(frame, lang),
             y=alt.Y(
@@ -165,12 +179,12 @@ def scatter_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 scale=alt.Scale(domain=acc_domain(points)),
                 axis=alt.Axis(format=".2f"),
             ),
-            color=_colour(lang),
-            **_fill(lang),
+            color=_colour(lang, legend=look.legend),
+            **_fill(lang, look.legend),
             shape=alt.Shape(
                 "framework_label:N",
                 title=t("class_board.chart.framework", lang),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient=look.legend),
             ),
             tooltip=[
                 alt.Tooltip("student:N", title=student),
@@ -181,7 +195,7 @@ def scatter_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 alt.Tooltip("test_acc:Q", format=".4f"),
             ],
         )
-        .properties(width=WIDTH, height=340)
+        .properties(width=WIDTH, height=look.height)
     )
 
 
