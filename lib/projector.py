@@ -2,7 +2,7 @@
 
     counts = class_counts(info.students, frame)   # frame: lib.charts.class_board.board_frame
     counts_line(counts, "en")   # "24 students · 31 runs · 3 broke down"
-    counts_line(counts, "zh")   # "24 名学生 · 31 次训练 · 3 次数值崩溃"
+    counts_line(counts, "zh")   # "24 名学生 · 31 条训练记录 · 3 次数值崩溃"
 
 The numbers come from the store: `students` is the class's members who have not
 left (ClassInfo.students), runs and breakdowns are the board's rows. English

@@ -48,18 +48,18 @@ def test_the_counts_come_from_the_board(runs):
         (
             Counts(24, 31, 3),
             "24 students · 31 runs · 3 broke down",
-            "24 名学生 · 31 次训练 · 3 次数值崩溃",
+            "24 名学生 · 31 条训练记录 · 3 次数值崩溃",
         ),
-        (Counts(1, 1, 1), "1 student · 1 run · 1 broke down", "1 名学生 · 1 次训练 · 1 次数值崩溃"),
+        (Counts(1, 1, 1), "1 student · 1 run · 1 broke down", "1 名学生 · 1 条训练记录 · 1 次数值崩溃"),
         (
             Counts(0, 0, 0),
             "0 students · 0 runs · 0 broke down",
-            "0 名学生 · 0 次训练 · 0 次数值崩溃",
+            "0 名学生 · 0 条训练记录 · 0 次数值崩溃",
         ),
         (
             Counts(2, 1, 0),
             "2 students · 1 run · 0 broke down",
-            "2 名学生 · 1 次训练 · 0 次数值崩溃",
+            "2 名学生 · 1 条训练记录 · 0 次数值崩溃",
         ),
     ],
 )

@@ -4,8 +4,8 @@ STRINGS = {
     # ---- the counts line: "24 students · 31 runs · 3 broke down" (lib/projector.py)
     "projector.count.students.one": {"en": "{n} student", "zh": "{n} 名学生"},
     "projector.count.students.other": {"en": "{n} students", "zh": "{n} 名学生"},
-    "projector.count.runs.one": {"en": "{n} run", "zh": "{n} 次训练"},
-    "projector.count.runs.other": {"en": "{n} runs", "zh": "{n} 次训练"},
+    "projector.count.runs.one": {"en": "{n} run", "zh": "{n} 条训练记录"},
+    "projector.count.runs.other": {"en": "{n} runs", "zh": "{n} 条训练记录"},
     "projector.count.broken.one": {"en": "{n} broke down", "zh": "{n} 次数值崩溃"},
     "projector.count.broken.other": {"en": "{n} broke down", "zh": "{n} 次数值崩溃"},
     # ---- the view
@@ -21,9 +21,9 @@ STRINGS = {
     },
     "projector.empty": {
         "en": "No runs yet: each run a student finishes or stops appears here.",
-        "zh": "还没有训练：学生完成或停止的每次训练都会出现在这里。",
+        "zh": "还没有训练记录：学生完成或停止的每条训练记录都会出现在这里。",
     },
-    "projector.table": {"en": "Runs on the board", "zh": "看板上的训练"},
+    "projector.table": {"en": "Runs on the board", "zh": "看板上的训练记录"},
     "projector.no_code": {
         "en": "Which class? Open the projector view from the class board, or add the class "
         "code to the address: /class?view=projector&code=K7PX3Q",
