@@ -178,3 +178,22 @@ def test_every_function_in_the_code_expander_ran():
     assert shown == [f"{f.__module__}.{f.__qualname__}" for f in mb.shown_code(True)]
     missing = [f.__qualname__ for f in mb.shown_code(True) if f.__code__ not in called]
     assert not missing, missing
+
+
+@needs_data
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_derivative_is_shown_and_checked_against_autograd(real_data, lang):
+    at = open_app(page=PAGE, lang=lang)
+    assert not at.exception
+    split = at.radio(key=f"minibatch.split.{lang}").value
+    batch = mb.take_batch(real_data, split, 0, 0)
+    walk = mb.walk_step(*mb.start_weights(0), batch.X, batch.y, 0.1)
+    grad = mb.logit_gradient(walk.O, walk.y)
+    O = walk.O.clone().requires_grad_(True)
+    (expected,) = torch.autograd.grad(torch.nn.functional.cross_entropy(O, walk.y), O)
+    table = next(d.value for d in at.dataframe if list(d.value.columns)[-1] == "sum")
+    assert table.iloc[:, 1:11].to_numpy() == pytest.approx(expected[:5].numpy(), abs=1e-7)
+    word = "Largest absolute difference" if lang == "en" else "最大绝对差"
+    check = next(c.value for c in at.caption if word in c.value)
+    assert f"{grad.max_abs_diff:.2e}" in check
+    assert grad.max_abs_diff < 1e-7
