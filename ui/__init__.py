@@ -1,6 +1,7 @@
 """The Streamlit helpers every page shares, one module per concern, layered bottom-up.
 
     lang       the session's language: tr(), names(), widget keys, the switch
+    book       the book's section and forum, linked at the end of every page
     a11y       charts named by their figures, the page's title and language, announcements
     context    the server's resources (settings, device, data set, run store, the
                app's address) and showing code or user text
@@ -16,4 +17,4 @@ imports the modules below it (`from ui import context`, then context.store()), s
 test that replaces ui.context.store reaches every caller.
 """
 
-LAYERS = ("lang", "a11y", "context", "identity", "classroom", "runs", "training", "panels")
+LAYERS = ("lang", "book", "a11y", "context", "identity", "classroom", "runs", "training", "panels")
