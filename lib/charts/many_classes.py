@@ -41,7 +41,7 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
                 sort=names,
                 title=None,
                 scale=alt.Scale(domain=names, range=list(COLORS)),
-                legend=alt.Legend(orient="bottom", labelLimit=400),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
             ),
             # the methods differ by point shape and dash too, not by colour alone
             shape=alt.Shape(
@@ -72,11 +72,10 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
     return alt.layer(*layers).properties(height=300)
 
 
-def costs_chart(
-    rows, lang: str = "en", cap_mb: float | None = None, width: int = 380
-) -> alt.HConcatChart:
-    """Time and memory side by side, one legend for both."""
-    return alt.hconcat(
-        cost_chart(rows, "ms", lang).properties(width=width),
-        cost_chart(rows, "mb", lang, cap_mb).properties(width=width),
-    ).resolve_scale(color="shared")
+def cost_charts(rows, lang: str = "en", cap_mb: float | None = None) -> tuple:
+    """(time chart, memory chart), each as wide as its container: side by side on a wide
+    screen (two columns), one under the other on a phone, never cut off."""
+    return (
+        cost_chart(rows, "ms", lang).properties(width="container"),
+        cost_chart(rows, "mb", lang, cap_mb).properties(width="container"),
+    )
