@@ -51,6 +51,13 @@ THRESHOLDS = np.round(np.arange(0.10, 1.0001, 0.01), 2)  # the curve's sweep
 BIN_CHOICES = (5, 10, 15, 20, 30)
 
 
+def header_width(text: str) -> int:
+    """Pixels for a column whose header must show in full: a CJK character is about twice
+    as wide as a Latin one; the table scrolls sideways inside its box when it is wider."""
+    units = sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+    return max(64, 8 * units + 28)
+
+
 def cost_matrix(names):
     """The preset, edited by the student; the last valid matrix while a cell is wrong."""
     # Translated option labels: one widget per language, the choice kept across the switch.
@@ -98,17 +105,25 @@ def cost_matrix(names):
     # A new c keeps them: the refer column is read-only and the table's shape stays the same.
     key = widget_key(f"decisions.editor.{preset}.{'-'.join(map(str, dangerous))}")
     columns = {
-        name: st.column_config.NumberColumn(name, min_value=0.0, format="%g", width=68)
+        name: st.column_config.NumberColumn(
+            name, min_value=0.0, format="%g", width=header_width(name)
+        )
         for name in names
     }
     columns[refer] = st.column_config.NumberColumn(
-        refer, format="%g", width=84, disabled=True, help=tr("decisions.refer.column_help")
+        refer,
+        format="%g",
+        width=header_width(refer),
+        disabled=True,
+        help=tr("decisions.refer.column_help"),
     )
     edited = st.data_editor(
         start,
         key=key,
         column_config={
-            "_index": st.column_config.Column(tr("decisions.corner"), width=120),
+            "_index": st.column_config.Column(
+                tr("decisions.corner"), width=max(header_width(tr("decisions.corner")), 120)
+            ),
             **columns,
         },
     )

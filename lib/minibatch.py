@@ -2,7 +2,7 @@
 
     from lib.minibatch import start_weights, take_batch, walk_step
     W, b = start_weights(seed=0)                     # the book's init: W ~ N(0, 0.01^2), b = 0
-    batch = take_batch(data, "test", step=0, seed=0)  # X (256, 1, 28, 28), y (256,)
+    batch = take_batch(data, "train", step=0, seed=0)  # X (256, 1, 28, 28), y (256,)
     walk = walk_step(W, b, batch.X, batch.y, lr=0.1)  # every tensor on the way, and one SGD step
     walk.O.shape, walk.W_grad.shape                   # (256, 10), (784, 10)
     walk.loss_before, walk.loss_after                 # the same batch, before and after the step
@@ -38,7 +38,7 @@ from lib.softmax import cross_entropy_naive, logits, loss_naive, softmax_naive
 from lib.trainers.contract import init_weights, sgd
 
 BATCH_SIZE = 256
-SPLITS = ("test", "train")
+SPLITS = ("train", "test")  # the first is the page's default: SGD learns from training images
 CPU = torch.device("cpu")
 
 

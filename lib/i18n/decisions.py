@@ -273,10 +273,10 @@ STRINGS = {
     "decisions.refer.column": {"en": "refer (c)", "zh": "转诊 (c)"},
     "decisions.refer.column_help": {
         "en": "The last column, refer (c), is one more answer: refer to a doctor, which costs c "
-        "in every row. Section 2 leaves it out and compares the 10 classes only; section 3 "
-        "adds it.",
-        "zh": "最后一列「转诊 (c)」是又一种回答：转诊给医生，每一行的代价都是 c。第 2 "
-        "部分不考虑它，只比较 10 个类别；第 3 部分把它加进来。",
+        "in every row. Sections 2 and 3 leave it out and compare the 10 classes only; "
+        "section 4 adds it.",
+        "zh": "最后一列「转诊 (c)」是又一种回答：转诊给医生，每一行的代价都是 c。第 2、3 "
+        "部分不考虑它，只比较 10 个类别；第 4 部分把它加进来。",
     },
     "decisions.refer.header": {
         "en": "Referring as an answer with a price (Chow's rule)",
