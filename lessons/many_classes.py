@@ -119,9 +119,13 @@ def show(result: dict) -> None:
             "method": tr("many_classes.col.method"),
             "K": st.column_config.NumberColumn("K", format="localized"),
             "ms": st.column_config.NumberColumn(tr("many_classes.col.ms"), format="%.3f"),
-            "mb": st.column_config.NumberColumn(tr("many_classes.col.mb"), format="%.1f"),
+            "mb": st.column_config.NumberColumn(
+                tr("many_classes.col.mb"), format="%.1f", width="medium"
+            ),
             "peak_mb": st.column_config.NumberColumn(tr("many_classes.col.peak_mb"), format="%.1f"),
-            "loss": st.column_config.NumberColumn(tr("many_classes.col.loss"), format="%.3f"),
+            "loss": st.column_config.NumberColumn(
+                tr("many_classes.col.loss"), format="%.3f", width="medium"
+            ),
             "status": tr("many_classes.col.status"),
         },
     )

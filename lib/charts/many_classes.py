@@ -29,7 +29,8 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
         scale=alt.Scale(type="log"),
         axis=alt.Axis(format="~s"),
     )
-    y = alt.Y(f"{metric}:Q", title=title, scale=alt.Scale(type="log"))
+    # the title goes above the chart: a long y-axis title is cut off in a narrow column
+    y = alt.Y(f"{metric}:Q", title=None, scale=alt.Scale(type="log"))
     lines = (
         alt.Chart(df)
         .mark_line(point=True)
@@ -41,7 +42,7 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
                 sort=names,
                 title=None,
                 scale=alt.Scale(domain=names, range=list(COLORS)),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
             ),
             # the methods differ by point shape and dash too, not by colour alone
             shape=alt.Shape(
@@ -69,7 +70,9 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
                 text="label:N"
             ),
         ]
-    return alt.layer(*layers).properties(height=300)
+    return alt.layer(*layers).properties(
+        height=300, title=alt.TitleParams(title, anchor="start", fontSize=13)
+    )
 
 
 def cost_charts(rows, lang: str = "en", cap_mb: float | None = None) -> tuple:

@@ -164,16 +164,16 @@ STRINGS = {
     },
     "decisions.prior.same": {"en": "×1 (as in the test set)", "zh": "×1（与测试集相同）"},
     "decisions.prior.cost_plain": {
-        "en": "Field cost per image, p as it is",
-        "zh": "实际应用中每张图像的代价（原概率 p）",
+        "en": "Field cost per image (p)",
+        "zh": "实际应用中每张图像的代价（p）",
     },
     "decisions.prior.cost_adjusted": {
-        "en": "Field cost per image, reweighted p′",
-        "zh": "实际应用中每张图像的代价（修正后的 p′）",
+        "en": "Field cost per image (p′)",
+        "zh": "实际应用中每张图像的代价（p′）",
     },
     "decisions.prior.acc_adjusted": {
-        "en": "Field accuracy, reweighted p′",
-        "zh": "实际应用中的精度（修正后的 p′）",
+        "en": "Field accuracy (p′)",
+        "zh": "实际应用中的精度（p′）",
     },
     "decisions.prior.changed": {
         "en": "Answers the base rates changed",
