@@ -118,7 +118,9 @@ def show(result: dict) -> None:
         column_config={
             "method": tr("many_classes.col.method"),
             "K": st.column_config.NumberColumn("K", format="localized"),
-            "ms": st.column_config.NumberColumn(tr("many_classes.col.ms"), format="%.3f"),
+            "ms": st.column_config.NumberColumn(
+                tr("many_classes.col.ms"), format="%.3f", width="medium"
+            ),
             "mb": st.column_config.NumberColumn(
                 tr("many_classes.col.mb"), format="%.1f", width="medium"
             ),

@@ -132,8 +132,8 @@ STRINGS = {
     "decisions.chart.recall": {"en": "recall (share answered right)", "zh": "召回率（答对的比例）"},
     "decisions.chart.rule": {"en": "decision rule", "zh": "决策规则"},
     "decisions.prior.header": {
-        "en": "3. Base rates: when a class is rarer in the field",
-        "zh": "3. 基础比率：当某个类别在实际应用中更少见时",
+        "en": "3. Base rates: when the field's class shares differ",
+        "zh": "3. 基础比率：当实际应用中的类别比例不同时",
     },
     "decisions.prior.intro": {
         "en": "The model learned p(y | x) on a training set where every class has the same share. "
@@ -165,11 +165,11 @@ STRINGS = {
     "decisions.prior.same": {"en": "×1 (as in the test set)", "zh": "×1（与测试集相同）"},
     "decisions.prior.cost_plain": {
         "en": "Field cost per image (p)",
-        "zh": "实际应用中每张图像的代价（p）",
+        "zh": "每张图像的实际代价（p）",
     },
     "decisions.prior.cost_adjusted": {
         "en": "Field cost per image (p′)",
-        "zh": "实际应用中每张图像的代价（p′）",
+        "zh": "每张图像的实际代价（p′）",
     },
     "decisions.prior.acc_adjusted": {
         "en": "Field accuracy (p′)",
