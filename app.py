@@ -20,8 +20,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import streamlit as st  # noqa: E402
 
 from lessons import pages  # noqa: E402
-from lib.pages import DEFAULT_PAGE  # noqa: E402
+from lib.pages import DEFAULT_PAGE, page_name  # noqa: E402
 from ui.a11y import page_frame  # noqa: E402
+from ui.book import book_footer  # noqa: E402
 from ui.classroom import class_badge, class_join_prompt  # noqa: E402
 from ui.context import device_name, load, server, storage_notice  # noqa: E402
 from ui.identity import identity, write_identity_cookie  # noqa: E402
@@ -53,3 +54,4 @@ with st.sidebar:
 release_elsewhere(current.url_path or DEFAULT_PAGE)  # a queue place kept elsewhere
 class_join_prompt()  # ?class=CODE: join that class first
 current.run()
+book_footer(page_name(current.url_path))  # the book's section and forum, after the page

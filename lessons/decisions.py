@@ -1,5 +1,7 @@
 """Decisions (exercise 4): argmax vs the minimum expected cost, refer to a doctor, calibration."""
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -12,10 +14,18 @@ from lib.decisions import (
     C_REJECT,
     COSTLY_PAIR,
     DANGEROUS,
+    FACTORS,
     PRESETS,
+    RARE_FACTOR,
+    adjust_to_priors,
+    base_rates,
+    class_priors,
     compare,
     expected_calibration_error,
     expected_costs,
+    field_accuracy,
+    field_cost,
+    field_weights,
     min_cost_decisions,
     min_cost_with_reject,
     preset_costs,
@@ -25,10 +35,12 @@ from lib.decisions import (
     reject_curve,
     reject_option,
     reliability,
+    shifted_priors,
     threshold_answers,
     total_cost,
     with_refer,
 )
+from lib.i18n import t
 from lib.metrics import predict, predict_test_set
 from ui.a11y import chart
 from ui.context import show_code
@@ -37,6 +49,13 @@ from ui.panels import run_on_test_set
 
 THRESHOLDS = np.round(np.arange(0.10, 1.0001, 0.01), 2)  # the curve's sweep
 BIN_CHOICES = (5, 10, 15, 20, 30)
+
+
+def header_width(text: str) -> int:
+    """Pixels for a column whose header must show in full: a CJK character is about twice
+    as wide as a Latin one; the table scrolls sideways inside its box when it is wider."""
+    units = sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+    return max(64, 8 * units + 28)
 
 
 def cost_matrix(names):
@@ -86,17 +105,25 @@ def cost_matrix(names):
     # A new c keeps them: the refer column is read-only and the table's shape stays the same.
     key = widget_key(f"decisions.editor.{preset}.{'-'.join(map(str, dangerous))}")
     columns = {
-        name: st.column_config.NumberColumn(name, min_value=0.0, format="%g", width=68)
+        name: st.column_config.NumberColumn(
+            name, min_value=0.0, format="%g", width=header_width(name)
+        )
         for name in names
     }
     columns[refer] = st.column_config.NumberColumn(
-        refer, format="%g", width=84, disabled=True, help=tr("decisions.refer.column_help")
+        refer,
+        format="%g",
+        width=header_width(refer),
+        disabled=True,
+        help=tr("decisions.refer.column_help"),
     )
     edited = st.data_editor(
         start,
         key=key,
         column_config={
-            "_index": st.column_config.Column(tr("decisions.corner"), width=120),
+            "_index": st.column_config.Column(
+                tr("decisions.corner"), width=max(header_width(tr("decisions.corner")), 120)
+            ),
             **columns,
         },
     )
@@ -166,6 +193,98 @@ def comparison(pred, C, names):
         hide_index=True,
         column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns[1:]},
     )
+
+
+def factor_label(factor: float, language: str) -> str:
+    """The factor as the slider shows it; the language is bound when the widget is made."""
+    if factor < 1:
+        return t("decisions.prior.rarer", language, factor=f"{factor:g}", times=f"{1 / factor:g}")
+    if factor > 1:
+        return t("decisions.prior.commoner", language, factor=f"{factor:g}")
+    return t("decisions.prior.same", language)
+
+
+def priors_section(data, pred, C, names):
+    """Base rates: one class rarer or commoner in the field than in the test set."""
+    st.subheader(tr("decisions.prior.header"))
+    st.markdown(tr("decisions.prior.intro"))
+    # Translated labels: one widget per language, the choice kept across the switch.
+    kept = st.session_state.setdefault(
+        "decisions.prior.kept", {"cls": DANGEROUS[0], "factor": RARE_FACTOR}
+    )
+    c1, c2 = st.columns(2)
+    cls = kept["cls"] = c1.selectbox(
+        tr("decisions.prior.class"),
+        range(len(names)),
+        index=kept["cls"],
+        key=widget_key("decisions.prior.class"),
+        format_func=names.__getitem__,
+    )
+    factor = kept["factor"] = c2.select_slider(
+        tr("decisions.prior.factor"),
+        FACTORS,
+        value=kept["factor"],
+        key=widget_key("decisions.prior.factor"),
+        format_func=partial(factor_label, language=lang()),
+    )
+    train = class_priors(data.y_train, len(names))  # (q,) the shares the model learned
+    shift = base_rates(pred.probs, pred.y, C, train, cls, factor)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(tr("decisions.prior.cost_plain"), f"{shift.cost_plain:.4f}")
+    m2.metric(
+        tr("decisions.prior.cost_adjusted"),
+        f"{shift.cost_adjusted:.4f}",
+        delta=f"{shift.cost_adjusted - shift.cost_plain:+.4f}",
+        delta_color="inverse",
+    )
+    m3.metric(
+        tr("decisions.prior.acc_adjusted"),
+        f"{shift.acc_adjusted:.4f}",
+        delta=f"{shift.acc_adjusted - shift.acc_plain:+.4f}",
+    )
+    m4.metric(tr("decisions.prior.changed"), f"{shift.changed:,}")
+    st.caption(
+        tr(
+            "decisions.prior.summary",
+            name=names[cls],
+            train=float(shift.train[cls]),
+            field=float(shift.field[cls]),
+            plain=shift.answered(shift.y_plain),
+            adjusted=shift.answered(shift.y_adjusted),
+            n=len(pred.y),
+            acc_plain=shift.acc_plain,
+        )
+    )
+    if shift.changed == 0:
+        st.info(tr("decisions.prior.verdict.same"))
+    elif shift.cost_adjusted < shift.cost_plain:
+        st.success(
+            tr(
+                "decisions.prior.verdict.better",
+                changed=shift.changed,
+                saved=shift.cost_plain - shift.cost_adjusted,
+                per=10_000 * (shift.cost_plain - shift.cost_adjusted),
+            )
+        )
+    else:
+        st.warning(tr("decisions.prior.verdict.worse", changed=shift.changed))
+    table = pd.DataFrame(
+        {
+            tr("decisions.col.class"): names,
+            tr("decisions.prior.col.train"): shift.train.numpy(),
+            tr("decisions.prior.col.field"): shift.field.numpy(),
+            tr("decisions.prior.col.plain"): torch.bincount(shift.y_plain, minlength=len(names)),
+            tr("decisions.prior.col.adjusted"): torch.bincount(
+                shift.y_adjusted, minlength=len(names)
+            ),
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[1:3]},
+    )
+    st.caption(tr("decisions.prior.read", n=len(pred.y)))
 
 
 def reject(pred, C, c_reject):
@@ -272,6 +391,7 @@ if chosen is not None:
     C, c_reject = cost_matrix(names)
     st.subheader(tr("decisions.result.header"))
     comparison(pred, C, names)
+    priors_section(data, pred, C, names)
     reject(pred, C, c_reject)
     calibration(pred)
     show_code(
@@ -281,6 +401,13 @@ if chosen is not None:
         min_cost_decisions,
         total_cost,
         recall_per_class,
+        class_priors,
+        shifted_priors,
+        adjust_to_priors,
+        field_weights,
+        field_cost,
+        field_accuracy,
+        base_rates,
         reject_option,
         reject_curve,
         with_refer,

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import describe
-from lib.charts.many_classes import costs_chart
+from lib.charts.many_classes import cost_charts
 from lib.many_classes import (
     METHODS,
     MeasureConfig,
@@ -93,15 +93,16 @@ def show(result: dict) -> None:
         )
     )
     cap = cfg.max_bytes / 2**20
-    for status in ("too_big", "over_time"):
+    for status in ("too_big", "over_time", "no_reference"):
         items = [
             f"{method_name(r['method'])} K = {r['K']:,}" for r in rows if r["status"] == status
         ]
         if items:
             st.warning(tr(f"many_classes.{status}", cap=cap, items=", ".join(items)))
-    chart(  # its data: the table below
-        costs_chart(rows, lang(), cap_mb=cap), describe.costs(rows, lang()), width="content"
-    )
+    summary = describe.costs(rows, lang())
+    for column, figure in zip(st.columns(2), cost_charts(rows, lang(), cap_mb=cap), strict=True):
+        with column:
+            chart(figure, summary)  # its data: the table below
     table = pd.DataFrame(rows)
     for column in ("ms", "peak_mb", "loss"):  # None (not measured) -> NaN: an empty cell
         table[column] = pd.to_numeric(table[column], errors="coerce")
@@ -117,10 +118,16 @@ def show(result: dict) -> None:
         column_config={
             "method": tr("many_classes.col.method"),
             "K": st.column_config.NumberColumn("K", format="localized"),
-            "ms": st.column_config.NumberColumn(tr("many_classes.col.ms"), format="%.3f"),
-            "mb": st.column_config.NumberColumn(tr("many_classes.col.mb"), format="%.1f"),
+            "ms": st.column_config.NumberColumn(
+                tr("many_classes.col.ms"), format="%.3f", width="medium"
+            ),
+            "mb": st.column_config.NumberColumn(
+                tr("many_classes.col.mb"), format="%.1f", width="medium"
+            ),
             "peak_mb": st.column_config.NumberColumn(tr("many_classes.col.peak_mb"), format="%.1f"),
-            "loss": st.column_config.NumberColumn(tr("many_classes.col.loss"), format="%.3f"),
+            "loss": st.column_config.NumberColumn(
+                tr("many_classes.col.loss"), format="%.3f", width="medium"
+            ),
             "status": tr("many_classes.col.status"),
         },
     )

@@ -127,6 +127,25 @@ def rows_table(walk, names):
     st.caption(tr("minibatch.rows.sums", n=len(walk.y), low=low, high=high))
 
 
+def derivative(walk, names):
+    """dl/dO by the formula, its first rows, and the largest difference from autograd."""
+    grad = mb.logit_gradient(walk.O, walk.y)
+    table = mb.gradient_rows(grad, walk.y, 5)
+    table["y"] = [f"{k} {names[k]}" for k in table["y"]]
+    columns = {c: st.column_config.NumberColumn(c, format="%.5f") for c in table.columns[1:]}
+    columns["y"] = tr("minibatch.col.true")
+    columns["sum"] = st.column_config.NumberColumn(tr("minibatch.col.sum"), format="%.1e")
+    st.dataframe(table, hide_index=True, column_config=columns)
+    st.caption(
+        tr(
+            "minibatch.dldo.check",
+            n=len(walk.y),
+            q=walk.O.shape[1],
+            diff=f"{grad.max_abs_diff:.2e}",
+        )
+    )
+
+
 def before_after(walk):
     c1, c2 = st.columns(2)
     c1.metric(
@@ -209,6 +228,10 @@ def walk_section(data, names):
     st.subheader(tr("minibatch.rows.header"))
     st.markdown(tr("minibatch.rows.text"))
     rows_table(walk, names)
+    st.subheader(tr("minibatch.dldo.header"))
+    st.markdown(tr("minibatch.dldo.text", n=len(batch.y)))
+    if walk.finite:
+        derivative(walk, names)
     st.subheader(tr("minibatch.grad.header"))
     st.markdown(tr("minibatch.grad.text"))
     if walk.finite:

@@ -10,7 +10,7 @@ from lib import config, describe
 from lib import settings as S
 from lib.charts.training import compare_chart, curves_table, training_chart
 from lib.config import Choices, app_allowed, fields
-from lib.overflow import exp_rounds_to_zero, nan_prediction
+from lib.overflow import exp_limits, exp_rounds_to_zero, nan_prediction
 from lib.runs import long_frame, runs_csv
 from lib.text import plain
 from lib.trainers import code, framework_available
@@ -176,6 +176,7 @@ def verdict(run) -> str:
                 f"breakdown.{b.cause}",
                 max_logit=b.max_logit,
                 min_p_true=b.min_p_true,
+                high=exp_limits("float32")[1],  # exp(x) is inf above it
                 **exp_rounds_to_zero("float32"),
             ),
             class_name=class_names()[nan["nan_class"]],

@@ -10,12 +10,19 @@ doctor", that costs c_reject whatever the truth. With the 0-1 matrix the second
 is the first at threshold 1 - c_reject (Chow's rule). Both trust the
 probabilities: `reliability` and `expected_calibration_error` say how far they
 can be trusted.
+Base rates: the model learned p(y | x) on the training set's class shares. Where
+a class is rarer (or commoner) in the field, Bayes' rule reweights the
+probabilities, p'(y | x) ∝ p(y | x) · π_field(y) / π_train(y), and the cheapest
+answer can change; the test images, reweighted by π_field(y) / π_test(y), give
+the expected cost of either set of answers in the field.
 
     from lib.decisions import preset_costs, compare, min_cost_with_reject
     C = preset_costs("medical", dangerous=(6,))    # missing a shirt costs 10
     result = compare(probs, y, C)                  # argmax vs minimum expected cost
     answers = min_cost_with_reject(probs, C, 0.3)  # 0..q-1 a class, q = refer
     expected_calibration_error(probs, y, bins=15)  # 0 for a perfectly calibrated model
+    shift = base_rates(probs, y, C, class_priors(y_train), cls=6, factor=0.1)
+    shift.cost_plain, shift.cost_adjusted           # expected cost per image in the field
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ DANGEROUS = (6,)  # the medical preset's default class that must not be missed
 HIGH_COST = 10.0  # how much worse the costly mistakes are
 C_REJECT = 0.3  # default cost of referring an image to a doctor (a mistake costs 1)
 BINS = 15  # equal-width confidence bins of the reliability diagram
+FACTORS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)  # field share / test share
+RARE_FACTOR = 0.1  # the default: the class is ten times rarer in the field
 
 
 def preset_costs(name: str, q: int = 10, dangerous=DANGEROUS) -> torch.Tensor:
@@ -241,3 +250,101 @@ def expected_calibration_error(probs, y, bins: int = BINS) -> float:
     if used.empty:
         return math.nan
     return float((used["count"] * used["gap"].abs()).sum() / used["count"].sum())
+
+
+# ---- base rates: the field's class shares are not the test set's -----------------
+
+
+def class_priors(y, q: int = 10):
+    """The share of each class among the labels y: (q,), sums to 1."""
+    if len(y) == 0:
+        raise ValueError("no labels to count the class shares from")
+    return torch.bincount(y.cpu(), minlength=q).double() / len(y)  # (q,)
+
+
+def shifted_priors(priors, cls: int, factor: float):
+    """The class shares with class `cls` `factor` times as common, the others rescaled to fit."""
+    q = len(priors)
+    if not 0 <= cls < q:
+        raise ValueError(f"class must be 0 to {q - 1}, got {cls}")
+    if not (math.isfinite(factor) and factor > 0):
+        raise ValueError("factor must be a finite number > 0")
+    weights = torch.ones(q, dtype=torch.float64)
+    weights[cls] = factor
+    shifted = priors.double() * weights  # (q,)
+    return shifted / shifted.sum()  # (q,), sums to 1 again
+
+
+def adjust_to_priors(probs, train_priors, field_priors):
+    """Bayes' rule for new class shares: p'(y | x) ∝ p(y | x) · π_field(y) / π_train(y)."""
+    if not bool((train_priors > 0).all()):
+        raise ValueError("every class needs a training share > 0")
+    ratio = field_priors.double() / train_priors.double()  # (q,)
+    weighted = probs.double() * ratio  # (n, q) * (q,) -> (n, q)
+    return weighted / weighted.sum(dim=1, keepdim=True)  # rows sum to 1 again
+
+
+def field_weights(y, field_priors, q: int = 10):
+    """Per test image, π_field(y) / π_test(y): reweighted, the test set looks like the field."""
+    test_priors = class_priors(y, q)  # (q,)
+    if bool(((test_priors == 0) & (field_priors > 0)).any()):
+        raise ValueError("a class of the field has no test image to stand for it")
+    ratio = torch.where(test_priors > 0, field_priors.double() / test_priors, 0.0)  # (q,)
+    return ratio[y]  # (n,), averages to 1
+
+
+def field_cost(y, y_pred, C, field_priors) -> float:
+    """Expected cost per image in the field: sum_i π_field(i) · (mean cost on test class i)."""
+    w = field_weights(y, field_priors, C.shape[0])  # (n,)
+    return float((C.double()[y, y_pred] * w).sum() / len(y))
+
+
+def field_accuracy(y, y_pred, field_priors, q: int = 10) -> float:
+    """Accuracy in the field: sum_i π_field(i) · (recall of class i on the test set)."""
+    w = field_weights(y, field_priors, q)  # (n,)
+    return float(((y_pred == y).double() * w).sum() / len(y))
+
+
+@dataclass(frozen=True)
+class BaseRates:
+    """The cheapest answers with the probabilities as they are and reweighted to the field."""
+
+    cls: int  # the class whose share changes
+    factor: float  # its share in the field / its share in the test set
+    train: torch.Tensor  # (q,) the training set's class shares
+    field: torch.Tensor  # (q,) the field's class shares
+    y_plain: torch.Tensor  # (n,) answers from p(y | x)
+    y_adjusted: torch.Tensor  # (n,) answers from p'(y | x)
+    cost_plain: float  # expected cost per image in the field
+    cost_adjusted: float
+    acc_plain: float  # accuracy in the field
+    acc_adjusted: float
+
+    @property
+    def changed(self) -> int:
+        """How many of the test images get another answer once the base rates are used."""
+        return int((self.y_plain != self.y_adjusted).sum())
+
+    def answered(self, y_pred) -> int:
+        """How many test images the answers y_pred give the chosen class."""
+        return int((y_pred == self.cls).sum())
+
+
+def base_rates(probs, y, C, train_priors, cls: int, factor: float) -> BaseRates:
+    """Class `cls` `factor` times as common in the field as in the test set: what changes."""
+    q = C.shape[0]
+    field = shifted_priors(class_priors(y, q), cls, factor)  # (q,)
+    y_plain = min_cost_decisions(probs, C)  # (n,)
+    y_adjusted = min_cost_decisions(adjust_to_priors(probs, train_priors, field), C)  # (n,)
+    return BaseRates(
+        cls,
+        float(factor),
+        train_priors.double(),
+        field,
+        y_plain,
+        y_adjusted,
+        field_cost(y, y_plain, C, field),
+        field_cost(y, y_adjusted, C, field),
+        field_accuracy(y, y_plain, field, q),
+        field_accuracy(y, y_adjusted, field, q),
+    )

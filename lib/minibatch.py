@@ -2,7 +2,7 @@
 
     from lib.minibatch import start_weights, take_batch, walk_step
     W, b = start_weights(seed=0)                     # the book's init: W ~ N(0, 0.01^2), b = 0
-    batch = take_batch(data, "test", step=0, seed=0)  # X (256, 1, 28, 28), y (256,)
+    batch = take_batch(data, "train", step=0, seed=0)  # X (256, 1, 28, 28), y (256,)
     walk = walk_step(W, b, batch.X, batch.y, lr=0.1)  # every tensor on the way, and one SGD step
     walk.O.shape, walk.W_grad.shape                   # (256, 10), (784, 10)
     walk.loss_before, walk.loss_after                 # the same batch, before and after the step
@@ -12,6 +12,10 @@ The minibatches come in the trainer's order for that seed (lib/train.py draws
 W from the seeded generator first, then one permutation per epoch), so on the
 training split the first steps from the book's init are the Train page's
 first steps. One batch is 256 x 784 numbers: everything here runs on the CPU.
+
+The derivative of the loss with respect to the logits, by the formula and by
+autograd: `logit_gradient(walk.O, walk.y)` (dl/dO = (softmax(O) - one_hot(y)) / n
+for the mean loss).
 
 The worked examples: sum_example(), softmax_example(), cross_entropy_example()
 and random_accuracy(data, seed). They need no data set except the last.
@@ -25,15 +29,16 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 import torch
+import torch.nn.functional as F
 
 from lib.config import TrainConfig
 from lib.data import minibatch_indices
 from lib.metrics import accuracy, evaluate, evaluate_accuracy
-from lib.softmax import cross_entropy_naive, logits, softmax_naive
+from lib.softmax import cross_entropy_naive, logits, loss_naive, softmax_naive
 from lib.trainers.contract import init_weights, sgd
 
 BATCH_SIZE = 256
-SPLITS = ("test", "train")
+SPLITS = ("train", "test")  # the first is the page's default: SGD learns from training images
 CPU = torch.device("cpu")
 
 
@@ -158,6 +163,42 @@ def walk_step(W, b, X, y, lr: float) -> Walk:
     )
 
 
+@dataclass(frozen=True)
+class LogitGradient:
+    """dl/dO of the minibatch's mean loss, twice: by the formula and by autograd."""
+
+    formula: torch.Tensor  # (n, q): (softmax(O) - one_hot(y)) / n
+    autograd: torch.Tensor  # (n, q): O.grad after loss.mean().backward()
+
+    @property
+    def max_abs_diff(self) -> float:
+        """The largest |formula - autograd| over the whole (n, q) matrix."""
+        return float((self.formula - self.autograd).abs().max())
+
+
+def logit_gradient(O, y) -> LogitGradient:
+    """The derivative of the mean cross-entropy loss with respect to the logits O.
+
+    For one image, l = -log softmax(o)[y], and dl/do_j = softmax(o)_j - 1[j == y].
+    The page's loss is the mean over the n images, so each row is divided by n.
+    """
+    n, q = O.shape
+    y_onehot = F.one_hot(y, q).to(O.dtype)  # (n,) -> (n, q), a 1 in the true class's column
+    formula = (softmax_naive(O.detach()) - y_onehot) / n  # (n, q), every row sums to 0
+    O_leaf = O.detach().clone().requires_grad_(True)  # (n, q), a copy autograd may differentiate
+    loss_naive(O_leaf, y).mean().backward()  # the page's loss: the book's, averaged
+    return LogitGradient(formula, O_leaf.grad)
+
+
+def gradient_rows(grad: LogitGradient, y, k: int = 5) -> pd.DataFrame:
+    """The first k rows of dl/dO (the formula), the true label and each row's sum (0)."""
+    k = min(k, len(y))
+    table = pd.DataFrame(grad.formula[:k].double().numpy(), columns=[str(j) for j in range(10)])
+    table.insert(0, "y", y[:k].tolist())
+    table["sum"] = grad.formula[:k].sum(1).tolist()  # 0, up to float32 rounding
+    return table
+
+
 def shape(t: torch.Tensor) -> str:
     return "(" + ", ".join(map(str, t.shape)) + ("," if t.dim() == 1 else "") + ")"
 
@@ -274,12 +315,15 @@ def shown_code(with_data: bool) -> tuple:
         walk_step,
         softmax_naive,
         cross_entropy_naive,
+        logit_gradient,
+        loss_naive,
         accuracy,
         sgd,
         evaluate,
         logits,
         steps_table,
         first_rows,
+        gradient_rows,
         sum_example,
         softmax_example,
         cross_entropy_example,

@@ -12,10 +12,16 @@ import torch
 
 from lib.charts.decisions import recall_chart, reject_chart, reliability_chart
 from lib.decisions import (
+    adjust_to_priors,
     bad_cells,
+    base_rates,
+    class_priors,
     compare,
     expected_calibration_error,
     expected_costs,
+    field_accuracy,
+    field_cost,
+    field_weights,
     min_cost_decisions,
     min_cost_with_reject,
     preset_costs,
@@ -25,6 +31,7 @@ from lib.decisions import (
     reject_curve,
     reject_option,
     reliability,
+    shifted_priors,
     threshold_answers,
     total_cost,
     with_refer,
@@ -318,3 +325,94 @@ def test_on_real_data_chow_holds_and_the_probabilities_are_nearly_calibrated(
     assert table["count"].sum() == 10_000
     ece = expected_calibration_error(pred.probs, pred.y)
     assert 0 < ece < 0.1  # a softmax regression is roughly calibrated, not perfectly
+
+
+# ---- base rates ---------------------------------------------------------------------
+
+
+def test_class_priors_and_a_shifted_share():
+    y = torch.tensor([0, 0, 1, 2, 2, 2, 3, 3])
+    assert class_priors(y, 4).tolist() == [2 / 8, 1 / 8, 3 / 8, 2 / 8]
+    uniform = torch.full((10,), 0.1, dtype=torch.float64)
+    field = shifted_priors(uniform, 6, 0.1)
+    # class 6 ten times rarer than each other class, shares summing to 1: 0.1 / 9.1 and 1 / 9.1
+    assert float(field[6]) == pytest.approx(0.1 / 9.1)
+    assert field[torch.arange(10) != 6].tolist() == pytest.approx([1 / 9.1] * 9)
+    assert float(field.sum()) == pytest.approx(1.0)
+    assert torch.equal(shifted_priors(uniform, 3, 1.0), uniform)
+    for cls, factor in ((10, 0.1), (-1, 0.1), (0, 0.0), (0, -1.0), (0, math.inf), (0, math.nan)):
+        with pytest.raises(ValueError):
+            shifted_priors(uniform, cls, factor)
+    with pytest.raises(ValueError, match="no labels"):
+        class_priors(torch.tensor([], dtype=torch.long))
+
+
+def test_adjusted_probabilities_are_bayes_rule():
+    probs, _ = random_probs(50, 10, seed=3)
+    train = torch.softmax(torch.randn(10, generator=torch.Generator().manual_seed(4)), 0).double()
+    field = shifted_priors(train, 2, 0.05)
+    adjusted = adjust_to_priors(probs, train, field)
+    # by hand: p(y | x) * field(y) / train(y), divided by its row sum
+    for n in range(5):
+        w = [float(probs[n, k]) * float(field[k]) / float(train[k]) for k in range(10)]
+        assert adjusted[n].tolist() == pytest.approx([v / sum(w) for v in w])
+    # the same as adding log(field / train) to the log-probabilities before softmax
+    logit_view = torch.softmax(probs.double().log() + (field / train).log(), dim=1)
+    torch.testing.assert_close(adjusted, logit_view)
+    torch.testing.assert_close(
+        adjust_to_priors(probs, train, train), probs.double(), rtol=1e-6, atol=1e-7
+    )
+    with pytest.raises(ValueError, match="training share"):
+        adjust_to_priors(probs, torch.zeros(10, dtype=torch.float64), field)
+
+
+def test_field_cost_and_accuracy_reweight_the_test_images_by_class():
+    probs, y = random_probs(400, 4, seed=5)
+    C = torch.rand(4, 4, generator=torch.Generator().manual_seed(6), dtype=torch.float64)
+    C.fill_diagonal_(0)
+    y_pred = probs.argmax(dim=1)
+    field = torch.tensor([0.7, 0.1, 0.15, 0.05], dtype=torch.float64)
+    # directly: the field's share of class i times the mean cost on the test images of class i
+    direct = sum(float(field[i]) * float(C[i, y_pred[y == i]].mean()) for i in range(4))
+    assert field_cost(y, y_pred, C, field) == pytest.approx(direct)
+    acc = sum(float(field[i]) * float((y_pred[y == i] == i).double().mean()) for i in range(4))
+    assert field_accuracy(y, y_pred, field, 4) == pytest.approx(acc)
+    assert float(field_weights(y, field, 4).mean()) == pytest.approx(1.0)
+    # with the test set's own shares: the plain mean cost and accuracy
+    test = class_priors(y, 4)
+    assert field_cost(y, y_pred, C, test) == pytest.approx(total_cost(y, y_pred, C) / len(y))
+    assert field_accuracy(y, y_pred, test, 4) == pytest.approx(float((y_pred == y).double().mean()))
+    with pytest.raises(ValueError, match="no test image"):
+        field_cost(y[y != 3], y_pred[y != 3], C, field)
+
+
+def test_base_rates_at_factor_1_change_nothing():
+    probs, y = random_probs(300, 10, seed=7)
+    C = preset_costs("medical", 10)
+    shift = base_rates(probs, y, C, class_priors(y, 10), cls=6, factor=1.0)
+    assert shift.changed == 0 and torch.equal(shift.y_plain, shift.y_adjusted)
+    assert (
+        shift.cost_plain
+        == shift.cost_adjusted
+        == pytest.approx(total_cost(y, shift.y_plain, C) / len(y))
+    )
+
+
+def test_a_rarer_class_is_answered_less_and_the_field_cost_falls():
+    """A model whose probabilities are the true posteriors: Bayes' correction must pay off."""
+    g = torch.Generator().manual_seed(8)
+    n, q = 20_000, 4
+    probs = torch.softmax(1.5 * torch.randn(n, q, generator=g), dim=1)  # p(y | x), uniform classes
+    y = torch.multinomial(probs, 1, generator=g)[:, 0]  # labels drawn from those posteriors
+    train = class_priors(y, q)  # ~ 1/4 each; the same shares as the "test" labels
+    C = preset_costs("equal", q)
+    shift = base_rates(probs, y, C, train, cls=1, factor=0.1)
+    assert shift.answered(shift.y_adjusted) < shift.answered(shift.y_plain)
+    assert shift.changed == int((shift.y_plain == 1).sum() - (shift.y_adjusted == 1).sum())
+    assert shift.cost_adjusted < shift.cost_plain
+    assert shift.acc_adjusted > shift.acc_plain
+    # 0-1 costs: the field cost is 1 - field accuracy
+    assert shift.cost_plain == pytest.approx(1 - shift.acc_plain)
+    # the answers are the argmax of p(y | x) * field(y) / train(y), computed directly
+    direct = (probs.double() * shift.field / train).argmax(dim=1)
+    assert torch.equal(shift.y_adjusted, direct)

@@ -5,9 +5,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-from lib.i18n import class_names, t
+from lib.i18n import STRINGS, class_names, t
 from lib.many_classes import sampled_loss, two_level_sentence
-from lib.overflow import exp_rounds_to_zero, nan_prediction
+from lib.overflow import exp_limits, exp_rounds_to_zero, nan_prediction
 
 
 def test_uniform_logits_give_log_k_for_the_full_and_the_log_q_sampled_loss():
@@ -118,3 +118,16 @@ def test_two_level_sentence_when_it_was_never_faster_or_never_compared():
 def test_tradeoffs_no_longer_claim_two_level_training_is_fast():
     assert "Training is fast" not in t("many_classes.tradeoffs", "en")
     assert "训练快" not in t("many_classes.tradeoffs", "zh")
+
+
+def test_exp_overflow_text_states_the_computed_limit():
+    high = exp_limits("float32")[1]
+    assert (
+        torch.isinf(torch.exp(torch.tensor(high + 0.01)))
+        and torch.exp(torch.tensor(high - 0.01)).isfinite()
+    )
+    assert abs(high - math.log(torch.finfo(torch.float32).max)) < 1e-3
+    for lang in ("en", "zh"):
+        assert "88.7" not in STRINGS["breakdown.exp_overflow"][lang]  # not typed: computed
+        text = t("breakdown.exp_overflow", lang, max_logit=120.0, high=high)
+        assert f"{high:.2f}" in text and "120.0" in text

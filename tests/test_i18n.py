@@ -9,6 +9,7 @@ from apptest_helpers import has_chinese, open_app
 
 from lib.i18n import LANG_NAMES, LANGS, STRINGS, normalize_lang, t, widget_key
 from lib.pages import PAGES as ALL_PAGES
+from lib.pages import book_links
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [page.name for page in ALL_PAGES]
@@ -83,6 +84,9 @@ def test_every_page_in_both_languages(page, lang, real_data, trained_run):
     title = at.title[0].value
     assert has_chinese(title) == (lang == "zh"), title
     assert at.query_params["lang"] == lang  # kept in the URL on every page
+    shown = [(b.proto.label, b.proto.url) for b in at.get("link_button")]  # the book, at the end
+    book = [(t(link.key, lang), link.url) for link in book_links(page, lang)]
+    assert shown[-len(book) :] == book
 
 
 def test_a_default_stands_in_only_for_a_missing_key():

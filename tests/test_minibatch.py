@@ -262,3 +262,47 @@ def test_the_code_shown_is_readable_source():
         for f in shown:
             assert inspect.getsource(f).lstrip().startswith(("def ", "@"))
     assert mb.walk_step in mb.shown_code(True) and mb.walk_step not in mb.shown_code(False)
+
+
+# ---- the derivative dl/dO = (softmax(O) - one_hot(y)) / n ------------------------------
+
+
+def test_the_logit_gradient_is_autograds_of_the_mean_loss():
+    g = torch.Generator().manual_seed(4)
+    O = torch.randn(256, 10, generator=g) * 3  # (n, q)
+    y = torch.randint(0, 10, (256,), generator=g)
+    grad = mb.logit_gradient(O, y)
+    O_leaf = O.clone().requires_grad_(True)
+    (expected,) = torch.autograd.grad(F.cross_entropy(O_leaf, y), O_leaf)  # torch's own, mean
+    torch.testing.assert_close(grad.formula, expected)
+    torch.testing.assert_close(grad.autograd, expected)
+    assert grad.max_abs_diff == float((grad.formula - grad.autograd).abs().max())
+    assert grad.max_abs_diff < 1e-7
+    # only the true class's entry is negative, and every row sums to 0
+    negative = grad.formula < 0
+    assert torch.equal(negative, F.one_hot(y, 10).bool())
+    torch.testing.assert_close(grad.formula.sum(1), torch.zeros(256), atol=1e-7, rtol=0)
+
+
+def test_the_check_sees_a_wrong_gradient():
+    O = torch.randn(8, 10, generator=torch.Generator().manual_seed(5))
+    y = torch.arange(8)
+    right = mb.logit_gradient(O, y)
+    wrong = mb.LogitGradient(right.formula, right.autograd + torch.eye(8, 10) * 1e-3)
+    assert wrong.max_abs_diff == pytest.approx(1e-3, rel=1e-3)
+
+
+def test_w_grad_is_x_transposed_times_the_logit_gradient(real_data):
+    batch = mb.take_batch(real_data, "train", 0, seed=0)
+    walk = mb.walk_step(*mb.start_weights(0), batch.X, batch.y, lr=0.1)
+    grad = mb.logit_gradient(walk.O, walk.y)
+    n = len(walk.y)
+    # backward() summed the losses; the gradient above is of their mean: n times smaller
+    torch.testing.assert_close(
+        walk.W_grad, walk.X_flat.T @ (grad.formula * n), atol=1e-4, rtol=1e-4
+    )
+    rows = mb.gradient_rows(grad, walk.y, 5)
+    assert list(rows.columns) == ["y", *map(str, range(10)), "sum"]
+    assert rows["y"].tolist() == walk.y[:5].tolist()
+    assert rows["sum"].abs().max() < 1e-7
+    assert rows["0"].tolist() == pytest.approx(grad.formula[:5, 0].tolist())

@@ -6,12 +6,20 @@ import torch
 from apptest_helpers import has_chinese, open_app, texts
 from streamlit.testing.v1 import AppTest
 
-from lib.decisions import expected_calibration_error, min_cost_with_reject, preset_costs
+from lib import i18n
+from lib.decisions import (
+    base_rates,
+    class_priors,
+    expected_calibration_error,
+    min_cost_with_reject,
+    preset_costs,
+)
 from lib.metrics import predict
 from lib.runs import Run
 from lib.trainers import TrainConfig
 
 PAGE = "decisions"
+PRIOR_METRICS = ("cost_plain", "cost_adjusted", "acc_adjusted", "changed")
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +201,54 @@ def test_chinese_refer_and_calibration(run):
     assert "Chow 规则" in text and "期望校准误差" in text and "可靠性图" in text
     assert "在 10,000 张测试图像中的 10,000 张上做出相同的决策" in text
     assert all(has_chinese(m.label) for m in at.metric)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_base_rates_shift_the_answers_and_the_field_cost(run, pred, real_data, lang):
+    at = open_page(lang=lang, runs=[run])
+    assert not at.exception
+    names = i18n.class_names(lang)
+    labels = {key: i18n.t(f"decisions.prior.{key}", lang) for key in PRIOR_METRICS}
+    assert at.selectbox(key=f"decisions.prior.class.{lang}").value == 6
+    assert at.select_slider(key=f"decisions.prior.factor.{lang}").value == 0.1
+
+    def shown_matches(cls, factor, C):
+        expected = base_rates(pred.probs, pred.y, C, class_priors(real_data.y_train), cls, factor)
+        assert metric(at, labels["cost_plain"]) == f"{expected.cost_plain:.4f}"
+        assert metric(at, labels["cost_adjusted"]) == f"{expected.cost_adjusted:.4f}"
+        assert metric(at, labels["acc_adjusted"]) == f"{expected.acc_adjusted:.4f}"
+        assert metric(at, labels["changed"]) == f"{expected.changed:,}"
+        table = next(d.value for d in at.dataframe if len(d.value.columns) == 5)
+        assert list(table.iloc[:, 0]) == list(names)
+        assert table.iloc[:, 2].tolist() == pytest.approx(expected.field.tolist())
+        assert (
+            table.iloc[:, 4].tolist() == torch.bincount(expected.y_adjusted, minlength=10).tolist()
+        )
+        return expected
+
+    shift = shown_matches(6, 0.1, preset_costs("equal"))
+    # a class ten times rarer: answered less often, and the field pays less for it
+    assert shift.changed > 0 and shift.answered(shift.y_adjusted) < shift.answered(shift.y_plain)
+    assert shift.cost_adjusted < shift.cost_plain
+
+    at.selectbox(key=f"decisions.prior.class.{lang}").set_value(0).run()
+    at.select_slider(key=f"decisions.prior.factor.{lang}").set_value(1.0).run()
+    assert not at.exception
+    assert shown_matches(0, 1.0, preset_costs("equal")).changed == 0
+
+    at.select_slider(key=f"decisions.prior.factor.{lang}").set_value(5.0).run()
+    at.radio(key=f"decisions.preset.{lang}").set_value("medical").run()
+    assert not at.exception
+    commoner = shown_matches(0, 5.0, preset_costs("medical"))
+    assert commoner.answered(commoner.y_adjusted) > commoner.answered(commoner.y_plain)
+
+
+def test_the_base_rate_choice_survives_a_language_switch(run):
+    at = open_page(runs=[run])
+    at.selectbox(key="decisions.prior.class.en").set_value(2).run()
+    at.select_slider(key="decisions.prior.factor.en").set_value(0.02).run()
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="decisions.prior.class.zh").value == 2
+    assert at.select_slider(key="decisions.prior.factor.zh").value == 0.02

@@ -69,14 +69,15 @@ def test_next_minibatch_twice_moves_the_weights_and_the_counter(real_data):
     W1 = state(at)["W"].clone()
     assert state(at)["steps"] == 1 and not torch.equal(W1, W0)
     # the step kept is the step that was on screen: batch 0 from the init at lr 0.1
-    batch = mb.take_batch(real_data, "test", 0, 0)
+    assert at.radio(key="minibatch.split.en").value == "train"  # SGD steps on training images
+    batch = mb.take_batch(real_data, "train", 0, 0)
     expected = mb.walk_step(W0, mb.start_weights(0)[1], batch.X, batch.y, 0.1)
     assert torch.equal(W1, expected.W_next)
     assert loss_shown == f"{expected.loss_after:.4f}"
     click_next(at)
     assert state(at)["steps"] == 2 and not torch.equal(state(at)["W"], W1)
     assert "SGD steps taken from the start: **2**" in texts(at)
-    assert "minibatch 3 of 40 of the test set" in texts(at)
+    assert "minibatch 3 of 235 of the training set" in texts(at)
     history = at.dataframe[-1].value
     assert list(history["step"]) == [2, 1]
     assert history["loss after"].iloc[1] == round(expected.loss_after, 4)
@@ -99,6 +100,8 @@ def test_reset_and_a_new_seed_start_over():
 @needs_data
 def test_training_images_and_a_trained_run(trained_run):
     at = open_app(page=PAGE, runs=[trained_run])
+    at.radio(key="minibatch.split.en").set_value("test").run()
+    assert "of the test set" in texts(at) and "of 40" in texts(at)
     at.radio(key="minibatch.split.en").set_value("train").run()
     assert "of the training set" in texts(at) and "of 235" in texts(at)
     at.radio(key="minibatch.source.en").set_value("run").run()
@@ -123,12 +126,12 @@ def test_no_run_yet_falls_back_to_the_init():
 @needs_data
 def test_the_choices_survive_a_language_switch():
     at = open_app(page=PAGE)
-    at.radio(key="minibatch.split.en").set_value("train").run()
+    at.radio(key="minibatch.split.en").set_value("test").run()
     click_next(at)
     at.radio(key="lang").set_value("zh").run()
     assert not at.exception
-    assert at.radio(key="minibatch.split.zh").value == "train"
-    assert state(at)["steps"] == 1 and "训练集" in texts(at)
+    assert at.radio(key="minibatch.split.zh").value == "test"
+    assert state(at)["steps"] == 1 and "测试集" in texts(at)
 
 
 @needs_data
@@ -178,3 +181,22 @@ def test_every_function_in_the_code_expander_ran():
     assert shown == [f"{f.__module__}.{f.__qualname__}" for f in mb.shown_code(True)]
     missing = [f.__qualname__ for f in mb.shown_code(True) if f.__code__ not in called]
     assert not missing, missing
+
+
+@needs_data
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_derivative_is_shown_and_checked_against_autograd(real_data, lang):
+    at = open_app(page=PAGE, lang=lang)
+    assert not at.exception
+    split = at.radio(key=f"minibatch.split.{lang}").value
+    batch = mb.take_batch(real_data, split, 0, 0)
+    walk = mb.walk_step(*mb.start_weights(0), batch.X, batch.y, 0.1)
+    grad = mb.logit_gradient(walk.O, walk.y)
+    O = walk.O.clone().requires_grad_(True)
+    (expected,) = torch.autograd.grad(torch.nn.functional.cross_entropy(O, walk.y), O)
+    table = next(d.value for d in at.dataframe if list(d.value.columns)[-1] == "sum")
+    assert table.iloc[:, 1:11].to_numpy() == pytest.approx(expected[:5].numpy(), abs=1e-7)
+    word = "Largest absolute difference" if lang == "en" else "最大绝对差"
+    check = next(c.value for c in at.caption if word in c.value)
+    assert f"{grad.max_abs_diff:.2e}" in check
+    assert grad.max_abs_diff < 1e-7

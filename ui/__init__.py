@@ -1,6 +1,7 @@
 """The Streamlit helpers every page shares, one module per concern, layered bottom-up.
 
     lang       the session's language: tr(), names(), widget keys, the switch
+    book       the book's section and forum, linked at the end of every page
     notebook   the "Download as notebook" button (lib/notebook.py)
     a11y       charts named by their figures, the page's title and language, announcements
     context    the server's resources (settings, device, data set, run store, the
@@ -20,6 +21,7 @@ test that replaces ui.context.store reaches every caller.
 
 LAYERS = (
     "lang",
+    "book",
     "notebook",
     "a11y",
     "context",

@@ -29,7 +29,8 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
         scale=alt.Scale(type="log"),
         axis=alt.Axis(format="~s"),
     )
-    y = alt.Y(f"{metric}:Q", title=title, scale=alt.Scale(type="log"))
+    # the title goes above the chart: a long y-axis title is cut off in a narrow column
+    y = alt.Y(f"{metric}:Q", title=None, scale=alt.Scale(type="log"))
     lines = (
         alt.Chart(df)
         .mark_line(point=True)
@@ -41,7 +42,7 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
                 sort=names,
                 title=None,
                 scale=alt.Scale(domain=names, range=list(COLORS)),
-                legend=alt.Legend(orient="bottom", labelLimit=400),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
             ),
             # the methods differ by point shape and dash too, not by colour alone
             shape=alt.Shape(
@@ -69,14 +70,17 @@ def cost_chart(rows, metric: str, lang: str = "en", cap_mb: float | None = None)
                 text="label:N"
             ),
         ]
-    return alt.layer(*layers).properties(height=300)
+    # Streamlit fits a container-wide chart's whole height (title and legend included):
+    # 460 px leaves the plot about 300 px under the four-line legend
+    return alt.layer(*layers).properties(
+        height=460, title=alt.TitleParams(title, anchor="start", fontSize=13)
+    )
 
 
-def costs_chart(
-    rows, lang: str = "en", cap_mb: float | None = None, width: int = 380
-) -> alt.HConcatChart:
-    """Time and memory side by side, one legend for both."""
-    return alt.hconcat(
-        cost_chart(rows, "ms", lang).properties(width=width),
-        cost_chart(rows, "mb", lang, cap_mb).properties(width=width),
-    ).resolve_scale(color="shared")
+def cost_charts(rows, lang: str = "en", cap_mb: float | None = None) -> tuple:
+    """(time chart, memory chart), each as wide as its container: side by side on a wide
+    screen (two columns), one under the other on a phone, never cut off."""
+    return (
+        cost_chart(rows, "ms", lang).properties(width="container"),
+        cost_chart(rows, "mb", lang, cap_mb).properties(width="container"),
+    )

@@ -131,9 +131,94 @@ STRINGS = {
     "decisions.chart.class": {"en": "true class", "zh": "真实类别"},
     "decisions.chart.recall": {"en": "recall (share answered right)", "zh": "召回率（答对的比例）"},
     "decisions.chart.rule": {"en": "decision rule", "zh": "决策规则"},
+    "decisions.prior.header": {
+        "en": "3. Base rates: when the field's class shares differ",
+        "zh": "3. 基础比率：当实际应用中的类别比例不同时",
+    },
+    "decisions.prior.intro": {
+        "en": "The model learned p(y | x) on a training set where every class has the same share. "
+        "Where the model is used (the field), a class may be far rarer, say an illness seen "
+        "in one patient in a thousand. Bayes' rule corrects the probabilities for the new "
+        "class shares: p′(y | x) ∝ p(y | x) · π_field(y) / π_train(y), renormalized so each "
+        "row sums to 1. The cheapest answer under the cost matrix above is then taken from "
+        "p′. To judge both sets of answers in the field, each test image of class i counts "
+        "π_field(i) / π_test(i) times: the expected cost per image in the field.",
+        "zh": "模型是在每个类别所占比例都相同的训练集上学到 p(y | x) 的。在实际应用中，某个类别"
+        "可能少见得多，比如千人中只有一人患的疾病。贝叶斯定理按新的类别比例修正概率："
+        "p′(y | x) ∝ p(y | x) · π_field(y) / π_train(y)，再规范化使每一行的和为 1。然后在上面的代价"
+        "矩阵下，从 p′ 中选出期望代价最小的回答。为了在实际应用中评价两组回答，类别 i 的每张"
+        "测试图像按 π_field(i) / π_test(i) 计权：得到实际应用中每张图像的期望代价。",
+    },
+    "decisions.prior.class": {"en": "Class whose share changes", "zh": "比例改变的类别"},
+    "decisions.prior.factor": {
+        "en": "Its share in the field ÷ its share in the test set",
+        "zh": "它在实际应用中的比例 ÷ 在测试集中的比例",
+    },
+    "decisions.prior.rarer": {
+        "en": "×{factor} ({times} times rarer)",
+        "zh": "×{factor}（少见 {times} 倍）",
+    },
+    "decisions.prior.commoner": {
+        "en": "×{factor} ({factor} times as common)",
+        "zh": "×{factor}（常见 {factor} 倍）",
+    },
+    "decisions.prior.same": {"en": "×1 (as in the test set)", "zh": "×1（与测试集相同）"},
+    "decisions.prior.cost_plain": {
+        "en": "Field cost per image (p)",
+        "zh": "每张图像的实际代价（p）",
+    },
+    "decisions.prior.cost_adjusted": {
+        "en": "Field cost per image (p′)",
+        "zh": "每张图像的实际代价（p′）",
+    },
+    "decisions.prior.acc_adjusted": {
+        "en": "Field accuracy (p′)",
+        "zh": "实际应用中的精度（p′）",
+    },
+    "decisions.prior.changed": {
+        "en": "Answers the base rates changed",
+        "zh": "基础比率改变的回答",
+    },
+    "decisions.prior.summary": {
+        "en": "{name}: share {train:.4f} in training, {field:.4f} in the field. Answered {name} "
+        "on {plain:,} of {n:,} test images with p, on {adjusted:,} with p′. Field accuracy "
+        "with p: {acc_plain:.4f}.",
+        "zh": "{name}：在训练集中的比例为 {train:.4f}，在实际应用中为 {field:.4f}。用 p 时 {n:,} 张测试"
+        "图像中有 {plain:,} 张被回答为 {name}，用 p′ 时有 {adjusted:,} 张。用 p 时实际应用中的精度："
+        "{acc_plain:.4f}。",
+    },
+    "decisions.prior.verdict.same": {
+        "en": "No answer changes: the reweighting moves the probabilities, but on no test image "
+        "does it move the cheapest answer.",
+        "zh": "没有任何回答改变：重新计权改变了概率，但没有改变任何一张测试图像上期望代价最小的回答。",
+    },
+    "decisions.prior.verdict.better": {
+        "en": "The base rates changed {changed:,} answers and the expected cost in the field fell "
+        "by {saved:.4f} per image ({per:,.1f} per 10,000 images).",
+        "zh": "基础比率改变了 {changed:,} 个回答，实际应用中的期望代价每张图像下降了 {saved:.4f}"
+        "（每 10,000 张图像下降 {per:,.1f}）。",
+    },
+    "decisions.prior.verdict.worse": {
+        "en": "The base rates changed {changed:,} answers, yet the expected cost in the field did "
+        "not fall. The correction trusts the model's probabilities; a model that is too "
+        "sure or too unsure misjudges it.",
+        "zh": "基础比率改变了 {changed:,} 个回答，但实际应用中的期望代价没有下降。这个修正相信模型"
+        "给出的概率；过于自信或不够自信的模型会估错。",
+    },
+    "decisions.prior.col.train": {"en": "share in training", "zh": "训练集中的比例"},
+    "decisions.prior.col.field": {"en": "share in the field", "zh": "实际应用中的比例"},
+    "decisions.prior.col.plain": {"en": "answers with p", "zh": "用 p 的回答数"},
+    "decisions.prior.col.adjusted": {"en": "answers with p′", "zh": "用 p′ 的回答数"},
+    "decisions.prior.read": {
+        "en": "The answer counts are on the {n:,} test images. A rarer class is answered less "
+        "often, a commoner one more often: a doubtful image goes to the class that is more "
+        "likely in the field.",
+        "zh": "回答数是在 {n:,} 张测试图像上统计的。更少见的类别被回答得更少，更常见的类别被回答得"
+        "更多：拿不准的图像归给在实际应用中更可能的类别。",
+    },
     "decisions.reject.header": {
-        "en": "3. The reject option: refer to a doctor",
-        "zh": "3. 拒绝选项：转诊给医生",
+        "en": "4. The reject option: refer to a doctor",
+        "zh": "4. 拒绝选项：转诊给医生",
     },
     "decisions.reject.intro": {
         "en": "Another way to avoid costly mistakes is not to answer when unsure. If the largest "
@@ -188,10 +273,10 @@ STRINGS = {
     "decisions.refer.column": {"en": "refer (c)", "zh": "转诊 (c)"},
     "decisions.refer.column_help": {
         "en": "The last column, refer (c), is one more answer: refer to a doctor, which costs c "
-        "in every row. Section 2 leaves it out and compares the 10 classes only; section 3 "
-        "adds it.",
-        "zh": "最后一列「转诊 (c)」是又一种回答：转诊给医生，每一行的代价都是 c。第 2 "
-        "部分不考虑它，只比较 10 个类别；第 3 部分把它加进来。",
+        "in every row. Sections 2 and 3 leave it out and compare the 10 classes only; "
+        "section 4 adds it.",
+        "zh": "最后一列「转诊 (c)」是又一种回答：转诊给医生，每一行的代价都是 c。第 2、3 "
+        "部分不考虑它，只比较 10 个类别；第 4 部分把它加进来。",
     },
     "decisions.refer.header": {
         "en": "Referring as an answer with a price (Chow's rule)",
@@ -243,8 +328,8 @@ STRINGS = {
     },
     # ---- calibration ----
     "decisions.calib.header": {
-        "en": "4. How far can the probabilities be trusted? Calibration",
-        "zh": "4. 这些概率有多可信？校准",
+        "en": "5. How far can the probabilities be trusted? Calibration",
+        "zh": "5. 这些概率有多可信？校准",
     },
     "decisions.calib.intro": {
         "en": "The minimum expected cost and Chow's rule both take p(i | x) at its word: they "

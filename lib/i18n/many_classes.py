@@ -86,6 +86,11 @@ STRINGS = {
         "en": "Not run, the time budget was spent (or would be): {items}. Try a smaller n or d.",
         "zh": "没有运行，因为时间预算已用完（或将会用完）：{items}。试试更小的 n 或 d。",
     },
+    "many_classes.no_reference": {
+        "en": "Not run, the full softmax at the same K was not run for lack of time, so there "
+        "would be nothing to compare them with: {items}.",
+        "zh": "没有运行，因为同一个 K 上的完整 softmax 由于时间不够没有运行，它们就没有可以比较的对象：{items}。",
+    },
     "many_classes.chart.ms": {
         "en": "time per forward + backward (ms)",
         "zh": "每次前向 + 反向传播的时间（毫秒）",
@@ -102,6 +107,10 @@ STRINGS = {
     "many_classes.status.ok": {"en": "measured", "zh": "已测量"},
     "many_classes.status.too_big": {"en": "too big", "zh": "太大"},
     "many_classes.status.over_time": {"en": "over the time budget", "zh": "超出时间预算"},
+    "many_classes.status.no_reference": {
+        "en": "not run: no full softmax to compare",
+        "zh": "未运行：没有可比较的完整 softmax",
+    },
     "many_classes.loss_note": {
         "en": "The loss column: a fresh model finds every class about equally likely, so the "
         "full loss and both hierarchical losses are close to log K. Without the log-Q "

@@ -100,9 +100,32 @@ STRINGS = {
     },
     "minibatch.col.true": {"en": "true label", "zh": "真实标签"},
     "minibatch.col.sum": {"en": "row sum", "zh": "行和"},
+    "minibatch.dldo.header": {
+        "en": "4. The derivative: dl/do = softmax(o) − y",
+        "zh": "4. 导数：dl/do = softmax(o) − y",
+    },
+    "minibatch.dldo.text": {
+        "en": "For one image with logits `o` and true class `y`, the loss `l = −log softmax(o)[y]` has "
+        "the derivative `softmax(o)_j − 1` for the true class `j = y` and `softmax(o)_j` for every "
+        "other class: the predicted probabilities minus the one-hot label. The loss shown here "
+        "is the mean over the {n} images, so each row is divided by {n}. The first five rows "
+        "of `(softmax(O) − one_hot(y)) / n`: only the true class's entry is negative, and every "
+        "row sums to 0.",
+        "zh": "对一张 logit 为 `o`、真实类别为 `y` 的图像，损失 `l = −log softmax(o)[y]` 的导数在真实类别 "
+        "`j = y` 处是 `softmax(o)_j − 1`，在其他类别处是 `softmax(o)_j`：预测概率减去独热编码的标签。"
+        "这里的损失是 {n} 张图像的平均值，所以每一行都除以 {n}。下面是 "
+        "`(softmax(O) − one_hot(y)) / n` 的前五行：只有真实类别那一项是负数，每一行的和为 0。",
+    },
+    "minibatch.dldo.check": {
+        "en": "Checked against autograd: the book's softmax and cross-entropy, averaged over the "
+        "minibatch, `.backward()` on the logits O ({n}, {q}). Largest absolute difference "
+        "between the formula and O.grad over all {n} × {q} entries: {diff}.",
+        "zh": "用自动微分核对：对书中的 softmax 和交叉熵损失在小批量上取平均，再对 logit O（{n}, {q}）调用 "
+        "`.backward()`。公式与 O.grad 在全部 {n} × {q} 个元素上的最大绝对差：{diff}。",
+    },
     "minibatch.grad.header": {
-        "en": "4. l.sum().backward(): W.grad as ten maps",
-        "zh": "4. l.sum().backward()：把 W.grad 画成十张图",
+        "en": "5. l.sum().backward(): W.grad as ten maps",
+        "zh": "5. l.sum().backward()：把 W.grad 画成十张图",
     },
     "minibatch.grad.text": {
         "en": "Each column of `W.grad` (784, 10) reshaped to 28×28. The SGD step subtracts "
@@ -116,8 +139,8 @@ STRINGS = {
     "minibatch.chart.grad": {"en": "W.grad", "zh": "W.grad"},
     "minibatch.chart.class": {"en": "class", "zh": "类别"},
     "minibatch.sgd.header": {
-        "en": "5. One SGD step: the same minibatch before and after",
-        "zh": "5. 一步 SGD：同一个小批量在更新前后",
+        "en": "6. One SGD step: the same minibatch before and after",
+        "zh": "6. 一步 SGD：同一个小批量在更新前后",
     },
     "minibatch.sgd.text": {
         "en": "`sgd([W, b], lr, batch_size)` with lr = {lr}: `W -= lr * W.grad / batch_size`, the same "

@@ -133,9 +133,10 @@ STRINGS = {
     },
     "breakdown.exp_overflow": {
         "en": "What broke first: `exp` overflowed. The largest logit in that minibatch was {max_logit:.1f}, "
-        "above ln(max float32) ≈ 88.7, so exp gave inf, and inf / inf = NaN.",
-        "zh": "最先出问题的是 `exp` 上溢：该小批量中最大的 logit 是 {max_logit:.1f}，超过了 "
-        "ln(float32 最大值) ≈ 88.7，exp 得到 inf，而 inf / inf = NaN。",
+        "above about {high:.2f} (ln of the largest float32 number, plus half a step), so exp "
+        "gave inf, and inf / inf = NaN.",
+        "zh": "最先出问题的是 `exp` 上溢：该小批量中最大的 logit 是 {max_logit:.1f}，超过了约 "
+        "{high:.2f}（float32 最大值的自然对数，再加半个舍入步长），exp 得到 inf，而 inf / inf = NaN。",
     },
     "breakdown.log_zero": {
         "en": "What broke first: log of a zero probability. Nothing overflowed (the largest logit was only "
