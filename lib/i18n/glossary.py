@@ -242,6 +242,8 @@ EXCEPTIONS = {
     ("lesson.title", "训练记录"): "run as a verb: predict, run (the page), check",
     ("many_classes.too_big", "训练记录"): "not run: a measurement, not a training run",
     ("many_classes.over_time", "训练记录"): "not run: a measurement, not a training run",
+    ("many_classes.no_reference", "训练记录"): "not run: a measurement, not a training run",
+    ("many_classes.status.no_reference", "训练记录"): "not run: a measurement, not a training run",
     ("cross_entropy.gap_help", "训练记录"): "the x axis runs from 0: a range",
     ("train.col.epochs_run", "训练记录"): "epochs run: the epochs trained so far",
     ("lesson.train.answer", "展平"): "the curves flatten: they level off",
