@@ -568,7 +568,8 @@ def teacher_link_control(code: str, secret: str) -> None:
 
 def teacher_end(code: str, secret: str, info) -> None:
     """The teacher link; close or delete the class, each behind a confirmation."""
-    with st.expander(tr("class_board.teacher"), icon=":material/school:"):
+    # keyed: a message above it (flash) must not fold it away
+    with st.expander(tr("class_board.teacher"), icon=":material/school:", key="class_board.end"):
         teacher_link_control(code, secret)
         st.divider()
         if info is not None and not info.closed:
