@@ -307,11 +307,10 @@ def curves(labels: dict, code: str, best: str | None) -> None:
     """A few chosen runs' three curves overlaid (the best and the two newest at first, then
     each new run while "follow the newest" is on); histories are read for these only."""
     key, seen_key = "class_board.curves.pick", "class_board.curves.seen"
-    st.session_state.setdefault(FOLLOW, True)
     if key in st.session_state:  # kept by hand: new runs or hidden names change the labels
         seen = st.session_state.get(seen_key, set(labels))
         st.session_state[key] = followed(
-            st.session_state[key], labels, seen, st.session_state[FOLLOW]
+            st.session_state[key], labels, seen, st.session_state.get(FOLLOW, True)
         )
     else:
         st.session_state[key] = ([best] if best else []) + [rid for rid in labels if rid != best][
@@ -320,7 +319,10 @@ def curves(labels: dict, code: str, best: str | None) -> None:
     st.session_state[seen_key] = set(labels)
     st.subheader(tr("class_board.curves"))
     st.toggle(
-        tr("class_board.curves.follow"), key=FOLLOW, help=tr("class_board.curves.follow_help")
+        tr("class_board.curves.follow"),
+        value=True,  # on until the teacher turns it off
+        key=FOLLOW,
+        help=tr("class_board.curves.follow_help"),
     )
     chosen = st.multiselect(
         tr("class_board.curves.pick"),

@@ -151,12 +151,12 @@ STRINGS = {
     "class.link.local": {
         "en": "Students cannot open this link: it points at this computer itself (localhost). "
         "Either open this page at the computer's network address (e.g. "
-        "http://192.168.1.20:8501/class, which the students then reach too), or start the "
+        "`http://192.168.1.20:8501/class`, which the students then reach too), or start the "
         "server with SOFTMAX_PUBLIC_URL set to the address students use (e.g. "
-        "SOFTMAX_PUBLIC_URL=http://192.168.1.20:8501/).",
+        "`SOFTMAX_PUBLIC_URL=http://192.168.1.20:8501/`).",
         "zh": "学生无法打开这个链接：它指向这台电脑本身（localhost）。请用这台电脑的网络地址打开本页"
-        "（例如 http://192.168.1.20:8501/class，学生也能访问这个地址），或者在启动服务器时把 "
-        "SOFTMAX_PUBLIC_URL 设为学生使用的地址（例如 SOFTMAX_PUBLIC_URL=http://192.168.1.20:8501/）。",
+        "（例如 `http://192.168.1.20:8501/class`，学生也能访问这个地址），或者在启动服务器时把 "
+        "SOFTMAX_PUBLIC_URL 设为学生使用的地址（例如 `SOFTMAX_PUBLIC_URL=http://192.168.1.20:8501/`）。",
     },
     "class.join.too_many": {
         "en": "Too many joins from your network in the last few minutes. Wait a few minutes, "
