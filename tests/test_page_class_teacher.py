@@ -123,16 +123,15 @@ def test_the_join_link_uses_softmax_public_url(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "address, warned",
+    "address, warned, lang",
     [
-        ("http://localhost:8501/class", True),
-        ("http://127.0.0.1:8501/class", True),
-        ("http://[::1]:8501/class", True),
-        ("http://192.168.1.20:8501/class", False),
-        ("https://school.example/softmax/class", False),
+        ("http://localhost:8501/class", True, "en"),
+        ("http://127.0.0.1:8501/class", True, "zh"),
+        ("http://[::1]:8501/class", True, "en"),
+        ("http://192.168.1.20:8501/class", False, "zh"),
+        ("https://school.example/softmax/class", False, "en"),
     ],
 )
-@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_join_link_on_localhost_is_warned_about(monkeypatch, address, warned, lang):
     monkeypatch.setattr(ui.context, "page_address", lambda: address)
     at, code, _ = start_class(lang=lang)
@@ -184,6 +183,7 @@ def test_leaving_from_the_board(store):
     assert not _has(at, "class.leave.sidebar")
 
 
+@pytest.mark.slow  # it trains a run on the real data
 def test_a_run_after_closing_is_saved_but_not_posted(store, real_data):
     teacher, code, secret = start_class()
     student = join(code, "Ada")
