@@ -1,11 +1,13 @@
 """Class board: every run of a class on one chart and one table, for the projector.
 
 A teacher starts a class here and gets a join code, a join link for the
-students (/?class=CODE, handled on every page by class_join_prompt) and a
-private teacher link (/class?teach=CODE.SECRET). The secret is kept in this
-session only (session_state[TEACH]: code -> secret); a teacher link is adopted
-and taken out of the address bar and the history at once (ui.identity.take_url_secret).
-Only a session whose secret the store accepts (is_teacher) gets the controls.
+students (ui.classroom.join_link: /?class=CODE, handled on every page by
+class_join_prompt) and a private teacher link (/class?teach=CODE.SECRET). The
+browser keeps the secret (ui/teacher.py: a cookie, so a reload, a new tab or a
+server restart keeps the teacher's controls); a teacher link is adopted and
+taken out of the address bar and the history at once (ui.identity.take_url_secret).
+Only a session whose secret the store accepts (is_teacher) gets the controls; a
+new teacher link (rotate) takes them from every other browser within a refresh.
 
 Students who joined see their class's board read-only. The board refreshes
 itself every REFRESH_S seconds (a fragment: one aggregate query, board_mark;
@@ -36,29 +38,34 @@ from lib.pages import page_path
 from lib.store import ClassError, StoreError
 from lib.store.values import TITLE_MAX, check_token, class_code
 from lib.text import plain
+from ui import teacher
 from ui.a11y import chart
-from ui.classroom import class_membership
-from ui.context import app_url, show_plain, store
+from ui.classroom import base_url, class_membership, join_link, leave_button, local_link_warning
+from ui.context import show_plain, store
 from ui.identity import take_url_secret
 from ui.lang import field_label, lang, tr
 from ui.projector import open_button, projector_view, wanted
 
 REFRESH_S = 3
 TABLE_ROWS = 20  # rows the runs table shows without scrolling
-TEACH = "class_board.teach"  # session_state: {class code: teacher secret}
+TEACH = teacher.HELD  # session_state: {class code: teacher secret}
+MAX_CURVES = 8  # runs overlaid at most while following the newest
+FOLLOW = "class_board.curves.follow"  # the toggle: new runs join the curves
 FLASH = "class_board.flash"  # session_state: a message for the next run
+BOM = "\ufeff"  # first in the CSV: Excel then reads it as UTF-8 (Chinese names intact)
 HIDDEN = re.compile(r"#(\d+)")  # the store's name for a student while names are hidden
 
 
 # ---- small helpers ----------------------------------------------------------------
 
 
-def join_link(code: str) -> str:
-    return f"{app_url(page_path('class_board'))}?class={code}"
-
-
 def teacher_link(code: str, secret: str) -> str:
-    return f"{app_url(page_path('class_board'))}{page_path('class_board')}?teach={code}.{secret}"
+    return f"{base_url()}{page_path('class_board')}?teach={code}.{secret}"
+
+
+def counted(key: str, n: int, **fields) -> str:
+    """tr(key) for a count: its ".one" form when n is 1 ("1 run", not "1 runs")."""
+    return tr(f"{key}.one" if n == 1 else key, n=n, **fields)
 
 
 def flash(kind: str, text: str, raw: str | None = None) -> None:
@@ -108,26 +115,15 @@ def adopt_teacher_link() -> None:
         st.error(tr("class_board.teach.bad"))
         show_plain(raw)
         return
-    held = st.session_state.setdefault(TEACH, {})
-    held[code] = secret
     if store().is_teacher(code, secret):
+        teacher.keep(code, secret)
         st.success(tr("class_board.teach.adopted", code=code))
     elif store().available:
-        del held[code]
         st.error(tr("class_board.teach.bad"))
         show_plain(raw)
-    else:  # checked again once the database answers
+    else:  # kept, and checked again once the database answers
+        teacher.keep(code, secret)
         st.warning(tr("class_board.down"))
-
-
-def teacher_classes() -> dict[str, str]:
-    """The classes this session teaches ({code: secret}); secrets the store rejects (a
-    deleted class) are dropped, unless the database is down (kept for later)."""
-    held = st.session_state.setdefault(TEACH, {})
-    for code, secret in list(held.items()):
-        if not store().is_teacher(code, secret) and store().available:
-            del held[code]
-    return held
 
 
 # ---- starting and joining -----------------------------------------------------------
@@ -150,9 +146,7 @@ def start_form() -> None:
         except StoreError as err:
             refused(err)
             return
-        held = st.session_state.setdefault(TEACH, {})
-        held.pop(code, None)
-        held[code] = secret  # the newest class last: it is the one shown
+        teacher.keep(code, secret)  # the newest class last: it is the one shown
         flash("success", tr("class_board.started", code=code))
         st.rerun()
 
@@ -237,19 +231,28 @@ def curves_spec(long, lang: str) -> dict:
     return compare_chart(long, lang).to_dict()
 
 
+def display_name(name: str, hide: bool) -> str:
+    """'Student 3' for the store's '#3' while names are hidden; else the name as typed."""
+    match = HIDDEN.fullmatch(name) if hide else None
+    return tr("class_board.hidden_name", k=int(match[1])) if match else name
+
+
 def shown_name(hide: bool):
-    """The name a run is shown under: 'Student 3' for the store's '#3' while names are hidden."""
+    """The name a run is shown under (display_name of its student)."""
+    return lambda run: display_name(run.student, hide)
 
-    def name(run) -> str:
-        match = HIDDEN.fullmatch(run.student) if hide else None
-        return tr("class_board.hidden_name", k=int(match[1])) if match else run.student
 
-    return name
+def value_label(name: str, value) -> str:
+    """A setting's value as the board shows it: "naive" -> "the book's (naive)" (the
+    chart's legend says the same: lib.charts.class_board)."""
+    return tr(f"{name}.{value}", default=str(value))
 
 
 def run_label(row) -> str:
     """One run in a picker: plain text (Streamlit shows option labels as text)."""
-    return f"{plain(row.student)} · #{row.run} · lr={row.lr:g} · {row.softmax}"
+    return (
+        f"{plain(row.student)} · #{row.run} · lr={row.lr:g} · {value_label('softmax', row.softmax)}"
+    )
 
 
 def column_label(name: str) -> str:
@@ -264,6 +267,8 @@ def runs_table(frame, best: str | None) -> None:
     ids = list(frame["run_id"].iloc[::-1])
     df.insert(0, "best", ["★" if rid == best else "" for rid in ids])
     df["status"] = [tr(f"status.{s}", default=s) for s in df["status"]]
+    for name in ("softmax", "framework"):
+        df[name] = [value_label(name, value) for value in df[name]]
     # text, so a run that broke down shows a dash (a missing number reads "None")
     df["test_acc"] = ["–" if pd.isna(acc) else f"{acc:.4f}" for acc in df["test_acc"]]
     config = {name: column_label(name) for name in df.columns}
@@ -289,17 +294,37 @@ class Picked:
     history: list
 
 
+def followed(picked: list, labels: dict, seen: set, follow: bool) -> list:
+    """The runs to overlay: `picked` (gone runs dropped) and, while following, every run
+    not seen before, newest first; at most MAX_CURVES (the oldest new ones drop first)."""
+    picked = [rid for rid in picked if rid in labels]
+    if not follow:
+        return picked
+    new = [rid for rid in labels if rid not in seen and rid not in picked]  # newest first
+    return (new + picked)[:MAX_CURVES] if new else picked
+
+
 def curves(labels: dict, code: str, best: str | None) -> None:
-    """A few chosen runs' three curves overlaid (the best and the two newest at first);
-    their histories are read for the chosen runs only."""
-    key = "class_board.curves.pick"
+    """A few chosen runs' three curves overlaid (the best and the two newest at first, then
+    each new run while "follow the newest" is on); histories are read for these only."""
+    key, seen_key = "class_board.curves.pick", "class_board.curves.seen"
     if key in st.session_state:  # kept by hand: new runs or hidden names change the labels
-        st.session_state[key] = [rid for rid in st.session_state[key] if rid in labels]
+        seen = st.session_state.get(seen_key, set(labels))
+        st.session_state[key] = followed(
+            st.session_state[key], labels, seen, st.session_state.get(FOLLOW, True)
+        )
     else:
         st.session_state[key] = ([best] if best else []) + [rid for rid in labels if rid != best][
             :2
         ]  # the best and the two newest
+    st.session_state[seen_key] = set(labels)
     st.subheader(tr("class_board.curves"))
+    st.toggle(
+        tr("class_board.curves.follow"),
+        value=True,  # on until the teacher turns it off
+        key=FOLLOW,
+        help=tr("class_board.curves.follow_help"),
+    )
     chosen = st.multiselect(
         tr("class_board.curves.pick"),
         list(labels),
@@ -355,11 +380,70 @@ def remove_control(labels: dict, code: str, secret: str) -> None:
         )
 
 
+def remove_member(code: str, secret: str) -> None:
+    """on_click of the remove-student button."""
+    key = st.session_state.get("class_board.member.pick")
+    if not key or not st.session_state.get("class_board.member.sure"):
+        return
+    try:
+        n = store().remove_member(code, secret, key)
+    except StoreError as err:
+        reason = f"class.join.{err.reason}" if isinstance(err, ClassError) else "class_board.down"
+        flash("error", tr(reason))
+        return
+    for done in ("class_board.member.pick", "class_board.member.sure"):
+        st.session_state.pop(done, None)
+    flash("success", counted("class_board.member.removed", n))
+
+
+def members_control(code: str, secret: str, hide: bool) -> None:
+    """The teacher removes a student: off the class, their runs off the board, no rejoining."""
+    try:
+        members = store().class_members(code, secret)
+    except StoreError:
+        return  # the board above says why
+    labels = {
+        m.key: f"{plain(display_name(m.name, hide))} · "
+        + counted("class_board.member.runs", m.runs)
+        + (f" · {tr('class_board.member.left')}" if m.left else "")
+        for m in members
+    }
+    with st.expander(
+        counted("class_board.members", len(members)),
+        icon=":material/group:",
+        key="class_board.members",
+    ):
+        if not labels:
+            st.caption(tr("class_board.members.none"))
+            return
+        pick = st.selectbox(
+            tr("class_board.member.pick"),
+            list(labels),
+            index=None,
+            format_func=lambda key: labels.get(key, key),
+            placeholder=tr("class_board.member.placeholder"),
+            key="class_board.member.pick",
+        )
+        sure = st.checkbox(
+            tr("class_board.member.confirm"), key="class_board.member.sure", disabled=pick is None
+        )
+        st.button(
+            tr("class_board.member.button"),
+            key="class_board.member.remove",
+            icon=":material/person_remove:",
+            disabled=pick is None or not sure,
+            on_click=remove_member,
+            args=(code, secret),
+        )
+
+
 @st.fragment(run_every=REFRESH_S)
 def board(code: str, secret: str | None) -> None:
     """The class's runs: figures, the chart, the table, chosen curves; redrawn every few
     seconds by itself (this function alone reruns). `secret`: the teacher's, else None."""
     show_flash()
+    if secret and not store().is_teacher(code, secret) and store().available:
+        st.rerun(scope="app")  # a new teacher link elsewhere: no controls here any more
     mark = store().board_mark(code)
     state = board_state(mark, lang()) if mark is not None else None
     if state is None:
@@ -375,7 +459,7 @@ def board(code: str, secret: str | None) -> None:
         state.best,
     )
     if info.closed:
-        st.info(tr("class_board.closed"), icon=":material/lock:")
+        st.info(tr("class.join.closed"), icon=":material/lock:")
     with st.container(horizontal=True):
         st.metric(tr("class_board.students"), info.students, border=True)
         st.metric(tr("class_board.runs"), len(frame), border=True)
@@ -393,12 +477,14 @@ def board(code: str, secret: str | None) -> None:
     st.caption(tr("class_board.chart.caption"))
     if len(broken):
         lrs = ", ".join(f"{lr:g}" for lr in sorted(set(broken["lr"])))
-        st.caption(tr("class_board.broken", n=len(broken), lrs=lrs))
+        st.caption(counted("class_board.broken", len(broken), lrs=lrs))
     st.subheader(tr("class_board.table"))
     runs_table(frame, best)
     if secret:
         remove_control(state.labels, code, secret)
     curves(state.labels, code, best)
+    if secret:
+        members_control(code, secret, info.hide_names)
 
 
 # ---- the two headers: the teacher's, a student's -------------------------------------------
@@ -410,13 +496,11 @@ def teacher_header(code: str, secret: str, info) -> None:
         with st.container():
             st.caption(tr("class_board.join_link"))
             st.code(join_link(code), language=None)
+            local_link_warning()
             if info is not None and info.title:
                 st.caption(tr("class_board.class_title"))
                 show_plain(info.title, TITLE_MAX)
             open_button(code)  # the read-only projector view, in a new tab
-    if st.toggle(tr("class_board.teacher_link.show"), key=f"class_board.show_teach.{code}"):
-        st.code(teacher_link(code, secret), language=None, wrap_lines=True)
-        st.caption(tr("class_board.teacher_link.note"))
 
 
 def set_hide(code: str, secret: str) -> None:
@@ -435,9 +519,9 @@ def teacher_bar(code: str, secret: str, info) -> None:
 
     def csv() -> str:  # called when the button is pressed, on another thread
         try:
-            return db.class_csv(code, secret)
+            return BOM + db.class_csv(code, secret)
         except StoreError:
-            return f"error\n{failed}\n"
+            return f"{BOM}error\n{failed}\n"
 
     with st.container(horizontal=True, vertical_alignment="center"):
         st.toggle(
@@ -458,9 +542,40 @@ def teacher_bar(code: str, secret: str, info) -> None:
         )
 
 
+def rotate(code: str, secret: str) -> None:
+    """on_click of "new teacher link": the old secret stops working, here the new one is kept."""
+    try:
+        new = store().rotate_teacher(code, secret)
+    except StoreError as err:
+        reason = f"class.join.{err.reason}" if isinstance(err, ClassError) else "class_board.down"
+        flash("error", tr(reason))
+        return
+    teacher.keep(code, new)
+    st.session_state[f"class_board.show_teach.{code}"] = True  # the new link, shown
+    flash("success", tr("class_board.rotated"))
+
+
+def teacher_link_control(code: str, secret: str) -> None:
+    """The private teacher link (hidden until asked: the screen may be projected); a new one."""
+    if st.toggle(tr("class_board.teacher_link.show"), key=f"class_board.show_teach.{code}"):
+        st.code(teacher_link(code, secret), language=None, wrap_lines=True)
+        st.caption(tr("class_board.teacher_link.note"))
+    st.button(
+        tr("class_board.rotate"),
+        key="class_board.rotate",
+        icon=":material/key:",
+        help=tr("class_board.rotate.help"),
+        on_click=rotate,
+        args=(code, secret),
+    )
+
+
 def teacher_end(code: str, secret: str, info) -> None:
-    """Close or delete the class, each behind a confirmation."""
-    with st.expander(tr("class_board.teacher"), icon=":material/school:"):
+    """The teacher link; close or delete the class, each behind a confirmation."""
+    # keyed: a message above it (flash) must not fold it away
+    with st.expander(tr("class_board.teacher"), icon=":material/school:", key="class_board.end"):
+        teacher_link_control(code, secret)
+        st.divider()
         if info is not None and not info.closed:
             sure = st.checkbox(
                 tr("class_board.close.confirm", code=code), key="class_board.close.sure"
@@ -493,7 +608,7 @@ def teacher_end(code: str, secret: str, info) -> None:
             except StoreError as err:
                 refused(err)
             else:
-                st.session_state[TEACH].pop(code, None)
+                teacher.forget(code)
                 st.session_state.pop("class_board.delete.sure", None)
                 flash("success", tr("class_board.deleted", code=code))
                 st.rerun()
@@ -502,9 +617,11 @@ def teacher_end(code: str, secret: str, info) -> None:
 def student_header(code: str, name: str) -> None:
     st.caption(tr("class_board.member", code=code))
     show_plain(name)
-    st.page_link(
-        "lessons/train.py", label=tr("class_board.member.train"), icon=":material/show_chart:"
-    )
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.page_link(
+            "lessons/train.py", label=tr("class_board.member.train"), icon=":material/show_chart:"
+        )
+        leave_button("class.leave.board")
 
 
 # ---- the page -------------------------------------------------------------------------
@@ -516,7 +633,7 @@ st.title(tr("class_board.title"))
 st.markdown(tr("class_board.intro"))
 adopt_teacher_link()
 show_flash()
-teaching = teacher_classes()
+teaching = teacher.verified()
 member = class_membership()
 if teaching:
     codes = list(teaching)
@@ -546,3 +663,4 @@ else:
     with right:
         st.subheader(tr("class_board.start.header"))
         start_form()
+teacher.write_cookie()  # the browser keeps this session's classes

@@ -11,8 +11,12 @@ each one read here is there).
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field, fields
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
 
 
 class SettingsError(ValueError):
@@ -54,6 +58,46 @@ def _switch(name: str, raw: str) -> bool:
 
 def _text(name: str, raw: str) -> str:
     return raw.strip()
+
+
+def address_problem(raw: str) -> str | None:
+    """Why `raw` cannot be the app's public address (None: it can)."""
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return "not an address"
+    if parts.scheme not in ("http", "https"):
+        return "it must start with http:// or https://"
+    if not parts.hostname:
+        return "it has no host name"
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        return "it must not have a ?query, a #fragment or a user name"
+    if any(c.isspace() for c in raw):
+        return "it must not contain spaces"
+    return None
+
+
+_WARNED: set[str] = set()  # bad addresses already logged (settings are read on every run)
+
+
+def _address(name: str, raw: str) -> str | None:
+    """An http(s) address, ending in "/"; a bad one is logged once and ignored (None):
+    the join links then fall back to the address the teacher's page was opened at."""
+    value = raw.strip()
+    problem = address_problem(value)
+    if problem is None:
+        return value.rstrip("/") + "/"
+    if value not in _WARNED:
+        _WARNED.add(value)
+        log.warning(
+            "%s=%r is ignored: %s (expected e.g. https://school.example/softmax/); "
+            "join links use the address the teacher's page was opened at",
+            name,
+            raw,
+            problem,
+        )
+    return None
 
 
 SECRET_MIN = 16
@@ -121,6 +165,16 @@ class ServerSettings:
     )
     max_joins: int = _setting(
         "SOFTMAX_MAX_JOINS", _whole(1), 60, "class joins per client address per 10 minutes"
+    )
+    public_url: str | None = _setting(
+        "SOFTMAX_PUBLIC_URL",
+        _address,
+        None,
+        "the app's address as students open it, for join links and their QR code; "
+        "None: the address of the teacher's page",
+    )
+    class_max_members: int = _setting(
+        "SOFTMAX_CLASS_MAX_MEMBERS", _whole(1), 200, "students in one class at most"
     )
 
     @classmethod

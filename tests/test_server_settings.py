@@ -70,3 +70,43 @@ def hosting_table() -> set[str]:
 
 def test_docs_hosting_lists_exactly_the_variables_read():
     assert hosting_table() == set(env_names())
+
+
+@pytest.mark.parametrize(
+    "raw, url",
+    [
+        ("https://school.example/softmax", "https://school.example/softmax/"),
+        (" http://192.168.1.20:8501/ ", "http://192.168.1.20:8501/"),
+        ("http://[fe80::1]:8501", "http://[fe80::1]:8501/"),
+    ],
+)
+def test_the_public_url_is_normalised(raw, url):
+    assert ServerSettings.from_env({"SOFTMAX_PUBLIC_URL": raw}).public_url == url
+
+
+@pytest.mark.parametrize(
+    "raw, why",
+    [
+        ("school.example", "http:// or https://"),
+        ("ftp://school.example/", "http:// or https://"),
+        ("https://", "no host name"),
+        ("https://school.example/?class=X", "?query"),
+        ("https://user@school.example/", "user name"),
+        ("https://school.example:99999/", "not an address"),
+        ("https://school .example/", "spaces"),
+    ],
+)
+def test_a_bad_public_url_is_logged_once_and_ignored(raw, why, caplog):
+    with caplog.at_level("WARNING", logger="lib.server_settings"):
+        for _ in range(3):  # settings are read on every script run
+            assert ServerSettings.from_env({"SOFTMAX_PUBLIC_URL": raw}).public_url is None
+    (record,) = caplog.records
+    assert record.getMessage().startswith(f"SOFTMAX_PUBLIC_URL={raw!r} is ignored: ")
+    assert why in record.getMessage()
+
+
+def test_the_member_cap_is_a_whole_number():
+    assert ServerSettings().class_max_members == 200
+    assert ServerSettings.from_env({"SOFTMAX_CLASS_MAX_MEMBERS": "30"}).class_max_members == 30
+    with pytest.raises(SettingsError, match="SOFTMAX_CLASS_MAX_MEMBERS='0': expected"):
+        ServerSettings.from_env({"SOFTMAX_CLASS_MAX_MEMBERS": "0"})

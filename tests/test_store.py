@@ -276,10 +276,10 @@ def _columns(engine) -> dict:
 def test_a_fresh_database_has_the_schema_of_schema_py(store):
     expected = {t.name: sorted(c.name for c in t.columns) for t in metadata.sorted_tables}
     assert _columns(store.engine) == expected
-    assert store.version == SCHEMA_VERSION == 3 and store.upgraded_from == 0
+    assert store.version == SCHEMA_VERSION == 4 and store.upgraded_from == 0
     with store.engine.connect() as conn:
         versions = conn.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
-    assert sorted(versions) == [1, 2, 3]
+    assert sorted(versions) == [1, 2, 3, 4]
 
 
 def test_a_version_1_database_is_upgraded_without_losing_rows(db_url):
@@ -383,7 +383,7 @@ def test_servers_starting_together_on_a_fresh_database_do_not_race(db_url):
     assert sorted(s.upgraded_from for s in stores) == [0] + [SCHEMA_VERSION] * 7
     with stores[0].engine.connect() as conn:
         versions = conn.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
-    assert sorted(versions) == [1, 2, 3]
+    assert sorted(versions) == [1, 2, 3, 4]
     for s in stores:
         s.close()
 
@@ -768,8 +768,8 @@ def test_bad_class_codes_get_a_reason(store, typed, reason):
     assert store.class_info(typed) is None and store.class_runs(typed) == []
 
 
-def test_a_cap_on_students_per_class(store, monkeypatch):
-    monkeypatch.setattr(store_classes, "MAX_STUDENTS_PER_CLASS", 3)
+def test_a_cap_on_students_per_class(db_url):
+    store = Store(db_url, max_members=3)  # SOFTMAX_CLASS_MAX_MEMBERS
     code, _ = store.create_class()
     students = [new_token() for _ in range(4)]
     for token in students[:3]:
@@ -780,6 +780,97 @@ def test_a_cap_on_students_per_class(store, monkeypatch):
     assert store.join_class(code, students[0], "renamed") == "renamed"  # members may rejoin
     store.leave_class(students[1])
     assert store.join_class(code, students[3], "s") == "s"
+    store.close()
+
+
+def test_the_member_cap_comes_from_the_setting(db_url, monkeypatch):
+    assert Store(db_url).max_members == store_classes.MAX_STUDENTS_PER_CLASS == 200
+    monkeypatch.setenv("SOFTMAX_CLASS_MAX_MEMBERS", "2")
+    store = Store(db_url)
+    code, _ = store.create_class()
+    store.join_class(code, new_token(), "a")
+    store.join_class(code, new_token(), "b")
+    with pytest.raises(ClassError) as refused:
+        store.join_class(code, new_token(), "c")
+    assert refused.value.reason == "full"
+    store.close()
+
+
+def test_rotating_the_teacher_secret_revokes_the_old_one(store):
+    code, old = store.create_class()
+    new = store.rotate_teacher(code, old)
+    assert new != old and len(new) == 32
+    assert store.is_teacher(code, new) and not store.is_teacher(code, old)
+    with pytest.raises(ClassError) as refused:
+        store.rotate_teacher(code, old)
+    assert refused.value.reason == "not_teacher"
+    store.set_hide_names(code, new, True)  # the new one does everything
+    with pytest.raises(ClassError):
+        store.close_class(code, old)
+
+
+def test_removing_a_member_takes_their_runs_off_and_keeps_them_out(store):
+    code, secret = store.create_class()
+    ada, bo = new_token(), new_token()
+    store.join_class(code, ada, "Ada")
+    store.join_class(code, bo, "Bo")
+    for k in (1, 2):
+        store.save_run(ada, make_run(number=k, seed=k), class_code=code)
+    store.save_run(bo, make_run(number=1, seed=9), class_code=code)
+    members = store.class_members(code, secret)
+    assert [(m.name, m.runs, m.left) for m in members] == [("Ada", 2, False), ("Bo", 1, False)]
+    assert owner_of(ada) not in {m.key for m in members}  # a handle, not the owner hash
+    with pytest.raises(ClassError) as refused:
+        store.class_members(code, new_token())
+    assert refused.value.reason == "not_teacher"
+    with pytest.raises(ClassError) as refused:
+        store.remove_member(code, secret, "0" * 16)
+    assert refused.value.reason == "unknown_member"
+    mark = store.board_mark(code)
+    assert store.remove_member(code, secret, members[0].key) == 2
+    assert store.board_mark(code) != mark  # the boards redraw
+    assert [r.student for r in store.class_runs(code)] == ["Bo"]
+    assert len(store.runs(ada)) == 2  # still Ada's
+    assert store.membership(ada) is None and store.class_info(code).students == 1
+    assert [m.name for m in store.class_members(code, secret)] == ["Bo"]
+    with pytest.raises(ClassError) as refused:
+        store.join_class(code, ada, "Ada again")
+    assert refused.value.reason == "removed"
+    store.save_run(ada, make_run(number=3, seed=3), class_code=code)  # not posted
+    assert [r.student for r in store.class_runs(code)] == ["Bo"]
+    store.set_hide_names(code, secret, True)
+    assert [m.name for m in store.class_members(code, secret)] == ["#2"]  # as the board says
+
+
+def test_a_version_3_database_gets_the_removed_flag_without_losing_rows(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, target=3)
+    token = new_token()
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO classes (code, title, teacher, created, closed, hide_names)"
+                " VALUES ('ABCDEF', 't', :t, :c, FALSE, FALSE)"
+            ),
+            {"t": owner_of(new_token()), "c": store_db.v.utc_now()},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO class_members (code, owner, display_name, joined)"
+                " VALUES ('ABCDEF', :o, 'Ada', :j)"
+            ),
+            {"o": owner_of(token), "j": store_db.v.utc_now()},
+        )
+    engine.dispose()
+    store = Store(db_url)  # upgrades 3 -> 4
+    try:
+        assert (store.upgraded_from, store.version) == (3, SCHEMA_VERSION)
+        expected = {t.name: sorted(c.name for c in t.columns) for t in metadata.sorted_tables}
+        assert _columns(store.engine) == expected
+        assert store.membership(token) == ("ABCDEF", "Ada")  # not removed
+        assert store.join_class("ABCDEF", token, "Ada L") == "Ada L"
+    finally:
+        store.close()
 
 
 def test_class_titles_are_cleaned_too(store):

@@ -135,7 +135,7 @@ def live(code: str, state_of) -> None:
         "</div>"
     )
     if state.info.closed:
-        st.caption(lang.tr("class_board.closed"))
+        st.caption(lang.tr("class.join.closed"))
     if state.frame.empty:
         st.caption(lang.tr("projector.empty"))
     a11y.chart(

@@ -28,6 +28,7 @@ def save(run: Run) -> None:
     member = classroom.class_membership()
     try:
         context.store().save_run(identity.identity(), run, class_code=member[0] if member else None)
+        classroom.run_not_posted(member[0] if member else None)
     except LimitError:
         st.warning(lang.tr("store.too_many", limit=MAX_RUNS_PER_STUDENT))
     except StoreError as exc:

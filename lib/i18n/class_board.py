@@ -38,11 +38,11 @@ STRINGS = {
     "class_board.start.button": {"en": "Start a class", "zh": "创建班级"},
     "class_board.start.another": {"en": "Start another class", "zh": "再创建一个班级"},
     "class_board.started": {
-        "en": "Class {code} started. Show the code (or the join link) to the students, and keep "
-        "the teacher link: it is the only way back to the teacher's controls after a "
-        "reload or on another computer.",
-        "zh": "班级 {code} 已创建。把代码（或加入链接）给学生看，并保存好老师链接：刷新页面或换一台电脑后，"
-        "只有它能找回老师的操作。",
+        "en": "Class {code} started. Show the code (or the join link) to the students. This "
+        "browser stays the teacher (reloads and server restarts too); on another computer, "
+        "open the teacher link (under Teacher link, close or delete).",
+        "zh": "班级 {code} 已创建。把代码（或加入链接）给学生看。这个浏览器会一直是老师（刷新页面或服务器重启后"
+        "也是）；在另一台电脑上，请打开老师链接（在“老师链接、关闭或删除”中）。",
     },
     # ---- the teacher's header
     "class_board.code": {"en": "Join code", "zh": "加入代码"},
@@ -53,10 +53,25 @@ STRINGS = {
         "zh": "显示老师链接（私密）",
     },
     "class_board.teacher_link.note": {
-        "en": "Whoever opens this link gets the teacher's controls of this class. Keep it to "
-        "reopen the board after a reload or on the projector's computer; do not share it.",
-        "zh": "打开这个链接的人可以使用这个班级的老师操作。保存好它，刷新后或在投影电脑上用它重新打开看板；"
-        "不要分享。",
+        "en": "Whoever opens this link gets the teacher's controls of this class: open it on "
+        "your other computer (the projector's), and do not share it. If it leaked, make a new "
+        "one.",
+        "zh": "打开这个链接的人可以使用这个班级的老师操作：请只在你自己的另一台电脑（例如投影电脑）上打开，"
+        "不要分享。如果泄露了，请生成新链接。",
+    },
+    "class_board.rotate": {
+        "en": "Make a new teacher link (the old one stops working)",
+        "zh": "生成新的老师链接（旧链接失效）",
+    },
+    "class_board.rotate.help": {
+        "en": "Every other browser that has the teacher's controls (through the old link) "
+        "loses them within seconds; this browser keeps them.",
+        "zh": "其他通过旧链接获得老师操作的浏览器会在几秒内失去它们；这个浏览器保留。",
+    },
+    "class_board.rotated": {
+        "en": "New teacher link made. The old link, and every other browser that opened it, "
+        "no longer have the teacher's controls.",
+        "zh": "已生成新的老师链接。旧链接以及用它打开过的其他浏览器都不再拥有老师操作。",
     },
     "class_board.which": {"en": "Your class", "zh": "你的班级"},
     "class_board.teach.adopted": {
@@ -87,11 +102,6 @@ STRINGS = {
         "en": "This class no longer exists (its teacher deleted it).",
         "zh": "这个班级已不存在（老师已将其删除）。",
     },
-    "class_board.closed": {
-        "en": "This class is closed: it takes no new students and no new runs. The board stays "
-        "as it is.",
-        "zh": "这个班级已关闭：不再接受新学生和新的训练记录，看板保持不变。",
-    },
     "class_board.refresh": {
         "en": "Updates by itself every {seconds} seconds.",
         "zh": "每 {seconds} 秒自动更新。",
@@ -118,11 +128,23 @@ STRINGS = {
         "zh": "{n} 条训练记录出现数值崩溃（损失变成 inf/NaN），没有可画的精度，单独画在下面一行。"
         "学习率：{lrs}。",
     },
-    "class_board.table": {"en": "All runs", "zh": "全部训练记录"},
+    "class_board.broken.one": {
+        "en": "1 run broke down (the loss became inf/NaN) and has no accuracy to plot; it is "
+        "drawn on its own row. Learning rate: {lrs}.",
+        "zh": "1 次训练出现数值崩溃（损失变成 inf/NaN），没有可画的精度，单独画在下面一行。"
+        "学习率：{lrs}。",
+    },
+    "class_board.table": {"en": "All runs", "zh": "全部训练"},
     "class_board.col.best": {"en": "best", "zh": "最佳"},
     "class_board.col.student": {"en": "student", "zh": "学生"},
-    "class_board.curves": {"en": "Curves of chosen runs", "zh": "所选训练记录的曲线"},
-    "class_board.curves.pick": {"en": "Runs to compare", "zh": "要比较的训练记录"},
+    "class_board.curves": {"en": "Curves of chosen runs", "zh": "所选训练的曲线"},
+    "class_board.curves.pick": {"en": "Runs to compare", "zh": "要比较的训练"},
+    "class_board.curves.follow": {"en": "Follow the newest runs", "zh": "跟随最新的训练"},
+    "class_board.curves.follow_help": {
+        "en": "On: each new run joins the curves by itself (8 at most, the oldest go first). "
+        "Off: only the runs you pick.",
+        "zh": "开启：每次新的训练自动加入曲线（最多 8 条，最早的先移出）。关闭：只显示你选择的训练。",
+    },
     "class_board.hidden_name": {"en": "Student {k}", "zh": "学生 {k}"},
     "class_board.chart.lr": {"en": "learning rate (log scale)", "zh": "学习率（对数刻度）"},
     "class_board.chart.acc": {"en": "final test accuracy", "zh": "最终测试精度"},
@@ -131,7 +153,32 @@ STRINGS = {
     "class_board.chart.broken": {"en": "broke down", "zh": "数值崩溃"},
     "class_board.chart.student": {"en": "student", "zh": "学生"},
     # ---- the teacher's controls
-    "class_board.teacher": {"en": "Close or delete the class", "zh": "关闭或删除班级"},
+    "class_board.teacher": {
+        "en": "Teacher link, close or delete",
+        "zh": "老师链接、关闭或删除",
+    },
+    "class_board.members": {"en": "Students ({n})", "zh": "学生（{n}）"},
+    "class_board.members.one": {"en": "Students (1)", "zh": "学生（1）"},
+    "class_board.members.none": {"en": "No student has joined yet.", "zh": "还没有学生加入。"},
+    "class_board.member.pick": {"en": "Student to remove", "zh": "要移出的学生"},
+    "class_board.member.placeholder": {"en": "Choose a student", "zh": "选择一个学生"},
+    "class_board.member.runs": {"en": "{n} runs on the board", "zh": "看板上 {n} 次训练"},
+    "class_board.member.runs.one": {"en": "1 run on the board", "zh": "看板上 1 次训练"},
+    "class_board.member.left": {"en": "left", "zh": "已离开"},
+    "class_board.member.confirm": {
+        "en": "Yes, remove this student and take their runs off the board (they cannot join "
+        "again; their runs stay theirs)",
+        "zh": "是的，移出这个学生并把其训练从看板上移除（该学生不能再加入；训练仍归其所有）",
+    },
+    "class_board.member.button": {"en": "Remove from the class", "zh": "移出班级"},
+    "class_board.member.removed": {
+        "en": "The student was removed; {n} runs left the board.",
+        "zh": "已移出这个学生；{n} 次训练已从看板上移除。",
+    },
+    "class_board.member.removed.one": {
+        "en": "The student was removed; 1 run left the board.",
+        "zh": "已移出这个学生；1 次训练已从看板上移除。",
+    },
     "class_board.hide": {"en": "Hide names (for the projector)", "zh": "隐藏名字（用于投影）"},
     "class_board.hide_help": {
         "en": "Everyone sees Student 1, Student 2, … in the order they joined, until you turn "

@@ -109,10 +109,57 @@ STRINGS = {
         "zh": "这不是班级代码（六个字母和数字，例如 K7PX3Q）：",
     },
     "class.join.closed": {
-        "en": "This class is closed: it takes no new students or runs.",
-        "zh": "这个班级已关闭：不再接受新学生或新的训练记录。",
+        "en": "This class is closed: it takes no new students, and new runs are no longer "
+        "posted to its board (they are still saved for whoever trained them).",
+        "zh": "这个班级已关闭：不再接受新学生，新的训练也不再发布到班级看板（训练者自己仍会保存它们）。",
     },
-    "class.join.full": {"en": "This class is full.", "zh": "这个班级已满。"},
+    "class.join.full": {
+        "en": "This class is full: it has as many students as this server allows in one class. "
+        "Ask your teacher.",
+        "zh": "这个班级已满：学生人数已达到服务器允许的每班上限。请询问你的老师。",
+    },
+    "class.join.removed": {
+        "en": "The teacher removed you from this class, so you cannot join it again. Your runs "
+        "are still yours.",
+        "zh": "老师已将你移出这个班级，你不能再次加入。你的训练仍然属于你。",
+    },
+    "class.join.unknown_member": {
+        "en": "This student is no longer in the class.",
+        "zh": "这个学生已不在班级中。",
+    },
+    "class.joined": {
+        "en": "You joined class {code}. Your name on its board:",
+        "zh": "你已加入班级 {code}。你在班级看板上的名字：",
+    },
+    "class.joined.next": {
+        "en": "Every run you finish or stop from now on is posted to the class board. "
+        "Leave the class to stop posting.",
+        "zh": "从现在起，你完成或停止的每次训练都会发布到班级看板。离开班级即可停止发布。",
+    },
+    "class.leave": {"en": "Leave the class", "zh": "离开班级"},
+    "class.leave.help": {
+        "en": "Your new runs are no longer posted; runs already on the board stay there.",
+        "zh": "你之后的训练不再发布；已在看板上的训练保留。",
+    },
+    "class.left": {
+        "en": "You left the class. Your runs stay yours.",
+        "zh": "你已离开班级。你的训练仍然属于你。",
+    },
+    "class.closed.run": {
+        "en": "This run is saved for you, but not posted to the board of class {code}: "
+        "the class is closed.",
+        "zh": "这次训练已为你保存，但没有发布到班级 {code} 的看板：这个班级已关闭。",
+    },
+    "class.link.local": {
+        "en": "Students cannot open this link: it points at this computer itself (localhost). "
+        "Either open this page at the computer's network address (e.g. "
+        "`http://192.168.1.20:8501/class`, which the students then reach too), or start the "
+        "server with SOFTMAX_PUBLIC_URL set to the address students use (e.g. "
+        "`SOFTMAX_PUBLIC_URL=http://192.168.1.20:8501/`).",
+        "zh": "学生无法打开这个链接：它指向这台电脑本身（localhost）。请用这台电脑的网络地址打开本页"
+        "（例如 `http://192.168.1.20:8501/class`，学生也能访问这个地址），或者在启动服务器时把 "
+        "SOFTMAX_PUBLIC_URL 设为学生使用的地址（例如 `SOFTMAX_PUBLIC_URL=http://192.168.1.20:8501/`）。",
+    },
     "class.join.too_many": {
         "en": "Too many joins from your network in the last few minutes. Wait a few minutes, "
         "then try again.",

@@ -8,15 +8,20 @@ they use its engine and its write transactions.
     store.save_run(token, run, class_code=code)          # posted: the student is a member
     store.class_runs(code)                               # [BoardRun, ...], oldest first
     store.close_class(code, secret)                      # ClassError("not_teacher") if wrong
+    store.remove_member(code, secret, member.key)        # off the board, runs too; no rejoining
+    new_secret = store.rotate_teacher(code, secret)      # the old secret stops working
 
 A code is 6 characters from an alphabet without 0/O/1/I/L. Display names are
 cleaned to plain one-line text (lib/store/values.py); the page shows them as
 text, never as markdown or HTML. The teacher's secret is stored as its SHA-256.
+A class takes at most Store.max_members students who have not left
+(SOFTMAX_CLASS_MAX_MEMBERS).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 
@@ -28,7 +33,7 @@ from lib.store import values as v
 from lib.store.errors import ClassError, StoreError
 from lib.store.schema import class_members, classes, runs
 
-MAX_STUDENTS_PER_CLASS = 100
+MAX_STUDENTS_PER_CLASS = 200  # SOFTMAX_CLASS_MAX_MEMBERS's default (lib/server_settings.py)
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,21 @@ class BoardRun:
     created: float
     history: list = field(repr=False)
     mine: bool = False  # the run of the student whose token was passed
+
+
+@dataclass(frozen=True)
+class Member:
+    """A student of a class as the teacher's controls list them."""
+
+    key: str  # stands for the student in the page (not their owner hash: see member_key)
+    name: str  # display name, or "#k" while the teacher hides names
+    runs: int  # their runs on the board
+    left: bool  # left the class (their runs stay on the board)
+
+
+def member_key(owner: str) -> str:
+    """A student's handle in the teacher's page, derived from (never equal to) the owner."""
+    return hashlib.sha256(f"member:{owner}".encode()).hexdigest()[:16]
 
 
 class Classes:
@@ -121,14 +141,17 @@ class Classes:
             if cls.closed:
                 raise ClassError("closed")
             old = conn.execute(
-                sa.select(class_members.c.display_name, class_members.c.left_at).where(
-                    class_members.c.code == code, class_members.c.owner == owner
-                )
+                sa.select(
+                    class_members.c.display_name,
+                    class_members.c.left_at,
+                    class_members.c.removed,
+                ).where(class_members.c.code == code, class_members.c.owner == owner)
             ).first()
-            if (old is None or old.left_at is not None) and _count_members(
-                conn, code
-            ) >= MAX_STUDENTS_PER_CLASS:
-                raise ClassError("full", f"at most {MAX_STUDENTS_PER_CLASS} students")
+            if old is not None and old.removed:
+                raise ClassError("removed")
+            cap = getattr(self, "max_members", MAX_STUDENTS_PER_CLASS)
+            if (old is None or old.left_at is not None) and _count_members(conn, code) >= cap:
+                raise ClassError("full", f"at most {cap} students")
             name = name or (old.display_name if old else v.friendly_name())
             values = {"display_name": name, "joined": v.utc_now(), "left_at": None}
             if old is None:
@@ -282,6 +305,83 @@ class Classes:
                 .values(on_board=False)
             )
         return done.rowcount == 1
+
+    def rotate_teacher(self, code: str, secret: str) -> str:
+        """A new teacher secret for the class: the old one stops working everywhere."""
+        new = v.new_token()
+        with self._write(lock="class:" + str(code)) as conn:
+            code = _teacher(conn, code, secret)
+            conn.execute(
+                classes.update().where(classes.c.code == code).values(teacher=v.owner_of(new))
+            )
+        return new
+
+    def class_members(self, code: str, secret: str) -> list[Member]:
+        """The class's students in the order they joined (removed ones left out)."""
+        with self.engine.connect() as conn:
+            code = _teacher(conn, code, secret)
+            hide = conn.execute(
+                sa.select(classes.c.hide_names).where(classes.c.code == code)
+            ).scalar()
+            on_board = (
+                sa.select(sa.func.count())
+                .select_from(runs)
+                .where(
+                    runs.c.class_code == code,
+                    runs.c.on_board,
+                    runs.c.owner == class_members.c.owner,
+                )
+                .scalar_subquery()
+            )
+            rows = conn.execute(
+                sa.select(
+                    class_members.c.owner,
+                    class_members.c.display_name,
+                    class_members.c.left_at,
+                    class_members.c.removed,
+                    on_board,
+                )
+                .where(class_members.c.code == code)
+                .order_by(class_members.c.joined)
+            ).all()
+        return [
+            Member(
+                member_key(r.owner),
+                f"#{k}" if hide else r.display_name,
+                r[4],
+                r.left_at is not None,
+            )
+            for k, r in enumerate(rows, start=1)
+            if not r.removed
+        ]
+
+    def remove_member(self, code: str, secret: str, key: str) -> int:
+        """Remove a student (Member.key) and take their runs off the board: they may not
+        join again (the runs stay theirs). How many runs left the board; ClassError
+        "unknown_member" when no such student is in the class."""
+        with self._write(lock="class:" + str(code)) as conn:
+            code = _teacher(conn, code, secret)
+            owners = conn.execute(
+                sa.select(class_members.c.owner).where(
+                    class_members.c.code == code, sa.not_(class_members.c.removed)
+                )
+            ).scalars()
+            owner = next((o for o in owners if member_key(o) == key), None)
+            if owner is None:
+                raise ClassError("unknown_member")
+            conn.execute(
+                class_members.update()
+                .where(class_members.c.code == code, class_members.c.owner == owner)
+                .values(
+                    removed=True, left_at=sa.func.coalesce(class_members.c.left_at, v.utc_now())
+                )
+            )
+            done = conn.execute(
+                runs.update()
+                .where(runs.c.class_code == code, runs.c.owner == owner, runs.c.on_board)
+                .values(on_board=False)
+            )
+        return done.rowcount
 
     def delete_class(self, code: str, secret: str) -> None:
         """Delete the class and its members; the students' runs stay theirs."""

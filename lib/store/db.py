@@ -57,8 +57,12 @@ class Store(Classes):
     lib/store/classes.py.
     """
 
-    def __init__(self, url: str | None = None, busy_timeout: float = 10.0):
-        self.url = url or ServerSettings.from_env().db_url or DEFAULT_URL
+    def __init__(
+        self, url: str | None = None, busy_timeout: float = 10.0, max_members: int | None = None
+    ):
+        settings = ServerSettings.from_env()
+        self.url = url or settings.db_url or DEFAULT_URL
+        self.max_members = max_members or settings.class_max_members  # students per class
         self.engine = make_engine(self.url, busy_timeout=busy_timeout)
         self.writer = self.engine.execution_options(write=True)
         try:

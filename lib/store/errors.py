@@ -16,7 +16,7 @@ Store; SafeStore (lib/store/safe.py) catches those and keeps working in memory.
 
 from __future__ import annotations
 
-REASONS = ("unknown", "malformed", "closed", "full", "not_teacher")
+REASONS = ("unknown", "malformed", "closed", "full", "not_teacher", "removed", "unknown_member")
 
 
 class StoreError(Exception):

@@ -10,10 +10,11 @@ these may not.
     version 1   runs, progress, schema_version
     version 2   classes, class_members; runs.class_code and runs.on_board
     version 3   identities (personal-link version, run counter); runs (owner, number) unique
+    version 4   class_members.removed (a member the teacher removed cannot rejoin)
 
-To change the schema: add `step_4` below, append it to STEPS, update
+To change the schema: add the next step below, append it to STEPS, update
 lib/store/schema.py and SCHEMA_VERSION, and add a test that upgrades a
-version-3 database holding rows (tests/test_store.py has them for 1 -> 2 and 2 -> 3).
+database of the version before holding rows (tests/test_store.py has them for each step).
 
 Two servers starting at once on a fresh database do not race: SQLite's
 BEGIN IMMEDIATE and PostgreSQL's transaction-level advisory lock let one of
@@ -153,7 +154,19 @@ def _renumber_duplicates(conn: sa.Connection) -> None:
         )
 
 
-STEPS = {1: step_1, 2: step_2, 3: step_3}  # version -> the step that reaches it from version - 1
+def step_4(conn: sa.Connection) -> None:
+    """A member the teacher removed (with their runs) is marked: they cannot join again."""
+    conn.execute(
+        sa.text("ALTER TABLE class_members ADD COLUMN removed BOOLEAN NOT NULL DEFAULT FALSE")
+    )
+
+
+STEPS = {
+    1: step_1,
+    2: step_2,
+    3: step_3,
+    4: step_4,
+}  # version -> the step that reaches it from version - 1
 
 
 def version_of(conn: sa.Connection) -> int:

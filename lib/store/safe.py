@@ -317,6 +317,15 @@ class SafeStore:
     def close_class(self, code: str, secret: str) -> None:
         return self._call("close_class", code, secret, fallback=self._refuse)
 
+    def rotate_teacher(self, code: str, secret: str) -> str:
+        return self._call("rotate_teacher", code, secret, fallback=self._refuse)
+
+    def class_members(self, code: str, secret: str) -> list:
+        return self._call("class_members", code, secret, fallback=self._refuse)
+
+    def remove_member(self, code: str, secret: str, key: str) -> int:
+        return self._call("remove_member", code, secret, key, fallback=self._refuse)
+
     def delete_class(self, code: str, secret: str) -> None:
         return self._call("delete_class", code, secret, fallback=self._refuse)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 
@@ -95,6 +95,8 @@ class_members = sa.Table(
     sa.Column("display_name", sa.String(200), nullable=False),
     sa.Column("joined", sa.DateTime, nullable=False),
     sa.Column("left_at", sa.DateTime, nullable=True),  # set by leave_class
+    # version 4: the teacher removed this member (and their runs); they cannot rejoin
+    sa.Column("removed", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("class_members_owner", "owner", "joined"),
 )
 
