@@ -50,7 +50,11 @@ def test_the_counts_come_from_the_board(runs):
             "24 students · 31 runs · 3 broke down",
             "24 名学生 · 31 条训练记录 · 3 次数值崩溃",
         ),
-        (Counts(1, 1, 1), "1 student · 1 run · 1 broke down", "1 名学生 · 1 条训练记录 · 1 次数值崩溃"),
+        (
+            Counts(1, 1, 1),
+            "1 student · 1 run · 1 broke down",
+            "1 名学生 · 1 条训练记录 · 1 次数值崩溃",
+        ),
         (
             Counts(0, 0, 0),
             "0 students · 0 runs · 0 broke down",

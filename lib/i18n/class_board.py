@@ -131,19 +131,19 @@ STRINGS = {
     "class_board.broken.one": {
         "en": "1 run broke down (the loss became inf/NaN) and has no accuracy to plot; it is "
         "drawn on its own row. Learning rate: {lrs}.",
-        "zh": "1 次训练出现数值崩溃（损失变成 inf/NaN），没有可画的精度，单独画在下面一行。"
+        "zh": "1 条训练记录出现数值崩溃（损失变成 inf/NaN），没有可画的精度，单独画在下面一行。"
         "学习率：{lrs}。",
     },
-    "class_board.table": {"en": "All runs", "zh": "全部训练"},
+    "class_board.table": {"en": "All runs", "zh": "全部训练记录"},
     "class_board.col.best": {"en": "best", "zh": "最佳"},
     "class_board.col.student": {"en": "student", "zh": "学生"},
-    "class_board.curves": {"en": "Curves of chosen runs", "zh": "所选训练的曲线"},
-    "class_board.curves.pick": {"en": "Runs to compare", "zh": "要比较的训练"},
-    "class_board.curves.follow": {"en": "Follow the newest runs", "zh": "跟随最新的训练"},
+    "class_board.curves": {"en": "Curves of chosen runs", "zh": "所选训练记录的曲线"},
+    "class_board.curves.pick": {"en": "Runs to compare", "zh": "要比较的训练记录"},
+    "class_board.curves.follow": {"en": "Follow the newest runs", "zh": "跟随最新的训练记录"},
     "class_board.curves.follow_help": {
         "en": "On: each new run joins the curves by itself (8 at most, the oldest go first). "
         "Off: only the runs you pick.",
-        "zh": "开启：每次新的训练自动加入曲线（最多 8 条，最早的先移出）。关闭：只显示你选择的训练。",
+        "zh": "开启：每条新的训练记录自动加入曲线（最多 8 条，最早的先移出）。关闭：只显示你选择的训练记录。",
     },
     "class_board.hidden_name": {"en": "Student {k}", "zh": "学生 {k}"},
     "class_board.chart.lr": {"en": "learning rate (log scale)", "zh": "学习率（对数刻度）"},
@@ -162,22 +162,22 @@ STRINGS = {
     "class_board.members.none": {"en": "No student has joined yet.", "zh": "还没有学生加入。"},
     "class_board.member.pick": {"en": "Student to remove", "zh": "要移出的学生"},
     "class_board.member.placeholder": {"en": "Choose a student", "zh": "选择一个学生"},
-    "class_board.member.runs": {"en": "{n} runs on the board", "zh": "看板上 {n} 次训练"},
-    "class_board.member.runs.one": {"en": "1 run on the board", "zh": "看板上 1 次训练"},
+    "class_board.member.runs": {"en": "{n} runs on the board", "zh": "看板上 {n} 条训练记录"},
+    "class_board.member.runs.one": {"en": "1 run on the board", "zh": "看板上 1 条训练记录"},
     "class_board.member.left": {"en": "left", "zh": "已离开"},
     "class_board.member.confirm": {
         "en": "Yes, remove this student and take their runs off the board (they cannot join "
         "again; their runs stay theirs)",
-        "zh": "是的，移出这个学生并把其训练从看板上移除（该学生不能再加入；训练仍归其所有）",
+        "zh": "是的，移出这个学生并把其训练记录从看板上移除（该学生不能再加入；训练记录仍归其所有）",
     },
     "class_board.member.button": {"en": "Remove from the class", "zh": "移出班级"},
     "class_board.member.removed": {
         "en": "The student was removed; {n} runs left the board.",
-        "zh": "已移出这个学生；{n} 次训练已从看板上移除。",
+        "zh": "已移出这个学生；{n} 条训练记录已从看板上移除。",
     },
     "class_board.member.removed.one": {
         "en": "The student was removed; 1 run left the board.",
-        "zh": "已移出这个学生；1 次训练已从看板上移除。",
+        "zh": "已移出这个学生；1 条训练记录已从看板上移除。",
     },
     "class_board.hide": {"en": "Hide names (for the projector)", "zh": "隐藏名字（用于投影）"},
     "class_board.hide_help": {

@@ -111,7 +111,7 @@ STRINGS = {
     "class.join.closed": {
         "en": "This class is closed: it takes no new students, and new runs are no longer "
         "posted to its board (they are still saved for whoever trained them).",
-        "zh": "这个班级已关闭：不再接受新学生，新的训练也不再发布到班级看板（训练者自己仍会保存它们）。",
+        "zh": "这个班级已关闭：不再接受新学生，新的训练记录也不再发布到班级看板（训练者自己仍会保存它们）。",
     },
     "class.join.full": {
         "en": "This class is full: it has as many students as this server allows in one class. "
@@ -121,7 +121,7 @@ STRINGS = {
     "class.join.removed": {
         "en": "The teacher removed you from this class, so you cannot join it again. Your runs "
         "are still yours.",
-        "zh": "老师已将你移出这个班级，你不能再次加入。你的训练仍然属于你。",
+        "zh": "老师已将你移出这个班级，你不能再次加入。你的训练记录仍然属于你。",
     },
     "class.join.unknown_member": {
         "en": "This student is no longer in the class.",
@@ -134,21 +134,21 @@ STRINGS = {
     "class.joined.next": {
         "en": "Every run you finish or stop from now on is posted to the class board. "
         "Leave the class to stop posting.",
-        "zh": "从现在起，你完成或停止的每次训练都会发布到班级看板。离开班级即可停止发布。",
+        "zh": "从现在起，你完成或停止的每条训练记录都会发布到班级看板。离开班级即可停止发布。",
     },
     "class.leave": {"en": "Leave the class", "zh": "离开班级"},
     "class.leave.help": {
         "en": "Your new runs are no longer posted; runs already on the board stay there.",
-        "zh": "你之后的训练不再发布；已在看板上的训练保留。",
+        "zh": "你之后的训练记录不再发布；已在看板上的训练记录保留。",
     },
     "class.left": {
         "en": "You left the class. Your runs stay yours.",
-        "zh": "你已离开班级。你的训练仍然属于你。",
+        "zh": "你已离开班级。你的训练记录仍然属于你。",
     },
     "class.closed.run": {
         "en": "This run is saved for you, but not posted to the board of class {code}: "
         "the class is closed.",
-        "zh": "这次训练已为你保存，但没有发布到班级 {code} 的看板：这个班级已关闭。",
+        "zh": "这条训练记录已为你保存，但没有发布到班级 {code} 的看板：这个班级已关闭。",
     },
     "class.link.local": {
         "en": "Students cannot open this link: it points at this computer itself (localhost). "
