@@ -7,6 +7,7 @@
     context    the server's resources (settings, device, data set, run store, the
                app's address) and showing code or user text
     identity   who this browser is: its secret in a cookie, personal links
+    teacher    the classes this browser teaches: their secrets in a cookie
     classroom  the class a student belongs to, joining one from a link
     projector  the class board for the projector: read-only, big, a QR code
     runs       the student's runs: loaded once, saved, deleted
@@ -26,6 +27,7 @@ LAYERS = (
     "a11y",
     "context",
     "identity",
+    "teacher",
     "classroom",
     "projector",
     "runs",
