@@ -41,6 +41,7 @@ from ui.classroom import class_membership
 from ui.context import app_url, show_plain, store
 from ui.identity import take_url_secret
 from ui.lang import field_label, lang, tr
+from ui.poll import ask_controls, poll_board
 
 REFRESH_S = 3
 TABLE_ROWS = 20  # rows the runs table shows without scrolling
@@ -523,12 +524,15 @@ if teaching:
     info = store().class_info(code)
     teacher_header(code, teaching[code], info)
     teacher_bar(code, teaching[code], info)
+    ask_controls(code, teaching[code])  # the class poll (ui/poll.py)
+    poll_board(code, teaching[code])
     board(code, teaching[code])
     teacher_end(code, teaching[code], info)
     with st.expander(tr("class_board.start.another"), icon=":material/add:"):
         start_form()
 elif member:
     student_header(*member)
+    poll_board(member[0])  # the class poll: students answer here
     board(member[0], None)
 else:
     if not store().available:

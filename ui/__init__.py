@@ -5,6 +5,7 @@
     context    the server's resources (settings, device, data set, run store, the
                app's address) and showing code or user text
     identity   who this browser is: its secret in a cookie, personal links
+    poll       the class poll: the teacher asks and reveals, students answer
     classroom  the class a student belongs to, joining one from a link
     runs       the student's runs: loaded once, saved, deleted
     training   training with a place in the server's queue
@@ -16,4 +17,4 @@ imports the modules below it (`from ui import context`, then context.store()), s
 test that replaces ui.context.store reaches every caller.
 """
 
-LAYERS = ("lang", "a11y", "context", "identity", "classroom", "runs", "training", "panels")
+LAYERS = ("lang", "a11y", "context", "identity", "poll", "classroom", "runs", "training", "panels")

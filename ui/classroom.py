@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib.store import ClassError, StoreError
 from lib.store.values import class_code
-from ui import context, identity, lang
+from ui import context, identity, lang, poll
 
 
 def class_membership() -> tuple[str, str] | None:
@@ -20,6 +20,7 @@ def class_badge() -> None:
     if member:
         st.caption(lang.tr("class.member", code=member[0]))
         context.show_plain(member[1])
+        poll.poll_note(member[0])  # a poll waits for this student's answer: link to it
 
 
 def class_join_prompt() -> None:

@@ -10,10 +10,12 @@ these may not.
     version 1   runs, progress, schema_version
     version 2   classes, class_members; runs.class_code and runs.on_board
     version 3   identities (personal-link version, run counter); runs (owner, number) unique
+    version 4   the teacher's identity: another branch's step (see step_4 below)
+    version 5   polls, poll_answers (class polls)
 
-To change the schema: add `step_4` below, append it to STEPS, update
+To change the schema: add `step_6` below, append it to STEPS, update
 lib/store/schema.py and SCHEMA_VERSION, and add a test that upgrades a
-version-3 database holding rows (tests/test_store.py has them for 1 -> 2 and 2 -> 3).
+version-5 database holding rows (tests/test_store.py has them for 1 -> 2, 2 -> 3, 4 -> 5).
 
 Two servers starting at once on a fresh database do not race: SQLite's
 BEGIN IMMEDIATE and PostgreSQL's transaction-level advisory lock let one of
@@ -153,7 +155,59 @@ def _renumber_duplicates(conn: sa.Connection) -> None:
         )
 
 
-STEPS = {1: step_1, 2: step_2, 3: step_3}  # version -> the step that reaches it from version - 1
+def step_4(conn: sa.Connection) -> None:
+    """Reserved for the teacher's identity (issue 18, point 1), written on another branch.
+
+    This branch adds nothing at version 4: when that branch is merged, its step_4
+    replaces this one. step_5 does not depend on what step_4 adds.
+    """
+
+
+def step_5(conn: sa.Connection) -> None:
+    """Class polls: the questions a teacher asks a class, and one answer per student."""
+    m = sa.MetaData()
+    sa.Table("classes", m, sa.Column("code", sa.String(6), primary_key=True))  # for the key
+    polls = sa.Table(
+        "polls",
+        m,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "code",
+            sa.String(6),
+            sa.ForeignKey("classes.code", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("question", sa.String(400), nullable=False),
+        sa.Column("options", sa.JSON, nullable=False),
+        sa.Column("asked", sa.DateTime, nullable=False),
+        sa.Column("revealed", sa.DateTime, nullable=True),
+        sa.Column("closed", sa.DateTime, nullable=True),
+        sa.Index("polls_code", "code", "asked"),
+    )
+    answers = sa.Table(
+        "poll_answers",
+        m,
+        sa.Column(
+            "poll_id",
+            sa.Integer,
+            sa.ForeignKey("polls.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("owner", sa.String(64), primary_key=True),
+        sa.Column("choice", sa.Integer, nullable=False),
+        sa.Column("answered", sa.DateTime, nullable=False),
+    )
+    m.create_all(conn, tables=[polls, answers])
+
+
+STEPS = {
+    1: step_1,
+    2: step_2,
+    3: step_3,
+    4: step_4,
+    5: step_5,
+}  # version -> the step that reaches it from version - 1
 
 
 def version_of(conn: sa.Connection) -> int:
