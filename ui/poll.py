@@ -39,7 +39,7 @@ from lib.store import ClassError, PollError, StoreError
 from lib.store.polls import OPTION_MAX, OPTIONS_MAX, OPTIONS_MIN, QUESTION_MAX, TYPED
 from ui import context, identity
 from ui.a11y import chart
-from ui.lang import lang, tr
+from ui.lang import lang, tr, widget_key
 
 POLL_REFRESH_S = 3
 FLASH = "poll.flash"  # session_state: (kind, text) shown on the poll's next redraw
@@ -69,17 +69,17 @@ def refusal(err: StoreError) -> str:
 # ---- the teacher: asking --------------------------------------------------------------------
 
 
-def _pick_label(kind: str) -> str:
-    return BUILTINS[kind].text(lang()) if kind in BUILTINS else tr("poll.ask.typed")
-
-
 def ask_controls(code: str, secret: str) -> None:
     """Pick a built-in question (its options listed, the right one not marked: the
     teacher's screen may be on the projector) or type one; the button asks the class."""
     with st.expander(tr("poll.ask.header"), icon=":material/how_to_vote:"):
         st.caption(tr("poll.ask.explain"))
+        labels = {k: q.text(lang()) for k, q in BUILTINS.items()} | {TYPED: tr("poll.ask.typed")}
         kind = st.selectbox(
-            tr("poll.ask.pick"), [*BUILTINS, TYPED], format_func=_pick_label, key="poll.ask.pick"
+            tr("poll.ask.pick"),
+            list(labels),
+            format_func=labels.get,
+            key=widget_key("poll.ask.pick"),  # translated labels: one widget per language
         )
         if kind == TYPED:
             question = st.text_input(
