@@ -13,7 +13,7 @@ from apptest_helpers import has_chinese, open_app, texts
 from test_page_class_board import join, run, start_class
 
 from lib.i18n import t
-from lib.poll import BUILTINS, describe_poll
+from lib.poll import BUILTINS, describe_poll, option_texts
 from lib.store import Store
 
 Q = "lr1_naive"
@@ -124,9 +124,10 @@ def test_a_poll_with_three_students_hidden_until_the_teacher_reveals(polled, sto
 
     ada.run()
     assert poll_charts(ada) and choice_key(ada) is None  # fixed now: nothing to change
-    assert t("poll.mine.right", "en", option="A") in [s.value for s in ada.success]
+    texts_en = option_texts(Q, BUILTINS[Q].options, "en")
+    assert t("poll.mine.right", "en", option=texts_en[0]) in [s.value for s in ada.success]
     cy.run()
-    assert t("poll.mine.wrong", "en", option="D") in [w.value for w in cy.warning]
+    assert t("poll.mine.wrong", "en", option=texts_en[3]) in [w.value for w in cy.warning]
     assert BUILTINS[Q].why("later", "en") in texts(cy)
 
 

@@ -253,13 +253,13 @@ def explanations(view, mine: int | None) -> None:
     texts = option_texts(view.kind, view.options, lang())
     right = right_index(view.kind, view.options)
     q = BUILTINS.get(view.kind)
-    if mine is not None:
+    if mine is not None:  # the letter only: a typed option is never put into markdown
         if right is None:
             st.info(tr("poll.mine.typed", option=letter(mine)))
         elif mine == right:
-            st.success(tr("poll.mine.right", option=letter(mine)), icon=":material/check:")
+            st.success(tr("poll.mine.right", option=texts[mine]), icon=":material/check:")
         else:
-            st.warning(tr("poll.mine.wrong", option=letter(mine)))
+            st.warning(tr("poll.mine.wrong", option=texts[mine]))
             st.write(q.why(view.options[mine], lang()))
     if q is None:
         return
@@ -275,8 +275,11 @@ def results(code: str, view, teacher: bool) -> None:
     """The distribution (chart, alt text with every figure) and, beside it, the runs."""
     st.markdown(f"**{tr('poll.results')}**")
     rows = poll_rows(view, lang())
-    left, right = st.columns(2, gap="large")
+    left, right = st.columns([2, 3], gap="large")  # the bars need less room than the runs
     with left:
+        if view.kind not in BUILTINS:  # the letters on the axis: the typed options, as typed
+            for text in option_texts(view.kind, view.options, lang()):
+                st.text(text)
         table = pd.DataFrame(
             {
                 tr("poll.col.option"): [r["option"] for r in rows],

@@ -231,7 +231,7 @@ STRINGS = {
         "zh": "纯文本，每个最多 {n} 个字符。",
     },
     "poll.ask.preview": {"en": "The options:", "zh": "选项："},
-    "poll.ask.button": {"en": "Ask the class", "zh": "向全班提问"},
+    "poll.ask.button": {"en": "Ask the class", "zh": "发出问题"},
     "poll.ask.replaces": {
         "en": "Asking closes the poll that is open now.",
         "zh": "提问会关闭当前正在进行的投票。",
@@ -287,10 +287,10 @@ STRINGS = {
     "poll.results": {"en": "The class's answers", "zh": "全班的答案"},
     "poll.right": {"en": "Right answer: {option}", "zh": "正确答案：{option}"},
     "poll.why_wrong": {"en": "Why the others are wrong", "zh": "其他选项为什么错"},
-    "poll.mine.right": {"en": "You answered {option}: right.", "zh": "你的答案 {option}：正确。"},
+    "poll.mine.right": {"en": "You answered {option} — right.", "zh": "你的答案：{option}——正确。"},
     "poll.mine.wrong": {
-        "en": "You answered {option}: not this time.",
-        "zh": "你的答案 {option}：这次不对。",
+        "en": "You answered {option} — not this time.",
+        "zh": "你的答案：{option}——这次不对。",
     },
     "poll.mine.typed": {"en": "You answered {option}.", "zh": "你的答案：{option}。"},
     "poll.mine.none": {

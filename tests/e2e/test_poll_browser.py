@@ -42,7 +42,8 @@ def join(page, url: str, code: str, name: str, lang: str = "en") -> None:
 
 
 def ask(page, lang: str = "en") -> None:
-    page.get_by_text(t("poll.ask.header", lang), exact=True).click()  # open the expander
+    expander = page.locator('[data-testid="stExpander"] summary')
+    expander.filter(has_text=t("poll.ask.header", lang)).click()  # open it
     page.get_by_role("button", name=t("poll.ask.button", lang), exact=True).click()
     page.get_by_text(t("poll.asked", lang)).wait_for()
     settle(page)
@@ -108,8 +109,9 @@ def test_a_poll_with_three_students_hidden_until_revealed(live_server, new_page)
         assert ": 2 (67%)" in labels[0] and ": 1 (33%)" in labels[0], labels
         assert_healthy(page, "after the reveal")
     ada, cy = students["Ada"], students["Cy"]
-    assert ada.get_by_text(t("poll.mine.right", "en", option="A")).count() == 1
-    assert cy.get_by_text(t("poll.mine.wrong", "en", option="D")).count() == 1
+    texts = option_texts(Q, BUILTINS[Q].options, "en")
+    assert ada.get_by_text(t("poll.mine.right", "en", option=texts[0])).count() == 1
+    assert cy.get_by_text(t("poll.mine.wrong", "en", option=texts[3])).count() == 1
     assert ada.locator('[class*="st-key-poll-choice-"]').count() == 0  # fixed now
     shoot(teacher, "en-poll-teacher-revealed")
     shoot(ada, "en-poll-student-revealed")
