@@ -524,8 +524,8 @@ if teaching:
     info = store().class_info(code)
     teacher_header(code, teaching[code], info)
     teacher_bar(code, teaching[code], info)
-    ask_controls(code, teaching[code])  # the class poll (ui/poll.py)
-    poll_board(code, teaching[code])
+    poll_board(code, teaching[code])  # the class poll (ui/poll.py): the open one,
+    ask_controls(code, teaching[code])  # then asking a new one
     board(code, teaching[code])
     teacher_end(code, teaching[code], info)
     with st.expander(tr("class_board.start.another"), icon=":material/add:"):

@@ -266,7 +266,7 @@ def answering_runs(q: Builtin, runs) -> list[RunAnswer]:
 
 
 def runs_summary(q: Builtin, found: list[RunAnswer], lang: str) -> str:
-    """One sentence about the runs found: how many, how many broke down, their range."""
+    """A sentence or three about the runs found: how many, how many broke down, the range."""
     if not found:
         return t(f"poll.runs.none.{q.key}", lang)
     if q.shows == START_LOSS:
@@ -274,13 +274,13 @@ def runs_summary(q: Builtin, found: list[RunAnswer], lang: str) -> str:
         return t("poll.runs.start_loss", lang, n=len(found), low=min(losses), high=max(losses))
     broke = [r for r in found if r.status == "breakdown"]
     accs = [r.test_acc for r in found if r.status != "breakdown" and _finite(r.test_acc)]
-    text = t("poll.runs.fate", lang, n=len(found), broke=len(broke))
+    parts = [t("poll.runs.fate", lang, n=len(found), broke=len(broke))]
     if broke:
         epochs = sorted({r.epochs_run for r in broke})
-        text += " " + t("poll.runs.broke_in", lang, epochs=", ".join(map(str, epochs)))
+        parts.append(t("poll.runs.broke_in", lang, epochs=", ".join(map(str, epochs))))
         broke_accs = [r.test_acc for r in broke if _finite(r.test_acc)]
         if q.key == "tshirt" and broke_accs:
-            text += " " + t("poll.runs.broke_acc", lang, low=min(broke_accs), high=max(broke_accs))
+            parts.append(t("poll.runs.broke_acc", lang, low=min(broke_accs), high=max(broke_accs)))
     if accs:
-        text += " " + t("poll.runs.acc", lang, low=min(accs), high=max(accs))
-    return text
+        parts.append(t("poll.runs.acc", lang, low=min(accs), high=max(accs)))
+    return t("poll.runs.sep", lang).join(parts)

@@ -245,7 +245,16 @@ def runs_section(code: str, kind: str) -> None:
             ],
         }
     )
-    st.dataframe(frame, hide_index=True, height=min(len(frame) + 1, 8) * 35 + 3, key="poll.runs")
+    widths = dict.fromkeys(frame.columns[:-1], "small") | {frame.columns[-1]: "large"}
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config={
+            name: st.column_config.TextColumn(name, width=w) for name, w in widths.items()
+        },
+        height=min(len(frame) + 1, 8) * 35 + 3,
+        key="poll.runs",
+    )
 
 
 def explanations(view, mine: int | None) -> None:

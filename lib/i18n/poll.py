@@ -155,6 +155,7 @@ STRINGS = {
         "zh": "班里还没有带第 0 个迭代周期的训练记录：去训练页面训练一次。",
     },
     # ---- the runs that answer a question --------------------------------------------------------
+    "poll.runs.sep": {"en": " ", "zh": ""},  # between the sentences of a summary
     "poll.runs.header": {"en": "What the class's runs say", "zh": "班级的训练记录怎么说"},
     "poll.runs.fate": {
         "en": "{n} of the class's runs answer this; {broke} broke down.",
