@@ -245,7 +245,7 @@ def runs_section(code: str, kind: str) -> None:
             ],
         }
     )
-    widths = dict.fromkeys(frame.columns[:-1], "small") | {frame.columns[-1]: "large"}
+    widths = dict(zip(frame.columns, ("small", "small", "small", "medium", "large")))
     st.dataframe(
         frame,
         hide_index=True,
