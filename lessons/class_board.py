@@ -44,6 +44,7 @@ from ui.classroom import base_url, class_membership, join_link, leave_button, lo
 from ui.context import show_plain, store
 from ui.identity import take_url_secret
 from ui.lang import field_label, lang, tr
+from ui.poll import ask_controls, poll_board
 from ui.projector import open_button, projector_view, wanted
 
 REFRESH_S = 3
@@ -645,12 +646,15 @@ if teaching:
     info = store().class_info(code)
     teacher_header(code, teaching[code], info)
     teacher_bar(code, teaching[code], info)
+    poll_board(code, teaching[code])  # the class poll (ui/poll.py): the open one,
+    ask_controls(code, teaching[code])  # then asking a new one
     board(code, teaching[code])
     teacher_end(code, teaching[code], info)
     with st.expander(tr("class_board.start.another"), icon=":material/add:"):
         start_form()
 elif member:
     student_header(*member)
+    poll_board(member[0])  # the class poll: students answer here
     board(member[0], None)
 else:
     if not store().available:

@@ -29,6 +29,7 @@ from lib.store import (
     SCHEMA_VERSION,
     ClassError,
     LimitError,
+    PollError,
     SafeStore,
     Store,
     StoreError,
@@ -276,10 +277,10 @@ def _columns(engine) -> dict:
 def test_a_fresh_database_has_the_schema_of_schema_py(store):
     expected = {t.name: sorted(c.name for c in t.columns) for t in metadata.sorted_tables}
     assert _columns(store.engine) == expected
-    assert store.version == SCHEMA_VERSION == 4 and store.upgraded_from == 0
+    assert store.version == SCHEMA_VERSION == 5 and store.upgraded_from == 0
     with store.engine.connect() as conn:
         versions = conn.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
-    assert sorted(versions) == [1, 2, 3, 4]
+    assert sorted(versions) == [1, 2, 3, 4, 5]
 
 
 def test_a_version_1_database_is_upgraded_without_losing_rows(db_url):
@@ -351,6 +352,37 @@ def test_a_version_2_database_gets_unique_run_numbers_without_losing_rows(db_url
         store.close()
 
 
+def test_a_version_4_database_gets_polls_without_losing_rows(db_url):
+    """step_5 adds the poll tables beside a class and its runs, whatever version 4 holds."""
+    engine = make_engine(db_url)
+    upgrade(engine, target=4)
+    assert not sa.inspect(engine).has_table("polls")
+    engine.dispose()
+    old = Store.__new__(Store)  # the version-4 tables, through today's class code
+    old.engine, old.writer = make_engine(db_url), None
+    old.writer = old.engine.execution_options(write=True)
+    old.file_id = None
+    code, secret = old.create_class("before polls")
+    token = new_token()
+    old.join_class(code, token, "Ada")
+    run = make_run()
+    old.save_run(token, run, class_code=code)
+    old.close()
+
+    store = Store(db_url)  # upgrades 4 -> 5
+    try:
+        assert (store.upgraded_from, store.version) == (4, SCHEMA_VERSION)
+        assert [r.run_id for r in store.class_runs(code)] == [run.id]
+        assert store.membership(token) == (code, "Ada")
+        expected = {t.name: sorted(c.name for c in t.columns) for t in metadata.sorted_tables}
+        assert _columns(store.engine) == expected
+        poll = store.ask_poll(code, secret, "typed", "Ready?", ["yes", "no"])
+        store.answer_poll(code, token, poll, 0)
+        assert store.current_poll(code, token).mine == 0
+    finally:
+        store.close()
+
+
 def test_a_database_from_a_newer_release_is_refused(db_url):
     Store(db_url).close()
     engine = make_engine(db_url)
@@ -383,7 +415,7 @@ def test_servers_starting_together_on_a_fresh_database_do_not_race(db_url):
     assert sorted(s.upgraded_from for s in stores) == [0] + [SCHEMA_VERSION] * 7
     with stores[0].engine.connect() as conn:
         versions = conn.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
-    assert sorted(versions) == [1, 2, 3, 4]
+    assert sorted(versions) == list(range(1, SCHEMA_VERSION + 1))
     for s in stores:
         s.close()
 
@@ -661,6 +693,191 @@ def test_only_the_teacher_may_act_on_a_class(store):
     (other, other_secret) = store.create_class()
     with pytest.raises(ClassError, match="not_teacher"):
         store.close_class(code, other_secret)  # another class's teacher
+
+
+# ---- class polls ------------------------------------------------------------------------------
+
+
+def poll_class(store, students=3):
+    """A class, its secret, and `students` members' tokens."""
+    code, secret = store.create_class("polled")
+    tokens = [new_token() for _ in range(students)]
+    for k, token in enumerate(tokens):
+        store.join_class(code, token, f"S{k}")
+    return code, secret, tokens
+
+
+def test_a_poll_one_answer_per_student_changed_until_the_reveal(store):
+    code, secret, (ada, bo, cy) = poll_class(store)
+    assert store.current_poll(code) is None
+    poll = store.ask_poll(code, secret, "lr1_naive", "", ["breaks", "trains", "slow", "later"])
+    store.answer_poll(code, ada, poll, 1)
+    store.answer_poll(code, ada, poll, 0)  # changed: still one answer
+    store.answer_poll(code, bo, poll, 0)
+    store.answer_poll(code, cy, poll, 3)
+    view = store.current_poll(code, ada)
+    assert (view.id, view.kind, view.options) == (
+        poll,
+        "lr1_naive",
+        ("breaks", "trains", "slow", "later"),
+    )
+    assert view.answered == 3 and view.mine == 0 and not view.revealed
+    assert view.counts is None  # hidden: nobody gets the distribution before the reveal
+    assert store.current_poll(code).counts is None  # the teacher's view neither
+    assert (
+        store.current_poll(code, cy).mine == 3
+        and store.current_poll(code, new_token()).mine is None
+    )
+    store.reveal_poll(code, secret, poll)
+    view = store.current_poll(code, bo)
+    assert view.revealed and view.counts == (2, 0, 0, 1) and view.answered == 3 and view.mine == 0
+    with pytest.raises(PollError) as late:
+        store.answer_poll(code, cy, poll, 0)  # fixed after the reveal
+    assert late.value.reason == "revealed"
+    assert store.current_poll(code).counts == (2, 0, 0, 1)
+    store.reveal_poll(code, secret, poll)  # twice: nothing changes
+    assert store.current_poll(code).counts == (2, 0, 0, 1)
+
+
+def test_only_the_teacher_asks_reveals_and_closes_a_poll(store):
+    code, secret, (ada, _, _) = poll_class(store)
+    other_code, other_secret = store.create_class()
+    options = ["a", "b"]
+    for wrong in (new_token(), ada, other_secret, "", None):
+        with pytest.raises(ClassError, match="not_teacher"):
+            store.ask_poll(code, wrong, "typed", "Q", options)
+    poll = store.ask_poll(code, secret, "typed", "Q", options)
+    store.answer_poll(code, ada, poll, 1)
+    for wrong in (new_token(), ada, other_secret):
+        for act in (store.reveal_poll, store.close_poll):
+            with pytest.raises(ClassError, match="not_teacher"):
+                act(code, wrong, poll)
+    assert store.current_poll(code).counts is None
+    with pytest.raises(PollError, match="no_poll"):
+        store.reveal_poll(other_code, other_secret, poll)  # another class's poll id
+    assert not store.current_poll(code).revealed
+    store.close_poll(code, secret, poll)
+    assert store.current_poll(code) is None
+    with pytest.raises(PollError, match="no_poll"):
+        store.answer_poll(code, ada, poll, 0)
+
+
+def test_only_members_answer_and_only_an_option(store):
+    code, secret, (ada, bo, _) = poll_class(store)
+    poll = store.ask_poll(code, secret, "typed", "Q", ["a", "b", "c"])
+    for bad in (-1, 3, True, 1.0, "1", None):
+        with pytest.raises(PollError, match="bad_choice"):
+            store.answer_poll(code, ada, poll, bad)
+    with pytest.raises(PollError, match="not_member"):
+        store.answer_poll(code, new_token(), poll, 0)
+    store.leave_class(bo)
+    with pytest.raises(PollError, match="not_member"):
+        store.answer_poll(code, bo, poll, 0)
+    other, other_secret, (stranger,) = poll_class(store, 1)
+    with pytest.raises(PollError, match="no_poll"):
+        store.answer_poll(other, stranger, poll, 0)  # the poll of another class
+    with pytest.raises(PollError, match="no_poll"):
+        store.answer_poll(code, ada, "1", 0)
+    assert store.current_poll(code).answered == 0
+
+
+def test_asking_again_closes_the_open_poll_and_starts_from_zero(store):
+    code, secret, (ada, _, _) = poll_class(store)
+    first = store.ask_poll(code, secret, "typed", "First?", ["a", "b"])
+    store.answer_poll(code, ada, first, 0)
+    second = store.ask_poll(code, secret, "start_loss", "", ["zero", "tenth", "ln10", "ten"])
+    view = store.current_poll(code, ada)
+    assert view.id == second != first and view.answered == 0 and view.mine is None
+    with pytest.raises(PollError, match="no_poll"):
+        store.answer_poll(code, ada, first, 1)
+    store.close_class(code, secret)
+    with pytest.raises(ClassError, match="closed"):
+        store.ask_poll(code, secret, "typed", "Third?", ["a", "b"])
+
+
+@pytest.mark.parametrize(
+    "question, options",
+    [
+        ("", ["a", "b"]),  # a typed question needs its text
+        ("Q", ["a"]),
+        ("Q", [str(k) for k in range(7)]),
+        ("Q", ["a", "a"]),
+        ("Q", ["a", " \u200b "]),
+        ("x" * 201, ["a", "b"]),
+        ("Q", ["a", "y" * 81]),
+        ("Q", "ab"),
+    ],
+)
+def test_a_bad_question_is_refused_by_the_store_itself(store, question, options):
+    code, secret, _ = poll_class(store, 0)
+    with pytest.raises(PollError, match="bad_question"):
+        store.ask_poll(code, secret, "typed", question, options)
+    assert store.current_poll(code) is None
+
+
+def test_typed_text_is_kept_as_plain_text(store):
+    code, secret, _ = poll_class(store, 0)
+    store.ask_poll(
+        code, secret, "typed", "  **Best** <b>lr</b>?\n", ["[x](https://e.invalid)", "`1`"]
+    )
+    view = store.current_poll(code)
+    assert view.question == "**Best** <b>lr</b>?"
+    assert view.options == ("[x](https://e.invalid)", "`1`")
+
+
+def test_deleting_a_class_deletes_its_polls_and_answers(store):
+    code, secret, (ada, _, _) = poll_class(store)
+    poll = store.ask_poll(code, secret, "typed", "Q", ["a", "b"])
+    store.answer_poll(code, ada, poll, 1)
+    store.delete_class(code, secret)
+    with store.engine.connect() as conn:
+        left = [
+            conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar()
+            for t in ("polls", "poll_answers")
+        ]
+    assert left == [0, 0] and store.current_poll(code) is None
+
+
+def test_thirty_students_answering_at_once_all_count(db_url):
+    store = Store(db_url)
+    try:
+        code, secret, tokens = poll_class(store, 30)
+        poll = store.ask_poll(code, secret, "typed", "Q", ["a", "b", "c"])
+        barrier, errors = threading.Barrier(30), []
+
+        def answer(k, token):
+            barrier.wait()
+            try:
+                store.answer_poll(code, token, poll, k % 3)
+                store.answer_poll(code, token, poll, (k + 1) % 3)  # changed at once
+            except Exception as exc:  # noqa: BLE001 - any failure is the test's finding
+                errors.append(exc)
+
+        threads = [threading.Thread(target=answer, args=(k, t)) for k, t in enumerate(tokens)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        store.reveal_poll(code, secret, poll)
+        assert store.current_poll(code).counts == (10, 10, 10)
+    finally:
+        store.close()
+
+
+def test_safestore_refuses_poll_actions_while_down_and_reads_nothing(tmp_path):
+    def broken():
+        raise sa.exc.OperationalError("connect", {}, Exception("no server"))
+
+    safe = SafeStore(broken)
+    assert not safe.available
+    assert safe.current_poll("ABCDEF") is None and safe.class_size("ABCDEF") == 0
+    with pytest.raises(Unavailable):
+        safe.answer_poll("ABCDEF", new_token(), 1, 0)
+    with pytest.raises(Unavailable):
+        safe.ask_poll("ABCDEF", new_token(), "typed", "Q", ["a", "b"])
+    with pytest.raises(Unavailable):
+        safe.reveal_poll("ABCDEF", new_token(), 1)
 
 
 def test_the_class_csv_has_a_row_per_epoch_and_no_formulas(store):

@@ -8,6 +8,7 @@
                app's address) and showing code or user text
     identity   who this browser is: its secret in a cookie, personal links
     teacher    the classes this browser teaches: their secrets in a cookie
+    poll       the class poll: the teacher asks and reveals, students answer
     classroom  the class a student belongs to, joining one from a link
     projector  the class board for the projector: read-only, big, a QR code
     runs       the student's runs: loaded once, saved, deleted
@@ -28,6 +29,7 @@ LAYERS = (
     "context",
     "identity",
     "teacher",
+    "poll",
     "classroom",
     "projector",
     "runs",

@@ -17,7 +17,7 @@ import streamlit as st
 from lib.pages import page_path
 from lib.store import ClassError, StoreError
 from lib.store.values import class_code
-from ui import context, identity, lang
+from ui import context, identity, lang, poll
 
 JOINED = "class.joined"  # session_state: (code, name) of a join made in this session
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
@@ -102,6 +102,7 @@ def class_badge() -> None:
         context.show_plain(member[1])
         if is_closed(member[0]):
             st.caption(lang.tr("class.join.closed"))
+        poll.poll_note(member[0])  # a poll waits for this student's answer: link to it
         leave_button("class.leave.sidebar")
 
 

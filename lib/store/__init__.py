@@ -9,6 +9,7 @@
 The modules:
     db.py          Store: runs, lesson progress, retention
     classes.py     Store's class operations: join codes, members, the board, the teacher
+    polls.py       Store's class polls: ask, answer until the reveal, reveal, close
     safe.py        SafeStore: Store that keeps working in memory when the database fails
     engine.py      the SQLAlchemy engine: SQLite (WAL, busy timeout) or PostgreSQL
     schema.py      the tables, as they are now
@@ -25,6 +26,7 @@ from lib.store.classes import MAX_STUDENTS_PER_CLASS, BoardRun, ClassInfo
 from lib.store.db import MAX_RUNS_PER_STUDENT, Store
 from lib.store.engine import DEFAULT_URL
 from lib.store.errors import REASONS, ClassError, LimitError, StoreError, Unavailable
+from lib.store.polls import PollError, PollView
 from lib.store.safe import SafeStore
 from lib.store.schema import SCHEMA_VERSION
 from lib.store.values import clean_name, new_token, owner_of
@@ -38,6 +40,8 @@ __all__ = [
     "LimitError",
     "ClassError",
     "Unavailable",
+    "PollError",
+    "PollView",
     "REASONS",
     "new_token",
     "owner_of",

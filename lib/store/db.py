@@ -37,6 +37,7 @@ from lib.store.classes import BoardRun, Classes, ClassInfo, _drop_classes, _post
 from lib.store.engine import DEFAULT_URL, make_engine
 from lib.store.errors import FileReplaced, LimitError, StoreError
 from lib.store.migrations import upgrade
+from lib.store.polls import Polls
 from lib.store.schema import class_members, classes, identities, progress, runs
 from lib.trainers.contract import Breakdown
 
@@ -50,11 +51,11 @@ W_SHAPE, B_SHAPE = (NUM_INPUTS, NUM_OUTPUTS), (NUM_OUTPUTS,)
 __all__ = ["Store", "BoardRun", "ClassInfo", "MAX_RUNS_PER_STUDENT"]
 
 
-class Store(Classes):
+class Store(Classes, Polls):
     """One database: see the module docstring. Thread-safe; one per process is enough.
 
     The class operations (create_class, join_class, class_runs, ...) are in
-    lib/store/classes.py.
+    lib/store/classes.py, the class polls (ask_poll, answer_poll, ...) in lib/store/polls.py.
     """
 
     def __init__(

@@ -11,6 +11,7 @@ these may not.
     version 2   classes, class_members; runs.class_code and runs.on_board
     version 3   identities (personal-link version, run counter); runs (owner, number) unique
     version 4   class_members.removed (a member the teacher removed cannot rejoin)
+    version 5   polls, poll_answers (class polls)
 
 To change the schema: add the next step below, append it to STEPS, update
 lib/store/schema.py and SCHEMA_VERSION, and add a test that upgrades a
@@ -161,11 +162,50 @@ def step_4(conn: sa.Connection) -> None:
     )
 
 
+def step_5(conn: sa.Connection) -> None:
+    """Class polls: the questions a teacher asks a class, and one answer per student."""
+    m = sa.MetaData()
+    sa.Table("classes", m, sa.Column("code", sa.String(6), primary_key=True))  # for the key
+    polls = sa.Table(
+        "polls",
+        m,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "code",
+            sa.String(6),
+            sa.ForeignKey("classes.code", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("question", sa.String(400), nullable=False),
+        sa.Column("options", sa.JSON, nullable=False),
+        sa.Column("asked", sa.DateTime, nullable=False),
+        sa.Column("revealed", sa.DateTime, nullable=True),
+        sa.Column("closed", sa.DateTime, nullable=True),
+        sa.Index("polls_code", "code", "asked"),
+    )
+    answers = sa.Table(
+        "poll_answers",
+        m,
+        sa.Column(
+            "poll_id",
+            sa.Integer,
+            sa.ForeignKey("polls.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("owner", sa.String(64), primary_key=True),
+        sa.Column("choice", sa.Integer, nullable=False),
+        sa.Column("answered", sa.DateTime, nullable=False),
+    )
+    m.create_all(conn, tables=[polls, answers])
+
+
 STEPS = {
     1: step_1,
     2: step_2,
     3: step_3,
     4: step_4,
+    5: step_5,
 }  # version -> the step that reaches it from version - 1
 
 

@@ -332,5 +332,25 @@ class SafeStore:
     def class_csv(self, code: str, secret: str) -> str:
         return self._call("class_csv", code, secret, fallback=self._refuse)
 
+    # ---- class polls (lib/store/polls.py): read with a fallback, act only when up ----------
+
+    def current_poll(self, code: str, token: str | None = None):
+        return self._call("current_poll", code, token, fallback=lambda: None)
+
+    def class_size(self, code: str) -> int:
+        return self._call("class_size", code, fallback=lambda: 0)
+
+    def ask_poll(self, code: str, secret: str, kind: str, question: str, options) -> int:
+        return self._call("ask_poll", code, secret, kind, question, options, fallback=self._refuse)
+
+    def answer_poll(self, code: str, token: str, poll_id: int, choice: int) -> None:
+        return self._call("answer_poll", code, token, poll_id, choice, fallback=self._refuse)
+
+    def reveal_poll(self, code: str, secret: str, poll_id: int) -> None:
+        return self._call("reveal_poll", code, secret, poll_id, fallback=self._refuse)
+
+    def close_poll(self, code: str, secret: str, poll_id: int) -> None:
+        return self._call("close_poll", code, secret, poll_id, fallback=self._refuse)
+
     def purge(self, older_than_days: float) -> dict:
         return self._call("purge", older_than_days, fallback=self._refuse)

@@ -12,6 +12,9 @@ exactly these tables and columns.
     class_members   who joined which class, under which display name
     identities      per student: the personal link's version (a new link revokes the
                     old) and the last run number handed out (unique per student)
+    polls           a class's poll: a built-in question's key or a typed question, its
+                    options, when it was asked, revealed and closed (lib/store/polls.py)
+    poll_answers    one answer per student and poll: the option chosen
     schema_version  one row per applied upgrade step
 
 Students are not a table: a student is the SHA-256 of their secret token
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
 
@@ -107,4 +110,32 @@ identities = sa.Table(
     sa.Column("link_version", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_run", sa.Integer, nullable=False, server_default="0"),
     sa.Column("updated", sa.DateTime, nullable=False),
+)
+
+# version 5: class polls (version 4 belongs to the teacher's identity; see migrations.py)
+polls = sa.Table(
+    "polls",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "code", sa.String(6), sa.ForeignKey("classes.code", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("kind", sa.String(32), nullable=False),  # a built-in question's key, or "typed"
+    sa.Column("question", sa.String(400), nullable=False),  # typed text ("" for built-in)
+    sa.Column("options", sa.JSON, nullable=False),  # option keys, or typed texts
+    sa.Column("asked", sa.DateTime, nullable=False),
+    sa.Column("revealed", sa.DateTime, nullable=True),  # answers shown from then on
+    sa.Column("closed", sa.DateTime, nullable=True),  # off the board
+    sa.Index("polls_code", "code", "asked"),
+)
+
+poll_answers = sa.Table(
+    "poll_answers",
+    metadata,
+    sa.Column(
+        "poll_id", sa.Integer, sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("owner", sa.String(64), primary_key=True),  # sha256(token) in hex
+    sa.Column("choice", sa.Integer, nullable=False),  # index into polls.options
+    sa.Column("answered", sa.DateTime, nullable=False),
 )
