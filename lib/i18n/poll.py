@@ -3,7 +3,7 @@
 STRINGS = {
     # ---- built-in question 1: lr 1 with the naive softmax ---------------------------------
     "poll.q.lr1_naive.text": {
-        "en": "What will happen at learning rate 1 with the naive softmax (batch 256, seed 0)?",
+        "en": "What will happen at learning rate 1 with the naive softmax (batch size 256, seed 0)?",
         "zh": "学习率为 1、使用朴素版 softmax（批量大小 256，种子 0）时会发生什么？",
     },
     "poll.q.lr1_naive.opt.breaks": {
@@ -59,7 +59,7 @@ STRINGS = {
     },
     "poll.q.lr1_which.opt.stable": {
         "en": "The stable one (max subtracted, log-sum-exp)",
-        "zh": "稳定版（减去最大值，log-sum-exp）",
+        "zh": "稳定版（减去最大值，LogSumExp）",
     },
     "poll.q.lr1_which.opt.both": {"en": "Both", "zh": "两种都可以"},
     "poll.q.lr1_which.opt.neither": {"en": "Neither", "zh": "两种都不行"},
@@ -81,7 +81,7 @@ STRINGS = {
     "poll.q.lr1_which.why.neither": {
         "en": "The same loss computed the stable way has no inf or NaN at lr 1: the breakdown "
         "is numerical, not the optimisation failing.",
-        "zh": "用稳定的方式计算同一个损失，在学习率 1 时不会出现 inf 或 NaN：崩溃是数值问题，而不是优化失败。",
+        "zh": "用稳定版的方式计算同一个损失，在学习率 1 时不会出现 inf 或 NaN：崩溃是数值问题，而不是优化失败。",
     },
     "poll.runs.none.lr1_which": {
         "en": "Nobody in the class has trained at lr 1 yet: try both softmaxes on the Train page.",
@@ -102,7 +102,7 @@ STRINGS = {
     "poll.q.tshirt.why.tenth": {
         "en": "Right: the 10,000 test images hold 1,000 of each class, and the 1,000 "
         "T-shirts/tops are all right. A run whose W turned NaN does exactly this.",
-        "zh": "正确：10,000 张测试图像中每个类别各 1,000 张，那 1,000 张 T恤全都答对。W 变成 NaN 的训练正是如此。",
+        "zh": "正确：10,000 张测试图像中每个类别各 1,000 张，那 1,000 张 T恤全都答对。W 变成 NaN 的训练记录正是如此。",
     },
     "poll.q.tshirt.why.zero": {
         "en": "Every T-shirt/top image is answered right: 1,000 of the 10,000 test images.",
@@ -120,7 +120,7 @@ STRINGS = {
     "poll.runs.none.tshirt": {
         "en": "No run of the class has broken down yet. A run whose W turned NaN answers class 0 "
         "(T-shirt/top) for every image: try lr 1 with the naive softmax.",
-        "zh": "班里还没有训练崩溃过。W 变成 NaN 的模型对每张图像都回答类别 0（T恤）："
+        "zh": "班里还没有训练记录出现数值崩溃。W 变成 NaN 的训练记录对每张图像都回答类别 0（T恤）："
         "试试学习率 1 和朴素版 softmax。",
     },
     # ---- built-in question 4: the loss at the start ----------------------------------------------
@@ -159,7 +159,7 @@ STRINGS = {
     "poll.runs.header": {"en": "What the class's runs say", "zh": "班级的训练记录怎么说"},
     "poll.runs.fate": {
         "en": "{n} of the class's runs answer this; {broke} broke down.",
-        "zh": "班里有 {n} 次训练可以回答这个问题；其中 {broke} 次崩溃。",
+        "zh": "班里有 {n} 条训练记录可以回答这个问题；其中 {broke} 条出现数值崩溃。",
     },
     "poll.runs.broke_in": {
         "en": "They broke down in epoch {epochs}.",
@@ -176,11 +176,11 @@ STRINGS = {
     "poll.runs.start_loss": {
         "en": "The class's {n} runs started (epoch 0, W drawn near 0) at a train loss of "
         "{low:.4f} to {high:.4f}.",
-        "zh": "班里的 {n} 次训练在开始时（第 0 个迭代周期，W 取接近 0 的随机值）训练损失为 "
+        "zh": "班里的 {n} 条训练记录在开始时（第 0 个迭代周期，W 取接近 0 的随机值）训练损失为 "
         "{low:.4f} 到 {high:.4f}。",
     },
     "poll.runs.col.student": {"en": "student", "zh": "学生"},
-    "poll.runs.col.run": {"en": "run", "zh": "训练"},
+    "poll.runs.col.run": {"en": "run", "zh": "训练记录"},
     "poll.runs.col.lr": {"en": "lr", "zh": "学习率"},
     "poll.runs.col.softmax": {"en": "softmax", "zh": "softmax"},
     "poll.runs.col.fate": {"en": "what happened", "zh": "结果"},
