@@ -8,10 +8,16 @@ import streamlit as st
 
 from lib import config, describe
 from lib import settings as S
-from lib.charts.training import compare_chart, curves_table, training_chart
+from lib.charts.training import (
+    GROWTH_KEYS,
+    compare_chart,
+    curves_table,
+    growth_chart,
+    training_chart,
+)
 from lib.config import Choices, app_allowed, fields
 from lib.overflow import exp_rounds_to_zero, nan_prediction
-from lib.runs import long_frame, runs_csv
+from lib.runs import growth_frame, long_frame, runs_csv
 from lib.text import plain
 from lib.trainers import code, framework_available
 from ui.a11y import announce, chart
@@ -152,6 +158,13 @@ def draw(run, chart_box, bar, live_box=None):
             describe.training(long, language),
             curves_table(long, language),
             title=run.name,
+        )
+        growth = growth_frame([run])  # under the accuracy: how large W and the logits grew
+        chart(
+            growth_chart(growth, run.cfg.num_epochs, language).to_dict(validate=False),
+            describe.growth(growth, language),
+            curves_table(growth, language, GROWTH_KEYS),
+            title=tr("train.growth"),
         )
     if live_box is not None and last["epoch"] in describe.announce_epochs(run.cfg.num_epochs):
         announce(

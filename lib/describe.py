@@ -74,6 +74,30 @@ def training(long_df: pd.DataFrame, lang: str = "en") -> str:
     return t("describe.training", lang, acc=head, loss=tail, epochs=epochs)
 
 
+def growth(growth_df: pd.DataFrame, lang: str = "en") -> str:
+    """One run's ‖W‖ and largest |logit| (lib.runs.growth_frame): first and last of each."""
+    parts = []
+    for metric in ("w_norm", "max_logit"):
+        values = _series(growth_df, metric)
+        if not values.empty:
+            name = t(f"chart.{metric}", lang)
+            parts.append(
+                t(
+                    "describe.growth.part",
+                    lang,
+                    name=name,
+                    a=values.iloc[0],
+                    e_a=int(values.index[0]),
+                    b=values.iloc[-1],
+                    e_b=int(values.index[-1]),
+                    top=values.max(),
+                )
+            )
+    if not parts:
+        return t("describe.growth.empty", lang)
+    return t("describe.growth", lang, parts=t("describe.join", lang).join(parts))
+
+
 def compare(long_df: pd.DataFrame, lang: str = "en") -> str:
     """Several runs overlaid: each run's last test accuracy, best first."""
     last = {run: values[-1] for run, values in _points(long_df, "test_acc").items()}  # (epoch, acc)

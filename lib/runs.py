@@ -23,7 +23,8 @@ from lib.config import TrainConfig, fields
 from lib.trainers.contract import Breakdown, EpochRecord
 
 METRICS = ("train_loss", "train_acc", "test_acc")
-EPOCH_COLUMNS = ("epoch", *METRICS, "seconds", "broke_down")
+GROWTH = ("w_norm", "max_logit")  # how large W and the logits grew (EpochRecord)
+EPOCH_COLUMNS = ("epoch", *METRICS, "seconds", "w_norm", "max_logit", "broke_down")
 STATUSES = ("running", "done", "stopped", "breakdown", "diverged")
 
 
@@ -114,6 +115,27 @@ def long_frame(runs: list[Run]) -> pd.DataFrame:
         for h in run.history
     ]
     return pd.DataFrame(rows, columns=["run", "epoch", "metric", "value"])
+
+
+def growth_frame(runs: list[Run]) -> pd.DataFrame:
+    """‖W‖ and the largest |logit| of every epoch, one row per (run, epoch, metric).
+
+    Only positive finite values (they are drawn on a log scale): epoch 0 has no
+    max_logit, a broken-down epoch's W is NaN, and a run stored before these
+    figures existed has neither.
+    """
+    rows = [
+        (run.name, h["epoch"], metric, float(h[metric]))
+        for run in runs
+        for metric in GROWTH
+        for h in run.history
+        if _positive(h.get(metric))
+    ]
+    return pd.DataFrame(rows, columns=["run", "epoch", "metric", "value"])
+
+
+def _positive(value) -> bool:
+    return value is not None and 0 < float(value) < float("inf")
 
 
 def runs_csv(runs: list[Run]) -> str:

@@ -271,4 +271,25 @@ STRINGS = {
     "train.col.test_acc": {"en": "test acc", "zh": "测试精度"},
     "train.col.seconds": {"en": "seconds", "zh": "秒"},
     "train.col.status": {"en": "status", "zh": "状态"},
+    "chart.w_norm": {"en": "‖W‖ (Frobenius norm)", "zh": "‖W‖（Frobenius 范数）"},
+    "chart.max_logit": {"en": "largest |logit| in the epoch", "zh": "本迭代周期最大的 |logit|"},
+    "chart.log_value": {"en": "value (log scale)", "zh": "数值（对数刻度）"},
+    "describe.growth": {
+        "en": "How large the weights and scores grew, on a log scale: {parts}.",
+        "zh": "权重和分数增长了多少（对数刻度）：{parts}。",
+    },
+    "describe.growth.part": {
+        "en": "{name} {a:.4g} at epoch {e_a}, {b:.4g} at epoch {e_b} (largest {top:.4g})",
+        "zh": "{name}在第 {e_a} 个迭代周期为 {a:.4g}，第 {e_b} 个为 {b:.4g}（最大 {top:.4g}）",
+    },
+    "describe.join": {"en": "; ", "zh": "；"},
+    "describe.growth.empty": {
+        "en": "No weight norm or logit size recorded for this run (it was stored before "
+        "these figures were kept).",
+        "zh": "这次训练没有记录权重范数和 logit 大小（它保存于开始记录这些数字之前）。",
+    },
+    "train.growth": {
+        "en": "How large W and the logits grew",
+        "zh": "W 和 logit 增长了多少",
+    },
 }

@@ -161,7 +161,7 @@ def device_text(cfg: TrainConfig) -> str:
 
 def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     """The functions a concise run with cfg calls, in reading order (the Train page shows them)."""
-    from lib.trainers.contract import init_weights
+    from lib.trainers.contract import init_weights, largest_logit
     from lib.trainers.loop import replay
 
     extra = (
@@ -177,6 +177,7 @@ def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
         make_loss,
         *naive,
         train_epoch,
+        largest_logit,
         minibatch_indices,
         accuracy,
         *extra,
