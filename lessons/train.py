@@ -17,7 +17,7 @@ from lib.charts.training import (
 )
 from lib.config import Choices, app_allowed, fields
 from lib.overflow import exp_rounds_to_zero, nan_prediction
-from lib.runs import growth_frame, long_frame, runs_csv
+from lib.runs import growth_frame, long_frame, runs_csv, saturation
 from lib.text import plain
 from lib.trainers import code, framework_available
 from ui.a11y import announce, chart
@@ -208,6 +208,9 @@ def verdict(run) -> str:
             end=run.history[-1]["train_loss"],
         )
         st.warning(text)
+    elif run.status == "saturated":
+        text = saturated_text(run)
+        st.warning(text)
     elif run.status == "stopped":
         text = tr("train.stopped", number=run.number, epochs=run.epochs_run)
         st.warning(text)
@@ -221,6 +224,16 @@ def verdict(run) -> str:
         )
         st.success(text)
     return text.replace("**", "")
+
+
+def saturated_text(run) -> str:
+    """A stable run at a large lr: the loss fell, but W grew and the predictions saturated."""
+    figures = saturation(run)
+    parts = [tr("train.saturated", **figures)]
+    if figures["w_norm"] is not None and figures["max_logit"] is not None:
+        parts.append(tr("train.saturated.weights", **figures))
+    parts.append(tr("train.saturated.accuracy", **figures))
+    return " ".join(parts)
 
 
 def announce_end(run, text: str, live_box) -> None:

@@ -70,6 +70,10 @@ STRINGS = {
     "status.stopped": {"en": "stopped", "zh": "已停止"},
     "status.breakdown": {"en": "broke down (inf/NaN)", "zh": "数值崩溃（inf/NaN）"},
     "status.diverged": {"en": "diverged (loss grew)", "zh": "发散（损失上升）"},
+    "status.saturated": {
+        "en": "saturated (loss fell, still above the start)",
+        "zh": "饱和（损失在下降，但仍高于起点）",
+    },
     "chart.epoch": {"en": "epoch", "zh": "迭代周期"},
     "chart.value": {"en": "value", "zh": "数值"},
     "chart.run": {"en": "run", "zh": "训练"},

@@ -119,11 +119,16 @@ STRINGS = {
         "logits is NaN, and the argmax of a NaN row is class {nan_class}: every image is "
         "predicted as “{class_name}”. Accuracy is then that class's share of the test set, "
         "{share:.4f}, and only because the test set holds exactly {per_class:,} images of each "
-        "class ({total:,} in all); it is not a model guessing at random. This is not the optimisation diverging: the stable softmax trains fine "
-        "with the same learning rate. Try it, or a smaller learning rate.",
+        "class ({total:,} in all); it is not a model guessing at random. This is not the optimisation diverging: with the stable softmax the same "
+        "learning rate gives no inf or NaN. At a large learning rate that run still trains "
+        "poorly, though: W grows in proportion to the learning rate and the predictions "
+        "saturate to 0 or 1 (the chart under the curves shows ‖W‖). Try it, and a smaller "
+        "learning rate.",
         "zh": "**第 {number} 次训练在第 {epoch} 个迭代周期的第 {batch} 个小批量出现数值崩溃：损失变成了 "
         "inf 或 NaN。** {cause} 此后权重都是 inf 或 NaN，每一行 logit 都是 NaN，而对全是 NaN 的一行取 argmax 得到类别 {nan_class}：每张图像都被预测为“{class_name}”。于是精度就是该类别在测试集中所占的比例 {share:.4f}，这只是因为测试集中每个类别恰好有 {per_class:,} 张图像（共 {total:,} 张）；这并不是模型在随机猜测。"
-        "这不是优化过程发散：同样的学习率下稳定版 softmax 可以正常训练。试试它，或更小的学习率。",
+        "这不是优化过程发散：同样的学习率下，稳定版 softmax 不会出现 inf 或 NaN。不过学习率很大时，"
+        "那次训练仍然训练得不好：W 随学习率成比例地增大，预测的概率饱和到 0 或 1（曲线下方的图显示 ‖W‖）。"
+        "试试稳定版，再试试更小的学习率。",
     },
     "breakdown.exp_overflow": {
         "en": "What broke first: `exp` overflowed. The largest logit in that minibatch was {max_logit:.1f}, "
@@ -191,6 +196,29 @@ STRINGS = {
         "each step overshoots.",
         "zh": "第 {number} 次训练发散了：训练虽然完成，但最终训练损失 {end:.3f} 高于随机初始化时的 {start:.3f}。"
         "学习率对这个问题来说太大了：每一步都走过了头。",
+    },
+    "train.saturated": {
+        "en": "Run #{number} did not diverge: its training loss fell from {first:.3f} in epoch 1 "
+        "to {end:.3f} in epoch {epochs}, yet it stayed above the {start:.3f} of the random start.",
+        "zh": "第 {number} 次训练并没有发散：训练损失从第 1 个迭代周期的 {first:.3f} 降到第 {epochs} "
+        "个迭代周期的 {end:.3f}，只是仍高于随机初始化时的 {start:.3f}。",
+    },
+    "train.saturated.weights": {
+        "en": "The first steps at learning rate {lr:g} made W large: ‖W‖ = {w_norm:.1f} at the "
+        "end, {per_lr:.1f} × the learning rate, and the logits of the last epoch reached "
+        "{max_logit:.0f}. With scores that far apart, softmax gives almost all the probability "
+        "to one class: the model is sure of nearly every image, and the loss comes from the "
+        "few it gets confidently wrong, each costing about the gap between two logits.",
+        "zh": "学习率为 {lr:g} 时，最初几步就把 W 变得很大：最后 ‖W‖ = {w_norm:.1f}，是学习率的 "
+        "{per_lr:.1f} 倍；最后一个迭代周期的 logit 达到 {max_logit:.0f}。分数相差这么大，softmax "
+        "几乎把全部概率都给了一个类别：模型对几乎每张图像都非常确定，损失来自少数几张它自信地预测错的图像，"
+        "每张的损失约等于两个 logit 之差。",
+    },
+    "train.saturated.accuracy": {
+        "en": "Test accuracy moved between {acc_low:.3f} and {acc_high:.3f} from epoch to epoch "
+        "instead of settling. A smaller learning rate trains better.",
+        "zh": "测试精度在各迭代周期之间在 {acc_low:.3f} 和 {acc_high:.3f} 之间摆动，没有稳定下来。"
+        "更小的学习率训练得更好。",
     },
     "train.fixed": {
         "en": "The link asked for {n} setting(s) that are not allowed here; they were replaced:",
