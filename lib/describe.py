@@ -95,7 +95,28 @@ def growth(growth_df: pd.DataFrame, lang: str = "en") -> str:
             )
     if not parts:
         return t("describe.growth.empty", lang)
-    return t("describe.growth", lang, parts=t("describe.join", lang).join(parts))
+    return t("describe.growth", lang, parts=t("describe.sep", lang).join(parts))
+
+
+def lr_sweep(table: pd.DataFrame, lang: str = "en") -> str:
+    """The lr sweep's chart (lib/lr_sweep.py): per loss, accuracy and ‖W‖ at both ends,
+    and the smallest lr at which it broke down."""
+    parts = []
+    for softmax, rows in table.groupby("softmax", sort=False):
+        rows = rows.sort_values("lr")
+        broken = rows[rows["breakdown_epoch"].notna()]
+        norms = rows["w_norm"][rows["w_norm"].map(_finite)]
+        values = {
+            "name": t(f"softmax.{softmax}", lang),
+            "lr0": rows["lr"].iloc[0],
+            "acc0": rows["test_acc"].iloc[0],
+            "lr1": rows["lr"].iloc[-1],
+            "acc1": rows["test_acc"].iloc[-1],
+            "w_max": norms.max() if len(norms) else float("nan"),
+        }
+        key = "describe.lr_sweep.broke" if len(broken) else "describe.lr_sweep.part"
+        parts.append(t(key, lang, broke=broken["lr"].min() if len(broken) else 0, **values))
+    return t("describe.lr_sweep", lang, parts=t("describe.sep", lang).join(parts))
 
 
 def compare(long_df: pd.DataFrame, lang: str = "en") -> str:

@@ -308,3 +308,17 @@ def test_largest_logit_leaves_nan_out_and_keeps_inf(M):
     assert float(M.largest_logit(ms_tensor(torch.tensor([[float("-inf"), 0.0]]))).asnumpy()) == (
         float("inf")
     )
+
+
+def test_the_clamp_loss_and_its_gradient_equal_pytorchs(M):
+    """-log(max(p, EPS)): equal to lib.softmax.loss_clamp, and 0 gradient below EPS."""
+    from lib.softmax import loss_clamp
+
+    O = torch.randn(8, 10, generator=torch.Generator().manual_seed(0))
+    O[torch.arange(4), (Y8[:4] + 1) % 10] += 40.0  # p_true ~ e^-40: below EPS
+    ours = as_torch(M.loss_clamp(ms_tensor(O), ms_tensor(Y8)))
+    torch.testing.assert_close(ours, loss_clamp(O, Y8), rtol=RTOL, atol=ATOL)
+    import mindspore as ms
+
+    grad = ms.grad(lambda O, y: M.loss_clamp(O, y).sum())(ms_tensor(O), ms_tensor(Y8))
+    assert torch.equal(as_torch(grad)[:4], torch.zeros(4, 10))

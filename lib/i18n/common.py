@@ -82,4 +82,5 @@ STRINGS = {
     "chart.test_acc": {"en": "test acc", "zh": "测试精度"},
     "softmax.naive": {"en": "the book's (naive)", "zh": "书中的（朴素版）"},
     "softmax.stable": {"en": "stable (log-sum-exp)", "zh": "稳定版（log-sum-exp）"},
+    "softmax.clamp": {"en": "clamped: log(max(p, ε))", "zh": "截断版：log(max(p, ε))"},
 }

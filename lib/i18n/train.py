@@ -33,9 +33,13 @@ STRINGS = {
     },
     "config.softmax": {"en": "Softmax and cross-entropy", "zh": "softmax 与交叉熵"},
     "config.softmax.help": {
-        "en": "The book's naive formulas, or the stable ones (subtract the largest logit; "
-        "the loss straight from the logits with log-sum-exp).",
-        "zh": "书中的朴素公式，或稳定版（先减去最大的 logit；用 LogSumExp 技巧直接从 logit 计算损失）。",
+        "en": "The book's naive formulas, the stable ones (subtract the largest logit; "
+        "the loss straight from the logits with log-sum-exp), or the common patch "
+        "log(max(p, ε)): no NaN, but an image whose true class gets p < ε costs only −log ε "
+        "and gives no gradient.",
+        "zh": "书中的朴素公式、稳定版（先减去最大的 logit；用 LogSumExp 技巧直接从 logit 计算损失），"
+        "或常见的补丁 log(max(p, ε))：不会出现 NaN，但真实类别概率 p < ε 的图像只计 −log ε 的损失，"
+        "而且梯度为 0。",
     },
     "config.framework": {"en": "Framework", "zh": "框架"},
     "config.framework.help": {
@@ -310,7 +314,6 @@ STRINGS = {
         "en": "{name} {a:.4g} at epoch {e_a}, {b:.4g} at epoch {e_b} (largest {top:.4g})",
         "zh": "{name}在第 {e_a} 个迭代周期为 {a:.4g}，第 {e_b} 个为 {b:.4g}（最大 {top:.4g}）",
     },
-    "describe.join": {"en": "; ", "zh": "；"},
     "describe.growth.empty": {
         "en": "No weight norm or logit size recorded for this run (it was stored before "
         "these figures were kept).",

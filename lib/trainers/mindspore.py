@@ -59,6 +59,7 @@ from mindspore import Parameter, Tensor, nn, ops  # noqa: E402
 
 from lib.config import TrainConfig  # noqa: E402
 from lib.data import FashionMNIST, minibatch_indices  # noqa: E402
+from lib.softmax import EPS  # noqa: E402
 from lib.trainers.contract import EpochRecord  # noqa: E402
 from lib.trainers.loop import fit  # noqa: E402
 
@@ -72,6 +73,8 @@ __all__ = [
     "cross_entropy_stable",
     "loss_naive",
     "loss_stable",
+    "cross_entropy_clamp",
+    "loss_clamp",
     "LOSSES",
     "make_train_step",
     "sgd",
@@ -148,7 +151,17 @@ def loss_stable(O, y):
     return cross_entropy_stable(O, y)
 
 
-LOSSES = {"naive": loss_naive, "stable": loss_stable}
+def cross_entropy_clamp(y_hat, y, eps=EPS):
+    """-log(max(p, eps)) of the true class's probability: never inf, but flat below eps."""
+    return -ops.log(ops.clamp(pick(y_hat, y), min=eps))  # (n,), at most -log(eps)
+
+
+def loss_clamp(O, y):
+    """The clamped training loss: the max-subtracted softmax, then -log(max(p, EPS))."""
+    return cross_entropy_clamp(softmax_stable(O), y)
+
+
+LOSSES = {"naive": loss_naive, "stable": loss_stable, "clamp": loss_clamp}
 
 
 # ---- the model and its training -------------------------------------------------------
@@ -344,11 +357,11 @@ def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     from lib.trainers.contract import init_weights
     from lib.trainers.loop import replay
 
-    loss = (
-        (loss_naive, softmax_naive, cross_entropy_naive)
-        if cfg.softmax == "naive"
-        else (loss_stable, cross_entropy_stable)
-    )
+    loss = {
+        "naive": (loss_naive, softmax_naive, cross_entropy_naive),
+        "stable": (loss_stable, cross_entropy_stable),
+        "clamp": (loss_clamp, softmax_stable, cross_entropy_clamp),
+    }[cfg.softmax]
     extra = (replay, MindSporeModel.check_step, first_bad_step) if broke_down else ()
     return (
         train_mindspore,

@@ -135,20 +135,23 @@ def device_text(cfg: TrainConfig) -> str:
 def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     """The functions a from-scratch run with cfg calls, in reading order (pages show them)."""
     from lib.softmax import (
+        cross_entropy_clamp,
         cross_entropy_naive,
         cross_entropy_stable,
+        loss_clamp,
         loss_naive,
         loss_stable,
         softmax_naive,
+        softmax_stable,
     )
     from lib.trainers.contract import init_weights, largest_logit
     from lib.trainers.loop import replay
 
-    loss = (
-        (loss_naive, softmax_naive, cross_entropy_naive)
-        if cfg.softmax == "naive"
-        else (loss_stable, cross_entropy_stable)
-    )
+    loss = {
+        "naive": (loss_naive, softmax_naive, cross_entropy_naive),
+        "stable": (loss_stable, cross_entropy_stable),
+        "clamp": (loss_clamp, softmax_stable, cross_entropy_clamp),
+    }[cfg.softmax]
     extra = (replay, ScratchModel.check_step, first_bad_step) if broke_down else ()
     return (
         train_scratch,
