@@ -233,7 +233,7 @@ def saturated_text(run) -> str:
     if figures["w_norm"] is not None and figures["max_logit"] is not None:
         parts.append(tr("train.saturated.weights", **figures))
     parts.append(tr("train.saturated.accuracy", **figures))
-    return " ".join(parts)
+    return tr("train.sentence_sep").join(parts)
 
 
 def announce_end(run, text: str, live_box) -> None:

@@ -26,7 +26,7 @@ def sweep_chart(table: pd.DataFrame, lang: str = "en") -> alt.VConcatChart:
             sort=order,
             title=None,
             scale=alt.Scale(domain=order, range=[VERMILLION, BLUE, GREEN][:n]),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", columns=1),  # one per line: fits a phone
         ),
         "strokeDash": alt.StrokeDash(
             "variant:N", sort=order, scale=alt.Scale(domain=order, range=list(DASHES[:n]))

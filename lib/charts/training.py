@@ -79,7 +79,7 @@ def growth_chart(growth_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> 
                 sort=order,
                 title=None,
                 scale=alt.Scale(domain=order, range=[BLUE, VERMILLION]),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", columns=1),  # one per line: fits a phone
             ),
             strokeDash=alt.StrokeDash(
                 "curve:N", sort=order, scale=alt.Scale(domain=order, range=list(DASHES[:2]))

@@ -218,6 +218,7 @@ STRINGS = {
         "几乎把全部概率都给了一个类别：模型对几乎每张图像都非常确定，损失来自少数几张它自信地预测错的图像，"
         "每张的损失约等于两个 logit 之差。",
     },
+    "train.sentence_sep": {"en": " ", "zh": ""},  # between sentences joined into one text
     "train.saturated.accuracy": {
         "en": "Test accuracy moved between {acc_low:.3f} and {acc_high:.3f} from epoch to epoch "
         "instead of settling. A smaller learning rate trains better.",
