@@ -91,7 +91,7 @@ def growth_chart(growth_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> 
                 alt.Tooltip("value:Q", format=".4g"),
             ],
         )
-        .properties(height=220)
+        .properties(height=340)  # the legend and axes take ~120 px of it
     )
 
 
