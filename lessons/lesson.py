@@ -7,10 +7,14 @@ session, and in the run store under the browser's identity.
 
 import streamlit as st
 
+from lib import describe, pages
 from lib import lesson as L
-from lib import pages
+from lib import lr_sweep as sweep
+from lib.charts.lr_sweep import sweep_chart, sweep_frame
 from lib.config import TrainConfig
-from ui.context import app_url, show_code, store
+from lib.softmax import EPS
+from ui.a11y import chart
+from ui.context import app_url, get_data, show_code, store
 from ui.identity import identity
 from ui.lang import lang, tr, widget_key
 from ui.notebook import download_notebook
@@ -102,6 +106,82 @@ def show_step(n: int, step, progress: dict) -> None:
                 on_click=reveal,
                 args=(step.id,),
             )
+        if step.demo == "lr_sweep":
+            lr_sweep_demo()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def sweep_table(num_epochs: int, seed: int, _data):
+    """The sweep's table, once per process and settings (lib/lr_sweep.py); _data, the
+    shared data set, is the same for every call, so it is not part of the cache key."""
+    return sweep.sweep_table(_data, num_epochs, seed)
+
+
+SWEEP_SHOWN = "lesson.sweep.shown"
+
+
+def lr_sweep_demo() -> None:
+    """The lr sweep, on a click (it trains): chart, table and what it shows, in figures."""
+    if not st.session_state.get(SWEEP_SHOWN):
+        st.button(
+            tr("lesson.sweep.run"),
+            key="lesson.sweep.run",
+            icon=":material/play_arrow:",
+            on_click=st.session_state.__setitem__,
+            args=(SWEEP_SHOWN, True),
+        )
+        return
+    data = get_data()
+    if data is None:
+        return
+    with st.spinner(tr("lesson.sweep.running")):
+        table = sweep_table(**sweep.PAGE, _data=data)
+    n = len(sweep.sweep_slice(data).y_train)
+    st.caption(tr("lesson.sweep.intro", runs=len(table), epochs=sweep.PAGE["num_epochs"], n=n))
+    found = sweep.findings(table)
+    chart(
+        sweep_chart(table, lang()),
+        describe.lr_sweep(table, lang()),
+        sweep_frame(table, lang()),
+        title=tr("lesson.sweep.chart"),
+    )
+    st.info(sweep_result(found) + "\n\n" + sweep_at_1(found["at_1"]))
+
+
+def pct(share: float) -> str:
+    return describe.pct(share, lang(), digits=1)
+
+
+def sweep_result(found: dict) -> str:
+    """Where the naive loss broke and how far the stable one saturated, from the sweep."""
+    figures = {**found, "sure": pct(found["stable_sure"]), "threshold": sweep.SURE}
+    if found["naive_lr"] is None:
+        return tr("lesson.sweep.result.no_break", **figures)
+    cause = tr(f"lesson.sweep.cause.{found['naive_cause']}", default=found["naive_cause"])
+    return tr("lesson.sweep.result", cause=cause, **figures)
+
+
+def sweep_at_1(at_1: dict) -> str:
+    """The three losses side by side at lr 1 (empty when the sweep has no lr 1)."""
+    naive, stable, clamp = at_1["naive"], at_1["stable"], at_1["clamp"]
+    if None in (naive, stable, clamp):
+        return ""
+    if naive["breakdown_epoch"] == naive["breakdown_epoch"]:  # not NaN: it broke down
+        epoch, batch = int(naive["breakdown_epoch"]), int(naive["breakdown_batch"])
+        naive_text = tr("lesson.sweep.at_1.naive_broke", epoch=epoch, batch=batch)
+    else:
+        naive_text = tr("lesson.sweep.at_1.naive_ok", acc=naive["test_acc"])
+    return tr(
+        "lesson.sweep.at_1",
+        naive=naive_text,
+        s_acc=stable["test_acc"],
+        s_w=stable["w_norm"],
+        s_below=pct(stable["below_eps"]),
+        c_acc=clamp["test_acc"],
+        c_w=clamp["w_norm"],
+        c_below=pct(clamp["below_eps"]),
+        eps=EPS,
+    )
 
 
 def teacher_view() -> bool:
@@ -117,7 +197,7 @@ def teacher_view() -> bool:
 
 
 st.title(tr("lesson.title"))
-st.markdown(tr("lesson.intro"))
+st.markdown(tr("lesson.intro", n=len(L.STEPS)))
 progress = get_progress()
 done, total = L.done(progress), len(L.STEPS)
 st.progress(done / total, text=tr("lesson.progress", done=done, total=total))
@@ -132,4 +212,5 @@ st.button(
     on_click=start_over,
 )
 links = (L.link_url, L.url_path, pages.app_url) if teacher_view() else ()
-show_code(L.done, L.link_query, L.record, L.verdict, *links)
+sweep_code = sweep.shown_code() if st.session_state.get(SWEEP_SHOWN) else ()
+show_code(L.done, L.link_query, L.record, L.verdict, *links, *sweep_code)

@@ -8,10 +8,16 @@ import streamlit as st
 
 from lib import config, describe
 from lib import settings as S
-from lib.charts.training import compare_chart, curves_table, training_chart
+from lib.charts.training import (
+    GROWTH_KEYS,
+    compare_chart,
+    curves_table,
+    growth_chart,
+    training_chart,
+)
 from lib.config import Choices, app_allowed, fields
 from lib.overflow import exp_limits, exp_rounds_to_zero, nan_prediction
-from lib.runs import long_frame, runs_csv
+from lib.runs import growth_frame, long_frame, runs_csv, saturation
 from lib.text import plain
 from lib.trainers import code, framework_available
 from ui.a11y import announce, chart
@@ -154,6 +160,13 @@ def draw(run, chart_box, bar, live_box=None):
             curves_table(long, language),
             title=run.name,
         )
+        growth = growth_frame([run])  # under the accuracy: how large W and the logits grew
+        chart(
+            growth_chart(growth, run.cfg.num_epochs, language).to_dict(validate=False),
+            describe.growth(growth, language),
+            curves_table(growth, language, GROWTH_KEYS),
+            title=tr("train.growth"),
+        )
     if live_box is not None and last["epoch"] in describe.announce_epochs(run.cfg.num_epochs):
         announce(
             tr(
@@ -197,6 +210,9 @@ def verdict(run) -> str:
             end=run.history[-1]["train_loss"],
         )
         st.warning(text)
+    elif run.status == "saturated":
+        text = saturated_text(run)
+        st.warning(text)
     elif run.status == "stopped":
         text = tr("train.stopped", number=run.number, epochs=run.epochs_run)
         st.warning(text)
@@ -210,6 +226,16 @@ def verdict(run) -> str:
         )
         st.success(text)
     return text.replace("**", "")
+
+
+def saturated_text(run) -> str:
+    """A stable run at a large lr: the loss fell, but W grew and the predictions saturated."""
+    figures = saturation(run)
+    parts = [tr("train.saturated", **figures)]
+    if figures["w_norm"] is not None and figures["max_logit"] is not None:
+        parts.append(tr("train.saturated.weights", **figures))
+    parts.append(tr("train.saturated.accuracy", **figures))
+    return tr("train.sentence_sep").join(parts)
 
 
 def announce_end(run, text: str, live_box) -> None:

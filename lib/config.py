@@ -97,10 +97,11 @@ class TrainConfig:
     )
     softmax: str = setting(
         "naive",
-        allowed=Choices(("naive", "stable")),
+        allowed=Choices(("naive", "stable", "clamp")),
         query="softmax",
         sweep=True,
-        help="naive: the book's softmax and cross-entropy; stable: max subtraction and log-sum-exp",
+        help="naive: the book's softmax and cross-entropy; stable: max subtraction and "
+        "log-sum-exp; clamp: the common patch -log(max(p, eps)), no NaN but a biased loss",
     )
     framework: str = setting(
         "scratch",

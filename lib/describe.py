@@ -74,6 +74,51 @@ def training(long_df: pd.DataFrame, lang: str = "en") -> str:
     return t("describe.training", lang, acc=head, loss=tail, epochs=epochs)
 
 
+def growth(growth_df: pd.DataFrame, lang: str = "en") -> str:
+    """One run's ‖W‖ and largest |logit| (lib.runs.growth_frame): first and last of each."""
+    parts = []
+    for metric in ("w_norm", "max_logit"):
+        values = _series(growth_df, metric)
+        if not values.empty:
+            name = t(f"chart.{metric}", lang)
+            parts.append(
+                t(
+                    "describe.growth.part",
+                    lang,
+                    name=name,
+                    a=values.iloc[0],
+                    e_a=int(values.index[0]),
+                    b=values.iloc[-1],
+                    e_b=int(values.index[-1]),
+                    top=values.max(),
+                )
+            )
+    if not parts:
+        return t("describe.growth.empty", lang)
+    return t("describe.growth", lang, parts=t("describe.sep", lang).join(parts))
+
+
+def lr_sweep(table: pd.DataFrame, lang: str = "en") -> str:
+    """The lr sweep's chart (lib/lr_sweep.py): per loss, accuracy and ‖W‖ at both ends,
+    and the smallest lr at which it broke down."""
+    parts = []
+    for softmax, rows in table.groupby("softmax", sort=False):
+        rows = rows.sort_values("lr")
+        broken = rows[rows["breakdown_epoch"].notna()]
+        norms = rows["w_norm"][rows["w_norm"].map(_finite)]
+        values = {
+            "name": t(f"softmax.{softmax}", lang),
+            "lr0": rows["lr"].iloc[0],
+            "acc0": rows["test_acc"].iloc[0],
+            "lr1": rows["lr"].iloc[-1],
+            "acc1": rows["test_acc"].iloc[-1],
+            "w_max": norms.max() if len(norms) else float("nan"),
+        }
+        key = "describe.lr_sweep.broke" if len(broken) else "describe.lr_sweep.part"
+        parts.append(t(key, lang, broke=broken["lr"].min() if len(broken) else 0, **values))
+    return t("describe.lr_sweep", lang, parts=t("describe.sep", lang).join(parts))
+
+
 def compare(long_df: pd.DataFrame, lang: str = "en") -> str:
     """Several runs overlaid: each run's last test accuracy, best first."""
     last = {run: values[-1] for run, values in _points(long_df, "test_acc").items()}  # (epoch, acc)

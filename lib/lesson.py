@@ -33,6 +33,7 @@ class Step:
     right: str  # the right one of them
     train: dict | None = None  # Train page: TrainConfig overrides for the link
     query: dict = field(default_factory=dict)  # another page: its query (none reads one yet)
+    demo: str | None = None  # something the lesson page runs inside the step ("lr_sweep")
 
     @property
     def title(self) -> str:
@@ -56,6 +57,7 @@ class Step:
 
 
 STEPS = (  # in the chapter's order: softmax, loss, accuracy, training, then exercises 1-5
+    # (after exercise 3, the lr sweep: what a large lr does to each loss)
     Step("keepdim", "minibatch", ("row", "column", "flat"), "row"),
     Step("pick", "minibatch", ("p01", "p05", "p06"), "p05"),
     Step("random", "minibatch", ("zero", "tenth", "half"), "tenth"),
@@ -74,6 +76,14 @@ STEPS = (  # in the chapter's order: softmax, loss, accuracy, training, then exe
         ("breaks", "trains", "later"),
         "trains",
         train={"lr": 1.0, "num_epochs": 3, "softmax": "stable"},
+    ),
+    Step(
+        "sweep",
+        "train",
+        ("nan", "learns", "saturates"),
+        "saturates",
+        train={"lr": 100.0, "num_epochs": 3, "softmax": "stable"},
+        demo="lr_sweep",
     ),
     Step("decide", "decisions", ("same", "cheaper", "dearer"), "cheaper"),
     Step("vocab", "many_classes", ("constant", "linear", "square"), "linear"),

@@ -5,8 +5,12 @@ loop (the Stop button, another click, a closed tab) leaves a usable run. Its
 columns in the runs table and the CSV come from TrainConfig's fields.
 
 Statuses: running, done, stopped (interrupted, the epochs done are kept),
-breakdown (the naive formulas produced inf/NaN: see lib/breakdown.py), and
-diverged (finished, but the loss ended higher than with the random start).
+breakdown (the naive formulas produced inf/NaN: see lib/trainers/loop.py),
+and, for a run that finished with its training loss above the random start's:
+diverged (the loss rose while training) or saturated (the loss fell after the
+first epoch but never got back below the start: at a large lr the first steps
+make W huge, the predictions saturate to 0 or 1, and the loss is carried by
+the images the model gets confidently wrong; `saturation` has its figures).
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from lib.config import TrainConfig, fields
 from lib.trainers.contract import Breakdown, EpochRecord
 
 METRICS = ("train_loss", "train_acc", "test_acc")
-EPOCH_COLUMNS = ("epoch", *METRICS, "seconds", "broke_down")
-STATUSES = ("running", "done", "stopped", "breakdown", "diverged")
+GROWTH = ("w_norm", "max_logit")  # how large W and the logits grew (EpochRecord)
+EPOCH_COLUMNS = ("epoch", *METRICS, "seconds", "w_norm", "max_logit", "broke_down")
+STATUSES = ("running", "done", "stopped", "breakdown", "diverged", "saturated")
 
 
 def settings_row(cfg: TrainConfig) -> dict:
@@ -52,12 +57,24 @@ class Run:
         if record.breakdown:
             self.status, self.breakdown = "breakdown", record.breakdown
         elif record.epoch == self.cfg.num_epochs:
-            self.status = "diverged" if self.loss_grew() else "done"
+            self.status = self.ending()
+
+    def ending(self) -> str:
+        """done; or, when the loss ended above the start, diverged or saturated."""
+        if not self.loss_grew():
+            return "done"
+        return "diverged" if self.loss_rose() else "saturated"
 
     def loss_grew(self) -> bool:
-        """The last train loss is above the epoch-0 one (random weights): it diverged."""
+        """The last train loss is above the epoch-0 one (random weights)."""
         return (
             len(self.history) > 1 and self.history[-1]["train_loss"] > self.history[0]["train_loss"]
+        )
+
+    def loss_rose(self) -> bool:
+        """The last epoch's train loss is above the first epoch's: training made it worse."""
+        return (
+            len(self.history) > 2 and self.history[-1]["train_loss"] > self.history[1]["train_loss"]
         )
 
     @property
@@ -103,6 +120,32 @@ class Run:
         }
 
 
+def saturation(run: Run) -> dict:
+    """The figures that tell a saturated run's story, all from its history.
+
+    start, first, end: the train loss at epoch 0, 1 and the last; acc_low and
+    acc_high: the lowest and highest test accuracy after epoch 0; w_norm and
+    max_logit: the last epoch's (None for a run stored before they were kept),
+    and per_lr = w_norm / lr.
+    """
+    h, lr = run.history, run.cfg.lr
+    accs = [row["test_acc"] for row in h[1:]]
+    w_norm, max_logit = h[-1].get("w_norm"), h[-1].get("max_logit")
+    return {
+        "number": run.number,
+        "lr": lr,
+        "epochs": h[-1]["epoch"],
+        "start": h[0]["train_loss"],
+        "first": h[1]["train_loss"],
+        "end": h[-1]["train_loss"],
+        "acc_low": min(accs),
+        "acc_high": max(accs),
+        "w_norm": w_norm,
+        "max_logit": max_logit,
+        "per_lr": None if w_norm is None else w_norm / lr,
+    }
+
+
 def long_frame(runs: list[Run]) -> pd.DataFrame:
     """All runs' histories stacked, one row per (run, epoch, metric) for charts."""
     # speed: rows built in Python (one DataFrame at the end), not melt + concat per run:
@@ -114,6 +157,27 @@ def long_frame(runs: list[Run]) -> pd.DataFrame:
         for h in run.history
     ]
     return pd.DataFrame(rows, columns=["run", "epoch", "metric", "value"])
+
+
+def growth_frame(runs: list[Run]) -> pd.DataFrame:
+    """‖W‖ and the largest |logit| of every epoch, one row per (run, epoch, metric).
+
+    Only positive finite values (they are drawn on a log scale): epoch 0 has no
+    max_logit, a broken-down epoch's W is NaN, and a run stored before these
+    figures existed has neither.
+    """
+    rows = [
+        (run.name, h["epoch"], metric, float(h[metric]))
+        for run in runs
+        for metric in GROWTH
+        for h in run.history
+        if _positive(h.get(metric))
+    ]
+    return pd.DataFrame(rows, columns=["run", "epoch", "metric", "value"])
+
+
+def _positive(value) -> bool:
+    return value is not None and 0 < float(value) < float("inf")
 
 
 def runs_csv(runs: list[Run]) -> str:

@@ -1,14 +1,20 @@
 """Softmax, cross-entropy and the model of softmax regression.
 
-Two versions of each, both first-class:
+Three versions of the loss, all first-class:
 - naive: the textbook definition, exp / row sum and -log of the picked
   probability. exp overflows for logits near 89 in float32, and -log gives inf
   once a probability underflows to 0.
 - stable: subtract the row maximum before exp; compute the loss straight from
   the logits with log-sum-exp, so no probability is ever rounded to 0 first.
+- clamp: the common patch, -log(max(p, EPS)) of the max-subtracted softmax.
+  No inf or NaN either, but it is another loss: an image whose true class has
+  p < EPS costs -log(EPS) however wrong it is (the loss is biased low), and its
+  gradient is exactly 0, so SGD stops correcting the worst mistakes.
 """
 
 import torch
+
+EPS = 1e-7  # the clamp's floor (Keras's default epsilon): -log(EPS) ≈ 16.1 caps the loss
 
 
 def softmax_naive(X):
@@ -38,6 +44,12 @@ def cross_entropy_stable(O, y):
     return log_partition - O[torch.arange(len(O)), y]  # (n,)
 
 
+def cross_entropy_clamp(y_hat, y, eps=EPS):
+    """-log(max(p, eps)) of the true class's probability: never inf, but flat below eps."""
+    picked = y_hat[torch.arange(len(y_hat)), y]  # (n,), the true class's probability
+    return -torch.log(torch.clamp(picked, min=eps))  # (n,), at most -log(eps); grad 0 below eps
+
+
 def logits(X, W, b):
     """The linear layer: one score per class for every image."""
     X = X.reshape((-1, W.shape[0]))  # (n, 28, 28) -> (n, 784)
@@ -54,4 +66,9 @@ def loss_stable(O, y):
     return cross_entropy_stable(O, y)
 
 
-LOSSES = {"naive": loss_naive, "stable": loss_stable}
+def loss_clamp(O, y):
+    """The clamped training loss: the max-subtracted softmax, then -log(max(p, EPS))."""
+    return cross_entropy_clamp(softmax_stable(O), y)
+
+
+LOSSES = {"naive": loss_naive, "stable": loss_stable, "clamp": loss_clamp}

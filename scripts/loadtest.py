@@ -191,10 +191,12 @@ QUEUE = Template("train.queue")  # the queue in front of the engine (lib/slots.p
 ENGINE_WAIT = Template("train.engine_wait")  # waiting in the engine for a turn
 TOGETHER = Template("train.together")  # training in a cohort with {n} classmates' runs
 TOGETHER_ONE = Template("train.together.one")
-# how a run ends (lessons/train.py's verdict): done, broke down (naive softmax), diverged
+# how a run ends (lessons/train.py's verdict): done, broke down (naive softmax), diverged,
+# saturated
 DONE = Template("train.done")  # the run's number, accuracy and own seconds
 BREAKDOWN = Template("train.breakdown")
 DIVERGED = Template("train.diverged")
+SATURATED = Template("train.saturated")  # a stable run at a large lr (its first sentence)
 STUDENT_COOKIE = "softmax_student"  # ui.COOKIE: the browser's identity
 AFFINITY_COOKIE = "softmax_replica"  # deploy/nginx.conf's sticky cookie
 STORE_MARK = "loadtest-store-call"  # a timed Store call in a server's log
@@ -630,7 +632,8 @@ class WsStudent:
             self.finished.append((int(done["number"]), acc_text(float(done["acc"]))))
             self.run_seconds.append(float(done["seconds"]))
             return "done"
-        for ending, template in (("breakdown", BREAKDOWN), ("diverged", DIVERGED)):
+        endings = (("breakdown", BREAKDOWN), ("diverged", DIVERGED), ("saturated", SATURATED))
+        for ending, template in endings:
             found = template.search(alert.body)
             if found:
                 self.ending, self.ended_number = ending, int(found["number"])

@@ -31,7 +31,8 @@ def answer(step_id: str, lang: str = "en") -> str:
 def test_steps_follow_the_chapter_to_exercise_5():
     assert 8 <= len(L.STEPS) <= 10
     assert len({s.id for s in L.STEPS}) == len(L.STEPS)
-    assert [s.id for s in L.STEPS][-5:] == ["exp50", "lr1", "stable", "decide", "vocab"]
+    ids = [s.id for s in L.STEPS]
+    assert ids[-6:] == ["exp50", "lr1", "stable", "sweep", "decide", "vocab"]
     titles = [t(s.title, "en") for s in L.STEPS]
     assert [n for n in range(1, 6) if any(f"Exercise {n}" in x for x in titles)] == [1, 2, 3, 4, 5]
     pages = {p.name for p in PAGES}

@@ -287,3 +287,38 @@ def test_the_cli_trains_with_mindspore(M, real_data):
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row.get("epoch") for row in lines[:-1]] == [0, 1]
     assert lines[-1]["framework"] == "mindspore" and lines[-1]["test_acc"] > 0.6
+
+
+def test_w_norm_and_max_logit_are_the_direct_ones(M):
+    """The MindSpore run's ‖W‖ and largest |logit| per epoch, against the book's steps in
+    PyTorch (tests/test_growth.py's direct computation); MindSpore's exp differs by ~2e-5."""
+    from test_growth import direct
+
+    cfg = ms_cfg(lr=0.5, num_epochs=2, softmax="stable")
+    records = list(train(cfg, synthetic()))
+    assert records[0].max_logit is None
+    for record, (w_norm, top) in zip(records[1:], direct(cfg, synthetic()), strict=True):
+        assert record.w_norm == pytest.approx(w_norm, rel=RTOL)
+        assert record.max_logit == pytest.approx(top, rel=RTOL)
+
+
+def test_largest_logit_leaves_nan_out_and_keeps_inf(M):
+    O = ms_tensor(torch.tensor([[1.0, -5.0], [float("nan"), 2.0]]))
+    assert float(M.largest_logit(O).asnumpy()) == 5.0
+    assert float(M.largest_logit(ms_tensor(torch.tensor([[float("-inf"), 0.0]]))).asnumpy()) == (
+        float("inf")
+    )
+
+
+def test_the_clamp_loss_and_its_gradient_equal_pytorchs(M):
+    """-log(max(p, EPS)): equal to lib.softmax.loss_clamp, and 0 gradient below EPS."""
+    from lib.softmax import loss_clamp
+
+    O = torch.randn(8, 10, generator=torch.Generator().manual_seed(0))
+    O[torch.arange(4), (Y8[:4] + 1) % 10] += 40.0  # p_true ~ e^-40: below EPS
+    ours = as_torch(M.loss_clamp(ms_tensor(O), ms_tensor(Y8)))
+    torch.testing.assert_close(ours, loss_clamp(O, Y8), rtol=RTOL, atol=ATOL)
+    import mindspore as ms
+
+    grad = ms.grad(lambda O, y: M.loss_clamp(O, y).sum())(ms_tensor(O), ms_tensor(Y8))
+    assert torch.equal(as_torch(grad)[:4], torch.zeros(4, 10))

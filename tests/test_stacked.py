@@ -474,7 +474,11 @@ def test_a_single_run_prints_as_before_without_a_run_index(cli):
         (["--lr", "0.1,,0.3"], "--lr", "empty item in '0.1,,0.3'"),
         (["--lr", "0.1,-1"], "--lr", "lr must be between"),
         (["--lr", ""], "--lr", "empty item"),
-        (["--softmax", "naive,fast"], "--softmax", "must be one of naive, stable, got 'fast'"),
+        (
+            ["--softmax", "naive,fast"],
+            "--softmax",
+            "must be one of naive, stable, clamp, got 'fast'",
+        ),
         (["--epochs", "1,2.5"], "--epochs", "whole number, got '2.5'"),
         (["--seed", "0,x"], "--seed", "whole number, got 'x'"),
     ],

@@ -156,7 +156,31 @@ def test_a_run_whose_loss_ends_higher_than_it_started_diverged():
     from lib.trainers import EpochRecord
 
     run.add(EpochRecord(1, 9.5, 0.5, 0.5, 0.1, None, torch.zeros(784, 10), torch.zeros(10)))
-    assert run.status == "diverged"
+    assert run.status == "saturated"  # above the start, but one epoch shows no rise
+    run = Run(3, TrainConfig(num_epochs=2, device="cpu"))
+    run.history = [{"epoch": 0, "train_loss": 2.3}, {"epoch": 1, "train_loss": 5.0}]
+    run.add(EpochRecord(2, 9.5, 0.5, 0.5, 0.1, None, torch.zeros(784, 10), torch.zeros(10)))
+    assert run.status == "diverged"  # the loss rose while training
+
+
+def test_a_stable_run_at_a_large_lr_saturates_and_does_not_diverge(real_slice):
+    """Its loss ends above the start but falls after epoch 1; W grows in proportion to lr."""
+    from lib.runs import saturation
+    from lib.trainers.stacked import train_stacked
+
+    cfgs = [TrainConfig(lr=lr, softmax="stable", num_epochs=3, device="cpu") for lr in (10, 100)]
+    runs = [Run(i + 1, cfg) for i, cfg in enumerate(cfgs)]
+    for i, record in train_stacked(cfgs, real_slice):
+        runs[i].add(record)
+    for run in runs:
+        losses = [h["train_loss"] for h in run.history]
+        assert losses[-1] > losses[0] and losses[-1] < losses[1]
+        assert run.status == "saturated"
+        figures = saturation(run)
+        assert figures["end"] == losses[-1] and figures["first"] == losses[1]
+        assert figures["per_lr"] == pytest.approx(run.history[-1]["w_norm"] / run.cfg.lr)
+    ratio = runs[1].history[-1]["w_norm"] / runs[0].history[-1]["w_norm"]
+    assert 5 < ratio < 20  # 10x the lr: about 10x the norm
 
 
 def _cli(*args, env=None):

@@ -11,11 +11,12 @@ METRIC_KEYS = {
     "train_acc": "chart.train_acc",
     "test_acc": "chart.test_acc",
 }
+GROWTH_KEYS = {"w_norm": "chart.w_norm", "max_logit": "chart.max_logit"}
 
 
-def _labelled(long_df: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _labelled(long_df: pd.DataFrame, lang: str, keys: dict = METRIC_KEYS) -> pd.DataFrame:
     df = long_df.copy()
-    df["curve"] = df["metric"].map(lambda m: t(METRIC_KEYS[m], lang))
+    df["curve"] = df["metric"].map(lambda m: t(keys[m], lang))
     return df
 
 
@@ -57,6 +58,43 @@ def training_chart(long_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> 
     )
 
 
+def growth_chart(growth_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> alt.Chart:
+    """One run's ‖W‖ and largest |logit| per epoch (lib.runs.growth_frame), on a log scale:
+    at a large lr both grow with it, by orders of magnitude."""
+    df = _labelled(growth_df, lang, GROWTH_KEYS)
+    order = [t(k, lang) for k in GROWTH_KEYS.values()]
+    return (
+        alt.Chart(df)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "epoch:Q",
+                title=t("chart.epoch", lang),
+                scale=alt.Scale(domain=[0, num_epochs]),
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            y=alt.Y("value:Q", title=t("chart.log_value", lang), scale=alt.Scale(type="log")),
+            color=alt.Color(
+                "curve:N",
+                sort=order,
+                title=None,
+                scale=alt.Scale(domain=order, range=[BLUE, VERMILLION]),
+                legend=alt.Legend(orient="bottom", columns=1),  # one per line: fits a phone
+            ),
+            strokeDash=alt.StrokeDash(
+                "curve:N", sort=order, scale=alt.Scale(domain=order, range=list(DASHES[:2]))
+            ),
+            shape=alt.Shape("curve:N", sort=order, scale=alt.Scale(range=list(SHAPES[:2]))),
+            tooltip=[
+                alt.Tooltip("epoch:Q"),
+                alt.Tooltip("curve:N"),
+                alt.Tooltip("value:Q", format=".4g"),
+            ],
+        )
+        .properties(height=340)  # the legend and axes take ~120 px of it
+    )
+
+
 def compare_chart(long_df: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """Several runs overlaid: one panel per curve, one colour per run."""
     df = _labelled(long_df, lang)
@@ -86,10 +124,11 @@ def compare_chart(long_df: pd.DataFrame, lang: str = "en") -> alt.Chart:
     )
 
 
-def curves_table(long_df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def curves_table(long_df: pd.DataFrame, lang: str = "en", keys: dict = METRIC_KEYS) -> pd.DataFrame:
     """What the curves draw, as a table: one row per (run, epoch), a column per curve.
 
-    The run column is kept only when several runs are drawn.
+    The run column is kept only when several runs are drawn; keys: GROWTH_KEYS for
+    growth_chart's curves.
     """
     # speed: a dict per row instead of pandas' pivot_table, which costs ~6 ms for a
     # 33-row frame of Arrow strings, on every redraw of every student's live chart
@@ -97,10 +136,10 @@ def curves_table(long_df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     for run, epoch, metric, value in long_df[["run", "epoch", "metric", "value"]].itertuples(
         index=False
     ):
-        rows.setdefault((run, epoch), {})[t(METRIC_KEYS[metric], lang)] = value
+        rows.setdefault((run, epoch), {})[t(keys[metric], lang)] = value
     several = len({run for run, _ in rows}) > 1
     run_col, epoch_col = t("chart.run", lang), t("chart.epoch", lang)
-    order = [t(k, lang) for k in METRIC_KEYS.values()]
+    order = [t(k, lang) for k in keys.values()]
     records = [
         {**({run_col: run} if several else {}), epoch_col: epoch, **values}
         for (run, epoch), values in rows.items()

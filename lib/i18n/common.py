@@ -70,6 +70,10 @@ STRINGS = {
     "status.stopped": {"en": "stopped", "zh": "已停止"},
     "status.breakdown": {"en": "broke down (inf/NaN)", "zh": "数值崩溃（inf/NaN）"},
     "status.diverged": {"en": "diverged (loss grew)", "zh": "发散（损失上升）"},
+    "status.saturated": {
+        "en": "saturated (loss fell, still above the start)",
+        "zh": "饱和（损失在下降，但仍高于起点）",
+    },
     "chart.epoch": {"en": "epoch", "zh": "迭代周期"},
     "chart.value": {"en": "value", "zh": "数值"},
     "chart.run": {"en": "run", "zh": "训练记录"},
@@ -78,4 +82,5 @@ STRINGS = {
     "chart.test_acc": {"en": "test acc", "zh": "测试精度"},
     "softmax.naive": {"en": "the book's (naive)", "zh": "书中的（朴素版）"},
     "softmax.stable": {"en": "stable (log-sum-exp)", "zh": "稳定版（LogSumExp）"},
+    "softmax.clamp": {"en": "clamped: log(max(p, ε))", "zh": "截断版：log(max(p, ε))"},
 }

@@ -248,6 +248,8 @@ EXCEPTIONS = {
     ("train.col.epochs_run", "训练记录"): "epochs run: the epochs trained so far",
     ("lesson.train.answer", "展平"): "the curves flatten: they level off",
     ("notebook.exercises", "训练记录"): "run as a verb: run the check cell",
+    ("lesson.sweep.answer", "训练记录"): "run as a verb: run the sweep below",
+    ("lesson.sweep.run", "训练记录"): "run as a verb: run the sweep",
     ("many_classes.tradeoffs", "偏置"): "bias of an estimate: 偏差 (术语对照：偏差，bias)",
 }
 

@@ -11,11 +11,11 @@ STRINGS = {
         "zh": "引导式课程：先预测，再动手，后核对",
     },
     "lesson.intro": {
-        "en": "Nine steps through the chapter in its order, from softmax to exercise 5. For each "
+        "en": "{n} steps through the chapter in its order, from softmax to exercise 5. For each "
         "one: read the question and **predict** the answer, **open** the page the link "
         "prepares (with the right settings) and find out, then **reveal** the answer. "
         "Your progress is kept for this browser (and moves with your personal link).",
-        "zh": "这门课按本章的顺序分九步，从 softmax 一直讲到练习 5。每一步都别急着看答案："
+        "zh": "这门课按本章的顺序分 {n} 步，从 softmax 一直讲到练习 5。每一步都别急着看答案："
         "先读问题，自己**预测**一下；再点链接**打开**对应的页面（参数已经替你设好）"
         "，亲手验证；最后**查看答案**，和自己的预测对一对。学习进度保存在这个浏览器里；"
         "用个人链接换到别的设备，也能接着学。",
@@ -237,6 +237,126 @@ STRINGS = {
         "。损失还是同一个，只是计算时从不把概率舍入为 0，所以第 6 步的崩溃是数值问题，"
         "而不是优化失败。不过学习率 1 的步子太大：训练损失停在 1.8 左右（学习率 0.1 时约为 "
         "0.5），因为它预测错的图像错得非常自信，而交叉熵损失对此惩罚很重。",
+    },
+    # sweep (after exercise 3): the lr sweep, run on the lesson page
+    "lesson.sweep.title": {
+        "en": "A learning-rate sweep: break down or saturate",
+        "zh": "学习率扫描：数值崩溃还是饱和",
+    },
+    "lesson.sweep.question": {
+        "en": "Train the naive, the stable and the clamped loss, log(max(p, ε)), at learning "
+        "rates from 0.01 to 100 in one stacked run. The naive one breaks down once the lr is "
+        "large. What does the stable one do at lr 100?",
+        "zh": "把所有训练记录叠在一起，同时以 0.01 到 100 的学习率训练朴素版、稳定版和截断版 "
+        "log(max(p, ε)) 损失。学习率一大，朴素版就会出现数值崩溃。学习率为 100 时稳定版会怎样？",
+    },
+    "lesson.sweep.option.nan": {
+        "en": "it breaks down too: inf or NaN",
+        "zh": "它也会数值崩溃：出现 inf 或 NaN",
+    },
+    "lesson.sweep.option.learns": {
+        "en": "it learns as well as at a small lr",
+        "zh": "它和小学习率时学得一样好",
+    },
+    "lesson.sweep.option.saturates": {
+        "en": "no inf or NaN, but W grows with the lr and almost every prediction becomes 0 or 1",
+        "zh": "没有 inf 或 NaN，但 W 随学习率增大，几乎每个预测都变成 0 或 1",
+    },
+    "lesson.sweep.answer": {
+        "en": "No inf or NaN at any learning rate: the stable loss never takes log(0). But each "
+        "SGD step is the learning rate times the gradient, so W grows in proportion to the lr. "
+        "With W that large the logits are far apart, softmax saturates to 0 and 1, the model "
+        "is sure of nearly every image, and the loss is carried by the few it gets confidently "
+        "wrong. Accuracy stalls below what a small lr reaches. The clamped loss avoids the NaN "
+        "too, but where p < ε its gradient is exactly 0, so it stops correcting its worst "
+        "mistakes, and its loss understates them. Run the sweep below to see the figures.",
+        "zh": "任何学习率下都没有 inf 或 NaN：稳定版损失从不计算 log(0)。但每一步 SGD 更新是学习率乘以梯度，"
+        "所以 W 随学习率成比例地增大。W 这么大时 logit 相差悬殊，softmax 饱和到 0 和 1，模型对几乎每张图像都"
+        "非常确定，损失来自少数几张它自信地预测错的图像。精度停滞在小学习率能达到的水平之下。截断版损失也避免了 "
+        "NaN，但在 p < ε 处梯度恰好为 0，于是它不再纠正最严重的错误，损失也低估了这些错误。运行下面的扫描看看具体数字。",
+    },
+    "lesson.sweep.run": {"en": "Run the sweep", "zh": "运行扫描"},
+    "lesson.sweep.running": {
+        "en": "Training every loss at every learning rate as one stacked run …",
+        "zh": "正在把所有损失和所有学习率的训练记录叠在一起训练 …",
+    },
+    "lesson.sweep.intro": {
+        "en": "{runs} runs, {epochs} epochs each on the first {n:,} training images, trained as "
+        "one stacked model (one matmul for all of them, each with its own lr and loss).",
+        "zh": "共 {runs} 条训练记录，每条在前 {n:,} 张训练图像上训练 {epochs} 个迭代周期，叠成一个模型"
+        "一起训练（一次矩阵乘法算出全部训练记录的 logit，每条训练记录仍用自己的学习率和损失）。",
+    },
+    "lesson.sweep.result": {
+        "en": "The naive softmax first broke down at lr {naive_lr:g}, in epoch {naive_epoch}, "
+        "minibatch {naive_batch} ({cause}). The stable one never broke down, but at lr "
+        "{stable_lr:g} its ‖W‖ reached {stable_w_norm:.0f}, {stable_per_lr:.1f} × the lr, "
+        "and {sure} of the training images got a top probability above {threshold:g}: "
+        "saturated predictions, with test accuracy {stable_acc:.3f}.",
+        "zh": "朴素版 softmax 在学习率 {naive_lr:g} 时首次出现数值崩溃：第 {naive_epoch} 个迭代周期的第 "
+        "{naive_batch} 个小批量（{cause}）。稳定版从未崩溃，但学习率为 {stable_lr:g} 时 ‖W‖ 达到 "
+        "{stable_w_norm:.0f}，是学习率的 {stable_per_lr:.1f} 倍，{sure} 的训练图像的最大概率超过 "
+        "{threshold:g}：预测已经饱和，测试精度为 {stable_acc:.3f}。",
+    },
+    "lesson.sweep.result.no_break": {
+        "en": "The naive softmax did not break down at any of these learning rates with these "
+        "settings. The stable one at lr {stable_lr:g}: ‖W‖ {stable_w_norm:.0f}, "
+        "{stable_per_lr:.1f} × the lr; {sure} of the training images got a top probability above "
+        "{threshold:g}, with test accuracy {stable_acc:.3f}.",
+        "zh": "在这些设置下，朴素版 softmax 在所有学习率下都没有崩溃。稳定版在学习率 {stable_lr:g} 时："
+        "‖W‖ 为 {stable_w_norm:.0f}，是学习率的 {stable_per_lr:.1f} 倍；{sure} 的训练图像的最大概率超过 "
+        "{threshold:g}，测试精度为 {stable_acc:.3f}。",
+    },
+    "lesson.sweep.at_1": {
+        "en": "The three side by side at lr 1: {naive} Stable: test accuracy {s_acc:.3f}, "
+        "‖W‖ {s_w:.1f}, {s_below} of the training images with p < ε. Clamped: test accuracy "
+        "{c_acc:.3f}, ‖W‖ {c_w:.1f}, and {c_below} of the training images with p < ε = {eps:g}, "
+        "where its gradient is exactly 0: nothing pulls them back.",
+        "zh": "学习率为 1 时三者并列：{naive}稳定版：测试精度 {s_acc:.3f}，‖W‖ 为 {s_w:.1f}，{s_below} "
+        "的训练图像 p < ε。截断版：测试精度 {c_acc:.3f}，‖W‖ 为 {c_w:.1f}，{c_below} 的训练图像 "
+        "p < ε = {eps:g}，在这些图像上它的梯度恰好为 0：没有什么能把它们拉回来。",
+    },
+    "lesson.sweep.at_1.naive_broke": {
+        "en": "naive: broke down in epoch {epoch}, minibatch {batch}.",
+        "zh": "朴素版：在第 {epoch} 个迭代周期的第 {batch} 个小批量崩溃。",
+    },
+    "lesson.sweep.at_1.naive_ok": {
+        "en": "naive: test accuracy {acc:.3f}.",
+        "zh": "朴素版：测试精度 {acc:.3f}。",
+    },
+    "lesson.sweep.chart": {"en": "The lr sweep", "zh": "学习率扫描"},
+    "lesson.sweep.lr": {"en": "learning rate (log scale)", "zh": "学习率（对数刻度）"},
+    "lesson.sweep.col.softmax": {"en": "loss", "zh": "损失"},
+    "lesson.sweep.col.lr": {"en": "lr", "zh": "学习率"},
+    "lesson.sweep.col.test_acc": {"en": "test acc", "zh": "测试精度"},
+    "lesson.sweep.col.w_norm": {"en": "‖W‖", "zh": "‖W‖"},
+    "lesson.sweep.col.max_logit": {"en": "largest |logit|", "zh": "最大 |logit|"},
+    "lesson.sweep.col.sure": {"en": "share with top p > 0.999", "zh": "最大概率 > 0.999 的比例"},
+    "lesson.sweep.col.below_eps": {"en": "share with p_true < ε", "zh": "真实类别 p < ε 的比例"},
+    "lesson.sweep.col.breakdown_epoch": {"en": "broke down in epoch", "zh": "崩溃的迭代周期"},
+    "lesson.sweep.col.cause": {"en": "cause", "zh": "原因"},
+    "lesson.sweep.cause.exp_overflow": {"en": "exp overflowed", "zh": "exp 上溢"},
+    "lesson.sweep.cause.log_zero": {"en": "log of 0", "zh": "对 0 取对数"},
+    "lesson.sweep.cause.grad_overflow": {"en": "the gradient overflowed", "zh": "梯度上溢"},
+    "lesson.sweep.cause.logits_overflow": {"en": "the logits overflowed", "zh": "logit 上溢"},
+    "lesson.sweep.cause.loss_overflow": {"en": "the loss overflowed", "zh": "损失上溢"},
+    "lesson.sweep.cause.log_zero_wrong_class": {
+        "en": "log of a wrong class's 0",
+        "zh": "对错误类别的 0 取对数",
+    },
+    "lesson.sweep.cause.unknown": {"en": "not reproduced", "zh": "未能复现"},
+    "describe.lr_sweep": {
+        "en": "Test accuracy and ‖W‖ against the learning rate: {parts}.",
+        "zh": "测试精度和 ‖W‖ 随学习率的变化：{parts}。",
+    },
+    "describe.lr_sweep.part": {
+        "en": "{name}: test accuracy {acc0:.2f} at lr {lr0:g} and {acc1:.2f} at lr {lr1:g}, "
+        "‖W‖ up to {w_max:.4g}",
+        "zh": "{name}：学习率 {lr0:g} 时测试精度 {acc0:.2f}，学习率 {lr1:g} 时 {acc1:.2f}，"
+        "‖W‖ 最大 {w_max:.4g}",
+    },
+    "describe.lr_sweep.broke": {
+        "en": "{name}: test accuracy {acc0:.2f} at lr {lr0:g}, broke down from lr {broke:g} on",
+        "zh": "{name}：学习率 {lr0:g} 时测试精度 {acc0:.2f}，从学习率 {broke:g} 起数值崩溃",
     },
     # 8. decide (exercise 4)
     "lesson.decide.title": {

@@ -33,10 +33,13 @@ STRINGS = {
     },
     "config.softmax": {"en": "Softmax and cross-entropy", "zh": "softmax 与交叉熵"},
     "config.softmax.help": {
-        "en": "The book's naive formulas, or the stable ones (subtract the largest logit; "
-        "the loss straight from the logits with log-sum-exp).",
-        "zh": "书中的朴素公式，或稳定版（先减去最大的 logit；用 LogSumExp技巧直接从 logit"
-        " 计算损失）。",
+        "en": "The book's naive formulas, the stable ones (subtract the largest logit; "
+        "the loss straight from the logits with log-sum-exp), or the common patch "
+        "log(max(p, ε)): no NaN, but an image whose true class gets p < ε costs only −log ε "
+        "and gives no gradient.",
+        "zh": "书中的朴素公式、稳定版（先减去最大的 logit；用 LogSumExp技巧直接从 logit 计算损失），"
+        "或常见的补丁 log(max(p, ε))：不会出现 NaN，但真实类别概率 p < ε 的图像只计 −log ε 的损失，"
+        "而且梯度为 0。",
     },
     "config.framework": {"en": "Framework", "zh": "框架"},
     "config.framework.help": {
@@ -121,15 +124,20 @@ STRINGS = {
         "logits is NaN, and the argmax of a NaN row is class {nan_class}: every image is "
         "predicted as “{class_name}”. Accuracy is then that class's share of the test set, "
         "{share:.4f}, and only because the test set holds exactly {per_class:,} images of each "
-        "class ({total:,} in all); it is not a model guessing at random. This is not the optimisation diverging: the stable softmax trains fine "
-        "with the same learning rate. Try it, or a smaller learning rate.",
+        "class ({total:,} in all); it is not a model guessing at random. This is not the optimisation diverging: with the stable softmax the same "
+        "learning rate gives no inf or NaN. At a large learning rate that run still trains "
+        "poorly, though: W grows in proportion to the learning rate and the predictions "
+        "saturate to 0 or 1 (the chart under the curves shows ‖W‖). Try it, and a smaller "
+        "learning rate.",
         "zh": "**训练记录 #{number} 在第 {epoch} 个迭代周期的第 {batch} 个小批量"
         "出现数值崩溃：损失变成了 inf 或 NaN。** {cause} 此后权重都是 inf 或 N"
         "aN，每一行 logit 都是 NaN，而对全是 NaN 的一行取 argmax 得到类别 {n"
         "an_class}：每张图像都被预测为“{class_name}”。于是精度就是该类别在测试集中"
         "所占的比例 {share:.4f}，这只是因为测试集中每个类别恰好有 {per_class:,}"
         " 张图像（共 {total:,} 张）；这并不是模型在随机猜测。这不是优化过程发散："
-        "同样的学习率下稳定版 softmax 可以正常训练。试试它，或更小的学习率。",
+        "同样的学习率下，稳定版 softmax 不会出现 inf 或 NaN。不过学习率很大时，"
+        "那条训练记录仍然训练得不好：W 随学习率成比例地增大，预测的概率饱和到 0 或 1"
+        "（曲线下方的图显示 ‖W‖）。试试稳定版，再试试更小的学习率。",
     },
     "breakdown.exp_overflow": {
         "en": "What broke first: `exp` overflowed. The largest logit in that minibatch was {max_logit:.1f}, "
@@ -200,6 +208,30 @@ STRINGS = {
         "each step overshoots.",
         "zh": "训练记录 #{number} 发散了：训练虽然完成，但最终训练损失 {end:.3f} 高于随机"
         "初始化时的 {start:.3f}。学习率对这个问题来说太大了：每一步都走过了头。",
+    },
+    "train.saturated": {
+        "en": "Run #{number} did not diverge: its training loss fell from {first:.3f} in epoch 1 "
+        "to {end:.3f} in epoch {epochs}, yet it stayed above the {start:.3f} of the random start.",
+        "zh": "训练记录 #{number} 并没有发散：训练损失从第 1 个迭代周期的 {first:.3f} 降到第 {epochs} "
+        "个迭代周期的 {end:.3f}，只是仍高于随机初始化时的 {start:.3f}。",
+    },
+    "train.saturated.weights": {
+        "en": "The first steps at learning rate {lr:g} made W large: ‖W‖ = {w_norm:.1f} at the "
+        "end, {per_lr:.1f} × the learning rate, and the logits of the last epoch reached "
+        "{max_logit:.0f}. With scores that far apart, softmax gives almost all the probability "
+        "to one class: the model is sure of nearly every image, and the loss comes from the "
+        "few it gets confidently wrong, each costing about the gap between two logits.",
+        "zh": "学习率为 {lr:g} 时，最初几步就把 W 变得很大：最后 ‖W‖ = {w_norm:.1f}，是学习率的 "
+        "{per_lr:.1f} 倍；最后一个迭代周期的 logit 达到 {max_logit:.0f}。分数相差这么大，softmax "
+        "几乎把全部概率都给了一个类别：模型对几乎每张图像都非常确定，损失来自少数几张它自信地预测错的图像，"
+        "每张的损失约等于两个 logit 之差。",
+    },
+    "train.sentence_sep": {"en": " ", "zh": ""},  # between sentences joined into one text
+    "train.saturated.accuracy": {
+        "en": "Test accuracy moved between {acc_low:.3f} and {acc_high:.3f} from epoch to epoch "
+        "instead of settling. A smaller learning rate trains better.",
+        "zh": "测试精度在各迭代周期之间在 {acc_low:.3f} 和 {acc_high:.3f} 之间摆动，没有稳定下来。"
+        "更小的学习率训练得更好。",
     },
     "train.fixed": {
         "en": "The link asked for {n} setting(s) that are not allowed here; they were replaced:",
@@ -283,4 +315,24 @@ STRINGS = {
     "train.col.test_acc": {"en": "test acc", "zh": "测试精度"},
     "train.col.seconds": {"en": "seconds", "zh": "秒"},
     "train.col.status": {"en": "status", "zh": "状态"},
+    "chart.w_norm": {"en": "‖W‖ (Frobenius norm)", "zh": "‖W‖（Frobenius 范数）"},
+    "chart.max_logit": {"en": "largest |logit| in the epoch", "zh": "本迭代周期最大的 |logit|"},
+    "chart.log_value": {"en": "value (log scale)", "zh": "数值（对数刻度）"},
+    "describe.growth": {
+        "en": "How large the weights and scores grew, on a log scale: {parts}.",
+        "zh": "权重和分数增长了多少（对数刻度）：{parts}。",
+    },
+    "describe.growth.part": {
+        "en": "{name} {a:.4g} at epoch {e_a}, {b:.4g} at epoch {e_b} (largest {top:.4g})",
+        "zh": "{name}在第 {e_a} 个迭代周期为 {a:.4g}，第 {e_b} 个为 {b:.4g}（最大 {top:.4g}）",
+    },
+    "describe.growth.empty": {
+        "en": "No weight norm or logit size recorded for this run (it was stored before "
+        "these figures were kept).",
+        "zh": "这条训练记录没有记录权重范数和 logit 大小（它保存于开始记录这些数字之前）。",
+    },
+    "train.growth": {
+        "en": "How large W and the logits grew",
+        "zh": "W 和 logit 增长了多少",
+    },
 }

@@ -47,6 +47,7 @@ from torch import nn
 from lib.config import TrainConfig
 from lib.data import NUM_INPUTS, NUM_OUTPUTS, FashionMNIST, minibatch_indices, pick_device
 from lib.metrics import accuracy
+from lib.softmax import EPS
 from lib.trainers.contract import EpochRecord
 from lib.trainers.loop import fit
 from lib.trainers.scratch import train_epoch
@@ -79,12 +80,22 @@ class NaiveCrossEntropy(nn.Module):
         return self.nll(torch.log(y_hat), y)  # (n,), inf where y_hat is 0
 
 
+class ClampedCrossEntropy(NaiveCrossEntropy):
+    """The common patch: log(max(y_hat, eps)) instead of log(y_hat). No -inf, so no NaN,
+    but an image whose true class has p < eps costs -log(eps) and gets no gradient."""
+
+    def forward(self, O, y):
+        y_hat = self.softmax(O)  # (n, 10)
+        return self.nll(torch.log(torch.clamp(y_hat, min=EPS)), y)  # (n,), at most -log(EPS)
+
+
 def make_loss(softmax: str) -> nn.Module:
     """The loss per image: nn.CrossEntropyLoss on the logits (stable, the book's choice),
-    or the naive one. reduction="none": the loss of each image, averaged for the step."""
+    the naive one or the clamped one. reduction="none": the loss of each image, averaged
+    for the step."""
     if softmax == "stable":
         return nn.CrossEntropyLoss(reduction="none")  # log-sum-exp(O) - O[true class]
-    return NaiveCrossEntropy()
+    return ClampedCrossEntropy() if softmax == "clamp" else NaiveCrossEntropy()
 
 
 class ConciseModel:
@@ -161,13 +172,17 @@ def device_text(cfg: TrainConfig) -> str:
 
 def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     """The functions a concise run with cfg calls, in reading order (the Train page shows them)."""
-    from lib.trainers.contract import init_weights
+    from lib.trainers.contract import init_weights, largest_logit
     from lib.trainers.loop import replay
 
     extra = (
         (replay, ConciseModel.check_step, first_bad_step, wrong_class_zero) if broke_down else ()
     )
-    naive = (NaiveCrossEntropy,) if cfg.softmax == "naive" else ()
+    naive = {
+        "naive": (NaiveCrossEntropy,),
+        "clamp": (NaiveCrossEntropy, ClampedCrossEntropy),
+        "stable": (),
+    }[cfg.softmax]
     return (
         train_concise,
         fit,
@@ -177,6 +192,7 @@ def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
         make_loss,
         *naive,
         train_epoch,
+        largest_logit,
         minibatch_indices,
         accuracy,
         *extra,

@@ -15,6 +15,7 @@ is closing the generator (or simply not asking for the next record).
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
@@ -71,7 +72,13 @@ def found(cause: str, epoch: int, batch: int, O, y) -> Breakdown:
 
 @dataclass(frozen=True)
 class EpochRecord:
-    """One epoch's figures (epoch 0: before training), and the weights after it."""
+    """One epoch's figures (epoch 0: before training), and the weights after it.
+
+    max_logit is the largest |logit| of the epoch's training minibatches (None
+    at epoch 0, which trains on none); w_norm, the Frobenius norm of W after
+    the epoch, is computed from W. Together they tell how large the weights and
+    the scores grew: at a large lr both grow with it (the Train page charts them).
+    """
 
     epoch: int
     train_loss: float
@@ -81,17 +88,32 @@ class EpochRecord:
     breakdown: Breakdown | None = field(default=None, compare=False)
     W: torch.Tensor | None = field(default=None, repr=False, compare=False)  # (784, 10), CPU
     b: torch.Tensor | None = field(default=None, repr=False, compare=False)  # (10,), CPU
+    max_logit: float | None = None  # max |O| over this epoch's minibatches (NaN left out)
 
     @property
     def broke_down(self) -> bool:
         """The loss or the weights turned inf/NaN in this epoch."""
         return self.breakdown is not None
 
+    @property
+    def w_norm(self) -> float | None:
+        """‖W‖, the Frobenius norm of W after this epoch (NaN once W holds a NaN)."""
+        return None if self.W is None else float(torch.linalg.norm(self.W))
+
     def metrics(self) -> dict:
         """The figures alone, as plain numbers (for JSON, tables and CSV)."""
-        row = {k: v for k, v in asdict(self).items() if k not in ("W", "b", "breakdown")}
-        row["broke_down"] = self.broke_down
+        names = ("epoch", "train_loss", "train_acc", "test_acc", "seconds")
+        row = {name: getattr(self, name) for name in names}
+        row.update(w_norm=self.w_norm, max_logit=self.max_logit, broke_down=self.broke_down)
         return row
+
+
+@torch.no_grad()
+def largest_logit(O, dim=()) -> torch.Tensor:
+    """max |O| of a minibatch's logits, kept a tensor (no sync): a NaN entry is left out
+    (it has no size), an inf one counts as inf. O (batch_size, 10) -> () by default;
+    the stacked trainer's O (batch_size, K, 10) with dim=(0, 2) -> (K,), one per run."""
+    return O.abs().nan_to_num(nan=0.0, posinf=math.inf).amax(dim=dim)
 
 
 def init_weights(cfg: TrainConfig, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:

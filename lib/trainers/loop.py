@@ -35,8 +35,9 @@ class Model(Protocol):
     n: int  # training images
     device: torch.device | str  # where the minibatch indices go
 
-    def train_epoch(self, batches: Iterator[torch.Tensor]) -> tuple[float, int]:
-        """One pass over the minibatches (index tensors); (loss sum, number right)."""
+    def train_epoch(self, batches: Iterator[torch.Tensor]) -> tuple[float, int, float]:
+        """One pass over the minibatches (index tensors); (loss sum, number right,
+        the largest |logit| seen: lib.trainers.contract.largest_logit)."""
 
     def evaluate(self, split: str) -> tuple[float, float]:
         """Mean loss and accuracy on the "train" or "test" split."""
@@ -72,7 +73,7 @@ def fit(cfg: TrainConfig, data: FashionMNIST, build: Callable[..., Model]) -> It
     for epoch in range(1, cfg.num_epochs + 1):
         start = time.perf_counter()
         W0, b0, generator_state = W, b, generator.get_state()
-        loss_sum, right = model.train_epoch(minibatches(cfg, model, generator))
+        loss_sum, right, max_logit = model.train_epoch(minibatches(cfg, model, generator))
         _, test_acc = model.evaluate("test")
         W, b = model.weights()
         broken = None
@@ -82,7 +83,7 @@ def fit(cfg: TrainConfig, data: FashionMNIST, build: Callable[..., Model]) -> It
             broken = replay(model, minibatches(cfg, model, again), epoch)
         seconds = time.perf_counter() - start
         yield EpochRecord(
-            epoch, loss_sum / model.n, right / model.n, test_acc, seconds, broken, W, b
+            epoch, loss_sum / model.n, right / model.n, test_acc, seconds, broken, W, b, max_logit
         )
         if broken:
             return

@@ -59,6 +59,7 @@ from mindspore import Parameter, Tensor, nn, ops  # noqa: E402
 
 from lib.config import TrainConfig  # noqa: E402
 from lib.data import FashionMNIST, minibatch_indices  # noqa: E402
+from lib.softmax import EPS  # noqa: E402
 from lib.trainers.contract import EpochRecord  # noqa: E402
 from lib.trainers.loop import fit  # noqa: E402
 
@@ -72,10 +73,13 @@ __all__ = [
     "cross_entropy_stable",
     "loss_naive",
     "loss_stable",
+    "cross_entropy_clamp",
+    "loss_clamp",
     "LOSSES",
     "make_train_step",
     "sgd",
     "train_epoch",
+    "largest_logit",
     "evaluate",
     "first_bad_step",
     "shown_code",
@@ -147,7 +151,17 @@ def loss_stable(O, y):
     return cross_entropy_stable(O, y)
 
 
-LOSSES = {"naive": loss_naive, "stable": loss_stable}
+def cross_entropy_clamp(y_hat, y, eps=EPS):
+    """-log(max(p, eps)) of the true class's probability: never inf, but flat below eps."""
+    return -ops.log(ops.clamp(pick(y_hat, y), min=eps))  # (n,), at most -log(eps)
+
+
+def loss_clamp(O, y):
+    """The clamped training loss: the max-subtracted softmax, then -log(max(p, EPS))."""
+    return cross_entropy_clamp(softmax_stable(O), y)
+
+
+LOSSES = {"naive": loss_naive, "stable": loss_stable, "clamp": loss_clamp}
 
 
 # ---- the model and its training -------------------------------------------------------
@@ -219,8 +233,8 @@ class MindSporeModel:
             X_batch, y_batch = ops.gather(self.X, idx, 0), ops.gather(self.y, idx, 0)
             cause, O = first_bad_step(self.net, X_batch, y_batch, self.softmax)
             if cause is None:
-                zero_loss, zero_right = Tensor(0.0, ms.float32), Tensor(0, ms.int32)
-                self.train_step(self.X, self.y, idx, zero_loss, zero_right)
+                zeros = Tensor(0.0, ms.float32), Tensor(0, ms.int32), Tensor(0.0, ms.float32)
+                self.train_step(self.X, self.y, idx, *zeros)
             return cause, _torch(O), _torch(y_batch).long()
 
 
@@ -231,7 +245,8 @@ def sgd(params, grads, lr, batch_size):
 
 
 def make_train_step(net: SoftmaxRegression, loss, lr: float, jit: bool = True):
-    """One minibatch: gather it, loss, gradients, SGD update; returns the running sums."""
+    """One minibatch: gather it, loss, gradients, SGD update; returns the running sums
+    and the running largest |logit|."""
     params = net.trainable_params()  # [W, b]
 
     def forward(X, y):
@@ -241,23 +256,32 @@ def make_train_step(net: SoftmaxRegression, loss, lr: float, jit: bool = True):
 
     grad_fn = ms.value_and_grad(forward, None, params, has_aux=True)
 
-    def train_step(X, y, idx, loss_sum, right):
+    def train_step(X, y, idx, loss_sum, right, max_logit):
         X_batch, y_batch = ops.gather(X, idx, 0), ops.gather(y, idx, 0)  # X[idx], y[idx]
         (l_sum, (O, _)), grads = grad_fn(X_batch, y_batch)
         sgd(params, grads, lr, idx.shape[0])
         right_now = (O.argmax(axis=1) == y_batch).astype(ms.int32).sum()
-        return loss_sum + l_sum, right + right_now
+        return loss_sum + l_sum, right + right_now, ops.maximum(max_logit, largest_logit(O))
 
     return ms.jit(train_step) if jit else train_step
 
 
+def largest_logit(O):
+    """max |O| of a minibatch's logits: a NaN entry is left out, an inf one counts as inf
+    (lib.trainers.contract.largest_logit is the PyTorch twin). (batch_size, 10) -> ()."""
+    A = ops.abs(O)  # (batch_size, 10)
+    return ops.where(ops.isnan(A), ops.zeros_like(A), A).max()
+
+
 def train_epoch(train_step, X, y, batches):
-    """One pass over (X, y) in the given minibatches; returns (loss sum, number right)."""
+    """One pass over (X, y) in the given minibatches; returns (loss sum, number right,
+    the largest |logit| seen)."""
     # speed: the sums stay MindSpore tensors until the epoch ends (one sync per epoch)
-    loss_sum, right = Tensor(0.0, ms.float32), Tensor(0, ms.int32)
+    sums = Tensor(0.0, ms.float32), Tensor(0, ms.int32), Tensor(0.0, ms.float32)
     for idx in batches:
-        loss_sum, right = train_step(X, y, Tensor(idx.numpy()), loss_sum, right)
-    return float(loss_sum.asnumpy()), int(right.asnumpy())
+        sums = train_step(X, y, Tensor(idx.numpy()), *sums)
+    loss_sum, right, max_logit = (float(x.asnumpy()) for x in sums)
+    return loss_sum, int(right), max_logit
 
 
 def evaluate(net, loss, X, y) -> tuple[float, float]:
@@ -333,11 +357,11 @@ def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     from lib.trainers.contract import init_weights
     from lib.trainers.loop import replay
 
-    loss = (
-        (loss_naive, softmax_naive, cross_entropy_naive)
-        if cfg.softmax == "naive"
-        else (loss_stable, cross_entropy_stable)
-    )
+    loss = {
+        "naive": (loss_naive, softmax_naive, cross_entropy_naive),
+        "stable": (loss_stable, cross_entropy_stable),
+        "clamp": (loss_clamp, softmax_stable, cross_entropy_clamp),
+    }[cfg.softmax]
     extra = (replay, MindSporeModel.check_step, first_bad_step) if broke_down else ()
     return (
         train_mindspore,
@@ -349,6 +373,7 @@ def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
         *loss,
         pick,
         sgd,
+        largest_logit,
         train_epoch,
         minibatch_indices,
         evaluate,

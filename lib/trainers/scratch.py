@@ -32,7 +32,7 @@ from lib.config import TrainConfig
 from lib.data import FashionMNIST, device_label, minibatch_indices, pick_device
 from lib.metrics import accuracy, evaluate
 from lib.softmax import LOSSES, logits
-from lib.trainers.contract import EpochRecord, sgd
+from lib.trainers.contract import EpochRecord, largest_logit, sgd
 from lib.trainers.loop import fit
 
 
@@ -85,13 +85,15 @@ class ScratchModel:
 
 
 def train_epoch(net, loss, updater, X, y, batches):
-    """One pass over (X, y) in the given minibatches; returns (loss sum, number right).
+    """One pass over (X, y) in the given minibatches; returns (loss sum, number right,
+    the largest |logit| seen).
 
     updater is the book's sgd (a function of the batch size) or a torch.optim optimizer.
     """
     # speed: the sums stay on the data's device until the epoch ends (no sync per batch)
     loss_sum = torch.zeros((), device=X.device)
     right = torch.zeros((), device=X.device, dtype=torch.int64)
+    max_logit = torch.zeros((), device=X.device)
     for idx in batches:
         X_batch = X.index_select(0, idx)  # X[idx], (batch_size, 784); speed: 3x faster
         y_batch = y.index_select(0, idx)  # y[idx], (batch_size,)
@@ -106,7 +108,8 @@ def train_epoch(net, loss, updater, X, y, batches):
             updater(len(idx))  # the book's sgd divides by the batch size
         loss_sum += l.detach().sum()
         right += accuracy(O.detach(), y_batch)
-    return float(loss_sum), int(right)
+        max_logit = torch.maximum(max_logit, largest_logit(O))
+    return float(loss_sum), int(right), float(max_logit)
 
 
 def first_bad_step(O, y, W, b, softmax: str) -> str | None:
@@ -132,20 +135,23 @@ def device_text(cfg: TrainConfig) -> str:
 def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
     """The functions a from-scratch run with cfg calls, in reading order (pages show them)."""
     from lib.softmax import (
+        cross_entropy_clamp,
         cross_entropy_naive,
         cross_entropy_stable,
+        loss_clamp,
         loss_naive,
         loss_stable,
         softmax_naive,
+        softmax_stable,
     )
-    from lib.trainers.contract import init_weights
+    from lib.trainers.contract import init_weights, largest_logit
     from lib.trainers.loop import replay
 
-    loss = (
-        (loss_naive, softmax_naive, cross_entropy_naive)
-        if cfg.softmax == "naive"
-        else (loss_stable, cross_entropy_stable)
-    )
+    loss = {
+        "naive": (loss_naive, softmax_naive, cross_entropy_naive),
+        "stable": (loss_stable, cross_entropy_stable),
+        "clamp": (loss_clamp, softmax_stable, cross_entropy_clamp),
+    }[cfg.softmax]
     extra = (replay, ScratchModel.check_step, first_bad_step) if broke_down else ()
     return (
         train_scratch,
@@ -153,6 +159,7 @@ def shown_code(cfg: TrainConfig, broke_down: bool = False) -> tuple:
         init_weights,
         ScratchModel,
         train_epoch,
+        largest_logit,
         minibatch_indices,
         logits,
         *loss,

@@ -39,7 +39,7 @@ import torch
 from lib.config import TrainConfig
 from lib.data import NUM_OUTPUTS, FashionMNIST, minibatch_indices, pick_device
 from lib.softmax import LOSSES
-from lib.trainers.contract import EpochRecord, init_weights, trainer
+from lib.trainers.contract import EpochRecord, init_weights, largest_logit, trainer
 from lib.trainers.loop import replay
 from lib.trainers.scratch import ScratchModel
 
@@ -141,7 +141,9 @@ class Cohort:
         batches = minibatch_indices(
             len(self.data.y_train), self.batch_size, self.generator, self.device
         )
-        loss_sum, right = train_epoch(W, b, leaders, self.data.X_train, self.data.y_train, batches)
+        loss_sum, right, max_logit = train_epoch(
+            W, b, leaders, self.data.X_train, self.data.y_train, batches
+        )
         self.epochs_done += 1
         test_acc = accuracies(W, b, len(leaders), *self.data.split("test"))
         n = len(self.data.y_train)
@@ -164,6 +166,7 @@ class Cohort:
                     seconds,
                     broken,
                     *cpu(W_k, b_k),
+                    max_logit=float(max_logit[k]),
                 )
                 records.append((m.run_id, record))
         self.members = [m for m in self.members if not m.done]
@@ -284,11 +287,13 @@ def stacked_loss(O, y, members: list[Member]):
 
 
 def train_epoch(W, b, members: list[Member], X, y, batches):
-    """One pass for every run at once; returns each run's (loss sum, number right), (K,) each."""
+    """One pass for every run at once; returns each run's (loss sum, number right,
+    largest |logit|), (K,) each."""
     K = len(members)
     lr = torch.tensor([m.cfg.lr for m in members], dtype=W.dtype, device=W.device)  # (K,)
     loss_sum = torch.zeros(K, device=X.device)
     right = torch.zeros(K, device=X.device, dtype=torch.int64)
+    max_logit = torch.zeros(K, device=X.device)
     for idx in batches:
         X_batch, y_batch = X.index_select(0, idx), y.index_select(0, idx)  # (B, 784), (B,)
         O = stacked_logits(X_batch, W, b, K)  # (B, K, 10)
@@ -305,7 +310,8 @@ def train_epoch(W, b, members: list[Member], X, y, batches):
             b.grad.zero_()
         loss_sum += l.detach().sum(dim=0)
         right += (O.detach().argmax(dim=2) == y_batch[:, None]).sum(dim=0)
-    return loss_sum.cpu(), right.cpu()
+        max_logit = torch.maximum(max_logit, largest_logit(O, dim=(0, 2)))  # (K,)
+    return loss_sum.cpu(), right.cpu(), max_logit.cpu()
 
 
 @torch.no_grad()
