@@ -59,6 +59,28 @@ STRINGS = {
         "zh": "在这里训练一个模型（{epochs} 个迭代周期，稳定版 softmax）",
     },
     "run.picker": {"en": "Run", "zh": "选择一次训练"},
+    "run.linked_missing": {
+        "en": "The link opens this page on a run trained with {settings}, and you have none "
+        "yet. Train it here, or pick another run below.",
+        "zh": "这个链接要用以 {settings} 训练的模型打开本页，而你还没有这样的训练记录。"
+        "可以在这里训练一个，或在下面选择另一次训练。",
+    },
+    "run.train_linked": {
+        "en": "Train it here ({epochs} epochs)",
+        "zh": "在这里训练（{epochs} 个迭代周期）",
+    },
+    "run.all_broken.one": {
+        "en": "Your only run broke down (its weights are inf or NaN), so it cannot predict. "
+        "Train one with the stable softmax or a smaller learning rate.",
+        "zh": "你唯一的一次训练出现了数值崩溃（权重是 inf 或 NaN），无法预测。"
+        "请用稳定版 softmax 或更小的学习率再训练一个。",
+    },
+    "run.all_broken": {
+        "en": "All {n} of your runs broke down (their weights are inf or NaN), so none can "
+        "predict. Train one with the stable softmax or a smaller learning rate.",
+        "zh": "你的 {n} 次训练都出现了数值崩溃（权重是 inf 或 NaN），都无法预测。"
+        "请用稳定版 softmax 或更小的学习率再训练一个。",
+    },
     "run.unusable": {
         "en": "This run broke down: its weights are inf or NaN, so it predicts nothing useful. Pick "
         "another run or train again with the stable softmax or a smaller learning rate.",
