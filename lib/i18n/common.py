@@ -20,6 +20,8 @@ STRINGS = {
     "nav.section.exercises": {"en": "Exercises 4–5", "zh": "练习 4–5"},
     "sidebar.language": {"en": "Language / 语言", "zh": "语言 / Language"},
     "sidebar.device": {"en": "Device: **{device}**", "zh": "设备：**{device}**"},
+    "device.cpu": {"en": "cpu · {n} threads", "zh": "CPU · {n} 个线程"},
+    "device.cpu.one": {"en": "cpu · 1 thread", "zh": "CPU · 1 个线程"},
     "sidebar.load": {
         "en": "Trainings on this server: {running} running, {waiting} waiting",
         "zh": "本服务器上的训练：{running} 个进行中，{waiting} 个排队中",

@@ -13,6 +13,10 @@ STRINGS = {
         "en": "Upload a PNG or JPEG (up to 5 MB)",
         "zh": "上传 PNG 或 JPEG 图片（最大 5 MB）",
     },
+    "your_image.upload_hint": {  # Streamlit 1.67's uploader box has fixed English words
+        "en": "Drag a picture onto the box, or press “Browse files” to choose one.",
+        "zh": "把图片拖到上面的框里，或点击 “Browse files”（浏览文件）选择一张图片。",
+    },
     "your_image.upload_help": {
         "en": "Best: one item, photographed from above on a plain background, filling most of the picture.",
         "zh": "效果最好：单件物品，从上方拍摄，背景单一，物品占据画面的大部分。",

@@ -164,7 +164,7 @@ def test_a_shared_link_reproduces_the_settings_and_the_run(live_server, new_page
         "4",
         "128",
         "7",
-        "stable",
+        t("softmax.stable", "en"),  # the words in the session's language
     )
 
 
@@ -173,7 +173,7 @@ def test_training_at_the_defaults_reports_its_time(live_server, new_page):
     warm = new_page()  # the first training of a server process loads the data set
     open_url(warm, f"{live_server.url}/?epochs=1")
     click_train(warm)
-    wait_text(warm, "after 1 epochs")
+    wait_text(warm, "after 1 epoch ")
     page = new_page()
     open_url(page, live_server.url)
     assert slider_value(page, "train-w-epochs") == "10"
