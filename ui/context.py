@@ -3,6 +3,7 @@ store), the session's tab and address, and showing code or user text."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from contextlib import suppress
@@ -188,7 +189,13 @@ def show_code(*objects, note: str | tuple[str, ...] | None = None) -> None:
         for key in (note,) if isinstance(note, str) else note or ():
             st.markdown(lang.tr(key))
         for obj in objects:
-            st.code(inspect.getsource(obj), language="python")
+            st.code(source(obj), language="python")
+
+
+@functools.cache
+def source(obj) -> str:
+    """A function's source, read from its file once per process (the same for everyone)."""
+    return inspect.getsource(obj)
 
 
 def show_plain(value, limit: int = 40) -> None:
