@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-import altair
 import streamlit as st
 
 from lib.i18n import t
@@ -103,26 +102,6 @@ def announce(text: str, box) -> None:
     )
 
 
-def vega_lite(figure) -> dict:
-    """An Altair chart as its Vega-Lite spec, data inline, without the JSON-schema check.
-
-    st.altair_chart validates every chart against the schema on every draw: 60-80 % of a
-    page's server time (cross-entropy: 0.84 of 1.13 s for its two charts), for every
-    student, though the same code makes the same kind of chart each time. The chart
-    modules' tests validate each kind (tests/test_charts_*.py). Altair's theme and data
-    transformer are process-wide, so they are set under the lock Streamlit's own
-    conversion takes (the theme "none", as Streamlit's: no fixed default size).
-    """
-    from streamlit.elements.vega_charts import _altair_globals_lock
-
-    with (
-        _altair_globals_lock,
-        altair.theme.enable("none"),
-        altair.data_transformers.enable("default", max_rows=None),
-    ):
-        return figure.to_dict(validate=False)
-
-
 def chart(figure, summary: str, table=None, *, title: str = "", key=None, width="stretch"):
     """Draw a chart named by `summary` (lib.describe), with its data one click away.
 
@@ -130,8 +109,10 @@ def chart(figure, summary: str, table=None, *, title: str = "", key=None, width=
     becomes the chart's accessible name (Vega also names its axes then); `table`, a
     DataFrame of what the chart draws, is shown in an expander below it.
     """
-    spec = figure if isinstance(figure, dict) else vega_lite(figure)
-    st.vega_lite_chart(spec, alt=summary, key=key, width=width)
+    if isinstance(figure, dict):
+        st.vega_lite_chart(figure, alt=summary, key=key, width=width)
+    else:
+        st.altair_chart(figure, alt=summary, key=key, width=width)
     if table is not None:
         with st.expander(lang.tr("a11y.data"), icon=":material/table:"):
             st.dataframe(
