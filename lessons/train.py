@@ -4,6 +4,8 @@ The controls are made from TrainConfig's fields (lib/config.py) within the
 app's limits; the URL holds the same settings, so a link reproduces a run.
 """
 
+import math
+
 import streamlit as st
 
 from lib import config, describe
@@ -231,7 +233,12 @@ def table_row(run) -> dict:
         name: option_label(name, row[name]) for name in ("softmax", "framework") if name in row
     }
     extra = {"device": device_text(row["device"])} if "device" in row else {}
-    return {**row, **words, **extra, "status": status_text(run)}
+    loss = row["train_loss"]  # NaN or inf after a breakdown: said so, not a blank "None"
+    if loss is None:
+        loss = "–"  # the one sign for a missing value
+    else:
+        loss = f"{loss:.4f}" if math.isfinite(loss) else "NaN" if loss != loss else str(loss)
+    return {**row, **words, **extra, "train_loss": loss, "status": status_text(run)}
 
 
 def runs_table(all_runs):
@@ -239,7 +246,7 @@ def runs_table(all_runs):
     rows = [table_row(r) for r in reversed(all_runs)]
     columns = {name: tr(f"train.col.{name}", default=field_label(name)) for name in rows[0]}
     columns.update(
-        train_loss=st.column_config.NumberColumn(columns["train_loss"], format="%.4f"),
+        train_loss=st.column_config.TextColumn(columns["train_loss"]),
         train_acc=st.column_config.NumberColumn(columns["train_acc"], format="%.4f"),
         seconds=st.column_config.NumberColumn(columns["seconds"], format="%.2f"),
         test_acc=st.column_config.ProgressColumn(
