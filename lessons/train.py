@@ -225,13 +225,14 @@ def ended(run) -> tuple:
     return (run.id, run.status, run.epochs_run)
 
 
+WORDS = ("softmax", "framework")  # the runs table's columns of words, in short
+
+
 def table_row(run) -> dict:
     """A run's row of the runs table, its words (softmax, framework, device, status) in the
     session's language."""
     row = run.summary()
-    words = {
-        name: option_label(name, row[name]) for name in ("softmax", "framework") if name in row
-    }
+    words = {name: tr(f"{name}.short.{row[name]}", default=row[name]) for name in WORDS}
     extra = {"device": device_text(row["device"])} if "device" in row else {}
     loss = row["train_loss"]  # NaN or inf after a breakdown: said so, not a blank "None"
     if loss is None:

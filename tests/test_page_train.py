@@ -126,6 +126,6 @@ def test_the_runs_table_says_nan_for_a_broken_runs_loss_and_translates_its_words
     at.button(key="train.start").click().run()
     table = next(d.value for d in at.dataframe if "train_loss" in d.value.columns)
     assert table["train_loss"].tolist() == ["NaN"]
-    assert table["softmax"].tolist() == [t("softmax.naive", "zh")]
-    assert table["framework"].tolist() == [t("framework.scratch", "zh")]
+    assert table["softmax"].tolist() == [t("softmax.short.naive", "zh")] == ["朴素版"]
+    assert table["framework"].tolist() == [t("framework.short.scratch", "zh")]
     assert at.button(key="train.stop.idle").disabled  # the run is over: nothing to stop

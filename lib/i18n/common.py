@@ -102,4 +102,9 @@ STRINGS = {
     "chart.test_acc": {"en": "test acc", "zh": "测试精度"},
     "softmax.naive": {"en": "the book's (naive)", "zh": "书中的（朴素版）"},
     "softmax.stable": {"en": "stable (log-sum-exp)", "zh": "稳定版（log-sum-exp）"},
+    "softmax.short.naive": {"en": "naive", "zh": "朴素版"},  # the runs table's short words
+    "softmax.short.stable": {"en": "stable", "zh": "稳定版"},
+    "framework.short.scratch": {"en": "scratch", "zh": "从零实现"},
+    "framework.short.concise": {"en": "concise", "zh": "简洁实现"},
+    "framework.short.mindspore": {"en": "mindspore", "zh": "MindSpore"},
 }

@@ -97,7 +97,7 @@ def test_stop_keeps_the_partial_run(live_server, new_page):
     warning.wait_for()
     settle(page)
     assert_healthy(page, "train after Stop")
-    done = int(re.search(r"stopped after (\d+) epochs", warning.inner_text()).group(1))
+    done = int(re.search(r"stopped after (\d+) epochs?", warning.inner_text()).group(1))
     assert 1 <= done < 30
     rows = runs_table(page)
     assert len(rows) == 1, rows
@@ -164,7 +164,7 @@ def test_a_shared_link_reproduces_the_settings_and_the_run(live_server, new_page
         "4",
         "128",
         "7",
-        t("softmax.stable", "en"),  # the words in the session's language
+        "stable",
     )
 
 
