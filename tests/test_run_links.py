@@ -80,3 +80,11 @@ def test_step_5_opens_the_overflow_page_on_exp_50():
     assert not at.exception
     assert at.number_input(key="overflow.x").value == 50.0
     assert "x" not in at.query_params
+
+
+def test_the_run_picker_names_the_run_in_the_sessions_language(real_data, trained_run):
+    at = open_app(page="per_class", lang="zh", runs=[made(trained_run, 1)])
+    label = at.selectbox(key="per_class").options[0]
+    assert "稳定版" in label and "从零实现" in label and "stable" not in label
+    at = open_app(page="per_class", runs=[made(trained_run, 1)])
+    assert at.selectbox(key="per_class").options[0].startswith(made(trained_run, 1).name)

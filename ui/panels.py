@@ -49,7 +49,7 @@ def pick_run(key: str, wanted: TrainConfig | None = None) -> Run | None:
     matching = [r for r in usable if wanted is not None and same_settings(r.cfg, wanted)]
     if st.session_state.get(key) not in by_number:  # first visit, or its run was deleted
         st.session_state[key] = (matching or usable or list(by_number.values()))[0].number
-    labels = {n: f"{r.name} · {runs.status_text(r)}" for n, r in by_number.items()}
+    labels = {n: f"{runs.run_label(r)} · {runs.status_text(r)}" for n, r in by_number.items()}
     number = st.selectbox(lang.tr("run.picker"), list(labels), key=key, format_func=labels.get)
     return by_number.get(number)
 

@@ -120,5 +120,17 @@ def trained_runs() -> list[Run]:
     return [r for r in runs() if r.trained]
 
 
+def run_label(run: Run) -> str:
+    """A run's name with its words in the session's language (the picker's label):
+    '#2 从零实现 lr=1 epochs=3 batch=256 朴素版' in Chinese, Run.name in English."""
+    c = run.cfg
+    framework = lang.tr(f"framework.short.{c.framework}", default=c.framework)
+    softmax = lang.tr(f"softmax.short.{c.softmax}", default=c.softmax)
+    return (
+        f"#{run.number} {framework} lr={c.lr:g} epochs={c.num_epochs} "
+        f"batch={c.batch_size} {softmax}"
+    )
+
+
 def status_text(run: Run) -> str:
     return lang.tr(f"status.{run.status}")
