@@ -101,7 +101,7 @@ def test_widget_keys_and_language_names_cover_every_language():
 
 
 def test_one_run_is_not_one_runs(monkeypatch):
-    """tr() takes "<key>.one" for n=1 where there is one: 1 run, not 1 runs."""
+    """t() takes "<key>.one" for n=1 where there is one: 1 run, not 1 runs."""
     from ui import lang
 
     monkeypatch.setattr(lang, "lang", lambda: "en")

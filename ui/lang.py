@@ -16,10 +16,7 @@ def lang() -> str:
 
 def tr(key: str, **fields) -> str:
     """The text of `key` in the session's language; tr(key, default=...) for a key that
-    may have no text (lib.i18n.t). With n=1, "<key>.one" where there is one ("1 run",
-    not "1 runs")."""
-    if fields.get("n") == 1 and f"{key}.one" in i18n.STRINGS:
-        key = f"{key}.one"
+    may have no text (lib.i18n.t; it says "1 run", not "1 runs")."""
     return i18n.t(key, lang(), **fields)
 
 
