@@ -64,6 +64,9 @@ def cost_matrix(names):
     kept = st.session_state.setdefault(
         "decisions.kept", {"preset": "equal", "dangerous": list(DANGEROUS)}
     )
+    if st.query_params.get("preset") in PRESETS:  # a link (the lesson's step) names one
+        kept["preset"] = st.query_params.pop("preset")
+        st.session_state.pop(widget_key("decisions.preset"), None)
     labels = {p: tr(f"decisions.preset.{p}") for p in PRESETS}
     preset = kept["preset"] = st.radio(
         tr("decisions.preset"),

@@ -1,5 +1,7 @@
 """Softmax & overflow (exercises 1 and 3): where exp overflows, and the max-subtraction fix."""
 
+from contextlib import suppress
+
 import streamlit as st
 
 from lib import describe
@@ -60,11 +62,17 @@ def limit_fields() -> dict:
 def exp_section():
     st.subheader(tr("overflow.exp.header"))
     left, right = st.columns([1, 4])
+    start = 50.0
+    linked = st.query_params.pop("x", None)  # a link (the lesson's step) names an x
+    with suppress(ValueError):
+        if linked is not None and -2000 <= float(linked) <= 2000:
+            start = float(linked)
+            st.session_state.pop("overflow.x", None)  # the link's x, not the last one typed
     x = left.number_input(
         tr("overflow.exp.x"),
         -2000.0,
         2000.0,
-        50.0,
+        start,
         step=1.0,
         key="overflow.x",
         help=tr("overflow.exp.x_help"),

@@ -49,7 +49,7 @@ with left:
     st.subheader(tr("per_class.table"))
     st.caption(tr("per_class.table_help"))
     st.dataframe(
-        table.drop(columns="class"),
+        table.drop(columns="class").fillna({"confused_with": "–"}),  # never wrong: "–"
         hide_index=True,
         key="per_class.table",
         column_config={

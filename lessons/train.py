@@ -4,6 +4,8 @@ The controls are made from TrainConfig's fields (lib/config.py) within the
 app's limits; the URL holds the same settings, so a link reproduces a run.
 """
 
+import math
+
 import streamlit as st
 
 from lib import config, describe
@@ -21,7 +23,7 @@ from lib.runs import growth_frame, long_frame, runs_csv, saturation
 from lib.text import plain
 from lib.trainers import code, framework_available
 from ui.a11y import announce, chart
-from ui.context import show_code
+from ui.context import device_text, show_code
 from ui.lang import class_names, field_help, field_label, lang, tr, widget_key
 from ui.notebook import download_notebook
 from ui.runs import delete_run, status_text, trained_runs
@@ -214,11 +216,12 @@ def verdict(run) -> str:
         text = saturated_text(run)
         st.warning(text)
     elif run.status == "stopped":
-        text = tr("train.stopped", number=run.number, epochs=run.epochs_run)
+        one = ".one" if run.epochs_run == 1 else ""
+        text = tr(f"train.stopped{one}", number=run.number, epochs=run.epochs_run)
         st.warning(text)
     else:
         text = tr(
-            "train.done",
+            "train.done.one" if run.epochs_run == 1 else "train.done",
             number=run.number,
             acc=run.history[-1]["test_acc"],
             epochs=run.epochs_run,
@@ -250,12 +253,29 @@ def ended(run) -> tuple:
     return (run.id, run.status, run.epochs_run)
 
 
+WORDS = ("softmax", "framework")  # the runs table's columns of words, in short
+
+
+def table_row(run) -> dict:
+    """A run's row of the runs table, its words (softmax, framework, device, status) in the
+    session's language."""
+    row = run.summary()
+    words = {name: tr(f"{name}.short.{row[name]}", default=row[name]) for name in WORDS}
+    extra = {"device": device_text(row["device"])} if "device" in row else {}
+    loss = row["train_loss"]  # NaN or inf after a breakdown: said so, not a blank "None"
+    if loss is None:
+        loss = "–"  # the one sign for a missing value
+    else:
+        loss = f"{loss:.4f}" if math.isfinite(loss) else "NaN" if loss != loss else str(loss)
+    return {**row, **words, **extra, "train_loss": loss, "status": status_text(run)}
+
+
 def runs_table(all_runs):
     st.subheader(tr("train.runs"))
-    rows = [dict(r.summary(), status=status_text(r)) for r in reversed(all_runs)]
+    rows = [table_row(r) for r in reversed(all_runs)]
     columns = {name: tr(f"train.col.{name}", default=field_label(name)) for name in rows[0]}
     columns.update(
-        train_loss=st.column_config.NumberColumn(columns["train_loss"], format="%.4f"),
+        train_loss=st.column_config.TextColumn(columns["train_loss"]),
         train_acc=st.column_config.NumberColumn(columns["train_acc"], format="%.4f"),
         seconds=st.column_config.NumberColumn(columns["seconds"], format="%.2f"),
         test_acc=st.column_config.ProgressColumn(
@@ -306,15 +326,18 @@ show_notes()
 chosen = controls()
 with st.container(horizontal=True):
     start = st.button(tr("train.button"), type="primary", key="train.start")
-    st.button(tr("train.stop"), key="train.stop", on_click=cancel_pending)
+    stop_box = st.empty()
 st.caption(tr("train.share"))
+waiting = pending_config("train")  # a click interrupted the wait: keep the place
+stop_box.button(  # enabled only while a run waits or trains (during this script run)
+    tr("train.stop"), key="train.stop", on_click=cancel_pending, disabled=not (start or waiting)
+)
 
 wait_box, bar, chart_box = st.empty(), st.empty(), st.empty()
 live_box = st.sidebar.empty()  # announcements: a script that takes no room
 if "train.announced" not in st.session_state:  # what a screen reader has heard already
     before = trained_runs()
     st.session_state["train.announced"] = ended(before[-1]) if before else None
-waiting = pending_config("train")  # a click interrupted the wait: keep the place
 if start or waiting:
     st.session_state["train.notes"] = []
     run_training(
@@ -323,6 +346,7 @@ if start or waiting:
         wait_box,
         page="train",
     )
+    stop_box.button(tr("train.stop"), key="train.stop.idle", disabled=True)  # it is over
 
 all_runs = trained_runs()  # at least one epoch: a run stopped at epoch 0 is not kept
 if not all_runs:

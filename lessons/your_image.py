@@ -38,6 +38,7 @@ def picture_bytes() -> bytes | None:
             key="your_image.upload",
             max_upload_size=MAX_BYTES // 2**20,
         )
+        st.caption(tr("your_image.upload_hint"))
     return None if shot is None else shot.getvalue()
 
 

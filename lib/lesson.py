@@ -34,6 +34,7 @@ class Step:
     train: dict | None = None  # Train page: TrainConfig overrides for the link
     query: dict = field(default_factory=dict)  # another page: its query (none reads one yet)
     demo: str | None = None  # something the lesson page runs inside the step ("lr_sweep")
+    run: dict | None = None  # a result page: the run it uses (TrainConfig overrides)
 
     @property
     def title(self) -> str:
@@ -52,8 +53,10 @@ class Step:
         return f"lesson.{self.id}.option.{name}"
 
     def config(self) -> TrainConfig | None:
-        """The Train page settings the link opens with (None for other pages)."""
-        return None if self.train is None else TrainConfig(**self.train)
+        """The Train page settings the link opens with, or the settings of the run a result
+        page is opened on (None when the step names no run)."""
+        overrides = self.train if self.train is not None else self.run
+        return None if overrides is None else TrainConfig(**overrides)
 
 
 STEPS = (  # in the chapter's order: softmax, loss, accuracy, training, then exercises 1-5
@@ -62,7 +65,7 @@ STEPS = (  # in the chapter's order: softmax, loss, accuracy, training, then exe
     Step("pick", "minibatch", ("p01", "p05", "p06"), "p05"),
     Step("random", "minibatch", ("zero", "tenth", "half"), "tenth"),
     Step("train", "train", ("low", "mid", "high", "perfect"), "high", train={"num_epochs": 10}),
-    Step("exp50", "overflow", ("inf", "finite", "nan"), "finite"),
+    Step("exp50", "overflow", ("inf", "finite", "nan"), "finite", query={"x": "50"}),
     Step(
         "lr1",
         "train",
@@ -85,7 +88,14 @@ STEPS = (  # in the chapter's order: softmax, loss, accuracy, training, then exe
         train={"lr": 100.0, "num_epochs": 3, "softmax": "stable"},
         demo="lr_sweep",
     ),
-    Step("decide", "decisions", ("same", "cheaper", "dearer"), "cheaper"),
+    Step(  # the run of step 4 (the book's settings), with the preset the question names
+        "decide",
+        "decisions",
+        ("same", "cheaper", "dearer"),
+        "cheaper",
+        query={"preset": "medical"},
+        run={"num_epochs": 10},
+    ),
     Step("vocab", "many_classes", ("constant", "linear", "square"), "linear"),
 )
 BY_ID = {step.id: step for step in STEPS}
@@ -97,9 +107,10 @@ def url_path(page: str) -> str:
 
 
 def link_query(step: Step, lang: str) -> dict[str, str]:
-    """The query the step's link carries: the run's settings (Train page) and the language."""
+    """The query the step's link carries: the run's settings (the Train page's, or those of
+    the run a result page uses), what the page opens with, and the language."""
     cfg = step.config()
-    return {**(to_query(cfg) if cfg else step.query), "lang": lang}
+    return {**(to_query(cfg) if cfg else {}), **step.query, "lang": lang}
 
 
 def link_url(step: Step, lang: str, base: str = "") -> str:

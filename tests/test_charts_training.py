@@ -50,3 +50,10 @@ def test_compare_chart_has_one_colour_per_run():
     frame = long_frame([_run([0.8]), _run([0.5], number=2)])
     data = pd.DataFrame(compare_chart(frame).to_dict()["datasets"].popitem()[1])
     assert data["run"].nunique() == 2
+
+
+def test_the_first_and_the_largest_points_are_drawn_inside_the_plot():
+    """Epoch 0 (x = 0) and the top of the y domain get room: both scales are padded."""
+    spec = training_chart(long_frame([_run([2.3, 0.6])]), 5).to_dict()
+    assert spec["encoding"]["x"]["scale"]["padding"] > 0
+    assert spec["encoding"]["y"]["scale"]["padding"] > 0

@@ -102,3 +102,13 @@ def test_widget_keys_and_language_names_cover_every_language():
     }
     assert widget_key("x", "ZH-cn") == "x.zh"
     assert set(LANG_NAMES) == set(LANGS)
+
+
+def test_one_run_is_not_one_runs(monkeypatch):
+    """t() takes "<key>.one" for n=1 where there is one: 1 run, not 1 runs."""
+    from ui import lang
+
+    monkeypatch.setattr(lang, "lang", lambda: "en")
+    assert "(1 run)" in lang.tr("me.adopted", n=1)
+    assert "(3 runs)" in lang.tr("me.adopted", n=3)
+    assert "1 run of its own" in lang.tr("me.offer.mine", n=1)

@@ -17,7 +17,7 @@ from lib.i18n import STRINGS, class_names, t
 from lib.many_classes import output_layer_memory, vocabularies
 from lib.metrics import predict_test_set
 from lib.pages import PAGES
-from lib.settings import from_query
+from lib.settings import from_query, query_names
 from lib.trainers import train
 
 
@@ -57,11 +57,24 @@ def test_train_links_reproduce_the_steps_settings():
     for step in L.STEPS:
         query = L.link_query(step, "zh")
         assert query["lang"] == "zh"
-        if step.train is None:
-            assert query == {"lang": "zh"}
+        settings = {k: v for k, v in query.items() if k in query_names()}
+        assert {k: v for k, v in query.items() if k not in settings} == {
+            **step.query,
+            "lang": "zh",
+        }
+        if step.train is None and step.run is None:
+            assert settings == {}, step.id
             continue
-        cfg, notes = from_query({k: v for k, v in query.items() if k != "lang"})
-        assert notes == [] and cfg == TrainConfig(**step.train), step.id
+        cfg, notes = from_query(settings)
+        assert notes == [] and cfg == TrainConfig(**(step.train or step.run)), step.id
+
+
+def test_step_links_name_what_their_question_talks_about():
+    """Step 8 asks about step 4's run and the medical preset; step 5 about exp(50)."""
+    decide = L.link_query(L.BY_ID["decide"], "en")
+    assert decide["preset"] == "medical"
+    assert from_query({k: decide[k] for k in query_names()})[0] == L.BY_ID["train"].config()
+    assert L.link_query(L.BY_ID["exp50"], "en") == {"x": "50", "lang": "en"}
 
 
 def test_link_urls():

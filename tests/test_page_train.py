@@ -3,6 +3,8 @@
 import pytest
 from apptest_helpers import fixed_notes, has_chinese, open_app, texts
 
+from lib.i18n import t
+
 needs_data = pytest.mark.usefixtures("real_data")  # fails, not skips, under REQUIRE_DATA=1
 
 
@@ -113,3 +115,17 @@ def test_missing_data_shows_the_message_not_an_exception(no_data):
     assert "not available" in at.error[0].value
     assert "FASHION_MNIST_ROOT" in texts(at)
     assert at.session_state["runs"] == []
+
+
+def test_the_runs_table_says_nan_for_a_broken_runs_loss_and_translates_its_words(
+    real_data,
+):
+    """A breakdown's loss is NaN: the table says so (not a blank 'None'); the softmax and
+    framework columns are in the session's language."""
+    at = open_app(lang="zh", query={"lr": "1", "epochs": "2", "softmax": "naive"})
+    at.button(key="train.start").click().run()
+    table = next(d.value for d in at.dataframe if "train_loss" in d.value.columns)
+    assert table["train_loss"].tolist() == ["NaN"]
+    assert table["softmax"].tolist() == [t("softmax.short.naive", "zh")] == ["朴素版"]
+    assert table["framework"].tolist() == [t("framework.short.scratch", "zh")]
+    assert at.button(key="train.stop.idle").disabled  # the run is over: nothing to stop

@@ -40,6 +40,17 @@ A11Y_CSS = (
     + ":focus-visible { outline: 3px solid #c2410c !important; outline-offset: 2px; }\n"
     + "</style>"
 )
+# No page wider than a phone (375 px): what cannot shrink to its column (a chart of fixed
+# cells or facets, a formula, a wide table in text) scrolls sideways inside its own box,
+# so the page itself never does. Charts drawn at the container's width are not affected.
+NARROW_CSS = (
+    "<style>\n"
+    '[data-testid="stVegaLiteChart"], .katex-display, [data-testid="stMarkdownContainer"] table'
+    " { max-width: 100%; overflow-x: auto; overflow-y: hidden; }\n"
+    '[data-testid="stMarkdownContainer"] table { display: block; }\n'
+    '[data-testid="stImage"] img { max-width: 100%; height: auto; }\n'
+    "</style>"
+)
 LIVE_REGION = "sx-live"  # the polite live region announcements are written into
 
 
@@ -60,7 +71,7 @@ def page_frame(title: str) -> None:
     then reads Chinese with an English voice and cannot tell the tabs apart.
     """
     st.set_page_config(page_title=f"{title} · {lang.tr('app.title')}")
-    st.html(A11Y_CSS)  # style only: Streamlit puts it where it takes no room
+    st.html(A11Y_CSS + NARROW_CSS)  # style only: Streamlit puts it where it takes no room
     _script(
         f"""document.documentElement.lang = {_js(HTML_LANG[lang.lang()])};
         if (!document.getElementById("{LIVE_REGION}")) {{

@@ -3,7 +3,9 @@ store), the session's tab and address, and showing code or user text."""
 
 from __future__ import annotations
 
+import functools
 import inspect
+import re
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -70,7 +72,20 @@ def device() -> torch.device:
 
 
 def device_name() -> str:
-    return device_label(device())
+    """The device in the session's language ('cpu · 2 threads', 'CPU · 2 个线程')."""
+    return device_text(device_label(device()))
+
+
+CPU_THREADS = re.compile(r"cpu · (\d+) threads?")
+
+
+def device_text(label: str) -> str:
+    """A device label (lib.data.device_label, as runs keep it) in the session's language."""
+    found = CPU_THREADS.fullmatch(label)
+    if found is None:
+        return label  # a GPU's name
+    n = int(found.group(1))
+    return lang.tr("device.cpu.one" if n == 1 else "device.cpu", n=n)
 
 
 @st.cache_resource(show_spinner=False)
@@ -174,7 +189,13 @@ def show_code(*objects, note: str | tuple[str, ...] | None = None) -> None:
         for key in (note,) if isinstance(note, str) else note or ():
             st.markdown(lang.tr(key))
         for obj in objects:
-            st.code(inspect.getsource(obj), language="python")
+            st.code(source(obj), language="python")
+
+
+@functools.cache
+def source(obj) -> str:
+    """A function's source, read from its file once per process (the same for everyone)."""
+    return inspect.getsource(obj)
 
 
 def show_plain(value, limit: int = 40) -> None:

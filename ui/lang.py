@@ -16,7 +16,7 @@ def lang() -> str:
 
 def tr(key: str, **fields) -> str:
     """The text of `key` in the session's language; tr(key, default=...) for a key that
-    may have no text (lib.i18n.t)."""
+    may have no text (lib.i18n.t; it says "1 run", not "1 runs")."""
     return i18n.t(key, lang(), **fields)
 
 

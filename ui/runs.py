@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from lib.runs import Run
-from lib.store import MAX_RUNS_PER_STUDENT, LimitError, StoreError
+from lib.store import MAX_RUNS_PER_STUDENT, LimitError, SafeStore, StoreError
 from ui import classroom, context, identity, lang
 
 
@@ -23,17 +25,52 @@ def next_number() -> int:
     return context.store().next_run_number(identity.identity(), [r.number for r in runs()])
 
 
+@dataclass(frozen=True)
+class Keeper:
+    """Where a run is kept, read before it trains.
+
+    Streamlit's own Stop (the page header's) leaves the script run stopped: from then on
+    every st call, st.session_state included, raises StopException again. The code that
+    keeps an interrupted run therefore reads nothing of the session; it uses this.
+    """
+
+    store: SafeStore
+    token: str  # the student's identity
+    class_code: str | None  # the class the run is posted to
+    held: list[Run]  # the session's runs (the very list of runs())
+
+
+def keeper() -> Keeper:
+    member = classroom.class_membership()
+    return Keeper(context.store(), identity.identity(), member[0] if member else None, runs())
+
+
+def keep(run: Run, where: Keeper) -> StoreError | None:
+    """Save a run (and post it to its class) with no Streamlit call; what went wrong, if any."""
+    try:
+        where.store.save_run(where.token, run, class_code=where.class_code)
+    except StoreError as exc:  # LimitError included
+        return exc
+    return None
+
+
+def tell(problem: StoreError) -> None:
+    """Say why a run was not saved."""
+    if isinstance(problem, LimitError):
+        st.warning(lang.tr("store.too_many", limit=MAX_RUNS_PER_STUDENT))
+    else:
+        st.error(lang.tr("store.refused"))
+        context.show_plain(problem, 120)
+
+
 def save(run: Run) -> None:
     """Keep a run in the store (and post it to the student's class); never on the hot path."""
-    member = classroom.class_membership()
-    try:
-        context.store().save_run(identity.identity(), run, class_code=member[0] if member else None)
-        classroom.run_not_posted(member[0] if member else None)
-    except LimitError:
-        st.warning(lang.tr("store.too_many", limit=MAX_RUNS_PER_STUDENT))
-    except StoreError as exc:
-        st.error(lang.tr("store.refused"))
-        context.show_plain(exc, 120)
+    where = keeper()
+    problem = keep(run, where)
+    if problem is not None:
+        tell(problem)
+    else:
+        classroom.run_not_posted(where.class_code)  # a closed class: saved, not posted
 
 
 def settle_interrupted_runs() -> None:
@@ -84,6 +121,18 @@ def delete_all_runs() -> bool:
 
 def trained_runs() -> list[Run]:
     return [r for r in runs() if r.trained]
+
+
+def run_label(run: Run) -> str:
+    """A run's name with its words in the session's language (the picker's label):
+    '#2 从零实现 lr=1 epochs=3 batch=256 朴素版' in Chinese, Run.name in English."""
+    c = run.cfg
+    framework = lang.tr(f"framework.short.{c.framework}", default=c.framework)
+    softmax = lang.tr(f"softmax.short.{c.softmax}", default=c.softmax)
+    return (
+        f"#{run.number} {framework} lr={c.lr:g} epochs={c.num_epochs} "
+        f"batch={c.batch_size} {softmax}"
+    )
 
 
 def status_text(run: Run) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
@@ -70,6 +70,9 @@ def cancel_pending() -> None:
     waiting = st.session_state.pop("engine.pending", None)
     if waiting:
         waiting["ticket"].cancel()
+    training = st.session_state.get("engine.ticket")
+    if training is not None:  # its script run is stopping: the sidebar counts it no more
+        training.cancel()
 
 
 def _engine_ticket(page: str) -> Ticket | None:
@@ -204,19 +207,32 @@ def run_training(cfg: TrainConfig, on_epoch, wait_box, page: str = "train") -> R
     if data is None:
         return None
     run = Run(number=runs.next_number(), cfg=cfg, device=run_device(cfg))
+    kept = runs.keeper()  # read now: after the header's Stop, the session can't be read
     try:
         if not in_slot(
             lambda: follow(cfg, data, run, on_epoch, wait_box, page), wait_box, page, cfg
         ):
             return None
     finally:
-        if run.status == "running":
-            run.status = "stopped"
-        if not run.trained and run in runs.runs():
-            runs.runs().remove(run)  # no epoch finished: nothing to keep
-        elif run.trained:
-            runs.save(run)  # once, when the run ends or is interrupted
+        end_run(run, kept)
     return run
+
+
+def end_run(run: Run, kept: runs.Keeper) -> None:
+    """Keep what was trained, however the run ended: done, broken down, the page's Stop,
+    a click, a page switch, or Streamlit's own Stop in the page header (which leaves the
+    script run stopped: every st call then raises StopException, so this makes none
+    unless a message must be shown, and that one may be lost)."""
+    if run.status == "running":
+        run.status = "stopped"
+    if not run.trained:
+        if run in kept.held:
+            kept.held.remove(run)  # no epoch finished: nothing to keep
+        return
+    problem = runs.keep(run, kept)  # once, when the run ends or is interrupted
+    if problem is not None:
+        with suppress(StopException):  # stopped: the store's refusal can't be shown now
+            runs.tell(problem)
 
 
 def follow(cfg: TrainConfig, data, run: Run, on_epoch, wait_box, page: str) -> None:
@@ -263,8 +279,9 @@ def follow(cfg: TrainConfig, data, run: Run, on_epoch, wait_box, page: str) -> N
         raise
     finally:
         if ticket is not None:
-            st.session_state.pop("engine.pending", None)
-            ticket.cancel()  # a no-op when it finished
+            ticket.cancel()  # first: a no-op when it finished; no st call before it
+            with suppress(StopException):  # the header's Stop: the session can't be read
+                st.session_state.pop("engine.pending", None)
     if ticket.error and not ticket.cancelled:
         st.warning(lang.tr("train.engine_ended"))
 

@@ -6,6 +6,7 @@ import pandas as pd
 from lib.charts.palette import BLUE, DASHES, GREEN, SERIES, SHAPES, VERMILLION
 from lib.i18n import t
 
+EDGE_PX = 8  # room around the plot: epoch 0 and the largest value are drawn inside it
 METRIC_KEYS = {
     "train_loss": "chart.train_loss",
     "train_acc": "chart.train_acc",
@@ -34,10 +35,14 @@ def training_chart(long_df: pd.DataFrame, num_epochs: int, lang: str = "en") -> 
             x=alt.X(
                 "epoch:Q",
                 title=t("chart.epoch", lang),
-                scale=alt.Scale(domain=[0, num_epochs]),
+                scale=alt.Scale(domain=[0, num_epochs], padding=EDGE_PX),
                 axis=alt.Axis(tickMinStep=1, format="d"),
             ),
-            y=alt.Y("value:Q", title=t("chart.value", lang), scale=alt.Scale(domain=[0, top])),
+            y=alt.Y(
+                "value:Q",
+                title=t("chart.value", lang),
+                scale=alt.Scale(domain=[0, top], padding=EDGE_PX),
+            ),
             color=alt.Color(
                 "curve:N",
                 sort=order,

@@ -53,9 +53,12 @@ def t(key: str, lang: str = DEFAULT_LANG, *, default=_REQUIRED, **fields) -> str
 
     A key with no text is a KeyError, unless a `default` is given: then that is
     returned as it is (for keys made from values, e.g. f"status.{run.status}").
+    With n=1, "<key>.one" is used where there is one ("1 run", not "1 runs").
     """
     if default is not _REQUIRED and key not in STRINGS:
         return default
+    if fields.get("n") == 1 and f"{key}.one" in STRINGS:
+        key = f"{key}.one"
     text = STRINGS[key][normalize_lang(lang)]
     return text.format(**fields) if fields else text
 

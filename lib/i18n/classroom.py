@@ -7,6 +7,11 @@ STRINGS = {
         "zh": "你的训练记录暂时没有被保存（无法连接数据库）。可以继续使用：它们先保留在这里，数据库恢复后会立即"
         "保存。",
     },
+    "store.recreated.one": {
+        "en": "The database file on the server was deleted or replaced. It was created again, "
+        "and your run in this tab was saved into it again.",
+        "zh": "服务器上的数据库文件被删除或替换了。它已重新创建，这个标签页中你的 1 条训练记录已重新保存到其中。",
+    },
     "store.recreated": {
         "en": "The database file on the server was deleted or replaced. It was created again, "
         "and your {n} runs in this tab were saved into it again.",
@@ -59,6 +64,12 @@ STRINGS = {
         "zh": "你打开了一个个人链接，它属于一个已保存 {n} 条训练记录的浏览器。只有当这是你自己的链接时才继"
         "续：发送链接的人将能看到你在这里做的一切。",
     },
+    "me.offer.mine.one": {
+        "en": "This browser now shows 1 run of its own. It stays saved, but this browser "
+        "will no longer show it: keep its personal link first if you want it back.",
+        "zh": "这个浏览器现在有自己的 1 条训练记录。它仍会保存，但这个浏览器将不再显示它："
+        "如果以后还想看到，请先保存它的个人链接。",
+    },
     "me.offer.mine": {
         "en": "This browser now shows {n} runs of its own. They stay saved, but this browser "
         "will no longer show them: keep its personal link first if you want them back.",
@@ -81,6 +92,10 @@ STRINGS = {
         "en": "That is not a current personal code: copy it again from your personal link "
         "(the part after me=), or paste the whole link.",
         "zh": "这不是有效的个人代码：请从你的个人链接中重新复制（me= 后面的部分），或粘贴整个链接。",
+    },
+    "me.adopted.one": {
+        "en": "This browser now shows the runs of your personal link (1 run).",
+        "zh": "这个浏览器现在显示你个人链接中的训练记录（共 1 条）。",
     },
     "me.adopted": {
         "en": "This browser now shows the runs of your personal link ({n} runs).",

@@ -20,6 +20,8 @@ STRINGS = {
     "nav.section.exercises": {"en": "Exercises 4–5", "zh": "练习 4–5"},
     "sidebar.language": {"en": "Language / 语言", "zh": "语言 / Language"},
     "sidebar.device": {"en": "Device: **{device}**", "zh": "设备：**{device}**"},
+    "device.cpu": {"en": "cpu · {n} threads", "zh": "CPU · {n} 个线程"},
+    "device.cpu.one": {"en": "cpu · 1 thread", "zh": "CPU · 1 个线程"},
     "sidebar.load": {
         "en": "Trainings on this server: {running} running, {waiting} waiting",
         "zh": "本服务器上的训练：{running} 个进行中，{waiting} 个排队中",
@@ -59,6 +61,28 @@ STRINGS = {
         "zh": "在这里训练一个模型（{epochs} 个迭代周期，稳定版 softmax）",
     },
     "run.picker": {"en": "Run", "zh": "选择一条训练记录"},
+    "run.linked_missing": {
+        "en": "The link opens this page on a run trained with {settings}, and you have none "
+        "yet. Train it here, or pick another run below.",
+        "zh": "这个链接要用以 {settings} 训练的模型打开本页，而你还没有这样的训练记录。"
+        "可以在这里训练一个，或在下面选择另一条训练记录。",
+    },
+    "run.train_linked": {
+        "en": "Train it here ({epochs} epochs)",
+        "zh": "在这里训练（{epochs} 个迭代周期）",
+    },
+    "run.all_broken.one": {
+        "en": "Your only run broke down (its weights are inf or NaN), so it cannot predict. "
+        "Train one with the stable softmax or a smaller learning rate.",
+        "zh": "你唯一的一条训练记录出现了数值崩溃（权重是 inf 或 NaN），无法预测。"
+        "请用稳定版 softmax 或更小的学习率再训练一个。",
+    },
+    "run.all_broken": {
+        "en": "All {n} of your runs broke down (their weights are inf or NaN), so none can "
+        "predict. Train one with the stable softmax or a smaller learning rate.",
+        "zh": "你的 {n} 条训练记录都出现了数值崩溃（权重是 inf 或 NaN），都无法预测。"
+        "请用稳定版 softmax 或更小的学习率再训练一个。",
+    },
     "run.unusable": {
         "en": "This run broke down: its weights are inf or NaN, so it predicts nothing useful. Pick "
         "another run or train again with the stable softmax or a smaller learning rate.",
@@ -83,4 +107,10 @@ STRINGS = {
     "softmax.naive": {"en": "the book's (naive)", "zh": "书中的（朴素版）"},
     "softmax.stable": {"en": "stable (log-sum-exp)", "zh": "稳定版（LogSumExp）"},
     "softmax.clamp": {"en": "clamped: log(max(p, ε))", "zh": "截断版：log(max(p, ε))"},
+    "softmax.short.naive": {"en": "naive", "zh": "朴素版"},  # the runs table's short words
+    "softmax.short.stable": {"en": "stable", "zh": "稳定版"},
+    "framework.short.scratch": {"en": "scratch", "zh": "从零实现"},
+    "framework.short.concise": {"en": "concise", "zh": "简洁实现"},
+    "framework.short.mindspore": {"en": "mindspore", "zh": "MindSpore"},
+    "softmax.short.clamp": {"en": "clamped", "zh": "截断版"},
 }

@@ -109,10 +109,18 @@ STRINGS = {
         "en": "Epoch {epoch} of {total}: test accuracy {acc:.3f}",
         "zh": "第 {epoch} / {total} 个迭代周期：测试精度 {acc:.3f}",
     },
+    "train.done.one": {
+        "en": "Run #{number}: test accuracy {acc:.4f} after 1 epoch in {seconds:.2f} s.",
+        "zh": "训练记录 #{number}：1 个迭代周期后测试精度 {acc:.4f}，用时 {seconds:.2f} 秒。",
+    },
     "train.done": {
         "en": "Run #{number}: test accuracy {acc:.4f} after {epochs} epochs in {seconds:.2f} s.",
         "zh": "训练记录 #{number}：{epochs} 个迭代周期后测试精度 {acc:.4f}，"
         "用时 {seconds:.2f} 秒。",
+    },
+    "train.stopped.one": {
+        "en": "Run #{number} was stopped after 1 epoch; everything trained so far is kept.",
+        "zh": "训练记录 #{number} 在第 1 个迭代周期后停止；已训练的结果都保留了。",
     },
     "train.stopped": {
         "en": "Run #{number} was stopped after {epochs} epochs; everything trained so far is kept.",

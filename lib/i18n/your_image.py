@@ -13,6 +13,11 @@ STRINGS = {
         "en": "Upload a PNG or JPEG (up to 5 MB)",
         "zh": "上传 PNG 或 JPEG 图片（最大 5 MB）",
     },
+    "your_image.upload_hint": {  # Streamlit 1.67's uploader box has fixed English words
+        "en": "Drag a picture onto the box, or press “Upload” to choose one (5 MB at most).",
+        "zh": "把图片拖到上面的框里，或点击 “Upload”（上传）选择一张图片；框里的 "
+        "“5MB per file” 是说每个文件最大 5 MB。",
+    },
     "your_image.upload_help": {
         "en": "Best: one item, photographed from above on a plain background, filling most of the picture.",
         "zh": "效果最好：单件物品，从上方拍摄，背景单一，物品占据画面的大部分。",

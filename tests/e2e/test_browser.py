@@ -97,7 +97,7 @@ def test_stop_keeps_the_partial_run(live_server, new_page):
     warning.wait_for()
     settle(page)
     assert_healthy(page, "train after Stop")
-    done = int(re.search(r"stopped after (\d+) epochs", warning.inner_text()).group(1))
+    done = int(re.search(r"stopped after (\d+) epochs?", warning.inner_text()).group(1))
     assert 1 <= done < 30
     rows = runs_table(page)
     assert len(rows) == 1, rows
@@ -173,7 +173,7 @@ def test_training_at_the_defaults_reports_its_time(live_server, new_page):
     warm = new_page()  # the first training of a server process loads the data set
     open_url(warm, f"{live_server.url}/?epochs=1")
     click_train(warm)
-    wait_text(warm, "after 1 epochs")
+    wait_text(warm, "after 1 epoch ")
     page = new_page()
     open_url(page, live_server.url)
     assert slider_value(page, "train-w-epochs") == "10"
