@@ -71,7 +71,7 @@ def training(long_df: pd.DataFrame, lang: str = "en") -> str:
     epochs = int(acc.index.max())
     head = _change(t("describe.test_acc", lang), acc.iloc[0], acc.iloc[-1], lang)
     tail = _change(t("describe.loss", lang), loss.iloc[0], loss.iloc[-1], lang)
-    return t("describe.training", lang, acc=head, loss=tail, epochs=epochs)
+    return t("describe.training", lang, acc=head, loss=tail, epochs=epochs, n=epochs)
 
 
 def growth(growth_df: pd.DataFrame, lang: str = "en") -> str:
@@ -125,7 +125,14 @@ def compare(long_df: pd.DataFrame, lang: str = "en") -> str:
     # best first, a run without a finite accuracy last (NaN stays NaN)
     order = sorted(last, key=lambda run: -last[run][1] if _finite(last[run][1]) else float("inf"))
     parts = [
-        t("describe.compare.run", lang, run=run, acc=last[run][1], epochs=last[run][0])
+        t(
+            "describe.compare.run",
+            lang,
+            run=run,
+            acc=last[run][1],
+            epochs=last[run][0],
+            n=last[run][0],
+        )
         if _finite(last[run][1])
         else t("describe.compare.broken", lang, run=run)
         for run in order

@@ -55,7 +55,23 @@ def test_training_follows_the_chart_as_it_grows(curves):
     acc, loss = curves
     for epochs in (1, 4, 10):
         text = describe.training(history_frame(acc[: epochs + 1], loss[: epochs + 1]), "en")
-        assert f"to {acc[epochs]:.2f} in {epochs} epochs" in text
+        unit = "1 epoch" if epochs == 1 else f"{epochs} epochs"
+        assert f"to {acc[epochs]:.2f} in {unit};" in text
+
+
+def test_one_run_and_one_epoch_are_said_in_the_singular(curves):
+    acc, loss = curves
+    one = describe.compare(history_frame(acc[:2], loss[:2], run="#7"), "en")
+    assert one == f"1 run, final test accuracy: #7: {acc[1]:.2f} after 1 epoch."
+    frame = pd.DataFrame([{"student": "Ada", "lr": 0.1, "test_acc": 0.8123, "broke_down": False}])
+    assert describe.board(frame, "en") == (
+        "Test accuracy against learning rate for 1 run of 1 student: 0.8123 at lr 0.1 (Ada)."
+    )
+    broken = frame.assign(test_acc=float("nan"), broke_down=True)
+    assert describe.board(broken, "en") == (
+        "1 run on the board; it broke down and has no test accuracy."
+    )
+    assert " 1 runs" not in describe.board(pd.concat([frame, broken]), "en")
 
 
 def test_training_names_a_breakdown_and_a_flat_curve():

@@ -24,6 +24,10 @@ STRINGS = {
         "en": "Training curves: {acc} in {epochs} epochs; {loss}.",
         "zh": "训练曲线：{epochs} 个迭代周期内{acc}；{loss}。",
     },
+    "describe.training.one": {
+        "en": "Training curves: {acc} in 1 epoch; {loss}.",
+        "zh": "训练曲线：1 个迭代周期内{acc}；{loss}。",
+    },
     "describe.training.empty": {
         "en": "Training curves: no epoch yet.",
         "zh": "训练曲线：还没有迭代周期。",
@@ -31,6 +35,14 @@ STRINGS = {
     "describe.compare": {
         "en": "{n} runs overlaid, final test accuracy: {runs}.",
         "zh": "叠加的 {n} 条训练记录，最终测试精度：{runs}。",
+    },
+    "describe.compare.one": {
+        "en": "1 run, final test accuracy: {runs}.",
+        "zh": "1 条训练记录，最终测试精度：{runs}。",
+    },
+    "describe.compare.run.one": {
+        "en": "{run}: {acc:.2f} after 1 epoch",
+        "zh": "{run}：1 个迭代周期后 {acc:.2f}",
     },
     "describe.compare.run": {
         "en": "{run}: {acc:.2f} after {epochs} epochs",
@@ -155,9 +167,18 @@ STRINGS = {
     },
     "describe.board": {
         "en": "Test accuracy against learning rate for {n} runs of {students} students; the best "
-        "is {acc:.4f} at lr {lr} ({student}); {broken} runs broke down.",
+        "is {acc:.4f} at lr {lr} ({student}); runs that broke down: {broken}.",
         "zh": "{students} 位学生的 {n} 条训练记录的测试精度与学习率的关系；最好的是 {acc:"
         ".4f}，学习率 {lr}（{student}）；{broken} 条训练记录数值崩溃。",
+    },
+    "describe.board.one": {
+        "en": "Test accuracy against learning rate for 1 run of 1 student: {acc:.4f} at lr {lr} "
+        "({student}).",
+        "zh": "1 位学生的 1 条训练记录的测试精度与学习率的关系：学习率 {lr} 时为 {acc:.4f}（{student}）。",
+    },
+    "describe.board.none.one": {
+        "en": "1 run on the board; it broke down and has no test accuracy.",
+        "zh": "看板上有 1 条训练记录，它出现了数值崩溃，没有测试精度。",
     },
     "describe.board.none": {
         "en": "{n} runs on the board, {broken} of them broke down; none has a test accuracy.",
