@@ -26,7 +26,7 @@ from ui.a11y import announce, chart
 from ui.context import device_text, show_code
 from ui.lang import class_names, field_help, field_label, lang, tr, widget_key
 from ui.notebook import download_notebook
-from ui.runs import delete_run, status_text, trained_runs
+from ui.runs import delete_run, run_label, status_text, trained_runs
 from ui.training import cancel_pending, pending_config, run_training
 
 BREAKDOWN_PAGES = {
@@ -283,14 +283,17 @@ def runs_table(all_runs):
         ),
     )
     st.dataframe(rows, hide_index=True, column_config=columns)
-    names = [r.name for r in all_runs]
+    names = [run_label(r) for r in all_runs]  # in the reader's language
     # keyed by the newest run: a new run resets the choice to the latest three
     chosen = st.multiselect(
-        tr("train.compare"), names, default=names[-3:], key=f"train.compare.{all_runs[-1].id}"
+        tr("train.compare"),
+        names,
+        default=names[-3:],
+        key=widget_key(f"train.compare.{all_runs[-1].id}"),
     )
-    picked = [r for r in all_runs if r.name in chosen]
+    picked = [r for r in all_runs if run_label(r) in chosen]
     if picked:
-        long = long_frame(picked)
+        long = long_frame(picked, label=run_label)
         chart(
             compare_chart(long, lang()),
             describe.compare(long, lang()),

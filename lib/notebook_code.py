@@ -75,7 +75,7 @@ def train_run(cfg, X_train, y_train, X_test, y_test):
     print(f"{0:>5}  {train_loss:>10.4f}  {train_acc:>9.4f}  {history[0][3]:>8.4f}")
     for epoch in range(1, cfg.num_epochs + 1):
         batches = minibatch_indices(n, cfg.batch_size, generator)
-        loss_sum, right = train_epoch(net, loss, updater, X_train, y_train, batches)
+        loss_sum, right, _ = train_epoch(net, loss, updater, X_train, y_train, batches)
         _, test_acc = evaluate(W, b, X_test, y_test, cfg.softmax)
         history.append((epoch, loss_sum / n, right / n, test_acc))
         print(f"{epoch:>5}  {loss_sum / n:>10.4f}  {right / n:>9.4f}  {test_acc:>8.4f}")

@@ -146,12 +146,16 @@ def saturation(run: Run) -> dict:
     }
 
 
-def long_frame(runs: list[Run]) -> pd.DataFrame:
-    """All runs' histories stacked, one row per (run, epoch, metric) for charts."""
+def long_frame(runs: list[Run], label=None) -> pd.DataFrame:
+    """All runs' histories stacked, one row per (run, epoch, metric) for charts.
+
+    `label(run)` names a run in the chart (its name in the reader's language); Run.name
+    by default."""
     # speed: rows built in Python (one DataFrame at the end), not melt + concat per run:
     # this runs for every redraw of every student's live chart
+    name = label or (lambda run: run.name)
     rows = [
-        (run.name, h["epoch"], metric, h[metric])
+        (name(run), h["epoch"], metric, h[metric])
         for run in runs
         for metric in METRICS
         for h in run.history

@@ -13,16 +13,18 @@ MIME = "application/x-ipynb+json"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def notebook_bytes(settings: tuple, language: str) -> bytes:
-    """The student's copy (no solutions) of the run with these settings, as file bytes."""
-    return notebook.to_bytes(TrainConfig(**dict(settings)), solutions=False, lang=language)
+def notebook_bytes(settings: tuple, _cfg: TrainConfig, language: str) -> bytes:
+    """The student's copy (no solutions) of the run with these settings, as file bytes.
+
+    Cached by `settings` (cfg's fields as a tuple); `_cfg` itself is not hashed."""
+    return notebook.to_bytes(_cfg, solutions=False, lang=language)
 
 
 def download_notebook(cfg: TrainConfig, key: str) -> None:
     """The button; downloading does not rerun the page."""
     st.download_button(
         tr("notebook.download"),
-        notebook_bytes(tuple(cfg.to_dict().items()), lang()),
+        notebook_bytes(tuple(cfg.to_dict().items()), cfg, lang()),
         file_name=notebook.file_name(cfg),
         mime=MIME,
         key=key,
