@@ -7,6 +7,9 @@ from lib.charts.palette import BLUE, GREY
 from lib.i18n import t
 
 
+INSIDE_FROM = 0.15  # accuracy from which a bar holds its own label
+
+
 def accuracy_chart(table: pd.DataFrame, overall: float, lang: str = "en") -> alt.LayerChart:
     """One bar per class (hardest on top) and a rule at the overall accuracy."""
     df = table
@@ -29,8 +32,17 @@ def accuracy_chart(table: pd.DataFrame, overall: float, lang: str = "en") -> alt
             ],
         )
     )
-    labels = bars.mark_text(align="right", dx=-4, fontSize=11, color="white").encode(
-        text=alt.Text("accuracy:Q", format=".1%")
+    # the figure inside a bar wide enough for it (white on blue), else just right of the bar in
+    # grey: a class at 0 % (a broken-down run) has no bar, and white on white is unreadable
+    inside = alt.datum.accuracy >= INSIDE_FROM
+    text = alt.Text("accuracy:Q", format=".1%")
+    labels = alt.layer(
+        bars.mark_text(align="right", dx=-4, fontSize=11, color="white")
+        .encode(text=text)
+        .transform_filter(inside),
+        bars.mark_text(align="left", dx=4, fontSize=11, color=GREY)
+        .encode(text=text)
+        .transform_filter(~inside),
     )
     rule = (
         alt.Chart(pd.DataFrame({"overall": [overall]}))
