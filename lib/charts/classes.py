@@ -6,7 +6,6 @@ import pandas as pd
 from lib.charts.palette import BLUE, GREY
 from lib.i18n import t
 
-
 INSIDE_FROM = 0.15  # accuracy from which a bar holds its own label
 
 
