@@ -199,6 +199,13 @@ def hooks(monkeypatch):
     return Hooks
 
 
+def enabled(button):
+    """The Stop button as the page draws it while a run waits (it is disabled at rest, when a
+    test prepares its click; its widget id is its key, so the prepared click is the same)."""
+    button.proto.disabled = False
+    return button
+
+
 def prepared(at, click, undo):
     """The widget states AppTest would send for `click` (made now, sent later by a test)."""
     click()
@@ -332,7 +339,7 @@ def test_a_click_while_waiting_keeps_the_place(slots, busy, hooks):
 def test_stop_while_waiting_gives_the_place_back(slots, busy, hooks):
     at = open_app(query=QUERY)
     at.session_state[STUDENT] = "queue-stop"
-    stop_clicked = prepared(at, lambda: at.button(key="train.stop").click(), at.run)
+    stop_clicked = prepared(at, lambda: enabled(at.button(key="train.stop")).click(), at.run)
     seen = {}
 
     def after_click(run_over):
@@ -349,7 +356,7 @@ def test_stop_while_waiting_gives_the_place_back(slots, busy, hooks):
         hooks,
         busy,
         "queue-stop",
-        click=lambda: at.button(key="train.stop").click(),
+        click=lambda: enabled(at.button(key="train.stop")).click(),
         rerun=lambda: {"widget_states": stop_clicked},
         before_click=lambda: seen.update(before=slots.load()),
         after_click=after_click,
