@@ -74,9 +74,10 @@ def pg_cluster():
     cluster.destroy()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_url(request, tmp_path):
-    """The URL of an empty database: a SQLite file, or a new PostgreSQL database."""
+    """The URL of an empty database: a SQLite file, or a new PostgreSQL database (the slow
+    tier: the fast one keeps to SQLite, what a newcomer has; CI runs both)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'state' / 'softmax.db'}"
         return

@@ -13,6 +13,7 @@ import torch
 from conftest import require
 from helpers import strip, synthetic
 
+import lib.cli
 from lib.runs import Run
 from lib.trainers import TrainConfig, train
 
@@ -194,22 +195,33 @@ def _cli(*args, env=None):
     )
 
 
+def _cli_here(capsys, *args) -> tuple[int, str, str]:
+    """lib.cli.main in this process (the CLI's own code, without an interpreter's start-up):
+    (exit code, stdout, stderr)."""
+    try:
+        code = lib.cli.main(list(args))
+    except SystemExit as exc:  # argparse refuses with exit 2
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 @pytest.mark.parametrize(
     "args",
     [["--lr", "0"], ["--epochs", "0"], ["--device", "tpu"], ["--softmax", "fast"], ["--lr", "abc"]],
 )
-def test_cli_bad_arguments_exit_2_with_one_line(args):
-    result = _cli(*args)
-    assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.stderr
+def test_cli_bad_arguments_exit_2_with_one_line(args, capsys):
+    code, _, err = _cli_here(capsys, *args)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
 
 
-def test_cli_missing_data_exits_2_with_the_fix(tmp_path):
-    env = dict(os.environ, FASHION_MNIST_ROOT=str(tmp_path))
-    result = _cli("--epochs", "1", env=env)
-    assert result.returncode == 2
-    assert "FASHION_MNIST_ROOT" in result.stderr and "Traceback" not in result.stderr
+def test_cli_missing_data_exits_2_with_the_fix(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FASHION_MNIST_ROOT", str(tmp_path))
+    code, _, err = _cli_here(capsys, "--epochs", "1")
+    assert code == 2
+    assert "FASHION_MNIST_ROOT" in err and "Traceback" not in err
 
 
 def test_cli_json_lines(real_data):
@@ -223,14 +235,14 @@ def test_cli_json_lines(real_data):
     )
 
 
-def test_cli_broken_down_run_exits_0_and_says_so(real_data):
-    result = _cli("--epochs", "2", "--lr", "1", "--json")
-    assert result.returncode == 0
+def test_cli_broken_down_run_exits_0_and_says_so(real_data, capsys):
+    code, out, _ = _cli_here(capsys, "--epochs", "2", "--lr", "1", "--json")
+    assert code == 0
 
     def strict(token):
         pytest.fail(f"not strict JSON: {token}")
 
-    rows = [json.loads(line, parse_constant=strict) for line in result.stdout.splitlines()]
+    rows = [json.loads(line, parse_constant=strict) for line in out.splitlines()]
     assert rows[-1]["broke_down"] is True
     assert rows[-1]["breakdown"]["cause"] == "log_zero"
     assert rows[1]["train_loss"] is None  # NaN is written as null
