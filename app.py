@@ -17,7 +17,13 @@ import os
 # OpenMP threads that spin on busy cores made an epoch up to 25x slower here.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+import altair.utils.schemapi  # noqa: E402
 import streamlit as st  # noqa: E402
+
+# speed: Altair checks every part of a chart against Vega-Lite's schema as it is built
+# (a third of building the live chart, redrawn for every student's epoch); the chart tests
+# validate every chart's whole spec instead (to_dict(validate=True), tests/test_charts_*).
+altair.utils.schemapi.DEBUG_MODE = False
 
 from lessons import pages  # noqa: E402
 from lib.pages import DEFAULT_PAGE, page_name  # noqa: E402

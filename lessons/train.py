@@ -23,7 +23,7 @@ from lib.runs import growth_frame, long_frame, runs_csv, saturation
 from lib.text import plain
 from lib.trainers import code, framework_available
 from ui.a11y import announce, chart
-from ui.context import device_text, show_code
+from ui.context import device_text, server, show_code
 from ui.lang import class_names, field_help, field_label, lang, tr, widget_key
 from ui.notebook import download_notebook
 from ui.runs import delete_run, run_label, status_text, trained_runs
@@ -162,13 +162,15 @@ def draw(run, chart_box, bar, live_box=None):
             curves_table(long, language),
             title=run.name,
         )
-        growth = growth_frame([run])  # under the accuracy: how large W and the logits grew
-        chart(
-            growth_chart(growth, run.cfg.num_epochs, language).to_dict(validate=False),
-            describe.growth(growth, language),
-            curves_table(growth, language, GROWTH_KEYS),
-            title=tr("train.growth"),
-        )
+        # speed: while classmates train too, how W grew is drawn once the run ends
+        if live_box is None or server().engine.load()[0] <= 1:
+            growth = growth_frame([run])  # under the accuracy: how large W and the logits grew
+            chart(
+                growth_chart(growth, run.cfg.num_epochs, language).to_dict(validate=False),
+                describe.growth(growth, language),
+                curves_table(growth, language, GROWTH_KEYS),
+                title=tr("train.growth"),
+            )
     if live_box is not None and last["epoch"] in describe.announce_epochs(run.cfg.num_epochs):
         announce(
             tr(

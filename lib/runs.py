@@ -160,7 +160,23 @@ def long_frame(runs: list[Run], label=None) -> pd.DataFrame:
         for metric in METRICS
         for h in run.history
     ]
-    return pd.DataFrame(rows, columns=["run", "epoch", "metric", "value"])
+    return _long(rows)
+
+
+def _long(rows: list[tuple]) -> pd.DataFrame:
+    """(run, epoch, metric, value) rows as a frame whose text columns hold plain Python
+    strings. speed: pandas' default Arrow strings are converted back to Python objects by
+    Altair, the chart's summary and Streamlit on every redraw of every live chart (8 % of
+    a 30-student class's server CPU, py-spy, docs/load.md)."""
+    run, epoch, metric, value = zip(*rows) if rows else ((), (), (), ())
+    return pd.DataFrame(
+        {
+            "run": pd.Series(run, dtype=object),
+            "epoch": pd.Series(epoch, dtype="int64"),
+            "metric": pd.Series(metric, dtype=object),
+            "value": pd.Series(value, dtype="float64"),
+        }
+    )
 
 
 def growth_frame(runs: list[Run]) -> pd.DataFrame:
@@ -177,7 +193,7 @@ def growth_frame(runs: list[Run]) -> pd.DataFrame:
         for h in run.history
         if _positive(h.get(metric))
     ]
-    return pd.DataFrame(rows, columns=["run", "epoch", "metric", "value"])
+    return _long(rows)
 
 
 def _positive(value) -> bool:

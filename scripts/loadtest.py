@@ -194,6 +194,7 @@ TOGETHER_ONE = Template("train.together.one")
 # how a run ends (lessons/train.py's verdict): done, broke down (naive softmax), diverged,
 # saturated
 DONE = Template("train.done")  # the run's number, accuracy and own seconds
+DONE_ONE = Template("train.done.one")  # ... after 1 epoch (no epochs field)
 BREAKDOWN = Template("train.breakdown")
 DIVERGED = Template("train.diverged")
 SATURATED = Template("train.saturated")  # a stable run at a large lr (its first sentence)
@@ -626,7 +627,10 @@ class WsStudent:
     def _ended(self, alert) -> str | None:
         """'done' when `alert` says how the run ended (the run is kept in self.finished
         when its accuracy is in the text: train.done); 'error: ...' for any other error."""
-        done = DONE.search(alert.body) if alert.format == alert.SUCCESS else None
+        done = None
+        if alert.format == alert.SUCCESS:
+            one = DONE_ONE.search(alert.body)
+            done = DONE.search(alert.body) or (one and {**one, "epochs": "1"})
         if done and int(done["epochs"]) == self.epochs:
             self.ending = "done"
             self.finished.append((int(done["number"]), acc_text(float(done["acc"]))))
