@@ -43,10 +43,12 @@ A11Y_CSS = (
 # No page wider than a phone (375 px): what cannot shrink to its column (a chart of fixed
 # cells or facets, a formula, a wide table in text) scrolls sideways inside its own box,
 # so the page itself never does. Charts drawn at the container's width are not affected.
+SCROLLERS = (
+    '[data-testid="stVegaLiteChart"], .katex-display, [data-testid="stMarkdownContainer"] table'
+)
 NARROW_CSS = (
     "<style>\n"
-    '[data-testid="stVegaLiteChart"], .katex-display, [data-testid="stMarkdownContainer"] table'
-    " { max-width: 100%; overflow-x: auto; overflow-y: hidden; }\n"
+    f"{SCROLLERS} {{ max-width: 100%; overflow-x: auto; overflow-y: hidden; }}\n"
     '[data-testid="stMarkdownContainer"] table { display: block; }\n'
     '[data-testid="stImage"] img { max-width: 100%; height: auto; }\n'
     "</style>"
@@ -82,6 +84,19 @@ def page_frame(title: str) -> None:
           r.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;"
             + "clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap";
           document.body.appendChild(r);
+        }}
+        // A box that scrolls sideways (NARROW_CSS) must take the keyboard's focus, so
+        // that arrow keys scroll it (WCAG 2.1.1; axe: scrollable-region-focusable).
+        if (!window.sxScrollers) {{
+          window.sxScrollers = true;
+          const mark = () => document.querySelectorAll({_js(SCROLLERS)}).forEach((el) => {{
+            if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {{
+              el.setAttribute("tabindex", "0");
+            }}
+          }});
+          new MutationObserver(mark).observe(document.body, {{childList: true, subtree: true}});
+          window.addEventListener("resize", mark);
+          mark();
         }}""",
         st.sidebar,
     )
