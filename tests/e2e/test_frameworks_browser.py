@@ -40,7 +40,9 @@ def test_another_framework_beside_scratch_in_the_browser(live_server, new_page, 
     rows = runs_table(page)
     assert [row["framework"] for row in rows] == [framework, "scratch"]
     assert all(float(row["test_acc"]) > 0.7 for row in rows)
-    overlay = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
+    # the runs overlaid, found by its name (describe.compare): the Train page draws the last
+    # run's curves and how its W grew above it
+    overlay = page.locator('[data-testid="stVegaLiteChart"][aria-label*="runs overlaid"]')
     labels = overlay.locator('g.mark-symbol path[role="graphics-symbol"]').evaluate_all(
         "els => els.map(e => e.getAttribute('aria-label') || '')"
     )
