@@ -86,7 +86,7 @@ def train_one(page, url: str, epochs: int = 1) -> dict:
     """Train a short run on the Train page; its row in the runs table."""
     open_url(page, f"{url}/?epochs={epochs}&softmax=stable")
     click_train(page)
-    wait_text(page, f"after {epochs} epochs")
+    wait_text(page, "after 1 epoch " if epochs == 1 else f"after {epochs} epochs")
     settle(page)
     rows = runs_table(page)
     assert len(rows) == 1, rows
