@@ -7,6 +7,8 @@ Run with:
 
 from __future__ import annotations
 
+import re
+
 from lib.i18n import t
 from lib.pages import PAGES
 
@@ -22,7 +24,8 @@ def test_the_header_stop_keeps_the_run_and_frees_the_server(live_server, new_pag
     page = new_page()
     open_url(page, f"{live_server.url}/?epochs=30&batch=256&softmax=stable&seed=4")
     click_train(page)
-    wait_text(page, "Epoch 1 of 30")
+    # an epoch after the start has been drawn (records may come two at a time: 0 and 1)
+    page.get_by_text(re.compile(r"Epoch ([1-9]|[12][0-9]) of 30")).first.wait_for(timeout=60_000)
     page.locator(HEADER_STOP).click()
     page.locator(HEADER_STOP).wait_for(state="detached", timeout=60_000)  # the run is over
     page.reload()
