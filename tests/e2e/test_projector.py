@@ -100,6 +100,7 @@ def test_the_projector_view_fits_the_screen_and_holds_no_secret(live_server, new
     teacher.locator('[data-testid="stMetricValue"]').first.wait_for()
     settle(teacher)
     code = teacher.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
+    teacher.get_by_text(t("class_board.teacher", "en"), exact=True).click()  # its expander
     teacher.locator(f".st-key-class_board-show_teach-{code} label").click()  # the secret shown
     settle(teacher)
     link = teacher.get_by_text(f"{url}/class?teach={code}.").first.inner_text().strip()
