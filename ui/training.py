@@ -21,7 +21,7 @@ from lib.engine import Ticket
 from lib.runs import Run
 from lib.slots import AlreadyQueued, QueueFull
 from lib.trainers import run_device
-from ui import context, identity, lang, runs
+from ui import classroom, context, identity, lang, runs
 
 # A waiting session asks for news (and redraws its place) at most once a second,
 # then less often while nothing changes: 62 sessions redrawing every 0.2 s slowed
@@ -230,9 +230,11 @@ def end_run(run: Run, kept: runs.Keeper) -> None:
             kept.held.remove(run)  # no epoch finished: nothing to keep
         return
     problem = runs.keep(run, kept)  # once, when the run ends or is interrupted
-    if problem is not None:
-        with suppress(StopException):  # stopped: the store's refusal can't be shown now
+    with suppress(StopException):  # stopped: a message can't be shown now
+        if problem is not None:
             runs.tell(problem)
+        else:
+            classroom.run_not_posted(kept.class_code)  # a closed class: saved, not posted
 
 
 def follow(cfg: TrainConfig, data, run: Run, on_epoch, wait_box, page: str) -> None:
