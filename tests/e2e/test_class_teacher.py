@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import os
 
-import pytest
-from conftest import require
-
 from lib.i18n import t
 from scripts.local_server import free_port
 
+from . import test_classroom
 from .browser import assert_healthy, open_url, settle, shoot
 from .test_classroom import RestartableServer
 
@@ -42,15 +40,7 @@ def shown_code(page) -> str:
     return page.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
 
 
-@pytest.fixture
-def own_server(browser):
-    """A server of this test alone, which it restarts."""
-    if not os.environ.get("FASHION_MNIST_ROOT"):
-        require("data", "FASHION_MNIST_ROOT is not set")
-    server = RestartableServer(free_port(), dict(os.environ))
-    server.start()
-    yield server
-    server.stop()
+own_server = test_classroom.own_server  # the same fixture: a server of this test alone
 
 
 def has_controls(page) -> bool:
