@@ -44,6 +44,8 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 ALTER ROLE $role WITH LOGIN CREATEDB PASSWORD '$password';
+-- DROP DATABASE ... WITH (FORCE) may then end an autovacuum worker in a test's database
+GRANT pg_signal_backend TO $role;
 SQL
 if ! runuser -u postgres -- psql -p "$port" -tAc \
     "SELECT 1 FROM pg_database WHERE datname = '$role'" | grep -q 1; then

@@ -23,6 +23,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -134,13 +135,25 @@ def _admin_engine(url: str) -> sa.Engine:
     return sa.create_engine(url, isolation_level="AUTOCOMMIT")
 
 
-def drop_database(admin_url: str, url: str) -> None:
-    """Drop the database of `url` (made by new_database_at), connected through `admin_url`."""
+def drop_database(admin_url: str, url: str, tries: int = 40) -> None:
+    """Drop the database of `url` (made by new_database_at), connected through `admin_url`.
+
+    WITH (FORCE) ends the database's other sessions, but a role that is neither superuser
+    nor in pg_signal_backend may not end an autovacuum worker that happens to be in it
+    ("must be a member of the role whose process is being terminated"): the worker is
+    done within moments, so the drop is tried again, a quarter second apart."""
     name = sa.make_url(url).database
     engine = _admin_engine(admin_url)
     try:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for attempt in range(tries):
+            try:
+                with engine.connect() as conn:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except sa.exc.ProgrammingError as error:
+                if "pg_signal_backend" not in str(error) or attempt == tries - 1:
+                    raise
+                time.sleep(0.25)
     finally:
         engine.dispose()
 
