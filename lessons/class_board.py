@@ -39,7 +39,7 @@ from lib.store import ClassError, StoreError
 from lib.store.values import TITLE_MAX, check_token, class_code
 from lib.text import plain
 from ui import teacher
-from ui.a11y import chart
+from ui.a11y import chart, spec
 from ui.classroom import base_url, class_membership, join_link, leave_button, local_link_warning
 from ui.context import show_plain, store
 from ui.identity import take_url_secret
@@ -221,7 +221,7 @@ def board_state(mark: tuple, language: str) -> BoardState | None:
         points=points,
         broken=broken,
         best=best_run(frame),
-        spec=board_chart(frame, language).to_dict(),
+        spec=spec(board_chart(frame, language)),
         summary=describe.board(frame, language),
         labels={row.run_id: run_label(row) for row in frame.iloc[::-1].itertuples()},
     )
@@ -229,7 +229,7 @@ def board_state(mark: tuple, language: str) -> BoardState | None:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def curves_spec(long, lang: str) -> dict:
-    return compare_chart(long, lang).to_dict()
+    return spec(compare_chart(long, lang))
 
 
 def display_name(name: str, hide: bool) -> str:

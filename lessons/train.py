@@ -22,7 +22,7 @@ from lib.overflow import exp_limits, exp_rounds_to_zero, nan_prediction
 from lib.runs import growth_frame, long_frame, runs_csv, saturation
 from lib.text import plain
 from lib.trainers import code, framework_available
-from ui.a11y import announce, chart
+from ui.a11y import announce, chart, spec
 from ui.context import device_text, server, show_code
 from ui.lang import class_names, field_help, field_label, lang, tr, widget_key
 from ui.notebook import download_notebook
@@ -157,7 +157,7 @@ def draw(run, chart_box, bar, live_box=None):
         chart(
             # speed: a spec without Altair's schema validation (tests/test_charts_training.py
             # validates this chart): it is redrawn after every epoch of every student's run
-            training_chart(long, run.cfg.num_epochs, language).to_dict(validate=False),
+            spec(training_chart(long, run.cfg.num_epochs, language), validate=False),
             describe.training(long, language),
             curves_table(long, language),
             title=run.name,
@@ -166,7 +166,7 @@ def draw(run, chart_box, bar, live_box=None):
         if live_box is None or server().engine.load()[0] <= 1:
             growth = growth_frame([run])  # under the accuracy: how large W and the logits grew
             chart(
-                growth_chart(growth, run.cfg.num_epochs, language).to_dict(validate=False),
+                spec(growth_chart(growth, run.cfg.num_epochs, language), validate=False),
                 describe.growth(growth, language),
                 curves_table(growth, language, GROWTH_KEYS),
                 title=tr("train.growth"),

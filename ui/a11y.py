@@ -8,11 +8,20 @@ docs/accessibility.md says what is checked and how (tests/e2e/test_accessibility
 from __future__ import annotations
 
 import json
+import threading
 
 import streamlit as st
 
 from lib.i18n import t
 from ui import lang
+
+# Every session's thread turns its charts into Vega-Lite specs, at the same time, and
+# Altair's theme and data transformer are process-wide. st.altair_chart switches both
+# for each chart it draws (under a lock of its own); a page's own to_dict() that ran
+# meanwhile got Streamlit's transformer with another session's options (a TypeError in
+# the load test; it could as well have put one student's data into another's chart).
+# So every conversion in this process, Streamlit's and ours, takes this lock: spec().
+ALTAIR_GLOBALS = threading.Lock()
 
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
 # Streamlit's code colours (a fixed palette, not the theme's; st.code and code in markdown)
@@ -117,6 +126,14 @@ def announce(text: str, box) -> None:
     )
 
 
+def spec(figure, validate: bool = True) -> dict:
+    """An Altair chart's Vega-Lite spec, made while no other session switches Altair's
+    globals (ALTAIR_GLOBALS); validate=False skips the schema check (a hot path whose
+    chart a test validates)."""
+    with ALTAIR_GLOBALS:
+        return figure.to_dict(validate=validate)
+
+
 def chart(figure, summary: str, table=None, *, title: str = "", key=None, width="stretch"):
     """Draw a chart named by `summary` (lib.describe), with its data one click away.
 
@@ -127,7 +144,8 @@ def chart(figure, summary: str, table=None, *, title: str = "", key=None, width=
     if isinstance(figure, dict):
         st.vega_lite_chart(figure, alt=summary, key=key, width=width)
     else:
-        st.altair_chart(figure, alt=summary, key=key, width=width)
+        with ALTAIR_GLOBALS:
+            st.altair_chart(figure, alt=summary, key=key, width=width)
     if table is not None:
         with st.expander(lang.tr("a11y.data"), icon=":material/table:"):
             st.dataframe(

@@ -117,7 +117,7 @@ def gone() -> None:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def chart_spec(mark: tuple, language: str, _frame) -> dict:
     """The projector's chart of a class state (board_mark) in a language, made once."""
-    return projector_chart(_frame, language).to_dict()
+    return a11y.spec(projector_chart(_frame, language))
 
 
 def live(code: str, state_of) -> None:
