@@ -12,15 +12,22 @@ epochs it has trained (the seeded generator draws one permutation per epoch),
 so a run can only share minibatches with runs at the same epoch:
 - a new run joins a waiting cohort of its key that has trained no epoch yet
   (the cohort is not in the middle of a turn);
+- a run that arrives while its classmates are in epoch 2 starts a new cohort;
+  a cohort at most CATCH_UP epochs ahead of a younger one of its key then
+  waits (while other work is there) for it to catch up;
 - before each turn, waiting cohorts of the same key that have trained the same
   number of epochs merge (their generators are in the same state).
-A run that arrives while its classmates are in epoch 5 starts a new cohort;
-new arrivals gather in it while the others train, so a class that presses
-Train within a few seconds trains as one or two cohorts.
+So a class whose clicks come over a few seconds trains as one cohort per
+training thread, not one per click; a run that comes when the class is far
+ahead trains on its own (the class does not wait long for it).
 
 Turns: `workers` threads (one per usable CPU) each take the unit (cohort or
-lone run) that has waited longest since its last turn, and train it one
-epoch. A lone run is never starved behind a big cohort: they alternate.
+lone run) that has had the least training time per share, and train it one
+epoch. A lone run has one share, a cohort one per run up to MAX_SHARES: each
+student counts the same, so a class's cohort goes often and ends soon, while
+a lone run (another seed, torch.nn) still gets one turn for every MAX_SHARES
+turns' worth of a big cohort, never starved behind it. A newcomer starts
+level with the least-served unit.
 A cohort's work is its lanes (runs with the same settings share one set of
 columns: lib.trainers.stacked.lanes). A run joins a cohort where its lane
 already is (it adds no work); otherwise, so that every thread has work, a
@@ -57,6 +64,23 @@ from lib.trainers.contract import EpochRecord, trainer
 from lib.trainers.stacked import Cohort, cohort_key, width
 
 log = logging.getLogger(__name__)
+
+# A cohort at most CATCH_UP epochs ahead of a younger cohort of its key waits for it
+# to catch up, then the two merge: a class whose clicks come over a few seconds
+# trains as one or two cohorts instead of one per click (docs/load.md).
+CATCH_UP = 3
+# Turns go to the unit that has had the least training time per share: a cohort has
+# a share per run it trains, up to MAX_SHARES (a turn of a cohort of 12 trains 12
+# students' runs), a lone run one. So a class in a cohort finishes soon, and a lone
+# run behind a big cohort still gets a turn for every MAX_SHARES turns' worth of it.
+MAX_SHARES = 8
+# How often Python hands the GIL between threads (sys.setswitchinterval) in a server
+# whose engine trains while sessions draw. A training thread gives the GIL up in every
+# torch call and must win it back after each; at Python's default (5 ms) a session
+# that is building a chart keeps it that long each time, so 3 such sessions made an
+# epoch 3x slower, 5 made it 8x. At 0.5 ms the sessions draw as fast and training
+# keeps its speed (bench/speed.py, "training while sessions draw").
+GIL_SWITCH_S = 0.0005
 
 
 @dataclass(frozen=True)
@@ -103,12 +127,13 @@ class Ticket:
 class _Unit:
     """A cohort, or a run that trains alone, and when it last had a turn."""
 
-    def __init__(self, number: int, cohort: Cohort | None = None, solo=None):
+    def __init__(self, number: int, now: float, service: float, cohort=None, solo=None):
         self.number, self.cohort, self.solo = number, cohort, solo  # solo: (ticket, generator)
         self.tickets: dict[int, Ticket] = {}
         self.busy = False
         self.turns = 0
-        self.last_turn = float("-inf")  # never: first in line by arrival
+        self.last_turn = now  # its arrival, until its first turn
+        self.service = service  # seconds of training per share so far (engine.MAX_SHARES)
 
     def advance(self):
         if self.cohort is not None:
@@ -252,12 +277,18 @@ class Engine:
                 same.cohort.add(ticket.number, cfg)
                 same.tickets[ticket.number] = ticket
                 return
-            unit = _Unit(next(self._numbers), cohort=Cohort(cfg, data))
+            unit = self._new_unit(cohort=Cohort(cfg, data))
             unit.cohort.add(ticket.number, cfg)
         else:
-            unit = _Unit(next(self._numbers), solo=(ticket, trainer(cfg.framework)(cfg, data)))
+            unit = self._new_unit(solo=(ticket, trainer(cfg.framework)(cfg, data)))
         unit.tickets[ticket.number] = ticket
         self._units.append(unit)
+
+    def _new_unit(self, **kind) -> _Unit:
+        """A unit that starts level with the least-served one (a newcomer neither jumps the
+        line for long nor falls behind everyone)."""
+        served = [u.service for u in self._units if u.tickets]
+        return _Unit(next(self._numbers), self.clock(), min(served, default=0.0), **kind)
 
     def _unit_of(self, ticket: Ticket) -> _Unit | None:
         return next((u for u in self._units if ticket.number in u.tickets), None)
@@ -283,12 +314,30 @@ class Engine:
             if now - ticket.seen > self.lease_s:
                 self._end(ticket, cancelled=True)
 
+    def _catching_up(self, unit: _Unit) -> bool:
+        """Whether a cohort lets a younger cohort of its key (at most CATCH_UP epochs behind,
+        the two fitting the target size together) train first, to merge when it catches up."""
+        if unit.cohort is None:
+            return False
+        ahead = unit.cohort.epochs_done
+        return any(
+            other.cohort is not None
+            and other is not unit
+            and other.tickets
+            and other.cohort.key == unit.cohort.key
+            and 0 < ahead - other.cohort.epochs_done <= CATCH_UP
+            and width(unit.cohort.members + other.cohort.members) <= self._target_size()
+            for other in self._units
+        )
+
     def _next_unit(self) -> _Unit | None:
-        """The idle unit that has waited longest since its last turn (then by arrival)."""
+        """The idle unit with the least training time per share (then by arrival); a cohort
+        waiting for a younger one to catch up is passed over while others can go."""
         idle = [u for u in self._units if not u.busy and u.tickets]
         if not idle:
             return None
-        unit = min(idle, key=lambda u: (u.last_turn, u.number))
+        ready = [u for u in idle if not self._catching_up(u)] or idle
+        unit = min(ready, key=lambda u: (u.service, u.number))
         if unit.cohort is not None:  # merge idle cohorts of the same key at the same epoch
             for other in idle:
                 if (
@@ -322,7 +371,7 @@ class Engine:
 
     def _turn(self, unit: _Unit) -> None:
         """One epoch of one unit, outside the lock; records go to their tickets at once."""
-        error = None
+        error, start, shares = None, self.clock(), min(max(len(unit.tickets), 1), MAX_SHARES)
         try:
             for number, record in unit.advance():
                 with self._lock:
@@ -340,6 +389,7 @@ class Engine:
             unit.busy = False
             unit.turns += 1
             unit.last_turn = self.clock()
+            unit.service += (unit.last_turn - start) / shares
             for ticket in list(unit.tickets.values()):
                 if error is not None:
                     self._end(ticket, cancelled=False, error=error)

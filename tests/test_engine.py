@@ -11,7 +11,7 @@ import torch
 from helpers import FakeClock, synthetic
 
 from lib.config import TrainConfig
-from lib.engine import Engine, Status
+from lib.engine import CATCH_UP, MAX_SHARES, Engine, Status, _Unit
 from lib.slots import AlreadyQueued, QueueFull
 from lib.trainers import train
 
@@ -99,28 +99,74 @@ def test_torch_nn_runs_train_alone_through_the_same_turns(engine):
     assert collect(scratch)[-1].epoch == 2
 
 
-def test_a_lone_run_is_not_starved_behind_a_big_cohort():
+def step(engine: Engine):
+    """One turn, as a training thread takes it (for tests that drive the engine by hand)."""
+    with engine._lock:
+        unit = engine._next_unit()
+        if unit is None:
+            return None
+        unit.busy = True
+    engine._turn(unit)
+    return unit
+
+
+def test_a_big_cohort_goes_more_often_but_a_lone_run_is_not_starved(monkeypatch):
+    """Every turn "takes" one second of the engine's clock: a cohort of ten runs is
+    served MAX_SHARES times as often as a lone run, which still gets its turns."""
+    clock = FakeClock()
+    real_advance = _Unit.advance
+
+    def advance(unit):
+        clock.now += 1.0
+        yield from real_advance(unit)
+
+    monkeypatch.setattr(_Unit, "advance", advance)
+    engine = Engine(workers=1, clock=clock, lease_s=1e9, start=False)  # nobody polls here
+    big = [engine.submit(f"s{i}", cfg(num_epochs=30), DATA) for i in range(10)]
+    lone = engine.submit("lone", cfg(seed=3, num_epochs=3), DATA)
+    lone_unit, order = engine._unit_of(lone), []
+    while (unit := step(engine)) is not None:
+        order.append("lone" if unit is lone_unit else "big")
+    assert order.count("lone") == 3 and order.count("big") == 30
+    lone_turns = [i for i, who in enumerate(order) if who == "lone"]
+    gaps = [b - a - 1 for a, b in zip(lone_turns, lone_turns[1:])]  # big turns in between
+    assert gaps == [MAX_SHARES, MAX_SHARES]  # the cohort's 10 runs count as MAX_SHARES
+    assert lone_turns[0] <= 1  # it starts at once, level with the cohort
+    assert all(t.finished for t in [*big, lone]) and engine.load() == (0, 0)
+
+
+def test_a_late_cohort_catches_up_and_merges_with_the_class():
+    """A run that comes while its classmates are in epoch 2 trains first (they wait, as
+    nothing else is there) until it is at their epoch; then the two train as one, and it
+    still gets exactly its own records."""
     engine = Engine(workers=1, start=False)
-    big = [engine.submit(f"s{i}", cfg(num_epochs=6), DATA) for i in range(5)]
-    lone = engine.submit("lone", cfg(seed=3, num_epochs=2), DATA)
-    order = []  # the engine's turns, in order: which unit got each epoch
-    real_turn = engine._turn
+    early = engine.submit("early", cfg(lr=0.1, num_epochs=6), DATA)
+    step(engine), step(engine)  # epochs 0-1, then 2
+    late = engine.submit("late", cfg(lr=0.3, num_epochs=6), DATA)
+    first, second = engine._unit_of(early), engine._unit_of(late)
+    assert first is not second and first.cohort.epochs_done == 2
+    assert step(engine) is second and step(engine) is second  # catching up: epochs 0-1, 2
+    assert first.cohort.epochs_done == 2 and second.cohort.epochs_done == 2
+    merged = step(engine)
+    assert engine._unit_of(early) is merged is engine._unit_of(late)
+    assert late.status().together == 1 and merged.cohort.epochs_done == 3
+    while step(engine) is not None:
+        pass
+    for ticket in (early, late):
+        got, alone = collect(ticket), list(train(ticket.cfg, DATA))
+        assert [r.epoch for r in got] == list(range(7))
+        assert float((got[-1].W - alone[-1].W).abs().max()) <= 1e-5
 
-    def turn(unit):
-        order.append("lone" if lone.number in unit.tickets else "big")
-        real_turn(unit)
 
-    engine._turn = turn
-    engine.start()
-    try:
-        collect(lone)
-        for ticket in big:
-            collect(ticket)
-    finally:
-        engine.shutdown()
-    # the lone run's 2 turns (epoch 0+1, then 2) come between the big cohort's, not after all 6
-    assert order.index("lone") <= 1 and order.count("lone") == 2
-    assert order[: order.index("lone", order.index("lone") + 1) + 1].count("big") <= 2
+def test_a_cohort_far_ahead_does_not_wait_for_a_late_one():
+    engine = Engine(workers=1, start=False)
+    early = engine.submit("early", cfg(lr=0.1, num_epochs=20), DATA)
+    for _ in range(CATCH_UP + 1):
+        step(engine)
+    late = engine.submit("late", cfg(lr=0.3, num_epochs=20), DATA)
+    assert not engine._catching_up(engine._unit_of(early))
+    engine._unit_of(late).service = engine._unit_of(early).service + 1  # the early one is due
+    assert step(engine) is engine._unit_of(early)  # it trains on; the two stay apart
 
 
 def test_one_place_per_student_and_a_queue_cap():
