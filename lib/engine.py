@@ -74,13 +74,6 @@ CATCH_UP = 3
 # students' runs), a lone run one. So a class in a cohort finishes soon, and a lone
 # run behind a big cohort still gets a turn for every MAX_SHARES turns' worth of it.
 MAX_SHARES = 8
-# How often Python hands the GIL between threads (sys.setswitchinterval) in a server
-# whose engine trains while sessions draw. A training thread gives the GIL up in every
-# torch call and must win it back after each; at Python's default (5 ms) a session
-# that is building a chart keeps it that long each time, so 3 such sessions made an
-# epoch 3x slower, 5 made it 8x. At 0.5 ms the sessions draw as fast and training
-# keeps its speed (bench/speed.py, "training while sessions draw").
-GIL_SWITCH_S = 0.0005
 
 
 @dataclass(frozen=True)

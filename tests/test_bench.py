@@ -229,3 +229,22 @@ def test_the_stacked_child_trains_the_runs_both_ways(data_dir):
     assert out["stacked_ms_per_run_epoch"] > 0 and out["alone_ms_per_run_epoch"] > 0
     assert out["max_abs_dW_lr_le_0_1"] <= 1e-5 and out["max_test_acc_diff"] <= 0.001
     assert out["peak_extra_mb"] >= out["alone_peak_extra_mb"] >= 0
+
+
+def test_live_redraws_measures_the_engine_alone_and_beside_drawing_sessions(real_data, capsys):
+    from bench import live_redraws
+    from ui.training import draw_gap
+
+    assert live_redraws.main(["--epochs", "1", "--sessions", "20", "--workers", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = [line[:44].strip() for line in lines[2:]]
+    figures = [line[44:].split() for line in lines[2:]]
+    assert draw_gap(20) == 2.0 and names == [
+        "engine alone",
+        "20 sessions, a redraw per 1 s",
+        "20 sessions, a redraw per 2 s",
+        "20 sessions, per 1 s, GIL switch 0.5 ms",
+    ]
+    assert figures[0][1:] == ["1.00", "0.0"]
+    assert all(float(seconds) > 0 and float(per_s) > 0 for seconds, _, per_s in figures[1:])
+    assert sys.getswitchinterval() == live_redraws.PYTHON_DEFAULT_S  # left as it found it

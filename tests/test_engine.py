@@ -272,7 +272,13 @@ def test_a_live_chart_is_redrawn_every_epoch_alone_and_at_most_once_a_gap_in_a_c
     now = [100.0]
     monkeypatch.setattr(training.time, "monotonic", lambda: now[0])
     just_drawn = now[0] - training.DRAW_GAP_S / 10
-    assert training.due(just_drawn, _FakeTicket(together=0))  # alone: every epoch
-    assert not training.due(just_drawn, _FakeTicket(together=12))  # with classmates: wait
-    assert training.due(now[0] - training.DRAW_GAP_S, _FakeTicket(together=12))
-    assert training.due(just_drawn, _FakeTicket(finished=True, together=12))  # the end
+    few, many = training.RUNS_PER_GAP, 3 * training.RUNS_PER_GAP
+    assert training.due(just_drawn, _FakeTicket(together=0), few)  # alone: every epoch
+    assert not training.due(just_drawn, _FakeTicket(together=12), few)  # with classmates: wait
+    assert training.due(now[0] - training.DRAW_GAP_S, _FakeTicket(together=12), few)
+    assert training.due(just_drawn, _FakeTicket(finished=True, together=12), many)  # the end
+    # a busy server: the gap grows with the runs training (30 runs: 3 gaps), alone too
+    assert training.draw_gap(many) == 3 * training.DRAW_GAP_S
+    assert not training.due(just_drawn, _FakeTicket(together=0), many)
+    assert not training.due(now[0] - 2 * training.DRAW_GAP_S, _FakeTicket(together=12), many)
+    assert training.due(now[0] - 3 * training.DRAW_GAP_S, _FakeTicket(together=0), many)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-import sys
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ import torch
 
 from lib import pages
 from lib.data import DataError, FashionMNIST, SharedData, data_root, device_label, pick_device
-from lib.engine import GIL_SWITCH_S, Engine
+from lib.engine import Engine
 from lib.server_settings import ServerSettings
 from lib.slots import TrainingSlots, usable_cpus
 from lib.store import SafeStore, Store, StoreError
@@ -53,7 +52,6 @@ def server() -> Server:
     """
     config = settings()
     workers = config.max_trainings or max(usable_cpus(), 1)
-    sys.setswitchinterval(GIL_SWITCH_S)  # the engine's threads share the GIL with sessions
     return Server(
         device=pick_device("auto"),
         engine=Engine(workers, max_waiting=config.max_in_training),

@@ -32,8 +32,12 @@ POLL_GROWTH = 1.5
 # While classmates train in the same cohort, a student's live chart is redrawn at most
 # once per DRAW_GAP_S (its records all arrive; a redraw shows every epoch so far):
 # 30 charts redrawn after every epoch cost the server more than the training itself
-# (docs/load.md). A run that trains alone is redrawn after every epoch.
+# (docs/load.md). While more than RUNS_PER_GAP runs train on the server, the gap grows
+# with them (30 runs: 3 s): redrawing was 70 % of the sessions' work in a mixed class,
+# and the sessions share the server's two cores and its GIL with the training threads.
+# A run that trains alone on a quiet server is redrawn after every epoch.
 DRAW_GAP_S = 1.0
+RUNS_PER_GAP = 10
 
 
 def paced(previous: float, changed: bool) -> float:
@@ -263,7 +267,7 @@ def follow(cfg: TrainConfig, data, run: Run, on_epoch, wait_box, page: str) -> N
             for record in records:
                 run.add(record)
             undrawn = undrawn or bool(records)
-            drawing = undrawn and due(drawn, ticket)
+            drawing = undrawn and due(drawn, ticket, engine.load()[0])
             if drawing:
                 on_epoch(run)
                 drawn, undrawn = time.monotonic(), False
@@ -288,12 +292,17 @@ def follow(cfg: TrainConfig, data, run: Run, on_epoch, wait_box, page: str) -> N
         st.warning(lang.tr("train.engine_ended"))
 
 
-def due(drawn: float, ticket: Ticket) -> bool:
-    """Whether the live chart is redrawn now: after every epoch of a run that trains alone,
-    at most once per DRAW_GAP_S while classmates train with it, always at the end."""
-    if ticket.finished or time.monotonic() - drawn >= DRAW_GAP_S:
+def draw_gap(training: int) -> float:
+    """Seconds between two redraws of a live chart while `training` runs train here."""
+    return DRAW_GAP_S * max(1.0, training / RUNS_PER_GAP)
+
+
+def due(drawn: float, ticket: Ticket, training: int) -> bool:
+    """Whether the live chart is redrawn now: after every epoch of a run that trains alone
+    while at most RUNS_PER_GAP runs train, else once per draw_gap; always at the end."""
+    if ticket.finished or time.monotonic() - drawn >= draw_gap(training):
         return True
-    return ticket.status().together == 0
+    return ticket.status().together == 0 and training <= RUNS_PER_GAP
 
 
 def show_status(wait_box, ticket: Ticket, started: bool) -> None:
