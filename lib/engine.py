@@ -33,7 +33,10 @@ columns: lib.trainers.stacked.lanes). A run joins a cohort where its lane
 already is (it adds no work); otherwise, so that every thread has work, a
 cohort grows (by joining or merging) only up to ceil(lanes in the engine /
 workers) lanes: 30 students with the default settings are one lane, a class
-of 30 different settings trains as two cohorts of about 15, side by side.
+of 30 different settings trains as two cohorts of about 15, side by side. But
+while `workers` other units (lone runs, cohorts of another seed) already keep
+every thread busy, a cohort grows without that limit: one wide cohort costs
+less than two narrow ones (an epoch has a cost of its own besides its lanes).
 
 One place per owner (a second tab of the same student is refused unless it
 replaces its own finished ticket), at most `max_waiting` runs waiting (then
@@ -52,6 +55,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import queue
 import threading
 import time
@@ -248,8 +252,14 @@ class Engine:
         same settings in one cohort are one lane); a run that trains alone is one."""
         return sum(u.cohort.width() if u.cohort is not None else 1 for u in self._units)
 
-    def _target_size(self, extra: int = 0) -> int:
-        """The widest cohort worth making: the work spread over every training thread."""
+    def _target_size(self, key: tuple, extra: int = 0) -> float:
+        """The widest cohort of `key` worth making: any width while `workers` other units
+        (lone runs, cohorts of another seed) can keep the other training threads busy (one
+        wide cohort costs less than two narrow ones: each epoch has a cost of its own
+        besides its lanes), else the work spread over every training thread."""
+        others = sum(1 for u in self._units if u.tickets and getattr(u.cohort, "key", None) != key)
+        if others >= self.workers:
+            return math.inf
         return max(1, -(-(self._width() + extra) // self.workers))  # ceil(lanes / workers)
 
     def _place(self, ticket: Ticket, cfg: TrainConfig, data: FashionMNIST) -> None:
@@ -263,7 +273,9 @@ class Engine:
             ]
             same = next((u for u in joinable if u.cohort.has_lane(cfg)), None)
             smallest = min(joinable, key=lambda u: u.cohort.width(), default=None)
-            fits = smallest is not None and smallest.cohort.width() < self._target_size(extra=1)
+            fits = smallest is not None and smallest.cohort.width() < self._target_size(
+                cohort_key(cfg), extra=1
+            )
             if same is None and fits:
                 same = smallest
             if same is not None:  # a lane it shares costs nothing; a new one fits the target
@@ -319,7 +331,8 @@ class Engine:
             and other.tickets
             and other.cohort.key == unit.cohort.key
             and 0 < ahead - other.cohort.epochs_done <= CATCH_UP
-            and width(unit.cohort.members + other.cohort.members) <= self._target_size()
+            and width(unit.cohort.members + other.cohort.members)
+            <= self._target_size(unit.cohort.key)
             for other in self._units
         )
 
@@ -338,7 +351,8 @@ class Engine:
                     and other.cohort is not None
                     and other.cohort.key == unit.cohort.key
                     and other.cohort.epochs_done == unit.cohort.epochs_done
-                    and width(unit.cohort.members + other.cohort.members) <= self._target_size()
+                    and width(unit.cohort.members + other.cohort.members)
+                    <= self._target_size(unit.cohort.key)
                 ):
                     unit.cohort.merge(other.cohort)
                     unit.tickets.update(other.tickets)

@@ -256,6 +256,27 @@ def test_a_class_of_six_settings_fills_one_cohort_per_training_thread():
         engine.shutdown()
 
 
+def test_a_class_stays_one_cohort_while_lone_runs_keep_the_other_threads_busy():
+    """Two lone runs (another seed, torch.nn) are work for both threads already; six
+    settings of the class then make one wide cohort, not two narrow ones that would each
+    pay an epoch's fixed cost."""
+    engine = Engine(workers=2, start=False)
+    lone = [
+        engine.submit("seed", cfg(seed=7), DATA),
+        engine.submit("nn", cfg(framework="concise"), DATA),
+    ]
+    lrs = [0.01, 0.03, 0.1, 0.3, 0.05, 0.2]
+    tickets = [engine.submit(f"s{i}", cfg(lr=lr), DATA) for i, lr in enumerate(lrs)]
+    assert len({id(engine._unit_of(t)) for t in tickets}) == 1
+    assert engine._unit_of(tickets[0]).cohort.width() == 6
+    engine.start()
+    try:
+        for ticket in tickets + lone:
+            assert collect(ticket)[-1].epoch == 2
+    finally:
+        engine.shutdown()
+
+
 class _FakeTicket:
     def __init__(self, finished=False, together=0):
         self.finished, self._together = finished, together
