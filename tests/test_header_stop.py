@@ -14,7 +14,9 @@ import pytest
 import streamlit as st
 from apptest_helpers import open_app
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from test_page_class_board import join, start_class, table
 
+from lib.i18n import t
 from ui import context, training
 
 QUERY = {"epochs": "20", "batch": "256", "softmax": "stable", "seed": "3"}
@@ -57,6 +59,34 @@ def test_the_header_stop_keeps_the_run_in_the_store_and_ends_its_training(
     stored = context.store().runs(at.session_state["identity"])
     assert [(r.id, r.status, r.epochs_run) for r in stored] == [
         (held[0].id, "stopped", held[0].epochs_run)
+    ]
+
+
+@pytest.mark.usefixtures("real_data")
+def test_the_header_stop_keeps_a_class_members_run_on_the_class_board(stop_after_first_epoch):
+    """Issue 18: a member's run stopped by the header's Stop is posted to the class board
+    with the epochs it finished (the stopped script run can't read the membership then:
+    the keeper read it before training)."""
+    teacher, code, _ = start_class("header stop")
+    student = join(code, "Ada")
+    student.switch_page("lessons/train.py").run()
+    student.query_params.update(QUERY)
+    student.run()
+    student.button(key="train.start").click().run()
+    assert not student.exception
+    assert stop_after_first_epoch, "the run never trained an epoch"
+    (held,) = student.session_state["runs"]
+    assert held.status == "stopped" and 1 <= held.epochs_run < 20
+    # the query the board page reads (lessons/class_board.py: board_state), then its curves'
+    posted = context.store().class_runs(code, history=False)
+    assert [(b.run_id, b.student, b.status, b.epochs_run) for b in posted] == [
+        (held.id, "Ada", "stopped", held.epochs_run)
+    ]
+    assert posted[0].test_acc == held.history[-1]["test_acc"]
+    assert context.store().class_histories(code, [held.id]) == {held.id: held.history}
+    frame = table(teacher.run())  # and the teacher's board shows it
+    assert list(frame[["student", "status", "epochs_run"]].itertuples(index=False, name=None)) == [
+        ("Ada", t("status.stopped", "en"), held.epochs_run)
     ]
 
 
