@@ -4,9 +4,10 @@ import math
 
 import torch
 import torch.nn.functional as F
+from apptest_helpers import open_app
 
 from lib.i18n import STRINGS, class_names, t
-from lib.many_classes import sampled_loss, two_level_sentence
+from lib.many_classes import MeasureConfig, faster_from, measure, sampled_loss, two_level_sentence
 from lib.overflow import exp_limits, exp_rounds_to_zero, nan_prediction
 
 
@@ -113,6 +114,65 @@ def test_two_level_sentence_when_it_was_never_faster_or_never_compared():
     for lang in ("en", "zh"):
         for k in ("not_faster", "not_compared"):
             assert t(f"many_classes.two_level.{k}", lang, ks="10, 100")
+
+
+def _measured_crossover(rows):
+    """(K, Ks both measured) from measure()'s own rows: the smallest K from which two-level
+    ("hierarchical") took less time than the full softmax at that K and every larger K both
+    measured; None when it was not faster at the largest one (the sentence says "from K on")."""
+    ms = {(r["method"], r["K"]): r["ms"] for r in rows if r["status"] == "ok"}
+    both = sorted(K for (m, K) in ms if m == "hierarchical" and ("full", K) in ms)
+    faster = [ms["hierarchical", K] < ms["full", K] for K in both]
+    k = next((K for i, K in enumerate(both) if all(faster[i:])), None)
+    if k is not None:  # the crossover: faster at k, and not at the K just below it (if any)
+        i = both.index(k)
+        assert faster[i] and (i == 0 or not faster[i - 1])
+    return k, both
+
+
+def _expected_sentence(rows):
+    """(i18n key, fields) of the sentence, computed here from the measured table."""
+    k, both = _measured_crossover(rows)
+    fields = {"ks": ", ".join(f"{K:,}" for K in both)}
+    if not both:
+        return "many_classes.two_level.not_compared", fields
+    if k is None:
+        return "many_classes.two_level.not_faster", fields
+    return "many_classes.two_level.faster", {**fields, "k": k}
+
+
+def test_the_two_level_sentence_names_the_crossover_of_a_real_measurement():
+    # the lib function the page calls, timed for real on the CPU (~0.1-0.3 s on 2 cores);
+    # which K wins depends on the machine, so the test only asks that the sentence
+    # agrees with the times this very measurement produced
+    ks = (10, 100, 1_000, 10_000)
+    cfg = MeasureConfig(n=32, d=32, ks=ks, num_sampled=16, repeats=3, budget_s=10.0**9)
+    rows = list(measure(cfg, "cpu"))
+    assert all(r["status"] == "ok" and r["ms"] > 0 for r in rows)  # no budget: all measured
+    k, both = _measured_crossover(rows)
+    assert both == list(ks)
+    assert faster_from(rows) == (k, both)
+    key, fields = two_level_sentence(rows)
+    assert (key, fields) == _expected_sentence(rows)
+    for lang in ("en", "zh"):
+        text = t(key, lang, **fields)
+        assert "10, 100, 1,000, 10,000" in text
+        if k is None:
+            assert key == "many_classes.two_level.not_faster"
+        else:
+            assert key == "many_classes.two_level.faster" and f"K = {k:,} " in text
+
+
+def test_the_many_classes_page_states_the_crossover_of_its_own_measurement(no_data):
+    at = open_app(page="many_classes")
+    for name in ("n", "d", "S"):  # the smallest sizes: a real measurement of ~1 s
+        at.select_slider(key=f"many_classes.{name}").set_value(16)
+    at.run()
+    at.button(key="many_classes.measure").click().run()
+    assert not at.exception
+    rows = at.session_state["many_classes.result"]["rows"]  # the page's table
+    key, fields = _expected_sentence(rows)
+    assert t(key, "en", **fields) in [info.value for info in at.info]
 
 
 def test_tradeoffs_no_longer_claim_two_level_training_is_fast():
