@@ -60,6 +60,10 @@ NARROW_CSS = (
     f"{SCROLLERS} {{ max-width: 100%; overflow-x: auto; overflow-y: hidden; }}\n"
     '[data-testid="stMarkdownContainer"] table { display: block; }\n'
     '[data-testid="stImage"] img { max-width: 100%; height: auto; }\n'
+    # a page link's label wraps (Streamlit cuts it to one line, "去训练一次：…出现在" at 375 px)
+    '[data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] p'
+    " { white-space: normal !important; overflow: visible !important;"
+    " text-overflow: clip !important; }\n"
     "</style>"
 )
 LIVE_REGION = "sx-live"  # the polite live region announcements are written into

@@ -59,6 +59,18 @@ def too_wide(page, where: str) -> str | None:
     return None
 
 
+CUT_LINKS = """() => [...document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1 || e.closest('a').scrollWidth >
+        e.closest('a').clientWidth + 1).map(e => e.textContent)"""
+
+
+def cut_links(page, where: str) -> str | None:
+    """No page link's label is cut off (Streamlit draws it on one line unless told)."""
+    cut = page.evaluate(CUT_LINKS)
+    return f"{where}: page links cut off: {cut}" if cut else None
+
+
 def start_class_with_a_run(teacher, student, url: str) -> str:
     """The teacher starts a class on /class; a student joins it and trains; the class code."""
     open_url(teacher, f"{url}/class")
@@ -82,7 +94,8 @@ def start_class_with_a_run(teacher, student, url: str) -> str:
 
 def test_no_page_is_wider_than_a_phone(live_server, new_page):
     """At 375x812, every page in both languages, with a trained run (so the result pages
-    draw their charts and tables), and the class board of a class with a run in it."""
+    draw their charts and tables), and the class board of a class with a run in it; no
+    page link's label is cut off either."""
     student = new_page(width=PHONE["width"], height=PHONE["height"])
     teacher = new_page(width=PHONE["width"], height=PHONE["height"])
     start_class_with_a_run(teacher, student, live_server.url)
@@ -92,5 +105,6 @@ def test_no_page_is_wider_than_a_phone(live_server, new_page):
             open_url(student, f"{live_server.url}/{spec.url}?lang={lang}")
             assert_healthy(student, f"{lang}/{spec.name} at 375 px")
             problems.append(too_wide(student, f"{lang}/{spec.name}"))
+            problems.append(cut_links(student, f"{lang}/{spec.name}"))
     problems = [p for p in problems if p]
     assert not problems, "\n".join(problems)
