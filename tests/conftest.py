@@ -7,14 +7,48 @@
   REQUIRE_<KIND>=1 is set: then it fails. CI sets all of them.
 - In CI (CI=true) a run with any skipped test fails: a skip CI did not expect
   is a test that did not run.
+- Streamlit's scan of the installed packages for components, and its compile of
+  each page script, run once per test process, not at every AppTest (below).
 """
 
+import functools
 import os
 import tempfile
 
 import pytest
 
 from lib.data import DataError, load_data
+
+# Each AppTest starts a Streamlit runtime of its own, which redoes two things that do
+# not change while the tests run: it scans every installed package's metadata for
+# components (0.37 s per AppTest here) and compiles each page script again, with
+# Streamlit's "magic" rewrite of its syntax tree (a fifth of the script threads' time).
+# Both are done once per test process instead; with another Streamlit, where these
+# internals differ, the tests just run slower.
+try:
+    from streamlit.components.v2 import manifest_scanner
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+except ImportError:
+    manifest_scanner = ScriptCache = None
+
+if hasattr(manifest_scanner, "scan_component_manifests"):
+    manifest_scanner.scan_component_manifests = functools.cache(
+        manifest_scanner.scan_component_manifests
+    )
+
+if hasattr(ScriptCache, "get_bytecode"):
+    _compile_once = ScriptCache.get_bytecode
+    _COMPILED: dict = {}
+
+    def _shared_bytecode(self, script_path: str):
+        """A script's bytecode, compiled once per test process (per file version)."""
+        path = os.path.abspath(script_path)
+        key = (path, os.stat(path).st_mtime_ns)
+        if key not in _COMPILED:
+            _COMPILED[key] = _compile_once(self, script_path)
+        return _COMPILED[key]
+
+    ScriptCache.get_bytecode = _shared_bytecode
 
 # The app's run store during tests: a throw-away SQLite file, never state/ in the
 # repository (AppTest sessions and the e2e servers all write runs there), and never
