@@ -122,14 +122,13 @@ class Ticket:
 
 
 class _Unit:
-    """A cohort, or a run that trains alone, and when it last had a turn."""
+    """A cohort, or a run that trains alone, and how much training it has had."""
 
-    def __init__(self, number: int, now: float, service: float, cohort=None, solo=None):
+    def __init__(self, number: int, service: float, cohort=None, solo=None):
         self.number, self.cohort, self.solo = number, cohort, solo  # solo: (ticket, generator)
         self.tickets: dict[int, Ticket] = {}
         self.busy = False
         self.turns = 0
-        self.last_turn = now  # its arrival, until its first turn
         self.service = service  # seconds of training per share so far (engine.MAX_SHARES)
 
     def advance(self):
@@ -293,7 +292,7 @@ class Engine:
         """A unit that starts level with the least-served one (a newcomer neither jumps the
         line for long nor falls behind everyone)."""
         served = [u.service for u in self._units if u.tickets]
-        return _Unit(next(self._numbers), self.clock(), min(served, default=0.0), **kind)
+        return _Unit(next(self._numbers), min(served, default=0.0), **kind)
 
     def _unit_of(self, ticket: Ticket) -> _Unit | None:
         return next((u for u in self._units if ticket.number in u.tickets), None)
@@ -395,8 +394,7 @@ class Engine:
         with self._lock:
             unit.busy = False
             unit.turns += 1
-            unit.last_turn = self.clock()
-            unit.service += (unit.last_turn - start) / shares
+            unit.service += (self.clock() - start) / shares
             for ticket in list(unit.tickets.values()):
                 if error is not None:
                     self._end(ticket, cancelled=False, error=error)
