@@ -24,6 +24,7 @@ and .streamlit/config.toml on this venv's packages.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -35,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from lib.i18n import STRINGS  # noqa: E402
 from lib.pages import PAGES  # noqa: E402
 from scripts.local_server import (  # noqa: E402
     CHROMIUM_ARGS,
@@ -70,9 +72,11 @@ def _timed(self, rerun_data):
         print('SCRIPT_RUN', name, f'{time.perf_counter() - start:.3f}', flush=True)
 _sr.ScriptRunner._run_script = _timed
 """
-# The step counter above the minibatch's images (English, the app's default language).
-COUNTER = """n => document.querySelector('[data-testid="stMain"]')
-    ?.innerText.includes(`SGD steps taken from the start: ${n}.`)"""
+# The step counter above the minibatch's images, as drawn (English, the app's default
+# language; its markdown's ** drawn as bold): "SGD steps taken from the start: 3."
+STEPS = STRINGS["minibatch.counter"]["en"].split("{steps}")[0].replace("*", "")
+COUNTER = f"""n => document.querySelector('[data-testid="stMain"]')
+    ?.innerText.includes({json.dumps(STEPS)} + n + ".")"""
 
 
 def run_over(page, start: float, what: str, ready=lambda: True) -> float:
