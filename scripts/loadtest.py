@@ -96,7 +96,9 @@ seconds that the message states), the same per group with --mix class
 (default seed: the cohort runs; other seed; torch.nn), click -> first chart,
 sessions that waited in the queue or in the engine, the servers' memory (the
 peak resident size of each server process, from its resource usage when it
-exits, and the peak of their summed resident size sampled 4 times a second),
+exits; the peak of their summed resident size sampled 4 times a second; and
+the peak of their summed proportional set size, training processes included,
+sampled once a second),
 and CPU seconds of the servers, the client side, nginx and everything else
 during the training phase (psutil). Every wait is bounded (--timeout per
 step, --deadline in all); the exit code is 0 only when every session completed
@@ -109,6 +111,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import itertools
 import json
 import os
 import random
@@ -481,21 +484,38 @@ def machine_cpu_seconds() -> float:
     return sum(t) - t.idle - getattr(t, "iowait", 0) - guest
 
 
+def pss(procs: list[psutil.Process]) -> int:
+    """The summed proportional set size: a page that k of the processes map counts 1/k in
+    each (the server and its training processes share the data and torch's libraries, which
+    summed resident sizes count again in every process). 0 where the OS does not tell."""
+    total = 0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error, AttributeError):  # ended; no pss here
+            total += proc.memory_full_info().pss
+    return total
+
+
 class MemorySampler(threading.Thread):
-    """The peak of the summed resident size of some process trees, sampled 4 times a second."""
+    """The peaks of the summed resident size (4 times a second) and of the summed
+    proportional set size (once a second: reading it costs more) of some process trees."""
 
     def __init__(self, pids: list[int]):
         super().__init__(daemon=True)
-        self.pids, self.peak, self._done = pids, 0, threading.Event()
+        self.pids, self.peak, self.peak_pss, self._done = pids, 0, 0, threading.Event()
 
     def run(self):
-        while not self._done.wait(0.25):
-            self.peak = max(self.peak, rss(tree(self.pids)))
+        for tick in itertools.count():
+            if self._done.wait(0.25):
+                return
+            procs = tree(self.pids)
+            self.peak = max(self.peak, rss(procs))
+            if tick % 4 == 0:
+                self.peak_pss = max(self.peak_pss, pss(procs))
 
-    def finish(self) -> int:
+    def finish(self) -> tuple[int, int]:
         self._done.set()
         self.join(timeout=5)
-        return self.peak
+        return self.peak, self.peak_pss
 
 
 # ---- a student speaking Streamlit's WebSocket protocol ----------------------------
@@ -1357,7 +1377,8 @@ def print_report(s: dict) -> None:
         each = ", ".join("killed" if mb is None else f"{mb:.0f}" for mb in s["server_peak_each_mb"])
         print(
             f"server memory: peak resident size {s['server_peak_mb']:.0f} MB (sum of each "
-            f"server's own peak: {each}), peak sampled RSS {s['server_peak_rss_mb']:.0f} MB"
+            f"server's own peak: {each}), peak sampled RSS {s['server_peak_rss_mb']:.0f} MB, "
+            f"peak sampled PSS {s['server_peak_pss_mb']:.0f} MB (with training processes)"
         )
     if s["sessions_per_replica"]:
         print("students per replica (nginx log):", s["sessions_per_replica"])
@@ -1366,8 +1387,11 @@ def print_report(s: dict) -> None:
         print(f"  {n} x {error}")
 
 
-def start_and_drive(args, tmp: Path, procs: list, servers: list, logs) -> tuple[dict, int]:
-    """Start the servers (and nginx) unless --url, run the class, return (run, sampled peak RSS).
+def start_and_drive(
+    args, tmp: Path, procs: list, servers: list, logs
+) -> tuple[dict, tuple[int, int]]:
+    """Start the servers (and nginx) unless --url, run the class, return (run, sampled
+    peaks: (RSS, PSS)).
     Every process started is appended to procs (servers also to servers) for main to stop."""
     if not args.external:
         ports = [free_port() for _ in range(args.replicas)]
@@ -1550,7 +1574,8 @@ def main(argv=None) -> int:
         memory = {
             "server_peak_mb": sum(mb or 0 for mb in each),
             "server_peak_each_mb": each,
-            "server_peak_rss_mb": sampled / 2**20,
+            "server_peak_rss_mb": sampled[0] / 2**20,
+            "server_peak_pss_mb": sampled[1] / 2**20,
         }
     spread = None
     if len(procs) > len(servers):  # nginx in front: which replica each student's page went to
