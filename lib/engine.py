@@ -64,6 +64,7 @@ from dataclasses import dataclass
 from lib.config import TrainConfig
 from lib.data import FashionMNIST
 from lib.slots import AlreadyQueued, QueueFull
+from lib.trainer_process import TrainerProcess
 from lib.trainers.contract import EpochRecord, trainer
 from lib.trainers.stacked import Cohort, cohort_key, width
 
@@ -125,18 +126,28 @@ class _Unit:
     """A cohort, or a run that trains alone, and how much training it has had."""
 
     def __init__(self, number: int, service: float, cohort=None, solo=None):
-        self.number, self.cohort, self.solo = number, cohort, solo  # solo: (ticket, generator)
+        self.number, self.cohort, self.solo = number, cohort, solo  # solo: (ticket, data)
         self.tickets: dict[int, Ticket] = {}
         self.busy = False
         self.turns = 0
         self.service = service  # seconds of training per share so far (engine.MAX_SHARES)
+        self.records = None  # a lone run's trainer (its generator), made at its first turn
+        self.home: TrainerProcess | None = None  # the process holding a lone run's trainer
 
-    def advance(self):
+    def advance(self, process: TrainerProcess | None = None):
+        """One turn: (run_id, record) as they come; in `process` if given. A lone run's
+        trainer stays in the process of its first turn (its home)."""
         if self.cohort is not None:
-            yield from self.cohort.advance()
+            yield from self.cohort.advance() if process is None else process.turn(self.cohort)
             return
-        ticket, records = self.solo
-        record = next(records, None)
+        ticket, data = self.solo
+        if process is not None:
+            self.home = process
+            yield from process.lone_turn(self.number, ticket.number, ticket.cfg, data, self.turns)
+            return
+        if self.records is None:
+            self.records = trainer(ticket.cfg.framework)(ticket.cfg, data)
+        record = next(self.records, None)
         if record is not None:
             yield ticket.number, record
 
@@ -145,7 +156,14 @@ class _Unit:
         if self.cohort is not None:
             self.cohort.remove(ticket.number)
         elif self.solo is not None:
-            self.solo[1].close()
+            self.close()
+
+    def close(self) -> None:
+        """A lone run's trainer ends, wherever it is."""
+        if self.records is not None:
+            self.records.close()
+        if self.home is not None:
+            self.home.drop(self.number)
 
 
 def _is_last(record: EpochRecord, cfg: TrainConfig) -> bool:
@@ -160,6 +178,7 @@ class Engine:
         lease_s: float = 15.0,
         clock=time.monotonic,
         start: bool = True,
+        processes: bool = False,
     ):
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
@@ -177,12 +196,19 @@ class Engine:
         self._numbers = itertools.count(1)
         self._stopped = False
         self._threads: list[threading.Thread] = []
+        # one process per training thread, for its cohorts' turns (lib/trainer_process.py)
+        self._processes = [TrainerProcess() for _ in range(workers)] if processes else []
         if start:
             self.start()
 
     def start(self) -> None:
+        for process in self._processes:
+            process.start()
         for i in range(self.workers):
-            thread = threading.Thread(target=self._work, name=f"engine-{i}", daemon=True)
+            process = self._processes[i] if self._processes else None
+            thread = threading.Thread(
+                target=self._work, args=(process,), name=f"engine-{i}", daemon=True
+            )
             thread.start()
             self._threads.append(thread)
 
@@ -243,6 +269,8 @@ class Engine:
             self._lock.notify_all()
         for thread in self._threads:
             thread.join(timeout)
+        for process in self._processes:
+            process.close()
 
     # ---- inside (callers hold the lock) ------------------------------------------
 
@@ -284,7 +312,7 @@ class Engine:
             unit = self._new_unit(cohort=Cohort(cfg, data))
             unit.cohort.add(ticket.number, cfg)
         else:
-            unit = self._new_unit(solo=(ticket, trainer(cfg.framework)(cfg, data)))
+            unit = self._new_unit(solo=(ticket, data))
         unit.tickets[ticket.number] = ticket
         self._units.append(unit)
 
@@ -335,10 +363,14 @@ class Engine:
             for other in self._units
         )
 
-    def _next_unit(self) -> _Unit | None:
+    def _next_unit(self, process: TrainerProcess | None = None) -> _Unit | None:
         """The idle unit with the least training time per share (then by arrival); a cohort
         waiting for a younger one to catch up is passed over while others can go."""
-        idle = [u for u in self._units if not u.busy and u.tickets]
+        idle = [
+            u
+            for u in self._units
+            if not u.busy and u.tickets and u.home in (None, process)  # a lone run stays home
+        ]
         if not idle:
             return None
         ready = [u for u in idle if not self._catching_up(u)] or idle
@@ -361,25 +393,25 @@ class Engine:
 
     # ---- the workers ----------------------------------------------------------------
 
-    def _work(self) -> None:
+    def _work(self, process: TrainerProcess | None) -> None:
         while True:
             with self._lock:
                 while True:
                     if self._stopped:
                         return
                     self._expire()
-                    unit = self._next_unit()
+                    unit = self._next_unit(process)
                     if unit is not None:
                         break
                     self._lock.wait(0.5)
                 unit.busy = True
-            self._turn(unit)
+            self._turn(unit, process)
 
-    def _turn(self, unit: _Unit) -> None:
+    def _turn(self, unit: _Unit, process: TrainerProcess | None = None) -> None:
         """One epoch of one unit, outside the lock; records go to their tickets at once."""
         error, start, shares = None, self.clock(), min(max(len(unit.tickets), 1), MAX_SHARES)
         try:
-            for number, record in unit.advance():
+            for number, record in unit.advance(process):
                 with self._lock:
                     ticket = unit.tickets.get(number)
                     if ticket is None or ticket.finished:
@@ -401,6 +433,6 @@ class Engine:
                 if ticket.finished:
                     unit.remove(ticket)
             if unit.solo is not None and not unit.tickets:
-                unit.solo[1].close()
+                unit.close()
             self._drop_empty()
             self._lock.notify_all()

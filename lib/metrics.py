@@ -8,12 +8,15 @@ class_table(confusion_matrix(pred.y, pred.y_pred), class_names("en"))
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import torch
 
 from lib.softmax import LOSSES, logits, softmax_stable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def accuracy(y_hat, y):
@@ -89,6 +92,10 @@ def classify(x, W, b) -> np.ndarray:
 def class_table(C: torch.Tensor, names, also=None) -> pd.DataFrame:
     """One row per class: name (and `also`, the names in another language), accuracy,
     test images, and the class it is most often taken for. Hardest class first."""
+    # memory: pandas is imported here, not with the module, so that a training process
+    # (lib/trainer_process.py), which imports this module, does not hold it (~66 MB)
+    import pandas as pd
+
     acc = per_class_accuracy(C)  # (10,), diagonal / row total
     confused = most_confused_with(C).tolist()  # (10,), the top wrong class per row
     times = [int(C[i, j]) for i, j in enumerate(confused)]

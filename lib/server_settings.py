@@ -176,6 +176,13 @@ class ServerSettings:
     class_max_members: int = _setting(
         "SOFTMAX_CLASS_MAX_MEMBERS", _whole(1), 200, "students in one class at most"
     )
+    train_processes: bool = _setting(
+        "SOFTMAX_TRAIN_PROCESSES",
+        _switch,
+        True,
+        "each training thread trains in a process of its own (lib/trainer_process.py); "
+        "0: in the server's process",
+    )
 
     @classmethod
     def from_env(cls, environ=None) -> ServerSettings:

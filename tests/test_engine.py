@@ -116,9 +116,9 @@ def test_a_big_cohort_goes_more_often_but_a_lone_run_is_not_starved(monkeypatch)
     clock = FakeClock()
     real_advance = _Unit.advance
 
-    def advance(unit):
+    def advance(unit, process=None):
         clock.now += 1.0
-        yield from real_advance(unit)
+        yield from real_advance(unit, process)
 
     monkeypatch.setattr(_Unit, "advance", advance)
     engine = Engine(workers=1, clock=clock, lease_s=1e9, start=False)  # nobody polls here
@@ -207,14 +207,12 @@ def test_shutdown_ends_every_ticket_and_keeps_what_was_trained():
 def test_a_failing_turn_ends_its_runs_and_the_engine_keeps_serving(engine, monkeypatch):
     bad = engine.submit("a", cfg(framework="concise"), DATA)
     bad_unit = engine._unit_of(bad)
-    ticket_gen = bad_unit.solo[1]
 
     def explode():
         raise RuntimeError("device lost")
         yield
 
-    bad_unit.solo = (bad, explode())
-    ticket_gen.close()
+    bad_unit.records = explode()  # its trainer, as if made at its first turn
     collect(bad)
     assert bad.error and "device lost" in bad.error
     assert collect(engine.submit("b", cfg(), DATA))[-1].epoch == 2

@@ -15,7 +15,7 @@ def test_nothing_set_gives_the_defaults():
     assert ServerSettings.from_env({}) == ServerSettings()
     s = ServerSettings()
     assert (s.db_url, s.max_trainings, s.max_waiting, s.max_steps) == (None, None, 60, 60_000)
-    assert (s.retention_days, s.hosted) == (30.0, False)
+    assert (s.retention_days, s.hosted, s.train_processes) == (30.0, False, True)
 
 
 def test_values_are_read_and_converted():
@@ -33,6 +33,7 @@ def test_values_are_read_and_converted():
     )
     assert s == ServerSettings("sqlite:///x.db", 0.5, 2, 30, 0, 93_750, True)
     assert ServerSettings.from_env({"SOFTMAX_HOSTED": "no"}).hosted is False
+    assert ServerSettings.from_env({"SOFTMAX_TRAIN_PROCESSES": "0"}).train_processes is False
     assert ServerSettings.from_env({"SOFTMAX_MAX_STEPS": "  "}).max_steps == 60_000  # empty
 
 
@@ -47,6 +48,7 @@ def test_values_are_read_and_converted():
         ("SOFTMAX_RETENTION_DAYS", "nan"),
         ("SOFTMAX_RETENTION_DAYS", "inf"),
         ("SOFTMAX_HOSTED", "maybe"),
+        ("SOFTMAX_TRAIN_PROCESSES", "sometimes"),
     ],
 )
 def test_a_bad_value_is_one_clear_line(name, raw):

@@ -78,8 +78,11 @@ def click(key):
 @pytest.mark.parametrize(
     "query", [{"epochs": "1", "softmax": "stable"}, {"epochs": "1", "softmax": "naive", "lr": "1"}]
 )
-def test_train_page_shows_what_trained(real_data, query):
-    # a new engine, started under the profiler, so its training threads are watched too
+def test_train_page_shows_what_trained(real_data, query, monkeypatch):
+    # a new engine, started under the profiler, so its training threads are watched too;
+    # they train in this process here (the profiler cannot see into a training process,
+    # which runs these same functions: tests/test_trainer_process.py)
+    monkeypatch.setenv("SOFTMAX_TRAIN_PROCESSES", "0")
     context.server().engine.shutdown()
     context.server.clear()
     at, seen = run_page("train", query=query, action=click("train.start"))

@@ -54,7 +54,9 @@ def server() -> Server:
     workers = config.max_trainings or max(usable_cpus(), 1)
     return Server(
         device=pick_device("auto"),
-        engine=Engine(workers, max_waiting=config.max_in_training),
+        engine=Engine(
+            workers, max_waiting=config.max_in_training, processes=config.train_processes
+        ),
         slots=TrainingSlots(config.max_in_training, max_waiting=config.max_waiting),
         measure_slots=TrainingSlots(workers, max_waiting=config.max_waiting),
         max_steps=config.max_steps,

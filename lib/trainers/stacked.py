@@ -82,6 +82,7 @@ class Cohort:
         if self.key is None:
             raise ValueError(f"a {cfg.framework} run cannot be stacked: it trains alone")
         self.device = pick_device(cfg.device)
+        self.source = data  # as given (lib.trainer_process sends it to its process once)
         self.data = data.to(self.device)
         self.batch_size = cfg.batch_size
         self.generator = torch.Generator().manual_seed(cfg.seed)
@@ -118,6 +119,18 @@ class Cohort:
     def remove(self, run_id) -> None:
         """A run leaves (Stop, a closed tab): the others go on undisturbed."""
         self.members = [m for m in self.members if m.run_id != run_id]
+
+    def __getstate__(self) -> dict:
+        """What a turn in another process needs (lib.trainer_process): all but the data."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("source", "data")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, source=None, data=None)  # the process attaches its data
+
+    def take_state(self, trained: Cohort) -> None:
+        """After a turn elsewhere: the members, epochs and generator it left."""
+        self.members, self.epochs_done = trained.members, trained.epochs_done
+        self.generator = trained.generator
 
     def advance(self) -> Iterator[tuple[object, EpochRecord]]:
         """Epoch 0 for members that have none yet, then one epoch for all: (run_id, record).
