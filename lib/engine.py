@@ -59,6 +59,7 @@ import math
 import queue
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from lib.config import TrainConfig
@@ -363,14 +364,19 @@ class Engine:
             for other in self._units
         )
 
+    def _may_take(self, unit: _Unit, process: TrainerProcess | None) -> bool:
+        """Whether the thread of `process` may train this unit: a lone run stays in the
+        process of its first turn, and a new one goes to a process that holds no more
+        lone runs than the others (so that they spread over the processes)."""
+        if unit.home is not None or unit.solo is None or process is None:
+            return unit.home is None or unit.home is process
+        held = Counter(u.home for u in self._units if u.home is not None)
+        return held[process] <= min(held[p] for p in self._processes)
+
     def _next_unit(self, process: TrainerProcess | None = None) -> _Unit | None:
         """The idle unit with the least training time per share (then by arrival); a cohort
         waiting for a younger one to catch up is passed over while others can go."""
-        idle = [
-            u
-            for u in self._units
-            if not u.busy and u.tickets and u.home in (None, process)  # a lone run stays home
-        ]
+        idle = [u for u in self._units if not u.busy and u.tickets and self._may_take(u, process)]
         if not idle:
             return None
         ready = [u for u in idle if not self._catching_up(u)] or idle

@@ -301,3 +301,20 @@ def test_a_live_chart_is_redrawn_every_epoch_alone_and_at_most_once_a_gap_in_a_c
     assert not training.due(just_drawn, _FakeTicket(together=0), many)
     assert not training.due(now[0] - 2 * training.DRAW_GAP_S, _FakeTicket(together=12), many)
     assert training.due(now[0] - 3 * training.DRAW_GAP_S, _FakeTicket(together=0), many)
+
+
+def test_lone_runs_spread_over_the_training_processes_and_stay_in_theirs():
+    """A torch.nn run's trainer cannot travel: it stays in the process of its first turn
+    (its home), and a new one goes to a process that holds no more of them than the
+    others. Plain objects stand for the processes: only the choice is tested here."""
+    engine = Engine(workers=2, start=False)
+    a, b = engine._processes = [object(), object()]
+    first, second = (engine.submit(f"s{i}", cfg(framework="concise"), DATA) for i in range(2))
+    unit = engine._next_unit(a)
+    assert unit is engine._unit_of(first)
+    unit.home, unit.busy = a, True  # as its first turn in a's process does
+    assert engine._next_unit(a) is None  # a holds one lone run, b none: the next waits for b
+    assert engine._next_unit(b) is engine._unit_of(second)
+    unit.busy = False
+    assert engine._next_unit(b) is engine._unit_of(second)  # first stays in a
+    assert engine._next_unit(a) is unit
