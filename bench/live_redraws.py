@@ -11,7 +11,10 @@ draw_gap(runs training) when many train). This prints, measured in the same run:
   DRAW_GAP_S, and once per draw_gap(--sessions);
 - and, for the record, at Python's default GIL switch interval and at 0.5 ms: the
   interval made no difference with these redraws (a pure-Python busy loop in place of
-  the redraws slowed training 4-17x at 5 ms and not at 0.5 ms; real redraws are short).
+  the redraws slowed training 4-17x at 5 ms and not at 0.5 ms; real redraws are short);
+- the engine alone and beside the same sessions, each thread training in a process of
+  its own (lib/trainer_process.py, the server's default): no thread of the server then
+  holds the GIL for long while training, so neither slows the other down as much.
 
     FASHION_MNIST_ROOT=../shared/data .venv/bin/python bench/live_redraws.py
     .venv/bin/python bench/live_redraws.py --sessions 30 --epochs 6
@@ -37,6 +40,7 @@ from lib.charts.training import curves_table, training_chart  # noqa: E402
 from lib.config import TrainConfig  # noqa: E402
 from lib.data import load_data  # noqa: E402
 from lib.runs import Run, long_frame  # noqa: E402
+from lib.trainer_process import TrainerProcess  # noqa: E402
 from lib.trainers import EpochRecord  # noqa: E402
 from lib.trainers.stacked import Cohort  # noqa: E402
 from ui.training import DRAW_GAP_S, draw_gap  # noqa: E402
@@ -63,17 +67,19 @@ def redraw(run: Run) -> None:
     curves_table(long, "en")
 
 
-def engine_epochs(data, workers: int, epochs: int) -> float:
-    """Seconds for `workers` threads to train one cohort each for `epochs` epochs."""
+def engine_epochs(data, workers: int, epochs: int, processes: list | None = None) -> float:
+    """Seconds for `workers` threads to train one cohort each for `epochs` epochs, in
+    this process or each in one of `processes` (TrainerProcess, started and warm)."""
+    turn = [Cohort.advance] * workers if processes is None else [p.turn for p in processes]
     cohorts = []
     for seed in range(workers):
         cohort = Cohort(TrainConfig(seed=seed, num_epochs=epochs + 1), data)
         cohort.add(seed, TrainConfig(seed=seed, num_epochs=epochs + 1))
-        list(cohort.advance())  # epoch 0 and 1: warm
+        list(turn[seed](cohort))  # epoch 0 and 1: warm (a process gets the data)
         cohorts.append(cohort)
     threads = [
-        threading.Thread(target=lambda c=c: [list(c.advance()) for _ in range(epochs)])
-        for c in cohorts
+        threading.Thread(target=lambda c=c, t=t: [list(t(c)) for _ in range(epochs)])
+        for c, t in zip(cohorts, turn)
     ]
     start = time.perf_counter()
     for thread in threads:
@@ -83,8 +89,17 @@ def engine_epochs(data, workers: int, epochs: int) -> float:
     return time.perf_counter() - start
 
 
-def measure(data, workers: int, epochs: int, sessions: int, gap: float, switch: float) -> dict:
-    """The engine's seconds and the sessions' redraws per second at one switch interval."""
+def measure(
+    data,
+    workers: int,
+    epochs: int,
+    sessions: int,
+    gap: float,
+    switch: float,
+    processes: list | None = None,
+) -> dict:
+    """The engine's seconds and the sessions' redraws per second at one switch interval,
+    training in this process or in `processes`."""
     sys.setswitchinterval(switch)
     stop, redraws = threading.Event(), [0]
     run = live_run()
@@ -100,7 +115,7 @@ def measure(data, workers: int, epochs: int, sessions: int, gap: float, switch: 
     for thread in drawing:
         thread.start()
     start = time.perf_counter()
-    seconds = engine_epochs(data, workers, epochs)
+    seconds = engine_epochs(data, workers, epochs, processes)
     done, elapsed = redraws[0], time.perf_counter() - start
     stop.set()
     for thread in drawing:
@@ -134,12 +149,24 @@ def main(argv=None) -> int:
         ),
     ]
     sys.setswitchinterval(PYTHON_DEFAULT_S)
+    processes = [TrainerProcess() for _ in range(args.workers)]
+    try:
+        rows += [
+            ("engine alone, training processes", measured(0, DRAW_GAP_S, default, processes)),
+            (
+                f"{n} sessions, per {DRAW_GAP_S:g} s, training processes",
+                measured(n, DRAW_GAP_S, default, processes),
+            ),
+        ]
+    finally:
+        for process in processes:
+            process.close()
     alone = rows[0][1]["seconds"]
     print(f"{args.workers} training threads x {args.epochs} epochs each")
-    print(f"{'':<44} {'training s':>10} {'x alone':>8} {'redraws/s':>10}")
+    print(f"{'':<48} {'training s':>10} {'x alone':>8} {'redraws/s':>10}")
     for name, row in rows:
         print(
-            f"{name:<44} {row['seconds']:>10.2f} {row['seconds'] / alone:>8.2f} "
+            f"{name:<48} {row['seconds']:>10.2f} {row['seconds'] / alone:>8.2f} "
             f"{row['redraws_per_s']:>10.1f}"
         )
     return 0

@@ -237,14 +237,17 @@ def test_live_redraws_measures_the_engine_alone_and_beside_drawing_sessions(real
 
     assert live_redraws.main(["--epochs", "1", "--sessions", "20", "--workers", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    names = [line[:44].strip() for line in lines[2:]]
-    figures = [line[44:].split() for line in lines[2:]]
+    names = [line[:48].strip() for line in lines[2:]]
+    figures = [line[48:].split() for line in lines[2:]]
     assert draw_gap(20) == 2.0 and names == [
         "engine alone",
         "20 sessions, a redraw per 1 s",
         "20 sessions, a redraw per 2 s",
         "20 sessions, per 1 s, GIL switch 0.5 ms",
+        "engine alone, training processes",
+        "20 sessions, per 1 s, training processes",
     ]
     assert figures[0][1:] == ["1.00", "0.0"]
-    assert all(float(seconds) > 0 and float(per_s) > 0 for seconds, _, per_s in figures[1:])
+    for name, (seconds, _, per_s) in zip(names, figures):
+        assert float(seconds) > 0 and (float(per_s) > 0) == ("sessions" in name)
     assert sys.getswitchinterval() == live_redraws.PYTHON_DEFAULT_S  # left as it found it
