@@ -203,8 +203,8 @@ class Engine:
             self.start()
 
     def start(self) -> None:
-        for process in self._processes:
-            process.start()
+        if self._processes:  # started aside: the first start takes seconds (trainer_process)
+            threading.Thread(target=self._start_processes, name="engine-start", daemon=True).start()
         for i in range(self.workers):
             process = self._processes[i] if self._processes else None
             thread = threading.Thread(
@@ -212,6 +212,11 @@ class Engine:
             )
             thread.start()
             self._threads.append(thread)
+
+    def _start_processes(self) -> None:
+        for process in self._processes:
+            if not self._stopped:
+                process.start()
 
     # ---- what sessions call -------------------------------------------------------
 

@@ -74,6 +74,7 @@ class TrainerProcess:
         self._conn = None
         self._data: dict[int, FashionMNIST] = {}  # what the live process holds, by id
         self._sending = threading.Lock()  # a drop() may come while a turn is being sent
+        self._starting = threading.RLock()  # the engine's early start, a turn, a close
 
     def turn(self, cohort: Cohort) -> Iterator[tuple[object, EpochRecord]]:
         """cohort.advance() in the process: (run_id, record) as they come; the cohort
@@ -97,25 +98,33 @@ class TrainerProcess:
                 conn.send(("drop", None, key))
 
     def start(self) -> None:
-        """Start the process now (it imports torch: seconds), not at the first turn."""
-        if self._proc is not None and not self._proc.is_alive():
-            self.close()
-        if self._proc is None:
-            context = multiprocessing.get_context(START)
-            self._conn, child = context.Pipe()
-            self._proc = context.Process(
-                target=serve,
-                args=(child, torch.get_num_threads()),
-                name="softmax-trainer",
-                daemon=True,
-            )
-            with _STARTING, _without_main():
-                self._proc.start()
-            child.close()
+        """Start the process unless it runs (the first start takes seconds: the forkserver
+        imports torch); the engine calls it early from a thread of its own, so that the
+        first turn finds it ready, and a turn calls it again (waiting for that start)."""
+        with self._starting:
+            if self._proc is not None and not self._proc.is_alive():
+                self.close()
+            if self._proc is None:
+                self._start()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context(START)
+        self._conn, child = context.Pipe()
+        self._proc = context.Process(
+            target=serve,
+            args=(child, torch.get_num_threads()),
+            name="softmax-trainer",
+            daemon=True,
+        )
+        with _STARTING, _without_main():
+            self._proc.start()
+        child.close()
 
     def close(self) -> None:
         """End the process (its next turn starts a new one)."""
-        proc, conn, self._proc, self._conn, self._data = self._proc, self._conn, None, None, {}
+        with self._starting:  # not while it is being started
+            proc, conn, self._proc, self._conn = self._proc, self._conn, None, None
+            self._data = {}
         if conn is not None:
             with contextlib.suppress(OSError), self._sending:
                 conn.send(None)

@@ -14,6 +14,7 @@ the tests share processes where they can. The data: test_stacked's small synthet
 import os
 import signal
 import sys
+import threading
 import types
 from dataclasses import replace
 
@@ -160,3 +161,21 @@ def test_a_page_script_as_main_is_not_run_again_in_the_process(tmp_path):
     finally:
         sys.modules["__main__"] = real
         process.close()
+
+
+def test_the_engine_starts_its_processes_aside_so_the_first_page_does_not_wait(monkeypatch):
+    """The first start of a training process takes seconds (the forkserver imports torch);
+    the engine is made during a student's first page, so it starts them on a thread of
+    its own, not on the thread that makes it."""
+    callers, both = [], threading.Event()
+
+    def start(process):
+        callers.append(threading.current_thread().name)
+        if len(callers) == 2:
+            both.set()
+
+    monkeypatch.setattr(TrainerProcess, "start", start)
+    engine = Engine(workers=2, processes=True)
+    assert both.wait(30)
+    engine.shutdown()
+    assert callers == ["engine-start", "engine-start"]
