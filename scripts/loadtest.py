@@ -333,7 +333,15 @@ def time_store_calls() -> None:
             setattr(Store, name, timed(name, call))
 
 
-SERVER_PRELUDE = "import scripts.loadtest\nscripts.loadtest.time_store_calls()"
+# The prelude imports lib.store, and with it torch, before app.py caps torch's threads
+# (OMP_NUM_THREADS=1 unless set): it caps them first, or the server measured here would
+# train with as many threads per training as there are cores, unlike a real one.
+SERVER_PRELUDE = (
+    "import os\n"
+    "os.environ.setdefault('OMP_NUM_THREADS', '1')\n"
+    "import scripts.loadtest\n"
+    "scripts.loadtest.time_store_calls()"
+)
 
 
 def log_sizes(tmp: Path) -> dict[Path, int]:

@@ -10,6 +10,7 @@ reloaded page.
 """
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -332,3 +333,15 @@ def test_a_mixed_class_with_a_baseline_reports_each_group(real_data):
     assert len(summary["alone"]["runs_s"]) == loadtest.BASELINE_RUNS
     assert summary["db"]["lost"] == 0
     assert summary["db"]["rows"] == 4 + loadtest.BASELINE_RUNS
+
+
+def test_the_server_prelude_caps_torch_s_threads_as_the_app_does():
+    """The prelude imports torch before app.py could cap its threads: it must cap them
+    itself, or the measured server trains with a thread per core per training."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    probe = f"{loadtest.SERVER_PRELUDE}\nimport torch\nprint(torch.get_num_threads())"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-1] == "1"
