@@ -23,7 +23,10 @@ ahead trains on its own (the class does not wait long for it).
 
 Turns: `workers` threads (one per usable CPU) each take the unit (cohort or
 lone run) that has had the least training time per share, and train it one
-epoch. A lone run has one share, a cohort one per run up to MAX_SHARES: each
+epoch: in the server's process, or (processes=True, the server's default) in a
+process of the thread's own (lib/trainer_process.py), where it does not wait
+for the sessions' Python; a lone run then stays in the process of its first
+turn. A lone run has one share, a cohort one per run up to MAX_SHARES: each
 student counts the same, so a class's cohort goes often and ends soon, while
 a lone run (another seed, torch.nn) still gets one turn for every MAX_SHARES
 turns' worth of a big cohort, never starved behind it. A newcomer starts
@@ -318,6 +321,7 @@ class Engine:
             unit = self._new_unit(cohort=Cohort(cfg, data))
             unit.cohort.add(ticket.number, cfg)
         else:
+            trainer(cfg.framework)  # not installed: ImportError now, at submit, not at a turn
             unit = self._new_unit(solo=(ticket, data))
         unit.tickets[ticket.number] = ticket
         self._units.append(unit)

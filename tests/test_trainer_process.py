@@ -62,7 +62,7 @@ def test_the_engine_with_processes_makes_the_records_it_makes_with_threads(monke
         raise AssertionError("trained in the server's process")
 
     monkeypatch.setattr(Cohort, "advance", not_here)  # the processes have their own
-    monkeypatch.setattr("lib.engine.trainer", not_here)
+    monkeypatch.setattr("lib.trainers.concise.train_concise", not_here)
     in_processes = records_of(Engine(workers=2, start=False, processes=True), cfgs)
     assert any(r.broke_down for run in in_processes for r in run)
     for ours, theirs in zip(in_processes, in_threads):
