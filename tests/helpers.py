@@ -72,3 +72,13 @@ def called_while(action, functions) -> list[str]:
         return f.__code__
 
     return [f.__qualname__ for f in functions if code(f) not in seen]
+
+
+def collect(ticket, limit: int = 400) -> list:
+    """Every record of an engine ticket until it finishes (bounded by polls, not by time)."""
+    records = []
+    for _ in range(limit):
+        records += ticket.poll(0.05)
+        if ticket.finished:
+            return records + ticket.poll(0)
+    raise AssertionError("the ticket did not finish")

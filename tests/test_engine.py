@@ -8,7 +8,7 @@ import threading
 
 import pytest
 import torch
-from helpers import FakeClock, synthetic
+from helpers import FakeClock, collect, synthetic
 
 from lib.config import TrainConfig
 from lib.engine import CATCH_UP, MAX_SHARES, Engine, Status, _Unit
@@ -20,16 +20,6 @@ DATA = synthetic(n_train=600, n_test=100)
 
 def cfg(**kw):
     return TrainConfig(**{"batch_size": 64, "num_epochs": 2, "device": "cpu", **kw})
-
-
-def collect(ticket, limit: int = 400) -> list:
-    """Every record of a ticket until it finishes (bounded by polls, not by time)."""
-    records = []
-    for _ in range(limit):
-        records += ticket.poll(0.05)
-        if ticket.finished:
-            return records + ticket.poll(0)
-    raise AssertionError("the ticket did not finish")
 
 
 @pytest.fixture

@@ -19,29 +19,27 @@ import types
 from dataclasses import replace
 
 import pytest
+from helpers import collect
 from test_stacked import DATA, MIX, figures
 
-from lib.config import TrainConfig
 from lib.engine import Engine
 from lib.trainer_process import TrainerProcess, TurnFailed
 from lib.trainers import train
 from lib.trainers.stacked import Cohort
 
+POLLS = 2000  # a bound on each wait, in polls of 0.05 s (a process starts in seconds)
 
-def records_of(engine: Engine, cfgs: list) -> list[list]:
-    """Every run's records, all submitted before the engine starts (the same cohorts)."""
+
+def records_of(engine: Engine, cfgs: list, start: bool = True) -> list[list]:
+    """Every run's records; with start, all are submitted before the engine starts (so
+    they make the same cohorts in any engine), which is shut down after."""
     tickets = [engine.submit(f"s{i}", c, DATA) for i, c in enumerate(cfgs)]
-    engine.start()
-    out = []
-    for ticket in tickets:
-        records = []
-        for _ in range(2000):  # bounded by polls, not by time
-            records += ticket.poll(0.05)
-            if ticket.finished:
-                break
-        assert ticket.finished and not ticket.error, ticket.error
-        out.append(records + ticket.poll(0))
-    engine.shutdown()
+    if start:
+        engine.start()
+    out = [collect(ticket, POLLS) for ticket in tickets]
+    assert not any(ticket.error for ticket in tickets), [t.error for t in tickets]
+    if start:
+        engine.shutdown()
     return out
 
 
@@ -118,28 +116,15 @@ def test_the_engine_ends_a_dead_process_s_runs_and_keeps_serving():
     engine = Engine(workers=1, processes=True)
     try:
         long = engine.submit("a", replace(MIX[3], num_epochs=200), DATA)
-        while not long.poll(0.05):
-            pass
+        assert any(long.poll(0.05) for _ in range(POLLS))  # it trains
         os.kill(engine._processes[0].pid, signal.SIGKILL)
-        while not long.finished:
-            long.poll(0.05)
+        collect(long, POLLS)
         assert "training process ended" in long.error and not long.cancelled
-        (after,) = records_of_started(engine, [MIX[3]])
+        (after,) = records_of(engine, [MIX[3]], start=False)
         assert [r.epoch for r in after] == list(range(MIX[3].num_epochs + 1))
     finally:
         engine.shutdown()
     assert engine._processes[0].pid is None  # shut down with the engine
-
-
-def records_of_started(engine: Engine, cfgs: list[TrainConfig]) -> list[list]:
-    tickets = [engine.submit(f"later{i}", c, DATA) for i, c in enumerate(cfgs)]
-    out = []
-    for ticket in tickets:
-        records = []
-        while not ticket.finished:
-            records += ticket.poll(0.05)
-        out.append(records + ticket.poll(0))
-    return out
 
 
 def test_a_page_script_as_main_is_not_run_again_in_the_process(tmp_path):
