@@ -4,8 +4,9 @@ Why. Python runs one thread's bytecode at a time (the GIL). A turn of a cohort
 is hundreds of small torch calls, each dispatched from Python, so two training
 threads in one process get in each other's way, and the sessions that draw
 students' live charts get in the way of both. Measured on the 2-core machine
-(docs/load.md, 2026-12-06): two threads training a cohort each ran at 1.44-1.57x
-one thread's speed; the same two cohorts in two processes at 1.9x.
+(bench/live_redraws.py, docs/benchmarks.md, 2026-12-06): two threads, each training
+a cohort for 4 epochs, took 1.25 s, and 2.68 s while 30 sessions redrew live charts;
+the same in two training processes 1.02 s, and 1.31 s beside the same sessions.
 
 So each of the engine's training threads (lib/engine.py) can hand its turns to a
 process of its own. A cohort stays the engine's: its state (every member's W and b,
@@ -59,7 +60,7 @@ from lib.trainers.stacked import Cohort
 START = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 if START == "forkserver":
     multiprocessing.get_context(START).set_forkserver_preload([__name__])
-_STARTING = threading.Lock()  # one start at a time (_without_main swaps a global)
+_MAIN_SWAP = threading.Lock()  # one child start at a time: _without_main swaps a global
 
 
 class TurnFailed(RuntimeError):
@@ -67,7 +68,8 @@ class TurnFailed(RuntimeError):
 
 
 class TrainerProcess:
-    """One child process that trains cohort turns, one at a time, for one engine thread."""
+    """One child process that trains one engine thread's turns (cohorts' and lone runs'),
+    one at a time."""
 
     def __init__(self):
         self._proc = None
@@ -116,7 +118,7 @@ class TrainerProcess:
             name="softmax-trainer",
             daemon=True,
         )
-        with _STARTING, _without_main():
+        with _MAIN_SWAP, _without_main():
             self._proc.start()
         child.close()
 
