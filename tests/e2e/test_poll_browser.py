@@ -110,8 +110,13 @@ def test_a_poll_with_three_students_hidden_until_revealed(live_server, new_page)
         assert_healthy(page, "after the reveal")
     ada, cy = students["Ada"], students["Cy"]
     texts = option_texts(Q, BUILTINS[Q].options, "en")
-    assert ada.get_by_text(t("poll.mine.right", "en", option=texts[0])).count() == 1
-    assert cy.get_by_text(t("poll.mine.wrong", "en", option=texts[3])).count() == 1
+    mine = [
+        ada.get_by_text(t("poll.mine.right", "en", option=texts[0])),
+        cy.get_by_text(t("poll.mine.wrong", "en", option=texts[3])),
+    ]
+    for line in mine:  # each page draws it by itself, maybe a rerun after the chart
+        line.wait_for(timeout=WAIT_MS)
+        assert line.count() == 1
     assert ada.locator('[class*="st-key-poll-choice-"]').count() == 0  # fixed now
     shoot(teacher, "en-poll-teacher-revealed")
     shoot(ada, "en-poll-student-revealed")
